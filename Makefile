@@ -1,0 +1,35 @@
+# One command builds the briefing, one runs the tests. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: briefing test benchmark validate system-build system-test clean-venv
+
+briefing: $(STAMP) system-build
+	$(BIN)/python -m analysis build --params $(or $(PARAMS),params/default.yaml)
+
+test: $(STAMP) system-test
+	$(BIN)/python -m pytest
+
+benchmark: $(STAMP) system-build
+	$(BIN)/python -m analysis benchmark
+
+validate: $(STAMP)
+	$(BIN)/python -m analysis validate
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+system-build:
+	@scripts/system-deps.sh build
+
+system-test:
+	@scripts/system-deps.sh test
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,38 @@
+"""The project's command line: python -m analysis <command>."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def parser() -> argparse.ArgumentParser:
+    commands = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = commands.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="run every notebook and write the briefing (HTML and PDF)")
+    build.add_argument("--params", default="params/default.yaml", help="run profile (YAML)")
+    build.add_argument("--jobs", type=int, default=2, help="analysis notebooks run at once")
+    sub.add_parser("validate", help="check every data file; one line per problem")
+    sub.add_parser("extract", help="rebuild data/contributions.csv from the source texts")
+    sub.add_parser("benchmark", help="time the build against the naive chain of command-line tools")
+    return commands
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, rest = parser().parse_known_args(argv)
+    if args.command == "build":
+        from analysis.build import main as build_main
+
+        return build_main(args.params, jobs=args.jobs)
+    if args.command == "validate":
+        from analysis.validate import main as validate_main
+
+        return validate_main(rest)
+    if args.command == "extract":
+        from analysis.corpus import main as extract_main
+
+        return extract_main(rest)
+    if args.command == "benchmark":
+        from analysis.benchmark import main as benchmark_main
+
+        return benchmark_main(rest)
+    return 2

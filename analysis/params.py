@@ -1,0 +1,146 @@
+"""Run profiles (params/*.yaml): one definition of every parameter, checked before anything runs.
+
+papermill only logs a parameter a notebook does not declare, so the build never relies on it:
+every profile is checked here against ``PARAMETERS`` and stops with a one-line error naming
+the parameter and what is allowed.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.paths import PROJECT_ROOT, display_path
+
+
+class ParameterError(ValueError):
+    """A run profile names an unknown parameter or gives a value that is not allowed."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One run-profile parameter: its type, its default and what it means."""
+
+    kind: type
+    default: Any
+    description: str
+    choices: tuple[str, ...] | None = None
+    minimum: int | None = None
+
+
+PARAMETERS: dict[str, Parameter] = {
+    "profile": Parameter(str, "default", "short name of the run profile, shown in the briefing"),
+    "description": Parameter(str, "", "one sentence saying what this profile is for"),
+    "data_dir": Parameter(str, "data", "folder holding sources/, contributions.csv, codebook.yaml and coding.csv, relative to the project root"),
+    "sources": Parameter(list, ["all"], "source ids or source sets to include, or [all]"),
+    "group_level": Parameter(str, "group", "compare fine speaker groups or broad sectors", choices=("group", "sector")),
+    "theme_level": Parameter(str, "theme", "count themes or individual codes", choices=("theme", "code")),
+    "min_cell_n": Parameter(int, 5, "groups with fewer contributions than this are suppressed in tables and figures", minimum=1),
+    "seed": Parameter(int, 20120329, "random seed for bootstrap, permutation and subsampling", minimum=0),
+    "n_bootstrap": Parameter(int, 2000, "bootstrap and permutation resamples", minimum=10),
+}
+
+
+def load_profile(path: Path) -> dict[str, Any]:
+    """Read and check a run profile, returning every parameter with defaults filled in."""
+    path = Path(path)
+    where = display_path(path)
+    if not path.is_file():
+        raise ParameterError(f"{where}: no such parameter file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{where}: not valid YAML ({_one_line(error)})") from error
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{where}: expected a mapping of parameter names to values")
+    return check_parameters(raw, where)
+
+
+def check_parameters(raw: dict[str, Any], where: str = "parameters") -> dict[str, Any]:
+    """Check names, types and values; return the complete parameter set."""
+    unknown = sorted(set(raw) - set(PARAMETERS))
+    if unknown:
+        raise ParameterError(
+            f"{where}: unknown parameter '{unknown[0]}'; allowed: {', '.join(PARAMETERS)}"
+        )
+    values = {name: raw.get(name, spec.default) for name, spec in PARAMETERS.items()}
+    for name, spec in PARAMETERS.items():
+        _check_one(name, values[name], spec, where)
+    values["sources"] = _check_sources(values["sources"], values["data_dir"], where)
+    return values
+
+
+def _check_one(name: str, value: Any, spec: Parameter, where: str) -> None:
+    """Type, choice and minimum checks for one parameter."""
+    type_ok = isinstance(value, spec.kind) and not (spec.kind is int and isinstance(value, bool))
+    if not type_ok:
+        raise ParameterError(
+            f"{where}: parameter '{name}' must be {_kind_name(spec.kind)}, got {value!r} ({spec.description})"
+        )
+    if spec.choices and value not in spec.choices:
+        raise ParameterError(
+            f"{where}: parameter '{name}' is {value!r}; allowed: {', '.join(spec.choices)}"
+        )
+    if spec.minimum is not None and value < spec.minimum:
+        raise ParameterError(
+            f"{where}: parameter '{name}' is {value}; allowed: an integer of at least {spec.minimum}"
+        )
+    if spec.kind is list and not all(isinstance(item, str) for item in value):
+        raise ParameterError(f"{where}: parameter '{name}' must be a list of names, got {value!r}")
+
+
+def _check_sources(requested: list[str], data_dir: str, where: str) -> list[str]:
+    """Resolve source ids and source sets to source ids; every name must select something."""
+    catalogue = read_source_catalogue(PROJECT_ROOT / data_dir, where)
+    known_sets = sorted({row["source_set"] for row in catalogue})
+    known_ids = [row["source_id"] for row in catalogue]
+    allowed = ["all", *known_sets, *known_ids]
+    if not requested:
+        raise ParameterError(f"{where}: parameter 'sources' selects nothing; allowed: {', '.join(allowed)}")
+    selected: list[str] = []
+    for name in requested:
+        if name not in allowed:
+            raise ParameterError(
+                f"{where}: parameter 'sources' names {name!r}, which selects no source; allowed: {', '.join(allowed)}"
+            )
+        selected += [row["source_id"] for row in catalogue if name in ("all", row["source_set"], row["source_id"])]
+    return [source_id for source_id in known_ids if source_id in selected]
+
+
+def read_source_catalogue(data_dir: Path, where: str = "parameters") -> list[dict[str, str]]:
+    """The rows of <data_dir>/sources/sources.csv (source_id and source_set are required)."""
+    catalogue = Path(data_dir) / "sources" / "sources.csv"
+    if not catalogue.is_file():
+        raise ParameterError(
+            f"{where}: parameter 'data_dir' is {display_path(Path(data_dir))!r}, which has no sources/sources.csv"
+        )
+    with catalogue.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "text", int: "an integer", list: "a list"}.get(kind, kind.__name__)
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def describe_parameters() -> list[dict[str, str]]:
+    """A table of the parameters for the README and the briefing's methods appendix."""
+    return [
+        {
+            "parameter": name,
+            "default": str(spec.default),
+            "allowed": ", ".join(spec.choices) if spec.choices else _kind_name(spec.kind),
+            "meaning": spec.description,
+        }
+        for name, spec in PARAMETERS.items()
+    ]
+

@@ -1,0 +1,95 @@
+"""Render an executed briefing notebook as a self-contained HTML page and an A4 PDF."""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from pathlib import Path
+
+import nbformat
+from lxml import html as lxml_html
+
+from analysis.paths import TEMPLATES_DIR
+
+
+def drop_stderr_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the notebook without warnings and other stderr streams."""
+    cleaned = copy.deepcopy(notebook)
+    for cell in cleaned.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                output for output in cell.outputs
+                if not (output.get("output_type") == "stream" and output.get("name") == "stderr")
+            ]
+    return cleaned
+
+
+def notebook_body_html(notebook: nbformat.NotebookNode) -> str:
+    """The notebook's cells as HTML: no code, no prompts, images embedded."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(drop_stderr_outputs(notebook))
+    return body
+
+
+def add_heading_ids(body: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Give every h2/h3 an id; return the body and its (level, id, text) headings in order."""
+    tree = lxml_html.fragment_fromstring(body, create_parent="div")
+    for anchor in tree.xpath("//a[contains(concat(' ', @class, ' '), ' anchor-link ')]"):
+        anchor.drop_tree()
+    headings: list[tuple[int, str, str]] = []
+    used: set[str] = set()
+    for element in tree.iter("h2", "h3"):
+        text = " ".join(element.text_content().split())
+        heading_id = element.get("id") or _slug(text)
+        while heading_id in used:
+            heading_id += "-x"
+        used.add(heading_id)
+        element.set("id", heading_id)
+        headings.append((int(element.tag[1]), heading_id, text))
+    inner = "".join(lxml_html.tostring(child, encoding="unicode") for child in tree)
+    return (tree.text or "") + inner, headings
+
+
+def table_of_contents(headings: list[tuple[int, str, str]]) -> str:
+    """A nested list of links to the h2 and h3 headings."""
+    items = []
+    for level, heading_id, text in headings:
+        css_class = "toc-h2" if level == 2 else "toc-h3"
+        items.append(f'<li class="{css_class}"><a href="#{heading_id}">{html.escape(text)}</a></li>')
+    return '<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2><ol>' + "".join(items) + "</ol></nav>"
+
+
+def briefing_page(body: str, title: str, subtitle: str, footer: str) -> str:
+    """The whole HTML document: title block, contents, body, provenance footer, inline CSS."""
+    body, headings = add_heading_ids(body)
+    css = (TEMPLATES_DIR / "briefing.css").read_text(encoding="utf-8")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
+        f'<header class="title-block"><h1>{html.escape(title)}</h1>'
+        f'<p class="subtitle">{html.escape(subtitle)}</p></header>\n'
+        f"{table_of_contents(headings)}\n<main>\n{body}\n</main>\n"
+        f'<footer class="provenance">{footer}</footer>\n</body>\n</html>\n'
+    )
+
+
+def write_pdf(page_html: str, pdf_path: Path) -> None:
+    """Print the HTML page to an A4 PDF with WeasyPrint (offline: every image is a data URI)."""
+    from weasyprint import HTML
+
+    HTML(string=page_html, base_url=str(TEMPLATES_DIR)).write_pdf(str(pdf_path))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"

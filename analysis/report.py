@@ -1,0 +1,80 @@
+"""Figures and tables as the notebooks save them and the briefing shows them.
+
+Every figure is saved once, as SVG, beside a small JSON file holding its caption and alt
+text, so the briefing can show it with the same words wherever it appears.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+
+def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str) -> Path:
+    """Write the figure as <name>.svg with <name>.json (caption, alt text); close it."""
+    if not caption.strip() or not alt.strip():
+        raise ValueError(f"figure {name!r} needs both a caption and alt text")
+    figures_dir = Path(figures_dir)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    svg_path = figures_dir / f"{name}.svg"
+    figure.savefig(svg_path, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    (figures_dir / f"{name}.json").write_text(
+        json.dumps({"caption": caption, "alt": alt}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return svg_path
+
+
+def figure_html(figures_dir: Path, name: str, number: int | None = None) -> str:
+    """A <figure> with the SVG embedded as a data URI, its alt text and its caption."""
+    figures_dir = Path(figures_dir)
+    words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
+    svg = (figures_dir / f"{name}.svg").read_bytes()
+    data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    label = f"Figure {number}. " if number is not None else ""
+    return (
+        f'<figure id="figure-{html.escape(name)}"><img src="{data_uri}" alt="{html.escape(words["alt"])}">'
+        f"<figcaption>{html.escape(label)}{html.escape(words['caption'])}</figcaption></figure>"
+    )
+
+
+def save_table(table: pd.DataFrame, tables_dir: Path, name: str) -> Path:
+    """Write a full table as <name>.csv (UTF-8, LF) for readers who want every row."""
+    tables_dir = Path(tables_dir)
+    tables_dir.mkdir(parents=True, exist_ok=True)
+    path = tables_dir / f"{name}.csv"
+    table.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def table_html(table: pd.DataFrame, caption: str, source_table: str | None = None) -> str:
+    """A short table as HTML with a caption; numbers right-aligned; where the full table is."""
+    if not caption.strip():
+        raise ValueError("a table needs a caption")
+    note = f" Full table: <code>outputs/tables/{html.escape(source_table)}.csv</code>." if source_table else ""
+    header = "".join(
+        f'<th class="{_cell_class(table[column])}" scope="col">{html.escape(str(column))}</th>' for column in table.columns
+    )
+    rows = "".join(
+        "<tr>" + "".join(
+            f'<td class="{_cell_class(table[column])}">{html.escape(_format(value))}</td>'
+            for column, value in row.items()
+        ) + "</tr>"
+        for _, row in table.iterrows()
+    )
+    return f"<table><caption>{html.escape(caption)}{note}</caption><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _cell_class(column: pd.Series) -> str:
+    return "number" if pd.api.types.is_numeric_dtype(column) else "text"
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return "" if pd.isna(value) else f"{value:.2f}"
+    return "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else str(value)
