@@ -292,12 +292,16 @@ def _validate_data(data_dir: Path) -> None:
         raise BuildFailed(f"the data in {display_path(data_dir)} has {len(problems)} problem(s):\n{lines}{more}")
 
 
-def main(params_path: str, jobs: int = 2) -> int:
+def main(params_path: str, jobs: int = 2, outputs_dir: str | None = None, figures_dir: str | None = None) -> int:
     """Command-line entry: exit 0 on success, 1 on a failed step, 2 on bad parameters."""
     from analysis.params import ParameterError
 
+    layout = BuildLayout(
+        outputs_dir=Path(outputs_dir).resolve() if outputs_dir else OUTPUTS_DIR,
+        figures_dir=Path(figures_dir).resolve() if figures_dir else FIGURES_DIR,
+    )
     try:
-        build(Path(params_path), jobs=jobs)
+        build(Path(params_path), layout=layout, jobs=jobs)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

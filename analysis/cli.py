@@ -11,6 +11,8 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="run every notebook and write the briefing (HTML and PDF)")
     build.add_argument("--params", default="params/default.yaml", help="run profile (YAML)")
     build.add_argument("--jobs", type=int, default=2, help="analysis notebooks run at once")
+    build.add_argument("--outputs-dir", default=None, help="write outputs here instead of outputs/")
+    build.add_argument("--figures-dir", default=None, help="write figures here instead of figures/")
     sub.add_parser("validate", help="check every data file; one line per problem")
     sub.add_parser("extract", help="rebuild data/contributions.csv from the source texts")
     sub.add_parser("benchmark", help="time the build against the naive chain of command-line tools")
@@ -22,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from analysis.build import main as build_main
 
-        return build_main(args.params, jobs=args.jobs)
+        return build_main(args.params, jobs=args.jobs, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)
     if args.command == "validate":
         from analysis.validate import main as validate_main
 

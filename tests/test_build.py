@@ -1,0 +1,80 @@
+"""The build's failure paths: a notebook that raises, a bad parameter file. Nothing is lost."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis.build import BuildFailed, BuildLayout, build, discover_notebooks
+from analysis.paths import PROJECT_ROOT
+
+SMOKE = PROJECT_ROOT / "params" / "smoke.yaml"
+
+
+def write_notebook(path: Path, *sources: str) -> None:
+    cells = [new_markdown_cell("# A test notebook"), new_code_cell("data_dir = 'data'", metadata={"tags": ["parameters"]})]
+    cells += [new_code_cell(source) for source in sources]
+    notebook = new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, str(path))
+
+
+@pytest.fixture()
+def layout(tmp_path: Path) -> BuildLayout:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    for name in ("briefing.html", "briefing.pdf", "manifest.json"):
+        (outputs / name).write_text(f"last good {name}", encoding="utf-8")
+    return BuildLayout(notebooks_dir=notebooks, outputs_dir=outputs, figures_dir=tmp_path / "figures")
+
+
+def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing(layout):
+    write_notebook(layout.notebooks_dir / "10_fine.ipynb", "x = 1")
+    write_notebook(layout.notebooks_dir / "20_broken.ipynb", "y = 2", "raise ValueError('deliberate failure')")
+    write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "print('never reached')")
+    with pytest.raises(BuildFailed) as caught:
+        build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
+    message = str(caught.value)
+    assert "20_broken.ipynb failed in cell 3" in message
+    assert "ValueError: deliberate failure" in message
+    assert "outputs/failed/20_broken.ipynb" in message or "failed/20_broken.ipynb" in message
+    kept = nbformat.read(str(layout.failed / "20_broken.ipynb"), as_version=4)
+    assert any(output.get("ename") == "ValueError" for cell in kept.cells for output in cell.get("outputs", []))
+    for name in ("briefing.html", "briefing.pdf", "manifest.json"):
+        assert (layout.outputs_dir / name).read_text(encoding="utf-8") == f"last good {name}"
+    assert not layout.staging.exists()
+    assert not (layout.outputs_dir / "notebooks").exists()
+
+
+def test_a_folder_without_a_briefing_notebook_is_refused(tmp_path):
+    write_notebook(tmp_path / "10_only.ipynb", "x = 1")
+    with pytest.raises(BuildFailed, match="no briefing notebook named 90_"):
+        discover_notebooks(tmp_path)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
+
+
+def test_a_bad_parameter_file_exits_2_with_one_line_before_anything_runs(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("data_dir: tests/fixtures/data\nsources: [atlantis]\n", encoding="utf-8")
+    result = run_cli("build", "--params", str(bad), "--outputs-dir", str(tmp_path / "out"), "--figures-dir", str(tmp_path / "fig"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "parameter 'sources' names 'atlantis', which selects no source; allowed: all" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_parameter_exits_2_naming_it(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("data_dir: tests/fixtures/data\nmin_cel_n: 3\n", encoding="utf-8")
+    result = run_cli("build", "--params", str(bad), "--outputs-dir", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "unknown parameter 'min_cel_n'; allowed: profile" in result.stderr

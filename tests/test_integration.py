@@ -1,0 +1,83 @@
+"""Build the briefing from params/smoke.yaml (the fixture data) and check what a reader gets."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+from analysis.paths import NOTEBOOKS_DIR
+
+pytestmark = pytest.mark.integration
+
+A4_POINTS = (595.28, 841.89)
+
+
+@pytest.fixture(scope="session")
+def briefing_html(smoke_build) -> str:
+    return (smoke_build.outputs_dir / "briefing.html").read_text(encoding="utf-8")
+
+
+def test_html_has_no_code_cells_or_prompts(briefing_html):
+    tree = lxml_html.fromstring(briefing_html)
+    assert not tree.xpath("//*[contains(@class, 'jp-InputArea') or contains(@class, 'input_area') or contains(@class, 'jp-InputPrompt')]")
+    assert "import " not in tree.text_content()
+
+
+def test_every_image_is_embedded_and_described(briefing_html):
+    images = lxml_html.fromstring(briefing_html).xpath("//img")
+    assert images, "the briefing shows no figure"
+    for image in images:
+        assert image.get("src", "").startswith("data:image/")
+        alt = image.get("alt", "").strip()
+        assert alt and "No description" not in alt
+
+
+def test_every_figure_has_a_caption(briefing_html):
+    tree = lxml_html.fromstring(briefing_html)
+    for figure in tree.xpath("//figure"):
+        assert figure.xpath(".//figcaption") and figure.xpath("string(.//figcaption)").strip()
+    assert len(tree.xpath("//img")) == len(tree.xpath("//figure//img"))
+
+
+def test_html_makes_no_network_reference(briefing_html):
+    references = re.findall(r"""(?:src|href)\s*=\s*["']?(https?:)?//""", briefing_html)
+    assert not references
+    assert "<script" not in briefing_html.lower() or "cdn" not in briefing_html.lower()
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", briefing_html)
+
+
+def test_html_has_title_contents_and_says_which_data(briefing_html):
+    tree = lxml_html.fromstring(briefing_html)
+    assert tree.xpath("string(//header[@class='title-block']/h1)").strip()
+    links = tree.xpath("//nav[@class='toc']//a/@href")
+    assert len(links) >= 3
+    assert "tests/fixtures/data" in tree.text_content()
+    assert "fixture" in tree.text_content().lower()
+
+
+def test_pdf_is_a4_with_extractable_text(smoke_build):
+    reader = PdfReader(str(smoke_build.outputs_dir / "briefing.pdf"))
+    assert len(reader.pages) >= 2
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A4_POINTS[0]) < 1 and abs(height - A4_POINTS[1]) < 1
+    first = reader.pages[0].extract_text()
+    assert "The future of social work" in first
+    last = reader.pages[-1].extract_text()
+    assert f"of {len(reader.pages)}" in last
+
+
+def test_manifest_records_commit_parameters_inputs_versions_and_timings(smoke_build):
+    manifest = json.loads((smoke_build.outputs_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert re.fullmatch(r"[0-9a-f]{40}|unknown", manifest["git_commit"])
+    assert manifest["parameters"]["profile"] == "smoke"
+    assert any(path.startswith("tests/fixtures/data/") for path in manifest["inputs"])
+    assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in manifest["inputs"].values())
+    assert manifest["packages"]["papermill"] and manifest["packages"]["python"].startswith("3.11")
+    steps = [step["step"] for step in manifest["steps"]]
+    assert steps[0] == "validate data" and any("90_briefing" in step for step in steps)
+    executed = sorted(p.name for p in (smoke_build.outputs_dir / "notebooks").glob("*.ipynb"))
+    assert executed == sorted(p.name for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
