@@ -1,0 +1,512 @@
+"""Exchange the coding with QDA software as REFI-QDA 1.0 files (QualCoder, NVivo, ATLAS.ti, MAXQDA).
+
+``write_qdpx`` writes a project: the source texts, the codebook (themes as non-codable
+parent codes, codes as codable children with their definitions), every coded contribution
+as a text selection carrying one coding per coding row (coders are users), memos as notes,
+and one case per coded contribution whose variables are its speaker group, source and
+section. ``write_qdc`` writes the codebook alone. ``read_qdpx`` reads a project back and
+maps each coding to a contribution by its position in the source text.
+
+Positions: REFI-QDA counts a text selection in characters of the plain-text source as
+stored in the archive, from 0, the end exclusive. We read that as Unicode code points, as
+QualCoder does (``fulltext[start:end]``), which are Python ``str`` indices: ``char_start``
+and ``char_end`` are written unchanged and the source files are copied byte for byte
+(UTF-8, no byte-order mark, LF line endings). Tools built on UTF-16 strings count a
+character beyond U+FFFF (an emoji) as two, so ``write_qdpx`` warns when a source has one.
+
+Reproducible: GUIDs are uuid5 of a fixed namespace and a stable key ("code:listening",
+"selection:L001", "coding:L001|listening|coder_a"), and zip entries carry a fixed date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import html
+import os
+import re
+import sys
+import uuid
+import warnings
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+from lxml.builder import ElementMaker
+
+from analysis.opendata import ProjectData, read_data, write_zip
+from analysis.paths import DATA_DIR, OUTPUTS_DIR, PROJECT_ROOT
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:social-work-visioning:refi-qda")
+ORIGIN = "social-work-visioning analysis.qda"
+PROJECT_NAME = "Social work visioning comparison"
+QDPX_NAME = "social_work_visioning.qdpx"
+QDC_NAME = "social_work_visioning_codebook.qdc"
+SCHEMA_DIRS = ("REFI_QDA_SCHEMAS", PROJECT_ROOT.parent / "shared" / "refi-qda")
+CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
+CASE_VARIABLES = {
+    "speaker_group": "Stakeholder group that spoke (normalised identifier).",
+    "speaker_group_label": "Name of the stakeholder group that spoke.",
+    "sector": "Sector of the stakeholder group that spoke.",
+    "speaker_label": "Speaker as printed in the source.",
+    "subject_group": "Group the statement is about, when it is about a group rather than by it.",
+    "mixed_group": "Mixed-group or table identifier.",
+    "source_id": "Source the contribution comes from.",
+    "section": "Prompt, question or list the contribution answers.",
+}
+SOURCE_VARIABLES = {
+    "title": "Title of the source document.",
+    "author_or_organisation": "Author or issuing organisation.",
+    "date": "Date of publication.",
+    "kind": "Kind of document.",
+    "source_set": "Group of sources compared together.",
+}
+
+
+class QdaImportError(Exception):
+    """A REFI-QDA archive that cannot be read; the message names the file and the problem."""
+
+
+def guid(kind: str, key: str) -> str:
+    """The stable GUID of one thing in the export, e.g. ``guid("code", "listening")``."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}"))
+
+
+def normalise(text: str) -> str:
+    """Text with markup removed and whitespace collapsed, for comparing a source slice with
+    a contribution's text."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", html.unescape(text))).strip()
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_problems(data: ProjectData) -> list[str]:
+    """What would make the export wrong: codings of unknown contributions or codes,
+    duplicate codings, codes of unknown themes, and coded contributions whose offsets do
+    not cut their text (after ``normalise``) from the source."""
+    codes = {str(c["id"]): c for c in data.codebook.get("codes") or []}
+    themes = {str(t["id"]) for t in data.codebook.get("themes") or []}
+    contributions = data.contributions.set_index("contribution_id", drop=False)
+    problems = [f"code {c} has unknown theme {code['theme']}" for c, code in codes.items() if str(code["theme"]) not in themes]
+    keys = ["contribution_id", "code_id", "coder"]
+    problems += [f"coding {'/'.join(row)} appears more than once"
+                 for row in data.coding.loc[data.coding.duplicated(keys), keys].drop_duplicates().itertuples(index=False)]
+    problems += [f"coding names unknown code {c}" for c in sorted(set(data.coding["code_id"]) - codes.keys())]
+    problems += [f"coding names unknown contribution {c}"
+                 for c in sorted(set(data.coding["contribution_id"]) - set(contributions.index))]
+    for row in contributions.loc[contributions.index.isin(data.coding["contribution_id"])].itertuples():
+        text = data.texts.get(row.source_id)
+        if text is None:
+            problems.append(f"{row.contribution_id}: source {row.source_id} has no text")
+        elif not (0 <= row.char_start <= row.char_end <= len(text)) or (
+                normalise(text[row.char_start:row.char_end]) != normalise(row.text)):
+            problems.append(f"{row.contribution_id}: {row.source_id}[{row.char_start}:{row.char_end}] is not its text")
+    return problems
+
+
+def code_description(code: dict, example_text: str = "") -> str:
+    """A code's definitions as one Description, ending with its stable id on its own line."""
+    parts = [("Brief definition", code.get("brief_definition")), ("Full definition", code.get("full_definition")),
+             ("Use when", code.get("use_when")), ("Do not use when", code.get("do_not_use_when")),
+             (f"Example ({code.get('example')})", example_text or code.get("example")),
+             ("Origin", code.get("origin"))]
+    lines = [f"{label}: {str(value).strip()}" for label, value in parts if value]
+    return "\n".join(lines + [f"Code id: {code['id']}"])
+
+
+def code_elements(E: ElementMaker, codebook: dict, examples: dict[str, str]) -> list:
+    """Themes as non-codable Codes holding their codes, which are codable."""
+    codes = codebook.get("codes") or []
+    return [E.Code(E.Description(str(theme.get("description") or "").strip()),
+                   *[E.Code(E.Description(code_description(code, examples.get(str(code.get("example")), ""))),
+                            guid=guid("code", code["id"]), name=str(code["label"]), isCodable="true")
+                     for code in codes if str(code["theme"]) == str(theme["id"])],
+                   guid=guid("theme", theme["id"]), name=str(theme["label"]), isCodable="false")
+            for theme in codebook.get("themes") or []]
+
+
+def codebook_xml(codebook: dict, examples: dict[str, str]) -> etree._Element:
+    """The REFI-QDA codebook (.qdc) document. ``examples`` maps contribution ids to texts."""
+    E = ElementMaker(namespace=CODEBOOK_NS, nsmap={None: CODEBOOK_NS})
+    return E.CodeBook(E.Codes(*code_elements(E, codebook, examples)), origin=ORIGIN)
+
+
+def _value(E: ElementMaker, name: str, value: str):
+    return E.VariableValue(E.VariableRef(targetGUID=guid("variable", name)), E.TextValue(value))
+
+
+def _coding_key(row) -> str:
+    return f"{row.contribution_id}|{row.code_id}|{row.coder}"
+
+
+def project_xml(data: ProjectData) -> etree._Element:
+    """The REFI-QDA project (project.qde) document; source files are ``sources/<guid>.txt``."""
+    E = ElementMaker(namespace=PROJECT_NS, nsmap={None: PROJECT_NS})
+    coding = data.coding.sort_values(["contribution_id", "code_id", "coder"])
+    coded = data.contributions[data.contributions["contribution_id"].isin(coding["contribution_id"])]
+    coded = coded.sort_values(["source_id", "char_start", "char_end", "contribution_id"])
+    examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
+    groups = data.groups.set_index("group_id")
+    by_contribution = {cid: rows for cid, rows in coding.groupby("contribution_id")}
+
+    def coding_element(row) -> etree._Element:
+        notes = [E.NoteRef(targetGUID=guid("note", _coding_key(row)))] if row.memo else []
+        return E.Coding(E.CodeRef(targetGUID=guid("code", row.code_id)), *notes,
+                        guid=guid("coding", _coding_key(row)), creatingUser=guid("user", row.coder))
+
+    def selection(row) -> etree._Element:
+        return E.PlainTextSelection(*[coding_element(c) for c in by_contribution[row.contribution_id].itertuples()],
+                                    guid=guid("selection", row.contribution_id), name=row.contribution_id,
+                                    startPosition=str(row.char_start), endPosition=str(row.char_end))
+
+    def case(row) -> etree._Element:
+        group = groups.loc[row.speaker_group] if row.speaker_group in groups.index else {}
+        values = {**{name: str(getattr(row, name, "")) for name in CASE_VARIABLES},
+                  "speaker_group_label": group.get("label", ""), "sector": group.get("sector", "")}
+        return E.Case(*[_value(E, name, values[name]) for name in CASE_VARIABLES if values[name]],
+                      E.SelectionRef(targetGUID=guid("selection", row.contribution_id)),
+                      guid=guid("case", row.contribution_id), name=row.contribution_id)
+
+    def source(row) -> etree._Element:
+        source_guid = guid("source", row.source_id)
+        return E.TextSource(E.Description(getattr(row, "citation", "") or row.title),
+                            *[selection(c) for c in coded[coded["source_id"] == row.source_id].itertuples()],
+                            *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name, "")],
+                            guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt")
+
+    users = [E.User(guid=guid("user", c), name=c) for c in sorted(coding["coder"].unique())]
+    variables = [E.Variable(E.Description(text), guid=guid("variable", name), name=name, typeOfVariable="Text")
+                 for name, text in {**CASE_VARIABLES, **SOURCE_VARIABLES}.items()]
+    notes = [E.Note(E.PlainTextContent(row.memo), guid=guid("note", _coding_key(row)),
+                    name=f"Memo on {row.contribution_id} ({row.code_id}, {row.coder})")
+             for row in coding.itertuples() if row.memo]
+    parts = [E.Users(*users) if users else None,
+             E.CodeBook(E.Codes(*code_elements(E, data.codebook, examples))),
+             E.Variables(*variables),
+             E.Cases(*[case(row) for row in coded.itertuples()]) if len(coded) else None,
+             E.Sources(*[source(row) for row in data.sources.itertuples() if row.source_id in data.texts]),
+             E.Notes(*notes) if notes else None,
+             E.Description("Coded contributions on the future of social work. Each selection is one contribution "
+                           "(named by its id); each case is one coded contribution with its attributes.")]
+    return E.Project(*[p for p in parts if p is not None], name=PROJECT_NAME, origin=ORIGIN)
+
+
+def xml_bytes(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
+    """Write the REFI-QDA project of the data folder to ``out_path`` (.qdpx). Raises
+    ValueError listing ``export_problems``; warns about characters beyond U+FFFF."""
+    data = read_data(data_dir)
+    problems = export_problems(data)
+    if problems:
+        raise ValueError("cannot export the project:\n  " + "\n  ".join(problems))
+    for source_id, text in data.texts.items():
+        if any(ord(ch) > 0xFFFF for ch in text):
+            warnings.warn(f"{source_id} has characters beyond U+FFFF; tools counting UTF-16 units "
+                          "(NVivo, MAXQDA, ATLAS.ti) will place later selections one place on per character",
+                          stacklevel=2)
+    members = [("project.qde", xml_bytes(project_xml(data)))]
+    members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8"))
+                for sid in data.sources["source_id"] if sid in data.texts]
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    write_zip(out_path, members)
+    return out_path
+
+
+def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
+    """Write the codebook as a REFI-QDA codebook file (.qdc) to ``out_path``."""
+    data = read_data(data_dir)
+    examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(xml_bytes(codebook_xml(data.codebook, examples)))
+    return out_path
+
+
+# ---------------------------------------------------------------- schemas
+
+
+@functools.cache
+def schema(kind: str) -> etree.XMLSchema:
+    """The REFI-QDA schema ``kind`` ("Project" or "Codebook"), from the folder named by
+    $REFI_QDA_SCHEMAS or else ../shared/refi-qda beside the repository."""
+    folders = [os.environ.get(SCHEMA_DIRS[0]), SCHEMA_DIRS[1]]
+    for folder in filter(None, folders):
+        path = Path(folder) / f"{kind}.xsd"
+        if path.is_file():
+            return etree.XMLSchema(etree.parse(str(path)))
+    raise FileNotFoundError(f"{kind}.xsd not found in {', '.join(str(f) for f in folders if f)}; "
+                            f"set {SCHEMA_DIRS[0]} to the folder holding the REFI-QDA schemas")
+
+
+def schema_errors(root: etree._Element, kind: str) -> list[str]:
+    """The schema's complaints about a document, as 'line N: message' (empty when valid)."""
+    xsd = schema(kind)
+    return [] if xsd.validate(root) else [f"line {e.line}: {e.message}" for e in xsd.error_log]
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclasses.dataclass
+class ImportReport:
+    """What ``read_qdpx`` found: counts, how codings were mapped, what was not."""
+
+    archive: str
+    origin: str
+    selections: int
+    codings: int
+    matched: dict[str, int]
+    unmatched: pd.DataFrame
+    new_codes: list[str]
+
+    def summary(self) -> str:
+        lines = [f"{self.archive} (made by {self.origin or 'unknown software'}): "
+                 f"{self.selections} text selections, {self.codings} codings.",
+                 f"Mapped to contributions: {self.matched.get('exact', 0)} exactly by position, "
+                 f"{self.matched.get('inside', 0)} inside one contribution.",
+                 f"New codes: {', '.join(self.new_codes) if self.new_codes else 'none'}."]
+        if len(self.unmatched):
+            lines.append(f"{len(self.unmatched)} codings match no contribution and are not in the coding table.")
+        return "\n".join(lines)
+
+    def unmatched_lines(self) -> str:
+        return "\n".join(f"  {r.source_id} {r.char_start}-{r.char_end} “{r.excerpt}” coded {r.code} by {r.coder}: "
+                         f"{r.reason}" for r in self.unmatched.itertuples())
+
+    def __str__(self) -> str:
+        return "\n".join(filter(None, [self.summary(), self.unmatched_lines()]))
+
+
+def _guid(value: str | None) -> str:
+    return (value or "").strip("{}").lower()
+
+
+def _tag(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def _children(element: etree._Element, name: str) -> list[etree._Element]:
+    return [child for child in element if isinstance(child.tag, str) and _tag(child) == name]
+
+
+def _text(element: etree._Element, name: str) -> str:
+    found = _children(element, name)
+    return (found[0].text or "") if found else ""
+
+
+def open_archive(path: Path) -> tuple[etree._Element, dict[str, bytes]]:
+    """The validated project.qde root and the archive's other files (lower-case names).
+    Raises QdaImportError for a file that is not a zip, has no .qde, or does not validate."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            qde = [n for n in names if "/" not in n and n.lower().endswith(".qde")]
+            name = "project.qde" if "project.qde" in names else qde[0] if len(qde) == 1 else None
+            if name is None:
+                raise QdaImportError(f"{path}: no project.qde at the top of the archive")
+            xml = archive.read(name)
+            files = {n.lower(): archive.read(n) for n in names if n != name and not n.endswith("/")}
+    except zipfile.BadZipFile as error:
+        raise QdaImportError(f"{path}: not a REFI-QDA archive (a .qdpx is a zip file): {error}") from None
+    try:
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        raise QdaImportError(f"{path}: {name} is not well-formed XML: {error}") from None
+    errors = schema_errors(root, "Project")
+    if errors:
+        raise QdaImportError(f"{path}: {name} does not validate against REFI-QDA Project.xsd: "
+                             + "; ".join(errors[:5]))
+    return root, files
+
+
+def _internal(path: Path, files: dict[str, bytes], reference: str) -> str:
+    if not reference.startswith("internal://"):
+        raise QdaImportError(f"{path}: {reference} lies outside the archive; only internal sources can be read")
+    key = "sources/" + reference.removeprefix("internal://").lower()
+    if key not in files:
+        raise QdaImportError(f"{path}: {reference} is not in the archive's sources folder")
+    try:
+        return files[key].decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise QdaImportError(f"{path}: {reference} is not UTF-8 text: {error}") from None
+
+
+def _note_text(path: Path, files: dict[str, bytes], note: etree._Element) -> str:
+    return _internal(path, files, note.get("plainTextPath")) if note.get("plainTextPath") else _text(note, "PlainTextContent")
+
+
+def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> dict:
+    """The parts of a validated project that carry coding, as plain tables: ``codes``
+    (guid, name, codable, description), ``selections`` (selection_guid, name, source_guid,
+    source_name, char_start, char_end, text) and ``codings`` (selection_guid, code_guid,
+    coder, memo). Coders are user names; a memo is the coding's note, else the selection's
+    description."""
+    users = {_guid(u.get("guid")): u.get("name") or "" for u in root.iter(f"{{{PROJECT_NS}}}User")}
+    notes = {_guid(n.get("guid")): _note_text(path, files, n) for n in root.iter(f"{{{PROJECT_NS}}}Note")}
+    codes = [{"guid": _guid(c.get("guid")), "name": c.get("name"), "codable": c.get("isCodable") in ("true", "1"),
+              "description": _text(c, "Description")} for c in root.iter(f"{{{PROJECT_NS}}}Code")]
+    selections, codings = [], []
+    for source in root.iter(f"{{{PROJECT_NS}}}TextSource"):
+        text = (_internal(path, files, source.get("plainTextPath")) if source.get("plainTextPath")
+                else _text(source, "PlainTextContent"))
+        for selection in _children(source, "PlainTextSelection"):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            selections.append({"selection_guid": _guid(selection.get("guid")), "name": selection.get("name") or "",
+                               "source_guid": _guid(source.get("guid")),
+                               "source_name": source.get("name") or "", "char_start": start, "char_end": end,
+                               "text": text[start:end]})
+            for coding in _children(selection, "Coding"):
+                note = [notes.get(_guid(n.get("targetGUID")), "") for n in _children(coding, "NoteRef")]
+                user = _guid(coding.get("creatingUser") or selection.get("creatingUser"))
+                codings.append({"selection_guid": _guid(selection.get("guid")),
+                                "code_guid": _guid(_children(coding, "CodeRef")[0].get("targetGUID")),
+                                "coder": users.get(user) or "unknown",
+                                "memo": "\n\n".join(filter(None, note)) or _text(selection, "Description")})
+    return {"origin": root.get("origin") or "",
+            "codes": pd.DataFrame(codes, columns=["guid", "name", "codable", "description"]),
+            "selections": pd.DataFrame(selections, columns=["selection_guid", "name", "source_guid", "source_name",
+                                                            "char_start", "char_end", "text"]),
+            "codings": pd.DataFrame(codings, columns=["selection_guid", "code_guid", "coder", "memo"])}
+
+
+def code_ids(codes: pd.DataFrame, codebook: dict | None) -> tuple[dict[str, str], list[str]]:
+    """(Code GUID -> code id, names of new codable codes). A Code is ours when its
+    description has the line 'Code id: X' with X in the codebook, or its GUID, name or id is
+    one of ours; any other Code keeps its name as its id (a code added in the other tool).
+    With no codebook, the ids on 'Code id' lines are ours."""
+    found = {g: m.group(1) for g, d in zip(codes["guid"], codes["description"]) if (m := CODE_ID_LINE.search(d))}
+    labels = ({str(c["id"]): str(c.get("label", "")) for c in codebook.get("codes") or []} if codebook is not None
+              else {cid: name for g, cid in found.items() for name in codes.loc[codes["guid"] == g, "name"]})
+    lookup = {**{guid("code", cid): cid for cid in labels}, **{label: cid for cid, label in labels.items()},
+              **{cid: cid for cid in labels}}
+    ids = {row.guid: found[row.guid] if found.get(row.guid) in labels
+           else lookup.get(row.guid) or lookup.get(row.name) or row.name for row in codes.itertuples()}
+    new = sorted({row.name for row in codes.itertuples() if row.codable and ids[row.guid] not in labels})
+    return ids, new
+
+
+def match_selection(selection, contributions: pd.DataFrame) -> tuple[str, str, str]:
+    """(contribution_id, match, reason) for one selection. The rule: the contribution with
+    exactly these start and end ('exact'); else, with surrounding whitespace trimmed from
+    the selection, the smallest contribution that contains it, if only one is smallest
+    ('inside'). Either way the selected text (normalised) must occur in the contribution's
+    text, or the source has changed and nothing is mapped."""
+    candidates = contributions[contributions["source_id"] == selection.source_id]
+    if candidates.empty:
+        return "", "none", f"source {selection.source_id} is not in the project"
+    exact = candidates[(candidates["char_start"] == selection.char_start) & (candidates["char_end"] == selection.char_end)]
+    if len(exact) == 1:
+        found, match = exact.iloc[0], "exact"
+    else:
+        text = selection.text
+        start = selection.char_start + len(text) - len(text.lstrip())
+        end = selection.char_end - (len(text) - len(text.rstrip()))
+        around = candidates[(candidates["char_start"] <= start) & (candidates["char_end"] >= end) & (start < end)]
+        if around.empty:
+            return "", "none", "no contribution contains it"
+        length = around["char_end"] - around["char_start"]
+        smallest = around[length == length.min()]
+        if len(smallest) > 1:
+            return "", "none", f"ambiguous between {', '.join(smallest['contribution_id'])}"
+        found, match = smallest.iloc[0], "inside"
+    if normalise(selection.text) not in normalise(found["text"]):
+        return "", "none", f"its text differs from {found['contribution_id']} (has the source changed?)"
+    return found["contribution_id"], match, ""
+
+
+def _source_id(source_guid: str, name: str, known: dict[str, str]) -> str:
+    stem = name[:-4] if name.lower().endswith(".txt") else name
+    return known.get(source_guid) or known.get(name) or known.get(stem) or stem
+
+
+def read_qdpx(path: Path | str, data_dir: Path | str | None = None
+              ) -> tuple[pd.DataFrame, pd.DataFrame, ImportReport]:
+    """Read a REFI-QDA project and map its codings to contributions.
+
+    Returns (selections, coding, report). ``selections`` has one row per text selection:
+    contribution_id ('' when unmapped), source_id, char_start, char_end, text (cut from the
+    archive's source), match ('exact', 'inside' or 'none'), reason, selection_guid.
+    ``coding`` has the columns of data/coding.csv, one row per mapped coding, sorted (two
+    selections in one contribution with the same code and coder give one row, memos
+    joined). Codings that map to no contribution are listed in ``report.unmatched`` and
+    printed to standard error. Codes added in the other tool keep their names as code_id.
+
+    Positions are matched against ``data_dir`` (contributions.csv; sources known by name or
+    GUID; codes from codebook.yaml). Without it the archive is taken to be our own export:
+    the contributions are its selections whose GUID is ours for their name, and codes are
+    recognised by their 'Code id' line.
+    """
+    path = Path(path)
+    root, files = open_archive(path)
+    project = parse_project(root, files, path)
+    data = read_data(data_dir) if data_dir is not None else None
+    known_sources = {} if data is None else {
+        **{guid("source", s): s for s in data.sources["source_id"]}, **{s: s for s in data.sources["source_id"]}}
+    selections = project["selections"]
+    selections["source_id"] = [_source_id(g, n, known_sources)
+                               for g, n in zip(selections["source_guid"], selections["source_name"])]
+    if data is not None:
+        contributions = data.contributions
+    else:
+        ours = selections["selection_guid"] == selections["name"].map(lambda n: guid("selection", n))
+        contributions = selections[ours].rename(columns={"name": "contribution_id"})
+    selections[["contribution_id", "match", "reason"]] = pd.DataFrame(
+        [match_selection(s, contributions) for s in selections.itertuples()],
+        columns=["contribution_id", "match", "reason"], index=selections.index)
+    ids, new_codes = code_ids(project["codes"], data.codebook if data is not None else None)
+    names = dict(zip(project["codes"]["guid"], project["codes"]["name"]))
+    codings = project["codings"].merge(selections, on="selection_guid", how="left", validate="many_to_one")
+    codings["code_id"] = codings["code_guid"].map(ids).fillna("")
+    codings.loc[codings["code_id"] == "", "reason"] = "its code is not in the archive's codebook"
+    mapped = (codings["contribution_id"] != "") & (codings["code_id"] != "")
+    coding = (codings[mapped].groupby(["contribution_id", "code_id", "coder"], as_index=False, sort=True)["memo"]
+              .agg(lambda memos: "\n\n".join(dict.fromkeys(m for m in memos if m))))
+    unmatched = codings.loc[~mapped, ["source_id", "char_start", "char_end", "coder", "reason"]].assign(
+        excerpt=codings.loc[~mapped, "text"].map(lambda t: normalise(t)[:60]),
+        code=codings.loc[~mapped, "code_guid"].map(lambda g: names.get(g, g)))
+    report = ImportReport(archive=str(path), origin=project["origin"], selections=len(selections),
+                          codings=len(codings), matched=codings.loc[mapped, "match"].value_counts().to_dict(),
+                          unmatched=unmatched.reset_index(drop=True), new_codes=new_codes)
+    if len(unmatched):
+        print(f"{path}: {len(unmatched)} codings match no contribution:\n{report.unmatched_lines()}", file=sys.stderr)
+    columns = ["contribution_id", "source_id", "char_start", "char_end", "text", "match", "reason", "selection_guid"]
+    return selections[columns], coding, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``export [FOLDER]`` writes the project (.qdpx) and codebook (.qdc); ``import PATH``
+    prints how a project's codings map to contributions (exit 1 when some do not)."""
+    parser = argparse.ArgumentParser(prog="python -m analysis qda",
+                                     description="Exchange the coding with QDA software as REFI-QDA files.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    export = sub.add_parser("export", help="write the project (.qdpx) and the codebook (.qdc) to a folder")
+    export.add_argument("folder", nargs="?", type=Path, default=OUTPUTS_DIR / "qda")
+    export.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    read = sub.add_parser("import", help="read a .qdpx and report how its codings map to contributions")
+    read.add_argument("path", type=Path)
+    read.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    read.add_argument("--coding-out", type=Path, help="also write the mapped coding as CSV here, for review")
+    args = parser.parse_args(argv)
+    if args.command == "export":
+        for written in (write_qdpx(args.data_dir, args.folder / QDPX_NAME), write_qdc(args.data_dir, args.folder / QDC_NAME)):
+            print(f"wrote {written}")
+        return 0
+    try:
+        _, coding, report = read_qdpx(args.path, args.data_dir)
+    except QdaImportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    if args.coding_out:
+        coding.to_csv(args.coding_out, index=False, lineterminator="\n")
+        print(f"wrote {args.coding_out}")
+    return 1 if len(report.unmatched) else 0
