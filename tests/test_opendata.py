@@ -1,0 +1,114 @@
+"""Open-data exports (analysis.opendata), on the hand-made data in tests/fixtures/qda."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import frictionless
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import opendata
+from analysis.opendata import read_data, read_table
+
+FIXTURES = Path(__file__).parent / "fixtures" / "qda"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURES / "data", tmp_path / "data"))
+
+
+@pytest.fixture
+def package(data_dir: Path, tmp_path: Path) -> Path:
+    return opendata.write_datapackage(data_dir, tmp_path / "package")
+
+
+def errors(report: frictionless.Report) -> list[tuple[str, str, str]]:
+    return [(task.name, error.type, error.note) for task in report.tasks for error in task.errors]
+
+
+def test_data_package_validates(package: Path):
+    report = frictionless.validate(package)
+    assert report.valid, errors(report)
+    assert sorted(p.name for p in package.parent.iterdir()) == [
+        "codes.csv", "coding.csv", "contributions.csv", "datapackage.json", "groups.csv", "sources.csv", "themes.csv"]
+
+
+def test_descriptor_has_keys_and_enumerations(package: Path):
+    resources = {r["name"]: r["schema"] for r in json.loads(package.read_text(encoding="utf-8"))["resources"]}
+    assert resources["coding"]["primaryKey"] == ["contribution_id", "code_id", "coder"]
+    links = {(name, k["fields"], k["reference"]["resource"]) for name, schema in resources.items()
+             for k in schema.get("foreignKeys", [])}
+    assert {("coding", "contribution_id", "contributions"), ("coding", "code_id", "codes"),
+            ("contributions", "source_id", "sources"), ("contributions", "parent_id", "")} <= links
+    fields = {f["name"]: f for f in resources["contributions"]["fields"]}
+    assert fields["speaker_group"]["constraints"]["enum"] == [
+        "academics", "employers", "front_line_staff", "review_group", "service_users"]
+    assert fields["char_start"]["type"] == "integer"
+    assert {f["name"]: f for f in resources["codes"]["fields"]}["origin"]["constraints"]["enum"] == ["deductive", "inductive"]
+
+
+@pytest.mark.parametrize("table, line, expected", [
+    ("coding.csv", "L002,no_such_code,consensus,\n", ("coding", "foreign-key")),
+    ("coding.csv", "X999,listening,consensus,\n", ("coding", "foreign-key")),
+    ("coding.csv", "L002,relationship_time,consensus,\n", ("coding", "primary-key")),
+    ("contributions.csv", "X1,lancaster_2012,q,nobody,,,,,,text,1,2\n", ("contributions", "foreign-key")),
+    ("contributions.csv", "X2,lancaster_2012,q,academics,,,,,,text,-1,2\n", ("contributions", "constraint-error")),
+])
+def test_a_broken_copy_fails_validation(package: Path, table: str, line: str, expected: tuple[str, str]):
+    with package.with_name(table).open("a", encoding="utf-8") as f:
+        f.write(line)
+    report = frictionless.validate(package)
+    assert not report.valid
+    assert expected in {(name, kind) for name, kind, _ in errors(report)}
+
+
+def test_groups_may_be_a_mapping_by_id():
+    groups = opendata.groups_table({"academics": {"label": "Academics", "sector": "higher education"}})
+    assert groups.to_dict("records") == [
+        {"group_id": "academics", "label": "Academics", "description": "", "sector": "higher education"}]
+
+
+def test_tidy_export_has_one_row_per_consensus_coding_with_labels(data_dir: Path, tmp_path: Path):
+    csv_path, xlsx_path = opendata.write_tidy_exports(data_dir, tmp_path / "tidy")
+    tidy = read_table(csv_path)
+    coding = read_table(data_dir / "coding.csv")
+    consensus = coding[coding["coder"] == "consensus"]
+    assert sorted(zip(tidy["contribution_id"], tidy["code_id"])) == sorted(zip(consensus["contribution_id"],
+                                                                              consensus["code_id"]))
+    row = tidy.set_index(["contribution_id", "code_id"]).loc[("C001", "listening")]
+    assert (row.code_label, row.theme_label, row.speaker_group_label, row.subject_group, row.source_title) == (
+        "Listening and continuity", "Relationships", "21st Century Review", "service_users",
+        "Changing Lives: Report of the 21st Century Social Work Review")
+    assert tidy["contribution_id"].tolist() == ["L001", "L002", "L003", "C001", "C002"]  # reading order
+    book = openpyxl.load_workbook(xlsx_path)
+    sheet = pd.DataFrame(list(book["coded_contributions"].values))
+    assert sheet.iloc[0].tolist() == list(tidy.columns) and len(sheet) == len(tidy) + 1
+    assert dict(book["columns"].values)["code_label"] == "Name of the code."
+
+
+def test_tidy_exports_are_reproducible_and_keep_text_as_text(data_dir: Path, tmp_path: Path):
+    contributions = data_dir / "contributions.csv"
+    contributions.write_text(contributions.read_text(encoding="utf-8").replace(
+        "A workforce that is confident with technology.", "=A workforce that is confident with technology."),
+        encoding="utf-8")
+    data = read_data(data_dir)
+    first = opendata.xlsx_bytes({"t": opendata.tidy_coded_contributions(data)})
+    assert opendata.xlsx_bytes({"t": opendata.tidy_coded_contributions(data)}) == first
+    path = opendata.write_tidy_exports(data_dir, tmp_path / "tidy")[1]
+    assert opendata.write_tidy_exports(data_dir, tmp_path / "again")[1].read_bytes() == path.read_bytes()
+    cell = [c for c in openpyxl.load_workbook(path)["coded_contributions"]["A"] if c.value == "L003"][0]
+    text = cell.parent.cell(row=cell.row, column=list(read_table(tmp_path / "tidy" / "coded_contributions.csv").columns)
+                            .index("text") + 1)
+    assert (text.value, text.data_type) == ("=A workforce that is confident with technology.", "s")
+
+
+def test_tidy_export_refuses_codings_of_unknown_codes(data_dir: Path):
+    coding = data_dir / "coding.csv"
+    coding.write_text(coding.read_text(encoding="utf-8") + "L002,no_such_code,consensus,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="L002/no_such_code"):
+        opendata.tidy_coded_contributions(read_data(data_dir))
