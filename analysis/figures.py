@@ -1,0 +1,401 @@
+"""Figures for the briefing: one colour-blind-safe palette, used the same way everywhere.
+
+Themes take Paul Tol's "muted" colours and groups the Okabe-Ito colours, each assigned in
+sorted id order. Pass the full list of ids once (e.g. every theme in the codebook) and hand
+the resulting mapping to each figure, so a theme keeps its colour even in a figure showing
+only some themes; without a mapping a figure colours only the ids it shows.
+
+Every function returns a matplotlib Figure (not shown, not saved) 6.5 in wide (A4 text
+width), sans-serif, without titles: captions come from the document. Ids are shown in plain
+words (underscores to spaces) unless ``labels`` maps an id to a display label.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from scipy.cluster.hierarchy import dendrogram
+
+from analysis.compare import CorrespondenceAnalysis, linkage_for_dendrogram
+
+# Paul Tol, "muted" qualitative scheme (https://personal.sron.nl/~pault/), without its grey.
+THEME_PALETTE = (
+    "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
+    "#882255", "#44AA99", "#999933", "#AA4499",
+)
+# Okabe & Ito (2008), "Color Universal Design", black last.
+GROUP_PALETTE = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442",
+    "#0072B2", "#D55E00", "#CC79A7", "#000000",
+)
+NEUTRAL = "#555555"  # anything that is neither a theme nor a group (points, lines, links)
+SUPPRESSED_FILL = "#EEEEEE"
+SUPPRESSED_HATCH = "#999999"
+SEQUENTIAL_CMAP = "Blues"  # shares and similarities: light = low, dark = high
+A4_WIDTH = 6.5
+STYLE = {
+    "font.family": "sans-serif",
+    "font.size": 8.5,
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+}
+
+__all__ = [
+    "THEME_PALETTE",
+    "GROUP_PALETTE",
+    "theme_colours",
+    "group_colours",
+    "prevalence_heatmap",
+    "similarity_heatmap",
+    "dendrogram_figure",
+    "ca_map",
+    "cooccurrence_network",
+    "source_comparison_figure",
+    "voice_subject_figure",
+]
+
+
+# --- palette ---------------------------------------------------------------------------
+
+
+def _assign(ids: Iterable[str], palette: tuple[str, ...], kind: str) -> dict[str, str]:
+    """Colours from ``palette`` in sorted id order; raises when there are too many ids."""
+    ordered = sorted(set(ids))
+    if len(ordered) > len(palette):
+        raise ValueError(
+            f"{len(ordered)} {kind} but the colour-blind-safe palette has {len(palette)} "
+            f"colours; show fewer {kind} or a broader grouping"
+        )
+    return dict(zip(ordered, palette))
+
+
+def theme_colours(theme_ids: Iterable[str]) -> dict[str, str]:
+    """Theme id -> colour (Tol muted), assigned in sorted id order; at most 9 themes."""
+    return _assign(theme_ids, THEME_PALETTE, "themes")
+
+
+def group_colours(group_ids: Iterable[str]) -> dict[str, str]:
+    """Group id -> colour (Okabe-Ito), assigned in sorted id order; at most 8 groups."""
+    return _assign(group_ids, GROUP_PALETTE, "groups")
+
+
+# --- shared helpers --------------------------------------------------------------------
+
+
+def _styled(function: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Build the figure under the house style."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs) -> Figure:
+        with mpl.rc_context(STYLE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _plain(identifier: object, labels: Mapping[str, str] | None) -> str:
+    """Display label for an id: ``labels[id]`` or the id with underscores as spaces."""
+    text = str(identifier)
+    return (labels or {}).get(text, text.replace("_", " "))
+
+
+def _item_column(table: pd.DataFrame) -> str:
+    """The code or theme column of a table from `analysis.compare`."""
+    for column in ("theme_id", "code_id"):
+        if column in table:
+            return column
+    raise ValueError("table has neither a theme_id nor a code_id column")
+
+
+def _figure(height: float) -> tuple[Figure, mpl.axes.Axes]:
+    figure = Figure(figsize=(A4_WIDTH, height), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+# --- heatmaps and dendrogram -----------------------------------------------------------
+
+
+@_styled
+def prevalence_heatmap(
+    table: pd.DataFrame, *, min_n: int | None = None, labels: Mapping[str, str] | None = None
+) -> Figure:
+    """Themes (rows) x groups (columns) shaded by share and annotated with counts.
+
+    ``table`` is a `prevalence_with_ci` table (group column first), optionally passed
+    through `suppress_small`: suppressed cells are hatched grey with no number, and the axis
+    label says why (``min_n`` states the threshold). Column labels carry each group's
+    number of contributions.
+    """
+    group_col, item_col = table.columns[0], _item_column(table)
+    groups, items = pd.unique(table[group_col]), pd.unique(table[item_col])
+
+    def grid(values: str) -> pd.DataFrame:
+        return table.pivot(index=item_col, columns=group_col, values=values).reindex(
+            index=items, columns=groups
+        )
+
+    shares = grid("share").astype(float)
+    counts = grid("n")
+    hidden = (
+        grid("suppressed").fillna(False).astype(bool).to_numpy()
+        if "suppressed" in table
+        else np.zeros(shares.shape, dtype=bool)
+    )
+    annotations = np.where(
+        hidden, "", counts.map(lambda v: "" if pd.isna(v) else str(int(v))).to_numpy()
+    )
+    denominators = table.groupby(group_col, sort=False)["denominator"].first().reindex(groups)
+    column_labels = [f"{_plain(g, labels)}\n(n = {int(d)})" for g, d in denominators.items()]
+
+    figure, ax = _figure(1.8 + 0.32 * len(items))
+    sns.heatmap(
+        shares, mask=hidden, annot=annotations, fmt="", cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1,
+        linewidths=0.5, linecolor="white", ax=ax,
+        xticklabels=column_labels, yticklabels=[_plain(i, labels) for i in items],
+        cbar_kws={"label": "Share of the group's contributions", "shrink": 0.6},
+        annot_kws={"fontsize": 7.5},
+    )
+    for row, column in zip(*np.nonzero(hidden)):
+        ax.add_patch(
+            Rectangle((column, row), 1, 1, facecolor=SUPPRESSED_FILL, hatch="///",
+                      hatchcolor=SUPPRESSED_HATCH, edgecolor="white", linewidth=0.5)
+        )
+    ax.tick_params(axis="x", labelrotation=40, length=0)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.tick_params(axis="y", length=0)
+    x_label = "Group (number of contributions); numbers in cells are contributions"
+    if hidden.any():
+        threshold = f"fewer than {min_n}" if min_n is not None else "too few"
+        x_label += f"\nHatched: {threshold} contributions, so not shown"
+    ax.set_xlabel(x_label)
+    ax.set_ylabel("Theme" if item_col == "theme_id" else "Code")
+    return figure
+
+
+@_styled
+def similarity_heatmap(similarity: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> Figure:
+    """Lower triangle of a group x group similarity matrix, annotated to two decimals."""
+    names = [_plain(g, labels) for g in similarity.index]
+    upper = np.triu(np.ones(similarity.shape, dtype=bool), k=1)
+    figure, ax = _figure(min(A4_WIDTH, 1.6 + 0.4 * len(names)))
+    sns.heatmap(
+        similarity.astype(float), mask=upper, annot=True, fmt=".2f", cmap=SEQUENTIAL_CMAP,
+        vmin=0, vmax=1, square=True, linewidths=0.5, linecolor="white", ax=ax,
+        xticklabels=names, yticklabels=names, annot_kws={"fontsize": 7},
+        cbar_kws={"label": "Similarity (1 = same themes)", "shrink": 0.6},
+    )
+    ax.tick_params(axis="x", labelrotation=40, length=0)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return figure
+
+
+@_styled
+def dendrogram_figure(similarity: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> Figure:
+    """Average-linkage dendrogram of groups: leaves labelled on the left, distance rising to the right."""
+    names = [_plain(g, labels) for g in similarity.index]
+    figure, ax = _figure(1.0 + 0.3 * len(names))
+    dendrogram(
+        linkage_for_dendrogram(similarity), labels=names, orientation="right", ax=ax,
+        link_color_func=lambda _: NEUTRAL, leaf_font_size=STYLE["font.size"],
+    )
+    ax.set_xlabel("Distance between groups (1 \u2212 similarity)")
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, None)
+    return figure
+
+
+# --- correspondence analysis and network -----------------------------------------------
+
+
+@_styled
+def ca_map(
+    ca: CorrespondenceAnalysis,
+    *,
+    row_colours: Mapping[str, str] | None = None,
+    column_colours: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    row_kind: str = "Groups",
+    column_kind: str = "Themes",
+) -> Figure:
+    """Symmetric CA map: rows (groups, circles) and columns (themes, triangles).
+
+    Columns are coloured by ``column_colours`` (default: `theme_colours` of the columns
+    shown); rows by ``row_colours`` where given, otherwise neutral grey, since groups are
+    named beside their points. Axes say how much of the inertia each dimension shows.
+    """
+    if "dim_2" not in ca.rows:
+        raise ValueError("a CA map needs two dimensions (a table of at least 3 x 3)")
+    column_colours = column_colours or theme_colours(map(str, ca.columns.index))
+    figure, ax = _figure(5.2)
+    ax.axhline(0, color="#BBBBBB", linewidth=0.6, zorder=0)
+    ax.axvline(0, color="#BBBBBB", linewidth=0.6, zorder=0)
+    for points, marker, colours in (
+        (ca.rows, "o", row_colours or {}),
+        (ca.columns, "^", column_colours),
+    ):
+        ax.scatter(
+            points["dim_1"], points["dim_2"], marker=marker, s=30, zorder=2,
+            c=[colours.get(str(name), NEUTRAL) for name in points.index],
+        )
+        for name, x, y in zip(points.index, points["dim_1"], points["dim_2"]):
+            ax.annotate(_plain(name, labels), (x, y), xytext=(4, 3), textcoords="offset points",
+                        fontsize=7.5)
+    shares = ca.inertia["share"].to_numpy()
+    ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
+    ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(
+        handles=[
+            Line2D([], [], marker="o", linestyle="", color=NEUTRAL, label=row_kind),
+            Line2D([], [], marker="^", linestyle="", color=NEUTRAL, label=column_kind),
+        ],
+        loc="best",
+    )
+    return figure
+
+
+@_styled
+def cooccurrence_network(
+    edges: pd.DataFrame,
+    *,
+    node_themes: Mapping[str, str] | None = None,
+    colours: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Figure:
+    """Codes (or themes) on a circle, joined by lines as thick as their co-occurrence count.
+
+    ``edges`` comes from `cooccurrence`. Nodes are coloured by theme: ``node_themes`` maps a
+    code to its theme (leave it out when the nodes are themes); ``colours`` maps themes to
+    colours (default: `theme_colours` of the themes shown). Nodes are placed clockwise from
+    the top, grouped by theme, so codes of one theme sit together.
+    """
+    if edges.empty:
+        raise ValueError("no pairs to draw; lower min_count in cooccurrence()")
+    nodes = sorted(set(edges["code_a"]) | set(edges["code_b"]))
+    theme_of = {node: (node_themes or {}).get(node, node) for node in nodes}
+    colours = colours or theme_colours(theme_of.values())
+    nodes.sort(key=lambda node: (theme_of[node], node))
+    angles = np.pi / 2 - 2 * np.pi * np.arange(len(nodes)) / len(nodes)
+    position = {node: (np.cos(a), np.sin(a)) for node, a in zip(nodes, angles)}
+
+    figure, ax = _figure(A4_WIDTH * 0.75)
+    most = edges["count"].max()
+    widths = 0.6 + 3.4 * edges["count"].to_numpy() / most
+    ax.add_collection(
+        LineCollection(
+            [[position[a], position[b]] for a, b in zip(edges["code_a"], edges["code_b"])],
+            linewidths=widths, colors=NEUTRAL, alpha=0.55, zorder=1,
+        )
+    )
+    xy = np.array([position[node] for node in nodes])
+    ax.scatter(xy[:, 0], xy[:, 1], s=60, zorder=2, edgecolors="white", linewidths=0.5,
+               c=[colours[theme_of[node]] for node in nodes])
+    for node, (x, y) in zip(nodes, xy):
+        ha = "left" if x > 0.05 else "right" if x < -0.05 else "center"
+        ax.text(1.1 * x, 1.1 * y, _plain(node, labels), ha=ha, va="center", fontsize=7.5)
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.2, 1.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    width_key = [
+        Line2D([], [], color=NEUTRAL, linewidth=0.6 + 3.4 * count / most,
+               label=f"{count} contribution{'s' if count != 1 else ''} with both")
+        for count in sorted({int(edges['count'].min()), int(most)})
+    ]
+    ax.legend(handles=width_key, loc="lower left", bbox_to_anchor=(0, -0.02))
+    return figure
+
+
+# --- sources, voices -------------------------------------------------------------------
+
+
+@_styled
+def source_comparison_figure(
+    difference: pd.DataFrame,
+    *,
+    colours: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Figure:
+    """Difference in share between two sources per theme, with its bootstrap interval.
+
+    ``difference`` comes from `prevalence_difference_bootstrap`; points are coloured by
+    theme (``colours``, default `theme_colours` of the themes shown), sorted so the largest
+    difference is at the top, in percentage points.
+    """
+    item_col = _item_column(difference)
+    rows = difference.sort_values(["difference", item_col], ignore_index=True)
+    colours = colours or theme_colours(rows[item_col])
+    first = rows.iloc[0]
+    figure, ax = _figure(1.4 + 0.3 * len(rows))
+    ax.axvline(0, color="#BBBBBB", linewidth=0.8, zorder=0)
+    for y, row in rows.iterrows():
+        ax.errorbar(
+            100 * row["difference"], y,
+            xerr=[[100 * (row["difference"] - row["ci_low"])], [100 * (row["ci_high"] - row["difference"])]],
+            fmt="o", color=colours[row[item_col]], markersize=5, capsize=0, linewidth=1.4,
+        )
+    ax.set_yticks(range(len(rows)), [_plain(i, labels) for i in rows[item_col]])
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel(
+        "Difference in share of contributions, percentage points (95% bootstrap interval)\n"
+        f"{_plain(first['source_a'], labels)} (n = {first['denominator_a']}) minus "
+        f"{_plain(first['source_b'], labels)} (n = {first['denominator_b']})"
+    )
+    return figure
+
+
+@_styled
+def voice_subject_figure(table: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> Figure:
+    """What groups said (filled) against what was said about them (open), per theme.
+
+    ``table`` comes from `voice_vs_subject`, possibly several comparisons stacked: one panel
+    each, the comparison label as the legend heading. Lines are Wilson intervals; the legend
+    gives each side's groups and number of statements.
+    """
+    item_col = _item_column(table)
+    comparisons = pd.unique(table["comparison"])
+    items = pd.unique(table[item_col])
+    figure = Figure(
+        figsize=(A4_WIDTH, 0.6 + len(comparisons) * (0.9 + 0.28 * len(items))), layout="constrained"
+    )
+    axes = figure.subplots(len(comparisons), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, comparison in zip(axes, comparisons):
+        panel = table[table["comparison"] == comparison]
+        handles = []
+        for side, offset, face, verb in (("voice", 0.17, NEUTRAL, "Said by"), ("subject", -0.17, "white", "About")):
+            rows = panel[panel["side"] == side].set_index(item_col).reindex(items)
+            y = np.arange(len(items))[::-1] + offset
+            ax.hlines(y, 100 * rows["ci_low"], 100 * rows["ci_high"], color=NEUTRAL, linewidth=1)
+            ax.scatter(100 * rows["share"], y, s=28, facecolors=face, edgecolors=NEUTRAL, zorder=2)
+            groups = ", ".join(_plain(g, labels) for g in str(rows["groups"].dropna().iloc[0]).split("; "))
+            handles.append(
+                Line2D([], [], marker="o", linestyle="", markerfacecolor=face, markeredgecolor=NEUTRAL,
+                       label=f"{verb} {groups} (n = {int(rows['denominator'].dropna().iloc[0])})")
+            )
+        ax.set_yticks(np.arange(len(items))[::-1], [_plain(i, labels) for i in items])
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.legend(handles=handles, title=_plain(comparison, labels) or None, loc="lower left",
+                  bbox_to_anchor=(0, 1), alignment="left", borderaxespad=0.2)
+    axes[-1].set_xlim(0, 100)
+    axes[-1].set_xlabel("Share of statements (%), with 95% Wilson interval")
+    return figure
