@@ -7,9 +7,10 @@ and one case per coded contribution whose variables are its speaker group, sourc
 section. ``write_qdc`` writes the codebook alone. ``read_qdpx`` reads a project back and
 maps each coding to a contribution by its position in the source text.
 
-Positions: REFI-QDA counts a text selection in characters of the plain-text source as
-stored in the archive, from 0, the end exclusive. We read that as Unicode code points, as
-QualCoder does (``fulltext[start:end]``), which are Python ``str`` indices: ``char_start``
+Positions: REFI-QDA gives a text selection's start and end as character positions in the
+plain-text source stored in the archive, from 0, the end exclusive. We count characters as
+Unicode code points, as QualCoder's importer does (``fulltext[start:end]``), and these are
+Python ``str`` indices: ``char_start``
 and ``char_end`` are written unchanged and the source files are copied byte for byte
 (UTF-8, no byte-order mark, LF line endings). Tools built on UTF-16 strings count a
 character beyond U+FFFF (an emoji) as two, so ``write_qdpx`` warns when a source has one.
@@ -46,7 +47,8 @@ ORIGIN = "social-work-visioning analysis.qda"
 PROJECT_NAME = "Social work visioning comparison"
 QDPX_NAME = "social_work_visioning.qdpx"
 QDC_NAME = "social_work_visioning_codebook.qdc"
-SCHEMA_DIRS = ("REFI_QDA_SCHEMAS", PROJECT_ROOT.parent / "shared" / "refi-qda")
+SCHEMA_ENV = "REFI_QDA_SCHEMAS"
+SCHEMA_DIR = PROJECT_ROOT.parent / "shared" / "refi-qda"
 CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
 CASE_VARIABLES = {
     "speaker_group": "Stakeholder group that spoke (normalised identifier).",
@@ -238,13 +240,10 @@ def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
 def schema(kind: str) -> etree.XMLSchema:
     """The REFI-QDA schema ``kind`` ("Project" or "Codebook"), from the folder named by
     $REFI_QDA_SCHEMAS or else ../shared/refi-qda beside the repository."""
-    folders = [os.environ.get(SCHEMA_DIRS[0]), SCHEMA_DIRS[1]]
-    for folder in filter(None, folders):
-        path = Path(folder) / f"{kind}.xsd"
-        if path.is_file():
-            return etree.XMLSchema(etree.parse(str(path)))
-    raise FileNotFoundError(f"{kind}.xsd not found in {', '.join(str(f) for f in folders if f)}; "
-                            f"set {SCHEMA_DIRS[0]} to the folder holding the REFI-QDA schemas")
+    path = Path(os.environ.get(SCHEMA_ENV) or SCHEMA_DIR) / f"{kind}.xsd"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; set {SCHEMA_ENV} to the folder holding the REFI-QDA schemas")
+    return etree.XMLSchema(etree.parse(str(path)))
 
 
 def schema_errors(root: etree._Element, kind: str) -> list[str]:
@@ -262,6 +261,7 @@ class ImportReport:
 
     archive: str
     origin: str
+    reference: str
     selections: int
     codings: int
     matched: dict[str, int]
@@ -270,12 +270,12 @@ class ImportReport:
 
     def summary(self) -> str:
         lines = [f"{self.archive} (made by {self.origin or 'unknown software'}): "
-                 f"{self.selections} text selections, {self.codings} codings.",
+                 f"{self.selections} text selections, {self.codings} codings, matched against {self.reference}.",
                  f"Mapped to contributions: {self.matched.get('exact', 0)} exactly by position, "
                  f"{self.matched.get('inside', 0)} inside one contribution.",
                  f"New codes: {', '.join(self.new_codes) if self.new_codes else 'none'}."]
         if len(self.unmatched):
-            lines.append(f"{len(self.unmatched)} codings match no contribution and are not in the coding table.")
+            lines.append(f"Codings that match no contribution (left out of the coding table): {len(self.unmatched)}.")
         return "\n".join(lines)
 
     def unmatched_lines(self) -> str:
@@ -402,7 +402,7 @@ def match_selection(selection, contributions: pd.DataFrame) -> tuple[str, str, s
     text, or the source has changed and nothing is mapped."""
     candidates = contributions[contributions["source_id"] == selection.source_id]
     if candidates.empty:
-        return "", "none", f"source {selection.source_id} is not in the project"
+        return "", "none", f"no contribution known in source {selection.source_id}"
     exact = candidates[(candidates["char_start"] == selection.char_start) & (candidates["char_end"] == selection.char_end)]
     if len(exact) == 1:
         found, match = exact.iloc[0], "exact"
@@ -473,11 +473,13 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     unmatched = codings.loc[~mapped, ["source_id", "char_start", "char_end", "coder", "reason"]].assign(
         excerpt=codings.loc[~mapped, "text"].map(lambda t: normalise(t)[:60]),
         code=codings.loc[~mapped, "code_guid"].map(lambda g: names.get(g, g)))
-    report = ImportReport(archive=str(path), origin=project["origin"], selections=len(selections),
+    reference = (f"{Path(data_dir) / 'contributions.csv'}" if data is not None
+                 else f"the archive's own contribution selections ({len(contributions)})")
+    report = ImportReport(archive=str(path), origin=project["origin"], reference=reference, selections=len(selections),
                           codings=len(codings), matched=codings.loc[mapped, "match"].value_counts().to_dict(),
                           unmatched=unmatched.reset_index(drop=True), new_codes=new_codes)
     if len(unmatched):
-        print(f"{path}: {len(unmatched)} codings match no contribution:\n{report.unmatched_lines()}", file=sys.stderr)
+        print(f"{path}: codings that match no contribution:\n{report.unmatched_lines()}", file=sys.stderr)
     columns = ["contribution_id", "source_id", "char_start", "char_end", "text", "match", "reason", "selection_guid"]
     return selections[columns], coding, report
 

@@ -184,7 +184,7 @@ def test_codings_from_another_tool_map_by_position_and_the_rest_are_reported(dat
     assert report.unmatched[["source_id", "char_start", "char_end", "code", "coder", "reason"]].to_dict("records") == [
         {"source_id": "lancaster_2012", "char_start": 206, "char_end": 328, "code": "Workforce skills",
          "coder": "student", "reason": "no contribution contains it"}]
-    assert "1 codings match no contribution" in capsys.readouterr().err
+    assert "student.qdpx: codings that match no contribution:\n  lancaster_2012 206-328" in capsys.readouterr().err
     assert selections.loc[selections["match"] == "none", "contribution_id"].tolist() == [""]
     assert selections.loc[selections["char_start"] == 234, "text"].item() == "time to build relationships"
 
