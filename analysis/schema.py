@@ -1,0 +1,165 @@
+"""Every column of the evidence tables, defined once, and the pandera schemas made from them.
+
+A :class:`Column` holds a column's name, type, description and checks. The pandera schemas
+used by :mod:`analysis.validate` are generated from these definitions by
+:func:`dataframe_schema`, so a column's rules live in one place only. Checks whose allowed
+values are known only when the data are loaded (source ids, speaker groups, subject groups)
+name a *vocabulary*; the caller supplies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import pandera.pandas as pa
+
+SECTIONS: dict[str, str] = {
+    "contribution": "Answer to 'What is the meaningful contribution that social work can make to citizens in the future?' (Lancaster workshop, question 1).",
+    "need": "What practitioners need in order to make that contribution and develop their careers (Lancaster workshop table, left column).",
+    "university_support": "How the university could work in partnership to support them (Lancaster workshop table, right column; parent_id is the need).",
+    "other_idea": "Items of the 'Other ideas' row of the Lancaster workshop table.",
+    "vision": "A stakeholder group's answer to the visioning question (visioning day).",
+    "commonality": "What a mixed group found its members' visions had in common (visioning day).",
+    "opportunity_challenge": "An opportunity or challenge a stakeholder group prioritised (visioning day).",
+    "action_theme": "One of the nine themes the facilitators derived from the groups' prioritised actions (visioning day).",
+    "example_action": "An example action listed under an action theme (visioning day; parent_id is the theme where the report allows it).",
+    "strength": "A strength to build on (Changing Lives).",
+    "challenge": "A challenge to tackle (Changing Lives).",
+    "aspiration": "What a group should experience or do in future (Changing Lives; subject_group says which group).",
+    "prose": "A unit of continuous prose: normally a sentence (2016 statement and article).",
+    "reply": "A unit of a reader response or of the author's replies below the 2016 article.",
+}
+
+SECTORS: dict[str, str] = {
+    "practice": "Social work practitioners.",
+    "service_users_and_carers": "People who use services and carers, and their representatives.",
+    "education": "Social work students and university staff.",
+    "management_and_workforce": "Strategic leads of statutory services and workforce leads.",
+    "voluntary_sector": "Leads of voluntary and independent sector organisations.",
+    "government_review": "A government-commissioned review group.",
+    "practice_leadership_organisation": "An organisation leading a tradition of practice.",
+    "facilitation": "Facilitators of an event, who organised what participants said.",
+    "mixed": "Groups mixing several stakeholder groups.",
+}
+
+SOURCE_SETS: dict[str, str] = {
+    "lancaster_2012": "The Lancaster University visioning project, 2012 (workshop and visioning day).",
+    "changing_lives_2006": "The Scottish 21st Century Social Work Review, Changing Lives, 2006.",
+    "voices_2016": "Two 2016 voices: a practice-leadership organisation and a practitioner with readers.",
+}
+
+SOURCE_KINDS: dict[str, str] = {
+    "workshop report": "A summary of what participants said at a workshop or event.",
+    "government review": "A report of a government-commissioned review.",
+    "organisation statement": "An organisation's published statement of its position.",
+    "article with reader comments": "A magazine article followed by readers' responses.",
+}
+
+ID_PATTERN = r"^[A-Z]{2}-[A-Za-z0-9-]+$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: name, pandas dtype, description and checks.
+
+    ``allowed`` is either a tuple of fixed values or the name of a vocabulary supplied
+    when the schema is made. ``required`` columns may not be empty.
+    """
+
+    name: str
+    dtype: str
+    description: str
+    required: bool = True
+    unique: bool = False
+    allowed: tuple[str, ...] | str | None = None
+    pattern: str | None = None
+    minimum: int | None = None
+
+
+CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
+    Column("contribution_id", "str", "Stable, unique, human-readable key; the scheme is in data/NOTES.md.", unique=True, pattern=ID_PATTERN),
+    Column("source_id", "str", "The source text, data/sources/<source_id>.txt.", allowed="source_ids"),
+    Column("section", "str", "Which prompt or list the contribution answers.", allowed=tuple(SECTIONS)),
+    Column("speaker_group", "str", "Who speaks, normalised (data/groups.yaml).", allowed="speaker_groups"),
+    Column("speaker_label", "str", "Who speaks, as printed in the source."),
+    Column("subject_group", "str", "The group a Changing Lives aspiration is about (data/groups.yaml); empty otherwise.", required=False, allowed="subject_groups"),
+    Column("mixed_group", "str", "Which of the six mixed groups of the visioning day (mixed_1 to mixed_6); empty otherwise.", required=False, pattern=r"^mixed_[1-9][0-9]*$"),
+    Column("list_position", "Int64", "Number as printed, or order in the list; empty for prose.", required=False, minimum=1),
+    Column("parent_id", "str", "The row this one answers or belongs to (a need, an action theme); empty otherwise.", required=False, pattern=ID_PATTERN),
+    Column("text", "str", "The contribution, verbatim (list markers and <p> markup left out; parts joined by one space where data/extraction_repairs.yaml joins them)."),
+    Column("char_start", "Int64", "Start of the span in the decoded source text (Python str index).", minimum=0),
+    Column("char_end", "Int64", "End of the span (exclusive), so source[char_start:char_end] is the span.", minimum=1),
+)
+
+DERIVED_CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
+    Column("speaker_sector", "str", "The speaker group's sector (derived from data/groups.yaml when loading).", allowed=tuple(SECTORS)),
+    Column("source_set", "str", "The source's set (derived from data/sources/sources.csv when loading).", allowed=tuple(SOURCE_SETS)),
+)
+
+SOURCE_COLUMNS: tuple[Column, ...] = (
+    Column("source_id", "str", "Identifier; the text is data/sources/<source_id>.txt.", unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
+    Column("seed_file", "str", "Name of the file the text was copied from."),
+    Column("title", "str", "Title as published."),
+    Column("author_or_organisation", "str", "Who wrote it."),
+    Column("publisher", "str", "Who published it."),
+    Column("date", "str", "ISO date, or a partial ISO date (year, or year-month) explained in date_note.", pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
+    Column("date_note", "str", "How the date is known, when it is partial or not a publication date.", required=False),
+    Column("kind", "str", "Kind of document.", allowed=tuple(SOURCE_KINDS)),
+    Column("place", "str", "Where the event took place or the document was published."),
+    Column("source_set", "str", "Which set of sources it belongs to.", allowed=tuple(SOURCE_SETS)),
+    Column("citation", "str", "Reference for citing the source."),
+    Column("licence_note", "str", "What is known of its copyright and licence (see data/sources/LICENCE_NOTE.md)."),
+    Column("sha256", "str", "SHA-256 of the text file's bytes.", pattern=r"^[0-9a-f]{64}$"),
+)
+
+
+def _checks(column: Column, vocabularies: Mapping[str, Collection[str]]) -> list[pa.Check]:
+    """The pandera checks for one column; messages name the rule broken."""
+    checks = []
+    if isinstance(column.allowed, tuple):
+        checks.append(pa.Check.isin(column.allowed, error=f"unknown {column.name} (allowed: {', '.join(column.allowed)})"))
+    elif column.allowed is not None and column.allowed in vocabularies:
+        allowed = sorted(vocabularies[column.allowed])
+        checks.append(pa.Check.isin(allowed, error=f"unknown {column.name} (not among the {column.allowed} defined for this data set)"))
+    if column.pattern is not None:
+        checks.append(pa.Check.str_matches(column.pattern, error=f"{column.name} does not match the pattern {column.pattern}"))
+    if column.minimum is not None:
+        checks.append(pa.Check.ge(column.minimum, error=f"{column.name} is less than {column.minimum}"))
+    if column.required and column.dtype == "str":
+        checks.append(pa.Check.str_contains(r"\S", error=f"{column.name} is blank"))
+    return checks
+
+
+def dataframe_schema(
+    columns: tuple[Column, ...],
+    vocabularies: Mapping[str, Collection[str]] | None = None,
+    name: str | None = None,
+) -> pa.DataFrameSchema:
+    """A strict, ordered pandera schema for ``columns``.
+
+    Vocabulary checks are included for the vocabularies given; values are coerced to
+    each column's dtype.
+    """
+    vocabularies = vocabularies or {}
+    return pa.DataFrameSchema(
+        {
+            column.name: pa.Column(
+                column.dtype,
+                checks=_checks(column, vocabularies),
+                nullable=not column.required,
+                unique=column.unique,
+                coerce=True,
+                description=column.description,
+            )
+            for column in columns
+        },
+        strict=True,
+        ordered=True,
+        name=name,
+    )
+
+
+def column_names(columns: tuple[Column, ...]) -> list[str]:
+    """The names of ``columns``, in order."""
+    return [column.name for column in columns]

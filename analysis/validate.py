@@ -1,0 +1,401 @@
+"""Loading and validating the evidence in a data folder (normally data/).
+
+``load_*`` functions validate and raise :class:`DataValidationError`; ``check_*`` functions
+collect :class:`Problem` records instead. Every checker takes the data folder and returns a
+list of problems; :data:`CHECKS` lists them, and :func:`validate_all` runs them all, so a
+module with its own data file adds its checker with :func:`register_check`.
+
+Row numbers in problems count data rows from 1: the header line is not counted, so data
+row n is line n + 1 of the file (as a spreadsheet shows it, the header being line 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from analysis import schema
+from analysis.paths import DATA_DIR, display_path
+
+SOURCES_DIR = "sources"
+SOURCES_CSV = "sources/sources.csv"
+GROUPS_YAML = "groups.yaml"
+CONTRIBUTIONS_CSV = "contributions.csv"
+ROW_CONVENTION = "row n = data row n counted from 1, the header not counted (line n + 1 of the file)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place: file, data row (1-based, or None), column (or None)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        row = "" if self.row is None else str(self.row)
+        return f"{self.file}:{row}:{self.column or ''}: {self.message}"
+
+
+class DataValidationError(ValueError):
+    """Raised by the loaders; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        lines = "\n".join(str(problem) for problem in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the data ({ROW_CONVENTION}):\n{lines}")
+
+
+_MARKUP = re.compile(r"</?p>")
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-•*][ \t]+)?(?:(?:[0-9]+[.)]|[a-z]\))[ \t]+)?", re.MULTILINE)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Text reduced for comparing a contribution with its span in the source.
+
+    Removes ``<p>`` and ``</p>`` markup, removes list markers at line starts (a bullet
+    ``-``, ``•`` or ``*``, a number ``1.`` or ``1)``, a letter ``a)``, or a bullet followed
+    by a number or letter), collapses every run of whitespace to one space, and strips.
+    Nothing else changes: case, punctuation and quotation marks are kept.
+    """
+    text = _MARKUP.sub(" ", text)
+    text = _LIST_MARKER.sub("", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _utf8_problem(path: Path, data: bytes, tabular: bool) -> Problem | None:
+    """A problem naming the first byte that is not UTF-8, or None."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = data[: error.start].decode("utf-8")
+        line = prefix.count("\n") + 1
+        row = column = None
+        if tabular:
+            records = list(csv.reader(io.StringIO(prefix)))
+            starts_record = not prefix or prefix.endswith("\n")
+            record = len(records) if starts_record else len(records) - 1
+            header = records[0] if records else []
+            row = record or None
+            if record and not starts_record and len(records[-1]) <= len(header):
+                column = header[len(records[-1]) - 1]
+        return Problem(display_path(path), row, column, f"not valid UTF-8 at byte offset {error.start} (line {line} of the file)")
+    return None
+
+
+def _message(case: Mapping, dtypes: Mapping[str, str]) -> str | None:
+    """A reader's message for one pandera failure case (None: a consequence of another)."""
+    check, column, value = str(case["check"]), case["column"], case["failure_case"]
+    if check == "column_in_dataframe":
+        return "missing column"
+    if check == "column_in_schema":
+        return "unexpected column (not defined in analysis/schema.py)"
+    if check == "column_ordered":
+        return "column out of order (the order is defined in analysis/schema.py)"
+    if check.startswith(("coerce_dtype", "dtype(")):
+        return f"not a whole number: {value!r}" if dtypes.get(column) == "Int64" else f"wrong type: {value!r}"
+    if case["index"] is None and str(value).startswith(("TypeError(", "ValueError(")):
+        return None
+    if check == "not_nullable":
+        return f"empty {column}"
+    if check == "field_uniqueness":
+        return f"duplicate {column} {value!r}"
+    return f"{check}: {value!r}"
+
+
+def _schema_problems(frame: pd.DataFrame, frame_schema: pa.DataFrameSchema, columns: tuple[schema.Column, ...], shown: str) -> list[Problem]:
+    """Every failure of ``frame_schema`` on ``frame`` as problems (row = index + 1)."""
+    try:
+        frame_schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases.to_dict("records")
+    else:
+        return []
+    dtypes = {column.name: column.dtype for column in columns}
+    problems: list[Problem] = []
+    for case in cases:
+        message = _message(case, dtypes)
+        if message is None:
+            continue
+        whole_column = case["check"] in ("column_in_dataframe", "column_in_schema", "column_ordered")
+        column = str(case["failure_case"]) if whole_column else case["column"]
+        row = None if case["index"] is None or whole_column else int(case["index"]) + 1
+        problem = Problem(shown, row, column, message)
+        if problem not in problems:
+            problems.append(problem)
+    return sorted(problems, key=lambda problem: (problem.row or 0, problem.column or "", problem.message))
+
+
+def _read_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapping[str, set[str]]) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The table at ``path`` as strings (empty cells as missing), and its schema problems."""
+    shown = display_path(path)
+    if not path.exists():
+        return None, [Problem(shown, None, None, "file not found")]
+    data = path.read_bytes()
+    problem = _utf8_problem(path, data, tabular=True)
+    if problem is not None:
+        return None, [problem]
+    try:
+        frame = pd.read_csv(io.StringIO(data.decode("utf-8")), dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        return None, [Problem(shown, None, None, f"cannot be read as CSV: {error}")]
+    frame_schema = schema.dataframe_schema(columns, vocabularies)
+    return frame, _schema_problems(frame, frame_schema, columns, shown)
+
+
+def _read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
+    """The mapping in a YAML file, or the problems that prevent reading it."""
+    shown = display_path(path)
+    if not path.exists():
+        return None, [Problem(shown, None, None, "file not found")]
+    data = path.read_bytes()
+    problem = _utf8_problem(path, data, tabular=False)
+    if problem is not None:
+        return None, [problem]
+    try:
+        content = yaml.safe_load(data.decode("utf-8"))
+    except yaml.YAMLError as error:
+        return None, [Problem(shown, None, None, f"not valid YAML: {error}")]
+    if not isinstance(content, dict):
+        return None, [Problem(shown, None, None, "not a YAML mapping")]
+    return content, []
+
+
+def check_sources(data_dir: Path) -> list[Problem]:
+    """Problems in sources/sources.csv and the source texts: schema, UTF-8, SHA-256, unlisted texts."""
+    data_dir = Path(data_dir)
+    frame, problems = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
+    if frame is None:
+        return problems
+    shown = display_path(data_dir / SOURCES_CSV)
+    listed = set()
+    for row, record in enumerate(frame.to_dict("records"), start=1):
+        source_id = record.get("source_id")
+        if not isinstance(source_id, str):
+            continue
+        listed.add(source_id)
+        path = data_dir / SOURCES_DIR / f"{source_id}.txt"
+        if not path.exists():
+            problems.append(Problem(shown, row, "source_id", f"no source text {display_path(path)}"))
+            continue
+        data = path.read_bytes()
+        problem = _utf8_problem(path, data, tabular=False)
+        if problem is not None:
+            problems.append(problem)
+        digest = hashlib.sha256(data).hexdigest()
+        if "sha256" in record and record["sha256"] != digest:
+            problems.append(Problem(shown, row, "sha256", f"does not match {display_path(path)}, whose sha256 is {digest}"))
+    for path in sorted((data_dir / SOURCES_DIR).glob("*.txt")):
+        if path.stem not in listed:
+            problems.append(Problem(display_path(path), None, None, f"source text not listed in {shown}"))
+    return problems
+
+
+def check_groups(data_dir: Path) -> list[Problem]:
+    """Problems in groups.yaml: fields of each speaker and subject group, sectors, label clashes."""
+    path = Path(data_dir) / GROUPS_YAML
+    content, problems = _read_yaml(path)
+    if content is None:
+        return problems
+    shown = display_path(path)
+    identifier = re.compile(r"^[a-z][a-z0-9_]*$")
+    owner_of_label: dict[str, str] = {}
+    for part, fields in (("speaker_groups", ("labels", "description", "sector")), ("subject_groups", ("label", "description"))):
+        entries = content.get(part)
+        if not isinstance(entries, dict) or not entries:
+            problems.append(Problem(shown, None, part, "missing or empty mapping"))
+            continue
+        for group_id, group in entries.items():
+            where = f"{part}.{group_id}"
+            if not identifier.match(str(group_id)):
+                problems.append(Problem(shown, None, where, "id must be lower case letters, digits and underscores"))
+            if not isinstance(group, dict):
+                problems.append(Problem(shown, None, where, "not a mapping"))
+                continue
+            for field in fields:
+                if field not in group:
+                    problems.append(Problem(shown, None, f"{where}.{field}", "missing"))
+            if part == "speaker_groups":
+                if "sector" in group and group["sector"] not in schema.SECTORS:
+                    problems.append(Problem(shown, None, f"{where}.sector", f"unknown sector {group['sector']!r} (allowed: {', '.join(schema.SECTORS)})"))
+                labels = group.get("labels", [])
+                if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+                    problems.append(Problem(shown, None, f"{where}.labels", "must be a list of strings"))
+                    continue
+                for label in labels:
+                    if label in owner_of_label:
+                        problems.append(Problem(shown, None, f"{where}.labels", f"label {label!r} also belongs to {owner_of_label[label]}"))
+                    owner_of_label[label] = str(group_id)
+    return problems
+
+
+def _vocabularies(data_dir: Path) -> dict[str, set[str]]:
+    """Allowed source ids, speaker groups and subject groups, from whatever files can be read."""
+    vocabularies: dict[str, set[str]] = {}
+    sources, _ = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
+    if sources is not None and "source_id" in sources:
+        vocabularies["source_ids"] = set(sources["source_id"].dropna())
+    groups, _ = _read_yaml(data_dir / GROUPS_YAML)
+    for part in ("speaker_groups", "subject_groups"):
+        if groups is not None and isinstance(groups.get(part), dict):
+            vocabularies[part] = set(groups[part])
+    return vocabularies
+
+
+def _source_texts(data_dir: Path, source_ids: set[str]) -> dict[str, str]:
+    """The decoded texts of the given sources that exist and are UTF-8."""
+    texts = {}
+    for source_id in sorted(source_ids):
+        path = data_dir / SOURCES_DIR / f"{source_id}.txt"
+        if path.exists():
+            try:
+                texts[source_id] = path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    return texts
+
+
+def _as_int(value) -> int | None:
+    """An integer from a CSV cell, or None when it is not one."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _preview(text: str, limit: int = 60) -> str:
+    """A short, one-line quotation of ``text`` for messages."""
+    flat = _WHITESPACE.sub(" ", text).strip()
+    return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
+
+
+def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], shown: str) -> list[Problem]:
+    """Checks across columns and files: spans against the sources, parents, subject and mixed groups."""
+    problems: list[Problem] = []
+    records = frame.to_dict("records")
+    source_of = {record.get("contribution_id"): record.get("source_id") for record in records}
+    for row, record in enumerate(records, start=1):
+        text, source_id = record.get("text"), record.get("source_id")
+        start, end = _as_int(record.get("char_start")), _as_int(record.get("char_end"))
+        source = texts.get(source_id) if isinstance(source_id, str) else None
+        if source is not None and start is not None and end is not None:
+            if not 0 <= start < len(source):
+                problems.append(Problem(shown, row, "char_start", f"offset {start} outside {source_id}.txt (length {len(source)})"))
+            elif not start < end <= len(source):
+                problems.append(Problem(shown, row, "char_end", f"offset {end} must be after char_start {start} and at most {len(source)}, the length of {source_id}.txt"))
+            elif isinstance(text, str) and normalise(source[start:end]) != normalise(text):
+                problems.append(Problem(shown, row, "text", f"does not match {source_id}.txt[{start}:{end}] after normalisation; the span reads {_preview(source[start:end])}"))
+        parent = record.get("parent_id")
+        if isinstance(parent, str):
+            if parent not in source_of:
+                problems.append(Problem(shown, row, "parent_id", f"unknown parent_id {parent!r} (no such contribution_id)"))
+            elif source_of[parent] != source_id:
+                problems.append(Problem(shown, row, "parent_id", f"parent {parent!r} is in another source"))
+        if record.get("section") == "aspiration" and not isinstance(record.get("subject_group"), str):
+            problems.append(Problem(shown, row, "subject_group", "an aspiration needs the group it is about"))
+        is_mixed = record.get("speaker_group") == "mixed"
+        if is_mixed != isinstance(record.get("mixed_group"), str):
+            message = "a mixed group's row needs mixed_group" if is_mixed else "mixed_group is only for speaker_group mixed"
+            problems.append(Problem(shown, row, "mixed_group", message))
+    return problems
+
+
+def check_contributions(data_dir: Path) -> list[Problem]:
+    """Problems in contributions.csv: schema, known sources and groups, spans, links."""
+    data_dir = Path(data_dir)
+    vocabularies = _vocabularies(data_dir)
+    frame, problems = _read_csv(data_dir / CONTRIBUTIONS_CSV, schema.CONTRIBUTION_COLUMNS, vocabularies)
+    if frame is None:
+        return problems
+    texts = _source_texts(data_dir, vocabularies.get("source_ids", set()))
+    return problems + _row_problems(frame, texts, display_path(data_dir / CONTRIBUTIONS_CSV))
+
+
+Check = Callable[[Path], list[Problem]]
+CHECKS: list[Check] = [check_sources, check_groups, check_contributions]
+
+
+def register_check(check: Check) -> Check:
+    """Add a checker to :data:`CHECKS` (once); usable as a decorator."""
+    if check not in CHECKS:
+        CHECKS.append(check)
+    return check
+
+
+def validate_all(data_dir: Path) -> list[Problem]:
+    """The problems found by every checker in :data:`CHECKS`, in order."""
+    return [problem for check in CHECKS for problem in check(Path(data_dir))]
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    """Raise :class:`DataValidationError` when there are problems."""
+    if problems:
+        raise DataValidationError(problems)
+
+
+def load_sources(data_dir: Path) -> pd.DataFrame:
+    """sources/sources.csv, validated (texts present, UTF-8, matching SHA-256)."""
+    data_dir = Path(data_dir)
+    _raise_if(check_sources(data_dir))
+    frame, _ = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
+    return schema.dataframe_schema(schema.SOURCE_COLUMNS).validate(frame)
+
+
+def load_source_texts(data_dir: Path) -> dict[str, str]:
+    """Each source's decoded text by source_id, after validating the sources."""
+    sources = load_sources(data_dir)
+    return _source_texts(Path(data_dir), set(sources["source_id"]))
+
+
+def load_groups(data_dir: Path) -> dict:
+    """groups.yaml, validated: keys ``speaker_groups`` and ``subject_groups``, each id -> fields."""
+    path = Path(data_dir) / GROUPS_YAML
+    _raise_if(check_groups(Path(data_dir)))
+    content, _ = _read_yaml(path)
+    return content
+
+
+def load_contributions(data_dir: Path) -> pd.DataFrame:
+    """contributions.csv, validated, typed, with derived ``speaker_sector`` and ``source_set``."""
+    data_dir = Path(data_dir)
+    _raise_if(check_sources(data_dir) + check_groups(data_dir) + check_contributions(data_dir))
+    sources, groups = load_sources(data_dir), load_groups(data_dir)
+    vocabularies = _vocabularies(data_dir)
+    frame, _ = _read_csv(data_dir / CONTRIBUTIONS_CSV, schema.CONTRIBUTION_COLUMNS, vocabularies)
+    frame["speaker_sector"] = frame["speaker_group"].map({group_id: group["sector"] for group_id, group in groups["speaker_groups"].items()})
+    frame["source_set"] = frame["source_id"].map(dict(zip(sources["source_id"], sources["source_set"])))
+    columns = schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS
+    return schema.dataframe_schema(columns, vocabularies, name="contributions").validate(frame)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print one line per problem (``file:row:column: message``); 1 if any."""
+    parser = argparse.ArgumentParser(prog="python -m analysis validate", description="Check every data file; print one line per problem.")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
+    args = parser.parse_args(argv)
+    problems = validate_all(args.data_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s); {ROW_CONVENTION}", file=sys.stderr)
+        return 1
+    contributions = pd.read_csv(args.data_dir / CONTRIBUTIONS_CSV, dtype=str, keep_default_na=False)
+    print(f"{display_path(args.data_dir)}: valid ({len(contributions)} contributions from {contributions['source_id'].nunique()} sources; {len(CHECKS)} checks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
