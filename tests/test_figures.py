@@ -1,0 +1,215 @@
+"""Figure functions return Figures with the expected elements, in the fixed palette."""
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+
+from analysis import figures
+from analysis.stats import correspondence_analysis
+
+# Published values: Paul Tol's "muted" scheme and Okabe & Ito's palette.
+TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+
+
+def hex_of(rgba):
+    return mcolors.to_hex(rgba).upper()
+
+
+def assert_house_style(figure):
+    assert isinstance(figure, Figure)
+    assert figure.get_size_inches()[0] == pytest.approx(6.5)
+    assert figure.get_suptitle() == ""
+    for ax in figure.axes:
+        assert ax.get_title() == ""
+        assert ax.xaxis.label.get_fontfamily() == ["sans-serif"]
+
+
+# --- palette ---------------------------------------------------------------------------
+
+
+def test_palettes_are_the_published_ones():
+    assert list(figures.THEME_PALETTE) == TOL_MUTED
+    assert list(figures.GROUP_PALETTE) == OKABE_ITO
+
+
+def test_colours_follow_sorted_ids_whatever_the_input_order():
+    assert figures.theme_colours(["politics", "education", "voice"]) == {
+        "education": TOL_MUTED[0], "politics": TOL_MUTED[1], "voice": TOL_MUTED[2],
+    }
+    assert figures.theme_colours(["voice", "politics", "education", "voice"]) == figures.theme_colours(
+        ["education", "politics", "voice"]
+    )
+    assert figures.group_colours(["students", "carers"]) == {"carers": OKABE_ITO[0], "students": OKABE_ITO[1]}
+
+
+def test_too_many_ids_for_the_palette_raise():
+    with pytest.raises(ValueError, match="9 colours"):
+        figures.theme_colours([f"t{i}" for i in range(10)])
+    with pytest.raises(ValueError, match="8 colours"):
+        figures.group_colours([f"g{i}" for i in range(9)])
+
+
+# --- heatmaps and dendrogram -----------------------------------------------------------
+
+
+def prevalence_table():
+    """2 themes x 3 groups; 'tiny' (2 contributions) is suppressed at min_n 5."""
+    rows = []
+    for group, denominator, counts in (("carers", 10, (3, 0)), ("students", 6, (1, 6)), ("tiny", 2, (1, 2))):
+        for theme, n in zip(("politics", "voice"), counts):
+            rows.append({"speaker_group": group, "theme_id": theme, "n": n, "denominator": denominator,
+                         "share": n / denominator, "ci_low": 0.0, "ci_high": 1.0})
+    table = pd.DataFrame(rows)
+    hidden = table["denominator"] < 5
+    table["n"] = table["n"].astype("Int64").mask(hidden)
+    table["share"] = table["share"].mask(hidden)
+    table["suppressed"] = hidden
+    return table
+
+
+def test_prevalence_heatmap_counts_hatching_and_labels():
+    figure = figures.prevalence_heatmap(prevalence_table(), min_n=5)
+    assert_house_style(figure)
+    ax = figure.axes[0]
+    # 2 themes x 2 shown groups: four counts, including the 0, and nothing in hidden cells
+    assert sorted(text.get_text() for text in ax.texts) == ["0", "1", "3", "6"]
+    assert len([patch for patch in ax.patches if patch.get_hatch()]) == 2
+    assert [label.get_text() for label in ax.get_xticklabels()] == [
+        "carers\n(n = 10)", "students\n(n = 6)", "tiny\n(n = 2)",
+    ]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["politics", "voice"]
+    assert "fewer than 5" in ax.get_xlabel()
+
+
+def test_prevalence_heatmap_without_suppression_has_no_note():
+    table = prevalence_table().drop(columns="suppressed")
+    table["n"] = table["n"].fillna(1)
+    table["share"] = table["n"] / table["denominator"]
+    figure = figures.prevalence_heatmap(table, labels={"tiny": "A tiny group"})
+    ax = figure.axes[0]
+    assert len(ax.texts) == 6 and "Hatched" not in ax.get_xlabel()
+    assert ax.get_xticklabels()[2].get_text().startswith("A tiny group")
+
+
+def similarity():
+    return pd.DataFrame(
+        [[1.0, 0.9, 0.2], [0.9, 1.0, 0.4], [0.2, 0.4, 1.0]],
+        index=["service_users_carers", "students", "managers"],
+        columns=["service_users_carers", "students", "managers"],
+    )
+
+
+def test_similarity_heatmap_shows_lower_triangle():
+    figure = figures.similarity_heatmap(similarity())
+    assert_house_style(figure)
+    # 3 on the diagonal + 3 below it
+    assert sorted(text.get_text() for text in figure.axes[0].texts) == ["0.20", "0.40", "0.90", "1.00", "1.00", "1.00"]
+
+
+def test_dendrogram_labels_every_group_in_plain_words():
+    figure = figures.dendrogram_figure(similarity())
+    assert_house_style(figure)
+    labels = {label.get_text() for label in figure.axes[0].get_yticklabels()}
+    assert labels == {"service users carers", "students", "managers"}
+    assert "1 \u2212 similarity" in figure.axes[0].get_xlabel()
+
+
+# --- CA map and network ----------------------------------------------------------------
+
+
+def test_ca_map_colours_themes_and_labels_inertia():
+    table = pd.DataFrame(
+        [[10, 2, 1], [2, 8, 3], [1, 3, 9]],
+        index=["carers", "students", "managers"], columns=["politics", "voice", "education"],
+    )
+    ca = correspondence_analysis(table)
+    figure = figures.ca_map(ca)
+    assert_house_style(figure)
+    ax = figure.axes[0]
+    rows, columns = [c for c in ax.collections if isinstance(c, PathCollection)]
+    expected = figures.theme_colours(["politics", "voice", "education"])
+    assert [hex_of(c) for c in columns.get_facecolors()] == [expected[t] for t in table.columns]
+    assert {hex_of(c) for c in rows.get_facecolors()} == {figures.NEUTRAL.upper()}
+    share = ca.inertia["share"].to_numpy()
+    assert ax.get_xlabel() == f"Dimension 1 ({share[0]:.1%} of inertia)"
+    assert ax.get_ylabel() == f"Dimension 2 ({share[1]:.1%} of inertia)"
+    assert len(ax.texts) == 6
+
+
+def test_ca_map_needs_two_dimensions():
+    with pytest.raises(ValueError, match="two dimensions"):
+        figures.ca_map(correspondence_analysis(pd.DataFrame([[8, 2], [2, 8]])))
+
+
+def test_cooccurrence_network_edges_and_theme_colours():
+    edges = pd.DataFrame(
+        {"code_a": ["trust", "trust", "time"], "code_b": ["time", "influence", "influence"],
+         "count": [4, 2, 1], "n_either": [6, 5, 5], "jaccard": [4 / 6, 2 / 5, 1 / 5]}
+    )
+    node_themes = {"trust": "relationships", "time": "relationships", "influence": "politics"}
+    colours = figures.theme_colours(["education", "politics", "relationships"])
+    figure = figures.cooccurrence_network(edges, node_themes=node_themes, colours=colours)
+    assert_house_style(figure)
+    ax = figure.axes[0]
+    lines = [c for c in ax.collections if isinstance(c, LineCollection)][0]
+    assert len(lines.get_segments()) == 3
+    widths = lines.get_linewidths()
+    assert widths[0] > widths[1] > widths[2]  # thicker for more contributions
+    nodes = [c for c in ax.collections if isinstance(c, PathCollection)][0]
+    # nodes ordered by theme then id: influence (politics), time, trust (relationships)
+    assert [t.get_text() for t in ax.texts] == ["influence", "time", "trust"]
+    assert [hex_of(c) for c in nodes.get_facecolors()] == [
+        colours["politics"], colours["relationships"], colours["relationships"]
+    ]
+
+
+def test_cooccurrence_network_refuses_empty_edges():
+    with pytest.raises(ValueError):
+        figures.cooccurrence_network(pd.DataFrame(columns=["code_a", "code_b", "count"]))
+
+
+# --- sources and voices ----------------------------------------------------------------
+
+
+def test_source_comparison_sorted_with_theme_colours():
+    difference = pd.DataFrame(
+        {"source_a": "lancaster_2012", "source_b": "changing_lives_2006",
+         "theme_id": ["politics", "voice", "education"],
+         "n_a": [5, 1, 3], "denominator_a": 10, "share_a": [0.5, 0.1, 0.3],
+         "n_b": [1, 4, 3], "denominator_b": 20, "share_b": [0.05, 0.2, 0.15],
+         "difference": [0.45, -0.1, 0.15], "ci_low": [0.2, -0.3, 0.0], "ci_high": [0.7, 0.1, 0.3]}
+    )
+    figure = figures.source_comparison_figure(difference)
+    assert_house_style(figure)
+    ax = figure.axes[0]
+    # ascending difference from the bottom: voice, education, politics
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["voice", "education", "politics"]
+    colours = figures.theme_colours(["politics", "voice", "education"])
+    markers = [line for line in ax.lines if line.get_marker() == "o"]
+    assert [line.get_color() for line in markers] == [colours["voice"], colours["education"], colours["politics"]]
+    assert markers[-1].get_xdata()[0] == pytest.approx(45)  # percentage points
+    assert "(n = 10)" in ax.get_xlabel() and "(n = 20)" in ax.get_xlabel()
+
+
+def test_voice_subject_one_panel_per_comparison_with_denominators():
+    rows = []
+    for comparison, voice, subject in (("Users and carers", 12, 30), ("Practitioners", 20, 15)):
+        for side, denominator, groups in (("voice", voice, "service_users_carers"), ("subject", subject, "carers")):
+            for theme in ("politics", "voice"):
+                rows.append({"side": side, "theme_id": theme, "n": 3, "denominator": denominator,
+                             "share": 3 / denominator, "ci_low": 0.05, "ci_high": 0.5,
+                             "groups": groups, "comparison": comparison})
+    figure = figures.voice_subject_figure(pd.DataFrame(rows))
+    assert_house_style(figure)
+    assert len(figure.axes) == 2
+    first = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert first == ["Said by service users carers (n = 12)", "About carers (n = 30)"]
+    assert figure.axes[1].get_legend().get_title().get_text() == "Practitioners"
+    # first theme at the top
+    ticks = {t.get_text(): t.get_position()[1] for t in figure.axes[0].get_yticklabels()}
+    assert ticks["politics"] > ticks["voice"]
+    np.testing.assert_allclose(figure.axes[0].get_xlim(), (0, 100))
