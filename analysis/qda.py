@@ -3,8 +3,8 @@
 ``write_qdpx`` writes a project: the source texts, the codebook (themes as non-codable
 parent codes, codes as codable children with their definitions), every coded contribution
 as a text selection carrying one coding per coding row (coders are users), memos as notes,
-and one case per coded contribution whose variables are its speaker group, source and
-section. ``write_qdc`` writes the codebook alone. ``read_qdpx`` reads a project back and
+and one case per coded contribution whose variables are its speaker group and sector, source
+and section. ``write_qdc`` writes the codebook alone. ``read_qdpx`` reads a project back and
 maps each coding to a contribution by its position in the source text.
 
 Positions: REFI-QDA gives a text selection's start and end as character positions in the
@@ -12,7 +12,8 @@ plain-text source stored in the archive, from 0, the end exclusive. We count cha
 Unicode code points, as QualCoder's importer does (``fulltext[start:end]``), and these are
 Python ``str`` indices: ``char_start``
 and ``char_end`` are written unchanged and the source files are copied byte for byte
-(UTF-8, no byte-order mark, LF line endings). Tools built on UTF-16 strings count a
+(UTF-8, no byte-order mark, LF line endings). On import, a source whose text differs from
+ours (another tool may add CRs) has its codings reported, not mapped. Tools built on UTF-16 strings count a
 character beyond U+FFFF (an emoji) as two, so ``write_qdpx`` warns when a source has one.
 
 Reproducible: GUIDs are uuid5 of a fixed namespace and a stable key ("code:listening",
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
-import html
 import os
 import re
 import sys
@@ -39,6 +39,7 @@ from lxml.builder import ElementMaker
 
 from analysis.opendata import ProjectData, read_data, write_zip
 from analysis.paths import DATA_DIR, OUTPUTS_DIR, PROJECT_ROOT
+from analysis.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -50,23 +51,11 @@ QDC_NAME = "social_work_visioning_codebook.qdc"
 SCHEMA_ENV = "REFI_QDA_SCHEMAS"
 SCHEMA_DIR = PROJECT_ROOT.parent / "shared" / "refi-qda"
 CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
-CASE_VARIABLES = {
-    "speaker_group": "Stakeholder group that spoke (normalised identifier).",
-    "speaker_group_label": "Name of the stakeholder group that spoke.",
-    "sector": "Sector of the stakeholder group that spoke.",
-    "speaker_label": "Speaker as printed in the source.",
-    "subject_group": "Group the statement is about, when it is about a group rather than by it.",
-    "mixed_group": "Mixed-group or table identifier.",
-    "source_id": "Source the contribution comes from.",
-    "section": "Prompt, question or list the contribution answers.",
-}
-SOURCE_VARIABLES = {
-    "title": "Title of the source document.",
-    "author_or_organisation": "Author or issuing organisation.",
-    "date": "Date of publication.",
-    "kind": "Kind of document.",
-    "source_set": "Group of sources compared together.",
-}
+CASE_VARIABLES = {c.name: c.description for c in (*CONTRIBUTION_COLUMNS, *DERIVED_CONTRIBUTION_COLUMNS)
+                  if c.name in ("speaker_group", "speaker_sector", "speaker_label", "subject_group", "mixed_group",
+                                "source_id", "section")}
+SOURCE_VARIABLES = {c.name: c.description for c in SOURCE_COLUMNS
+                    if c.name in ("title", "author_or_organisation", "date", "kind", "source_set")}
 
 
 class QdaImportError(Exception):
@@ -78,19 +67,14 @@ def guid(kind: str, key: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}"))
 
 
-def normalise(text: str) -> str:
-    """Text with markup removed and whitespace collapsed, for comparing a source slice with
-    a contribution's text."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", html.unescape(text))).strip()
-
-
 # ---------------------------------------------------------------- export
 
 
 def export_problems(data: ProjectData) -> list[str]:
     """What would make the export wrong: codings of unknown contributions or codes,
-    duplicate codings, codes of unknown themes, and coded contributions whose offsets do
-    not cut their text (after ``normalise``) from the source."""
+    duplicate codings, codes of unknown themes, and coded contributions whose offsets fall
+    outside their source text. (Whether the span is the contribution's text is checked by
+    analysis.validate; the export uses the offsets as they are.)"""
     codes = {str(c["id"]): c for c in data.codebook.get("codes") or []}
     themes = {str(t["id"]) for t in data.codebook.get("themes") or []}
     contributions = data.contributions.set_index("contribution_id", drop=False)
@@ -105,9 +89,9 @@ def export_problems(data: ProjectData) -> list[str]:
         text = data.texts.get(row.source_id)
         if text is None:
             problems.append(f"{row.contribution_id}: source {row.source_id} has no text")
-        elif not (0 <= row.char_start <= row.char_end <= len(text)) or (
-                normalise(text[row.char_start:row.char_end]) != normalise(row.text)):
-            problems.append(f"{row.contribution_id}: {row.source_id}[{row.char_start}:{row.char_end}] is not its text")
+        elif not 0 <= row.char_start <= row.char_end <= len(text):
+            problems.append(f"{row.contribution_id}: {row.source_id}[{row.char_start}:{row.char_end}] "
+                            f"lies outside the text ({len(text)} characters)")
     return problems
 
 
@@ -153,7 +137,7 @@ def project_xml(data: ProjectData) -> etree._Element:
     coded = data.contributions[data.contributions["contribution_id"].isin(coding["contribution_id"])]
     coded = coded.sort_values(["source_id", "char_start", "char_end", "contribution_id"])
     examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
-    groups = data.groups.set_index("group_id")
+    sectors = dict(zip(data.speaker_groups["group_id"], data.speaker_groups["sector"]))
     by_contribution = {cid: rows for cid, rows in coding.groupby("contribution_id")}
 
     def coding_element(row) -> etree._Element:
@@ -167,9 +151,8 @@ def project_xml(data: ProjectData) -> etree._Element:
                                     startPosition=str(row.char_start), endPosition=str(row.char_end))
 
     def case(row) -> etree._Element:
-        group = groups.loc[row.speaker_group] if row.speaker_group in groups.index else {}
         values = {**{name: str(getattr(row, name, "")) for name in CASE_VARIABLES},
-                  "speaker_group_label": group.get("label", ""), "sector": group.get("sector", "")}
+                  "speaker_sector": sectors.get(row.speaker_group, "")}
         return E.Case(*[_value(E, name, values[name]) for name in CASE_VARIABLES if values[name]],
                       E.SelectionRef(targetGUID=guid("selection", row.contribution_id)),
                       guid=guid("case", row.contribution_id), name=row.contribution_id)
@@ -346,18 +329,19 @@ def _note_text(path: Path, files: dict[str, bytes], note: etree._Element) -> str
 
 def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> dict:
     """The parts of a validated project that carry coding, as plain tables: ``codes``
-    (guid, name, codable, description), ``selections`` (selection_guid, name, source_guid,
-    source_name, char_start, char_end, text) and ``codings`` (selection_guid, code_guid,
-    coder, memo). Coders are user names; a memo is the coding's note, else the selection's
-    description."""
+    (guid, name, codable, description), ``sources`` (source_guid, source_name, text),
+    ``selections`` (selection_guid, name, source_guid, source_name, char_start, char_end,
+    text) and ``codings`` (selection_guid, code_guid, coder, memo). Coders are user names; a
+    memo is the coding's note, else the selection's description."""
     users = {_guid(u.get("guid")): u.get("name") or "" for u in root.iter(f"{{{PROJECT_NS}}}User")}
     notes = {_guid(n.get("guid")): _note_text(path, files, n) for n in root.iter(f"{{{PROJECT_NS}}}Note")}
     codes = [{"guid": _guid(c.get("guid")), "name": c.get("name"), "codable": c.get("isCodable") in ("true", "1"),
               "description": _text(c, "Description")} for c in root.iter(f"{{{PROJECT_NS}}}Code")]
-    selections, codings = [], []
+    sources, selections, codings = [], [], []
     for source in root.iter(f"{{{PROJECT_NS}}}TextSource"):
         text = (_internal(path, files, source.get("plainTextPath")) if source.get("plainTextPath")
                 else _text(source, "PlainTextContent"))
+        sources.append({"source_guid": _guid(source.get("guid")), "source_name": source.get("name") or "", "text": text})
         for selection in _children(source, "PlainTextSelection"):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             selections.append({"selection_guid": _guid(selection.get("guid")), "name": selection.get("name") or "",
@@ -373,6 +357,7 @@ def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> 
                                 "memo": "\n\n".join(filter(None, note)) or _text(selection, "Description")})
     return {"origin": root.get("origin") or "",
             "codes": pd.DataFrame(codes, columns=["guid", "name", "codable", "description"]),
+            "sources": pd.DataFrame(sources, columns=["source_guid", "source_name", "text"]),
             "selections": pd.DataFrame(selections, columns=["selection_guid", "name", "source_guid", "source_name",
                                                             "char_start", "char_end", "text"]),
             "codings": pd.DataFrame(codings, columns=["selection_guid", "code_guid", "coder", "memo"])}
@@ -398,8 +383,7 @@ def match_selection(selection, contributions: pd.DataFrame) -> tuple[str, str, s
     """(contribution_id, match, reason) for one selection. The rule: the contribution with
     exactly these start and end ('exact'); else, with surrounding whitespace trimmed from
     the selection, the smallest contribution that contains it, if only one is smallest
-    ('inside'). Either way the selected text (normalised) must occur in the contribution's
-    text, or the source has changed and nothing is mapped."""
+    ('inside'). Otherwise nothing ('none', with the reason)."""
     candidates = contributions[contributions["source_id"] == selection.source_id]
     if candidates.empty:
         return "", "none", f"no contribution known in source {selection.source_id}"
@@ -418,8 +402,6 @@ def match_selection(selection, contributions: pd.DataFrame) -> tuple[str, str, s
         if len(smallest) > 1:
             return "", "none", f"ambiguous between {', '.join(smallest['contribution_id'])}"
         found, match = smallest.iloc[0], "inside"
-    if normalise(selection.text) not in normalise(found["text"]):
-        return "", "none", f"its text differs from {found['contribution_id']} (has the source changed?)"
     return found["contribution_id"], match, ""
 
 
@@ -451,16 +433,18 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     data = read_data(data_dir) if data_dir is not None else None
     known_sources = {} if data is None else {
         **{guid("source", s): s for s in data.sources["source_id"]}, **{s: s for s in data.sources["source_id"]}}
-    selections = project["selections"]
-    selections["source_id"] = [_source_id(g, n, known_sources)
-                               for g, n in zip(selections["source_guid"], selections["source_name"])]
+    selections, sources = project["selections"], project["sources"]
+    for table in (selections, sources):
+        table["source_id"] = [_source_id(g, n, known_sources) for g, n in zip(table["source_guid"], table["source_name"])]
     if data is not None:
         contributions = data.contributions
+        changed = {sid for sid, text in zip(sources["source_id"], sources["text"]) if data.texts.get(sid, text) != text}
     else:
         ours = selections["selection_guid"] == selections["name"].map(lambda n: guid("selection", n))
-        contributions = selections[ours].rename(columns={"name": "contribution_id"})
+        contributions, changed = selections[ours].rename(columns={"name": "contribution_id"}), set()
     selections[["contribution_id", "match", "reason"]] = pd.DataFrame(
-        [match_selection(s, contributions) for s in selections.itertuples()],
+        [("", "none", f"the archive's text of {s.source_id} differs from ours") if s.source_id in changed
+         else match_selection(s, contributions) for s in selections.itertuples()],
         columns=["contribution_id", "match", "reason"], index=selections.index)
     ids, new_codes = code_ids(project["codes"], data.codebook if data is not None else None)
     names = dict(zip(project["codes"]["guid"], project["codes"]["name"]))
@@ -471,7 +455,7 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     coding = (codings[mapped].groupby(["contribution_id", "code_id", "coder"], as_index=False, sort=True)["memo"]
               .agg(lambda memos: "\n\n".join(dict.fromkeys(m for m in memos if m))))
     unmatched = codings.loc[~mapped, ["source_id", "char_start", "char_end", "coder", "reason"]].assign(
-        excerpt=codings.loc[~mapped, "text"].map(lambda t: normalise(t)[:60]),
+        excerpt=codings.loc[~mapped, "text"].map(lambda t: " ".join(t.split())[:60]),
         code=codings.loc[~mapped, "code_guid"].map(lambda g: names.get(g, g)))
     reference = (f"{Path(data_dir) / 'contributions.csv'}" if data is not None
                  else f"the archive's own contribution selections ({len(contributions)})")

@@ -35,7 +35,8 @@ def test_data_package_validates(package: Path):
     report = frictionless.validate(package)
     assert report.valid, errors(report)
     assert sorted(p.name for p in package.parent.iterdir()) == [
-        "codes.csv", "coding.csv", "contributions.csv", "datapackage.json", "groups.csv", "sources.csv", "themes.csv"]
+        "codes.csv", "coding.csv", "contributions.csv", "datapackage.json", "sources.csv", "speaker_groups.csv",
+        "subject_groups.csv", "themes.csv"]
 
 
 def test_descriptor_has_keys_and_enumerations(package: Path):
@@ -47,17 +48,22 @@ def test_descriptor_has_keys_and_enumerations(package: Path):
             ("contributions", "source_id", "sources"), ("contributions", "parent_id", "")} <= links
     fields = {f["name"]: f for f in resources["contributions"]["fields"]}
     assert fields["speaker_group"]["constraints"]["enum"] == [
-        "academics", "employers", "front_line_staff", "review_group", "service_users"]
+        "lu_staff", "review_group_2006", "service_users_carers", "unheard", "workforce_leads"]
+    assert fields["subject_group"]["constraints"]["enum"] == ["people_who_use_services", "social_service_workers"]
+    assert fields["section"]["constraints"]["enum"][:2] == ["contribution", "need"]  # from analysis.schema
     assert fields["char_start"]["type"] == "integer"
     assert {f["name"]: f for f in resources["codes"]["fields"]}["origin"]["constraints"]["enum"] == ["deductive", "inductive"]
 
 
 @pytest.mark.parametrize("table, line, expected", [
-    ("coding.csv", "L002,no_such_code,consensus,\n", ("coding", "foreign-key")),
-    ("coding.csv", "X999,listening,consensus,\n", ("coding", "foreign-key")),
-    ("coding.csv", "L002,relationship_time,consensus,\n", ("coding", "primary-key")),
-    ("contributions.csv", "X1,lancaster_2012,q,nobody,,,,,,text,1,2\n", ("contributions", "foreign-key")),
-    ("contributions.csv", "X2,lancaster_2012,q,academics,,,,,,text,-1,2\n", ("contributions", "constraint-error")),
+    ("coding.csv", "LW-002,no_such_code,consensus,\n", ("coding", "foreign-key")),
+    ("coding.csv", "LW-999,listening,consensus,\n", ("coding", "foreign-key")),
+    ("coding.csv", "LW-002,relationship_time,consensus,\n", ("coding", "primary-key")),
+    ("contributions.csv", "LW-901,lancaster_2012,vision,nobody,x,,,,,text,1,2\n", ("contributions", "foreign-key")),
+    ("contributions.csv", "LW-902,lancaster_2012,vision,lu_staff,x,,,,LW-999,text,1,2\n",
+     ("contributions", "foreign-key")),
+    ("contributions.csv", "LW-903,lancaster_2012,vision,lu_staff,x,,,,,text,-1,2\n", ("contributions", "constraint-error")),
+    ("contributions.csv", "lw_904,lancaster_2012,vision,lu_staff,x,,,,,text,1,2\n", ("contributions", "constraint-error")),
 ])
 def test_a_broken_copy_fails_validation(package: Path, table: str, line: str, expected: tuple[str, str]):
     with package.with_name(table).open("a", encoding="utf-8") as f:
@@ -67,10 +73,16 @@ def test_a_broken_copy_fails_validation(package: Path, table: str, line: str, ex
     assert expected in {(name, kind) for name, kind, _ in errors(report)}
 
 
-def test_groups_may_be_a_mapping_by_id():
-    groups = opendata.groups_table({"academics": {"label": "Academics", "sector": "higher education"}})
-    assert groups.to_dict("records") == [
-        {"group_id": "academics", "label": "Academics", "description": "", "sector": "higher education"}]
+def test_a_valid_copy_of_the_broken_lines_passes(package: Path):
+    with package.with_name("contributions.csv").open("a", encoding="utf-8") as f:
+        f.write("LW-905,lancaster_2012,vision,lu_staff,x,,mixed_2,4,LW-001,text,1,2\n")
+    assert frictionless.validate(package).valid  # so each broken line above fails for its own fault
+
+
+def test_speaker_groups_keep_their_printed_labels(data_dir: Path):
+    groups = read_data(data_dir).speaker_groups.set_index("group_id")
+    assert groups.loc["service_users_carers", "labels"] == "Service users; Service users and carers"
+    assert groups.loc["unheard", "labels"] == ""
 
 
 def test_tidy_export_has_one_row_per_consensus_coding_with_labels(data_dir: Path, tmp_path: Path):
@@ -80,11 +92,11 @@ def test_tidy_export_has_one_row_per_consensus_coding_with_labels(data_dir: Path
     consensus = coding[coding["coder"] == "consensus"]
     assert sorted(zip(tidy["contribution_id"], tidy["code_id"])) == sorted(zip(consensus["contribution_id"],
                                                                               consensus["code_id"]))
-    row = tidy.set_index(["contribution_id", "code_id"]).loc[("C001", "listening")]
-    assert (row.code_label, row.theme_label, row.speaker_group_label, row.subject_group, row.source_title) == (
-        "Listening and continuity", "Relationships", "21st Century Review", "service_users",
+    row = tidy.set_index(["contribution_id", "code_id"]).loc[("CL-001", "listening")]
+    assert (row.code_label, row.theme_label, row.speaker_sector, row.subject_group, row.source_title) == (
+        "Listening and continuity", "Relationships", "government_review", "people_who_use_services",
         "Changing Lives: Report of the 21st Century Social Work Review")
-    assert tidy["contribution_id"].tolist() == ["L001", "L002", "L003", "C001", "C002"]  # reading order
+    assert tidy["contribution_id"].tolist() == ["LW-001", "LW-002", "LW-003", "CL-001", "CL-002"]  # reading order
     book = openpyxl.load_workbook(xlsx_path)
     sheet = pd.DataFrame(list(book["coded_contributions"].values))
     assert sheet.iloc[0].tolist() == list(tidy.columns) and len(sheet) == len(tidy) + 1
@@ -97,11 +109,11 @@ def test_tidy_exports_are_reproducible_and_keep_text_as_text(data_dir: Path, tmp
         "A workforce that is confident with technology.", "=A workforce that is confident with technology."),
         encoding="utf-8")
     data = read_data(data_dir)
-    first = opendata.xlsx_bytes({"t": opendata.tidy_coded_contributions(data)})
-    assert opendata.xlsx_bytes({"t": opendata.tidy_coded_contributions(data)}) == first
+    first = opendata.xlsx_members({"t": opendata.tidy_coded_contributions(data)})
+    assert opendata.xlsx_members({"t": opendata.tidy_coded_contributions(data)}) == first
     path = opendata.write_tidy_exports(data_dir, tmp_path / "tidy")[1]
     assert opendata.write_tidy_exports(data_dir, tmp_path / "again")[1].read_bytes() == path.read_bytes()
-    cell = [c for c in openpyxl.load_workbook(path)["coded_contributions"]["A"] if c.value == "L003"][0]
+    cell = [c for c in openpyxl.load_workbook(path)["coded_contributions"]["A"] if c.value == "LW-003"][0]
     text = cell.parent.cell(row=cell.row, column=list(read_table(tmp_path / "tidy" / "coded_contributions.csv").columns)
                             .index("text") + 1)
     assert (text.value, text.data_type) == ("=A workforce that is confident with technology.", "s")
@@ -109,6 +121,6 @@ def test_tidy_exports_are_reproducible_and_keep_text_as_text(data_dir: Path, tmp
 
 def test_tidy_export_refuses_codings_of_unknown_codes(data_dir: Path):
     coding = data_dir / "coding.csv"
-    coding.write_text(coding.read_text(encoding="utf-8") + "L002,no_such_code,consensus,\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="L002/no_such_code"):
+    coding.write_text(coding.read_text(encoding="utf-8") + "LW-002,no_such_code,consensus,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="LW-002/no_such_code"):
         opendata.tidy_coded_contributions(read_data(data_dir))
