@@ -56,6 +56,12 @@ SOURCE_KINDS: dict[str, str] = {
     "article with reader comments": "A magazine article followed by readers' responses.",
 }
 
+VOCABULARY_FILES: dict[str, str] = {
+    "source_ids": "sources/sources.csv",
+    "speaker_groups": "groups.yaml",
+    "subject_groups": "groups.yaml",
+}
+
 ID_PATTERN = r"^[A-Z]{2}-[A-Za-z0-9-]+$"
 
 
@@ -64,7 +70,7 @@ class Column:
     """One column: name, pandas dtype, description and checks.
 
     ``allowed`` is either a tuple of fixed values or the name of a vocabulary supplied
-    when the schema is made. ``required`` columns may not be empty.
+    when the schema is made (a key of :data:`VOCABULARY_FILES`). ``required`` columns may not be empty.
     """
 
     name: str
@@ -121,7 +127,7 @@ def _checks(column: Column, vocabularies: Mapping[str, Collection[str]]) -> list
         checks.append(pa.Check.isin(column.allowed, error=f"unknown {column.name} (allowed: {', '.join(column.allowed)})"))
     elif column.allowed is not None and column.allowed in vocabularies:
         allowed = sorted(vocabularies[column.allowed])
-        checks.append(pa.Check.isin(allowed, error=f"unknown {column.name} (not among the {column.allowed} defined for this data set)"))
+        checks.append(pa.Check.isin(allowed, error=f"unknown {column.name} (not defined in {VOCABULARY_FILES[column.allowed]})"))
     if column.pattern is not None:
         checks.append(pa.Check.str_matches(column.pattern, error=f"{column.name} does not match the pattern {column.pattern}"))
     if column.minimum is not None:
