@@ -178,9 +178,9 @@ def presence_matrix(
         columns = pd.Index(codable, name="code_id")
         items = rows["code_id"]
     else:
-        used_themes = {theme_of[code] for code in codable}
-        columns = pd.Index([t for t in theme_ids if t in used_themes or t not in theme_of.values()],
-                           name="theme_id")
+        codable_themes = {theme_of[code] for code in codable}
+        only_not_codable = set(theme_of.values()) - codable_themes
+        columns = pd.Index([t for t in theme_ids if t not in only_not_codable], name="theme_id")
         items = rows["code_id"].map(theme_of)
     values = np.zeros((len(index), len(columns)), dtype=int)
     values[index.get_indexer(rows["contribution_id"]), columns.get_indexer(items)] = 1
@@ -394,6 +394,8 @@ def group_similarity_jaccard(
     aligned = _aligned_groups(presence, groups)
     sizes = aligned.value_counts(sort=False)
     eligible = [group for group in aligned.cat.categories if sizes[group] >= n_per_group]
+    if not eligible:
+        raise ValueError(f"no group has {n_per_group} contributions to draw")
     members = [np.flatnonzero((aligned == group).to_numpy()) for group in eligible]
     values = presence.to_numpy().astype(bool)
     rng = np.random.default_rng(seed)
