@@ -254,8 +254,9 @@ class ImportReport:
     def summary(self) -> str:
         lines = [f"{self.archive} (made by {self.origin or 'unknown software'}): "
                  f"{self.selections} text selections, {self.codings} codings, matched against {self.reference}.",
-                 f"Mapped to contributions: {self.matched.get('exact', 0)} exactly by position, "
-                 f"{self.matched.get('inside', 0)} inside one contribution.",
+                 f"Codings mapped to contributions: {self.matched.get('exact', 0)} exactly by position, "
+                 f"{self.matched.get('inside', 0)} inside one, {self.matched.get('overlap', 0)} overlapping one "
+                 "only (check these).",
                  f"New codes: {', '.join(self.new_codes) if self.new_codes else 'none'}."]
         if len(self.unmatched):
             lines.append(f"Codings that match no contribution (left out of the coding table): {len(self.unmatched)}.")
@@ -380,29 +381,35 @@ def code_ids(codes: pd.DataFrame, codebook: dict | None) -> tuple[dict[str, str]
 
 
 def match_selection(selection, contributions: pd.DataFrame) -> tuple[str, str, str]:
-    """(contribution_id, match, reason) for one selection. The rule: the contribution with
-    exactly these start and end ('exact'); else, with surrounding whitespace trimmed from
-    the selection, the smallest contribution that contains it, if only one is smallest
-    ('inside'). Otherwise nothing ('none', with the reason)."""
+    """(contribution_id, match, reason) for one selection, trimmed of surrounding
+    whitespace unless its span is exact:
+
+    - 'exact': a contribution has exactly this start and end;
+    - 'inside': the selection lies within a contribution (the smallest, if they nest);
+    - 'overlap': it overlaps one contribution only, the rest being text that belongs to no
+      contribution (a list marker, markup, a heading): mapped, but worth a look;
+    - 'none': it overlaps no contribution, or several, or nests ambiguously (the reason says).
+    """
     candidates = contributions[contributions["source_id"] == selection.source_id]
-    if candidates.empty:
-        return "", "none", f"no contribution known in source {selection.source_id}"
     exact = candidates[(candidates["char_start"] == selection.char_start) & (candidates["char_end"] == selection.char_end)]
     if len(exact) == 1:
-        found, match = exact.iloc[0], "exact"
-    else:
-        text = selection.text
-        start = selection.char_start + len(text) - len(text.lstrip())
-        end = selection.char_end - (len(text) - len(text.rstrip()))
-        around = candidates[(candidates["char_start"] <= start) & (candidates["char_end"] >= end) & (start < end)]
-        if around.empty:
-            return "", "none", "no contribution contains it"
-        length = around["char_end"] - around["char_start"]
-        smallest = around[length == length.min()]
-        if len(smallest) > 1:
-            return "", "none", f"ambiguous between {', '.join(smallest['contribution_id'])}"
-        found, match = smallest.iloc[0], "inside"
-    return found["contribution_id"], match, ""
+        return exact["contribution_id"].iat[0], "exact", ""
+    text = selection.text
+    start = selection.char_start + len(text) - len(text.lstrip())
+    end = selection.char_end - (len(text) - len(text.rstrip()))
+    overlapping = candidates[(candidates["char_start"] < end) & (candidates["char_end"] > start)]
+    containing = overlapping[(overlapping["char_start"] <= start) & (overlapping["char_end"] >= end)]
+    if not containing.empty:
+        length = containing["char_end"] - containing["char_start"]
+        smallest = containing[length == length.min()]
+        if len(smallest) == 1:
+            return smallest["contribution_id"].iat[0], "inside", ""
+        return "", "none", f"ambiguous between {', '.join(smallest['contribution_id'])}"
+    if len(overlapping) == 1:
+        return overlapping["contribution_id"].iat[0], "overlap", ""
+    if overlapping.empty:
+        return "", "none", f"no contribution of {selection.source_id} overlaps it"
+    return "", "none", f"spans {', '.join(overlapping['contribution_id'])}"
 
 
 def _source_id(source_guid: str, name: str, known: dict[str, str]) -> str:

@@ -176,14 +176,15 @@ def test_codings_from_another_tool_map_by_position_and_the_rest_are_reported(dat
     assert coding.to_dict("records") == [
         {"contribution_id": "CL-002", "code_id": "relationship_time", "coder": "student", "memo": "Only the part about time."},
         {"contribution_id": "LW-001", "code_id": "listening", "coder": "consensus", "memo": ""},
+        {"contribution_id": "LW-002", "code_id": "listening", "coder": "student", "memo": ""},
         {"contribution_id": "LW-002", "code_id": "relationship_time", "coder": "student", "memo": ""},
         {"contribution_id": "LW-003", "code_id": "Digital capability", "coder": "student", "memo": ""},
     ]
     assert report.new_codes == ["Digital capability"]
-    assert report.matched == {"exact": 2, "inside": 2}
+    assert report.matched == {"exact": 2, "inside": 2, "overlap": 1}
     assert report.unmatched[["source_id", "char_start", "char_end", "code", "coder", "reason"]].to_dict("records") == [
         {"source_id": "lancaster_2012", "char_start": 206, "char_end": 328, "code": "Workforce skills",
-         "coder": "student", "reason": "no contribution contains it"}]
+         "coder": "student", "reason": "spans LW-002, LW-003"}]
     assert "student.qdpx: codings that match no contribution:\n  lancaster_2012 206-328" in capsys.readouterr().err
     assert selections.loc[selections["match"] == "none", "contribution_id"].tolist() == [""]
     assert selections.loc[selections["char_start"] == 234, "text"].item() == "time to build relationships"
@@ -199,19 +200,21 @@ def test_codings_in_a_source_whose_text_changed_are_reported_not_mapped(data_dir
         "the archive's text of changing_lives_2006 differs from ours"]
 
 
-def test_a_selection_is_mapped_exactly_inside_the_smallest_contribution_or_not_at_all():
-    contributions = pd.DataFrame({"contribution_id": ["P", "C", "D1", "D2"], "source_id": "s",
-                                  "char_start": [0, 10, 40, 40], "char_end": [100, 20, 50, 50]})
+def test_a_selection_maps_to_the_one_contribution_it_lies_in_or_overlaps():
+    contributions = pd.DataFrame({"contribution_id": ["P", "C", "D1", "D2", "E"], "source_id": "s",
+                                  "char_start": [0, 10, 40, 40, 200], "char_end": [100, 20, 50, 50, 210]})
 
     def match(start, end, text="x"):
         return qda.match_selection(pd.Series({"source_id": "s", "char_start": start, "char_end": end, "text": text}),
-                                   contributions)[:2]
+                                   contributions)
 
-    assert match(0, 100) == ("P", "exact")
-    assert match(12, 14) == ("C", "inside")  # inside P and C: the smaller wins
-    assert match(9, 21, " xx ") == ("C", "inside")  # surrounding whitespace is trimmed
-    assert match(42, 44) == ("", "none")  # D1 and D2 are equally small: ambiguous
-    assert match(95, 105) == ("", "none")
+    assert match(0, 100) == ("P", "exact", "")
+    assert match(12, 14) == ("C", "inside", "")  # inside P and C: the smaller wins
+    assert match(9, 21, " " + "x" * 10 + " ") == ("C", "inside", "")  # surrounding whitespace is trimmed
+    assert match(195, 205) == ("E", "overlap", "")  # the rest is text of no contribution
+    assert match(42, 44) == ("", "none", "ambiguous between D1, D2")
+    assert match(95, 205) == ("", "none", "spans P, E")
+    assert match(300, 310) == ("", "none", "no contribution of s overlaps it")
 
 
 def test_not_a_zip_archive_is_refused(tmp_path: Path):
@@ -255,6 +258,6 @@ def test_command_line_exports_and_imports(data_dir: Path, tmp_path: Path, capsys
     out = tmp_path / "student_coding.csv"
     assert qda.main(["import", str(student), "--data-dir", str(data_dir), "--coding-out", str(out)]) == 1
     assert "New codes: Digital capability." in capsys.readouterr().out
-    assert len(read_table(out)) == 4
+    assert len(read_table(out)) == 5
     (tmp_path / "bad.qdpx").write_text("x", encoding="utf-8")
     assert qda.main(["import", str(tmp_path / "bad.qdpx"), "--data-dir", str(data_dir)]) == 2
