@@ -323,3 +323,10 @@ def test_an_unused_attribution_stops_extraction(data_copy):
     edit_repairs(data_copy, lambda repairs: repairs["speaker_attributions"][0].update(label="No such heading"))
     with pytest.raises(ValueError):
         build_contributions(data_copy)
+
+
+def test_the_count_table_in_the_notes_is_current(built):
+    notes = (DATA / "NOTES.md").read_text(encoding="utf-8")
+    table = dict(((source_id, section), int(count)) for source_id, section, count in re.findall(r"^\| ([a-z0-9_]+) \| ([a-z_]+) \| (\d+) \|$", notes, re.MULTILINE))
+    assert table == built.groupby(["source_id", "section"]).size().to_dict()
+    assert f"| **all sources** | | **{len(built)}** |" in notes
