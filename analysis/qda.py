@@ -16,8 +16,8 @@ and ``char_end`` are written unchanged and the source files are copied byte for 
 ours (another tool may add CRs) has its codings reported, not mapped. Tools built on UTF-16 strings count a
 character beyond U+FFFF (an emoji) as two, so ``write_qdpx`` warns when a source has one.
 
-Reproducible: GUIDs are uuid5 of a fixed namespace and a stable key ("code:listening",
-"selection:L001", "coding:L001|listening|coder_a"), and zip entries carry a fixed date.
+Reproducible: GUIDs are uuid5 of a fixed namespace and a stable key ("code:<code id>",
+"selection:<contribution id>", "coding:<contribution id>|<code id>|<coder>"), and zip entries carry a fixed date.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def export_problems(data: ProjectData) -> list[str]:
     for row in contributions.loc[contributions.index.isin(data.coding["contribution_id"])].itertuples():
         text = data.texts.get(row.source_id)
         if text is None:
-            problems.append(f"{row.contribution_id}: source {row.source_id} has no text")
+            problems.append(f"{row.contribution_id}: source {row.source_id} is not in sources.csv")
         elif not 0 <= row.char_start <= row.char_end <= len(text):
             problems.append(f"{row.contribution_id}: {row.source_id}[{row.char_start}:{row.char_end}] "
                             f"lies outside the text ({len(text)} characters)")
@@ -122,7 +122,7 @@ def codebook_xml(codebook: dict, examples: dict[str, str]) -> etree._Element:
     return E.CodeBook(E.Codes(*code_elements(E, codebook, examples)), origin=ORIGIN)
 
 
-def _value(E: ElementMaker, name: str, value: str):
+def _value(E: ElementMaker, name: str, value: str) -> etree._Element:
     return E.VariableValue(E.VariableRef(targetGUID=guid("variable", name)), E.TextValue(value))
 
 
@@ -151,17 +151,17 @@ def project_xml(data: ProjectData) -> etree._Element:
                                     startPosition=str(row.char_start), endPosition=str(row.char_end))
 
     def case(row) -> etree._Element:
-        values = {**{name: str(getattr(row, name, "")) for name in CASE_VARIABLES},
-                  "speaker_sector": sectors.get(row.speaker_group, "")}
+        values = {name: str(getattr(row, name, "")) for name in CASE_VARIABLES} | {
+            "speaker_sector": sectors.get(row.speaker_group, "")}
         return E.Case(*[_value(E, name, values[name]) for name in CASE_VARIABLES if values[name]],
                       E.SelectionRef(targetGUID=guid("selection", row.contribution_id)),
                       guid=guid("case", row.contribution_id), name=row.contribution_id)
 
     def source(row) -> etree._Element:
         source_guid = guid("source", row.source_id)
-        return E.TextSource(E.Description(getattr(row, "citation", "") or row.title),
+        return E.TextSource(E.Description(row.citation or row.title),
                             *[selection(c) for c in coded[coded["source_id"] == row.source_id].itertuples()],
-                            *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name, "")],
+                            *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name)],
                             guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt")
 
     users = [E.User(guid=guid("user", c), name=c) for c in sorted(coding["coder"].unique())]
@@ -174,7 +174,7 @@ def project_xml(data: ProjectData) -> etree._Element:
              E.CodeBook(E.Codes(*code_elements(E, data.codebook, examples))),
              E.Variables(*variables),
              E.Cases(*[case(row) for row in coded.itertuples()]) if len(coded) else None,
-             E.Sources(*[source(row) for row in data.sources.itertuples() if row.source_id in data.texts]),
+             E.Sources(*[source(row) for row in data.sources.itertuples()]),
              E.Notes(*notes) if notes else None,
              E.Description("Coded contributions on the future of social work. Each selection is one contribution "
                            "(named by its id); each case is one coded contribution with its attributes.")]
@@ -198,8 +198,7 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
                           "(NVivo, MAXQDA, ATLAS.ti) will place later selections one place on per character",
                           stacklevel=2)
     members = [("project.qde", xml_bytes(project_xml(data)))]
-    members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8"))
-                for sid in data.sources["source_id"] if sid in data.texts]
+    members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8")) for sid in data.sources["source_id"]]
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     write_zip(out_path, members)
