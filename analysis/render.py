@@ -13,9 +13,13 @@ from lxml import html as lxml_html
 from analysis.paths import TEMPLATES_DIR
 
 
-def drop_stderr_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of the notebook without warnings and other stderr streams."""
+HIDE_TAG = "hide-in-briefing"
+
+
+def reader_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without cells tagged hide-in-briefing and without warnings (stderr streams)."""
     cleaned = copy.deepcopy(notebook)
+    cleaned.cells = [cell for cell in cleaned.cells if HIDE_TAG not in cell.get("metadata", {}).get("tags", [])]
     for cell in cleaned.cells:
         if cell.cell_type == "code":
             cell.outputs = [
@@ -36,7 +40,7 @@ def notebook_body_html(notebook: nbformat.NotebookNode) -> str:
         exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(drop_stderr_outputs(notebook))
+    body, _ = exporter.from_notebook_node(reader_cells(notebook))
     return body
 
 

@@ -7,7 +7,7 @@ theme level and the grouping at the chosen group level.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ class Study:
     presence: pd.DataFrame
     groups: pd.Series
     group_labels: dict[str, str]
-    item_labels: dict[str, str]
 
     @property
     def group_column(self) -> str:
@@ -41,6 +40,18 @@ class Study:
     @property
     def is_fixture(self) -> bool:
         return "fixtures" in self.data_dir.parts
+
+    def presence_at(self, level: str) -> pd.DataFrame:
+        """The consensus presence table at another level ("code" or "theme") than the run's."""
+        counted = restrict_codebook(self.codebook, counted_codes(self.codebook))
+        consensus = self.coding[(self.coding["coder"] == "consensus") & self.coding["code_id"].isin(counted_codes(self.codebook))]
+        return presence_matrix(self.contributions, consensus, counted, level=level)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Readable names for groups, themes and codes, for tables and figures."""
+        items = [*self.codebook["themes"], *self.codebook["codes"]]
+        return {**{item["id"]: item["label"] for item in items}, **self.group_labels}
 
 
 def counted_codes(codebook: dict) -> list[str]:
@@ -81,20 +92,40 @@ def open_study(parameters: dict[str, Any]) -> Study:
     codebook = load_codebook(data_dir)
     coding = load_coding(data_dir)
     coding = coding[coding["contribution_id"].isin(contributions["contribution_id"])].reset_index(drop=True)
-    counted = restrict_codebook(codebook, counted_codes(codebook))
-    consensus = coding[(coding["coder"] == "consensus") & coding["code_id"].isin(counted_codes(codebook))]
-    presence = presence_matrix(contributions, consensus, counted, level=checked["theme_level"])
     column = GROUP_COLUMNS[checked["group_level"]]
-    items = counted["themes"] if checked["theme_level"] == "theme" else counted["codes"]
-    return Study(
+    study = Study(
         parameters=checked,
         data_dir=data_dir,
         contributions=contributions,
         codebook=codebook,
         coding=coding,
-        presence=presence,
+        presence=pd.DataFrame(),
         groups=contributions.set_index("contribution_id")[column],
         group_labels=group_labels(data_dir, checked["group_level"]),
-        item_labels={item["id"]: item["label"] for item in items},
     )
+    return replace(study, presence=study.presence_at(checked["theme_level"]))
+
+
+VOICE_SUBJECT_COMPARISONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Service users and carers: what they said, and what the review aspires for them": (
+        ("service_users_carers",), ("people_who_use_services", "carers"),
+    ),
+    "Practitioners: what they asked for, and what the review asks of workers and employers": (
+        ("practitioners_workshop", "practitioners_vd_1", "practitioners_vd_2"),
+        ("social_service_workers", "employing_organisations"),
+    ),
+}
+
+
+def available_comparisons(contributions: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
+    """The voice-and-subject comparisons possible in these contributions (both sides present)."""
+    speakers = set(contributions["speaker_group"])
+    subjects = set(contributions["subject_group"].dropna())
+    available = {}
+    for name, (voices, about) in VOICE_SUBJECT_COMPARISONS.items():
+        present_voices = [g for g in voices if g in speakers]
+        present_subjects = [g for g in about if g in subjects]
+        if present_voices and present_subjects:
+            available[name] = (present_voices, present_subjects)
+    return available
 
