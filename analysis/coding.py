@@ -1,0 +1,557 @@
+"""The codebook and the coding: loading, validation, the reliability sample and the blind packet.
+
+Files (in the data folder):
+
+- ``codebook.yaml``: ``version``, ``date``, ``changelog`` (list of {version, date, changes,
+  reason}), ``themes`` (each ``id``, ``label``, ``description``) and ``codes`` (each with the
+  fields of :data:`CODE_FIELDS`; ``count_in_briefing`` optional). The ``not_codable`` code
+  sits in the theme ``none``, which holds nothing else.
+- ``coding.csv``: long format, one row per contribution x code x coder, columns
+  :data:`CODING_COLUMNS`. ``coder_a`` and ``coder_b`` are the two independent coders (B
+  coded the reliability sample blind); ``consensus`` is the agreed coding the analysis uses.
+- ``reliability/sample.csv``: the contributions of the reliability sample.
+
+Importing this module registers :func:`check_coding` with :func:`analysis.validate.register_check`,
+so ``python -m analysis validate`` checks the codebook and the coding once the module is imported.
+
+Command line: ``python -m analysis.coding sample`` draws the reliability sample and writes the
+blind packet; ``python -m analysis.coding import-b`` adds the blind coder's file as ``coder_b``
+rows, verbatim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import re
+import shutil
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.paths import DATA_DIR, display_path
+from analysis.schema import ID_PATTERN, Column
+from analysis.validate import (
+    CONTRIBUTIONS_CSV,
+    DataValidationError,
+    Problem,
+    _read_csv,
+    _read_yaml,
+    register_check,
+)
+
+CODEBOOK_YAML = "codebook.yaml"
+CODING_CSV = "coding.csv"
+SAMPLE_CSV = "reliability/sample.csv"
+
+NOT_CODABLE = "not_codable"
+NOT_CODABLE_THEME = "none"
+CONSENSUS = "consensus"
+CODERS: dict[str, str] = {
+    "coder_a": "The first coder: coded every contribution, knowing its source, section and speaker.",
+    "coder_b": "The second coder: coded the reliability sample blind, from the codebook and the texts alone.",
+    CONSENSUS: "The agreed coding the analysis uses (coder_a after reconciliation with coder_b and codebook revisions).",
+}
+ORIGINS: dict[str, str] = {
+    "deductive": "Taken from the documents' own categories (the nine facilitator action themes; the Changing Lives strengths, challenges and aspirations).",
+    "inductive": "Found in the data while reading the contributions.",
+}
+
+CODE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+#: Columns of coding.csv, defined once (the pandera schema is generated from them).
+CODING_COLUMNS: tuple[Column, ...] = (
+    Column("contribution_id", "str", "The contribution coded (data/contributions.csv).", pattern=ID_PATTERN),
+    Column("code_id", "str", "The code applied (data/codebook.yaml).", pattern=CODE_ID_PATTERN),
+    Column("coder", "str", "Who coded: coder_a, coder_b, or consensus for the agreed coding the analysis uses.", allowed=tuple(CODERS)),
+    Column("memo", "str", "The coder's note on a decision that needed thought; empty otherwise.", required=False),
+)
+
+#: Columns of reliability/sample.csv.
+SAMPLE_COLUMNS: tuple[Column, ...] = (
+    Column("contribution_id", "str", "A contribution in the reliability sample.", unique=True, pattern=ID_PATTERN),
+)
+
+#: Fields of a theme in codebook.yaml.
+THEME_FIELDS: tuple[Column, ...] = (
+    Column("id", "str", "Stable identifier (lower case, digits, underscores).", unique=True, pattern=CODE_ID_PATTERN),
+    Column("label", "str", "Name of the theme."),
+    Column("description", "str", "What the theme gathers."),
+)
+
+#: Fields of a code in codebook.yaml (MacQueen et al. 1998, plus theme, origin and count_in_briefing).
+CODE_FIELDS: tuple[Column, ...] = (
+    Column("id", "str", "Stable identifier (short snake_case).", unique=True, pattern=CODE_ID_PATTERN),
+    Column("label", "str", "Name of the code."),
+    Column("theme", "str", "The theme the code belongs to (a theme id)."),
+    Column("brief_definition", "str", "One-line definition."),
+    Column("full_definition", "str", "Full definition."),
+    Column("use_when", "str", "When to apply the code (cues)."),
+    Column("do_not_use_when", "str", "When not to apply it, naming the neighbouring code to use instead."),
+    Column("example", "str", "A contribution id that carries the code in the consensus coding.", pattern=ID_PATTERN),
+    Column("origin", "str", "deductive or inductive.", allowed=tuple(ORIGINS)),
+    Column("count_in_briefing", "bool", "Optional, default true: false keeps the code in the coding but out of the briefing's counts.", required=False),
+)
+
+CODEBOOK_TOP_FIELDS = ("version", "date", "changelog", "themes", "codes")
+CHANGELOG_FIELDS = ("version", "date", "changes", "reason")
+
+DEFAULT_SEED = 20120329  # the date of the Lancaster visioning day
+SHUFFLE_SEED_OFFSET = 1
+BLIND_DIR = Path("/tmp/blind")
+
+
+# --- the codebook ---------------------------------------------------------------------------
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_codebook(data_dir: Path) -> list[Problem]:
+    """Problems in codebook.yaml alone: top-level fields, changelog, themes, codes.
+
+    Codes: missing or empty required fields, duplicate id, id not snake_case, unknown theme,
+    unknown origin, ``count_in_briefing`` not true/false, no ``not_codable`` code, a theme
+    ``none`` holding other codes. Whether each example carries its code is a check across
+    files, in :func:`check_coding`.
+    """
+    path = Path(data_dir) / CODEBOOK_YAML
+    content, problems = _read_yaml(path)
+    if content is None:
+        return problems
+    shown = display_path(path)
+    for field in CODEBOOK_TOP_FIELDS:
+        if field not in content:
+            problems.append(Problem(shown, None, field, "missing"))
+    changelog = content.get("changelog") or []
+    if not isinstance(changelog, list) or not changelog:
+        problems.append(Problem(shown, None, "changelog", "must be a non-empty list"))
+        changelog = []
+    for n, entry in enumerate(changelog, start=1):
+        for field in CHANGELOG_FIELDS:
+            if not isinstance(entry, dict) or _is_blank(entry.get(field)):
+                problems.append(Problem(shown, None, f"changelog[{n}].{field}", "missing"))
+    if changelog and isinstance(changelog[-1], dict) and str(changelog[-1].get("version")) != str(content.get("version")):
+        problems.append(Problem(shown, None, "version", f"{content.get('version')!r} is not the last changelog version {changelog[-1].get('version')!r}"))
+
+    identifier = re.compile(CODE_ID_PATTERN)
+    theme_ids: list[str] = []
+    themes = content.get("themes") or []
+    if not isinstance(themes, list) or not themes:
+        problems.append(Problem(shown, None, "themes", "must be a non-empty list"))
+        themes = []
+    for n, theme in enumerate(themes, start=1):
+        where = f"themes[{n}]"
+        if not isinstance(theme, dict):
+            problems.append(Problem(shown, None, where, "not a mapping"))
+            continue
+        for field in THEME_FIELDS:
+            if _is_blank(theme.get(field.name)):
+                problems.append(Problem(shown, None, f"{where}.{field.name}", "missing"))
+        theme_id = theme.get("id")
+        if theme_id is not None:
+            if str(theme_id) in theme_ids:
+                problems.append(Problem(shown, None, f"{where}.id", f"duplicate theme id {theme_id!r}"))
+            elif not identifier.match(str(theme_id)):
+                problems.append(Problem(shown, None, f"{where}.id", f"theme id {theme_id!r} must be lower case letters, digits and underscores"))
+            theme_ids.append(str(theme_id))
+
+    codes = content.get("codes") or []
+    if not isinstance(codes, list) or not codes:
+        problems.append(Problem(shown, None, "codes", "must be a non-empty list"))
+        codes = []
+    seen: set[str] = set()
+    for n, code in enumerate(codes, start=1):
+        if not isinstance(code, dict):
+            problems.append(Problem(shown, None, f"codes[{n}]", "not a mapping"))
+            continue
+        code_id = code.get("id")
+        where = f"codes[{n}]" if _is_blank(code_id) else f"codes.{code_id}"
+        for field in CODE_FIELDS:
+            if field.required and _is_blank(code.get(field.name)):
+                problems.append(Problem(shown, None, f"{where}.{field.name}", "missing"))
+        if not _is_blank(code_id):
+            if str(code_id) in seen:
+                problems.append(Problem(shown, None, f"{where}.id", f"duplicate code id {code_id!r}"))
+            elif not identifier.match(str(code_id)):
+                problems.append(Problem(shown, None, f"{where}.id", f"code id {code_id!r} must be short snake_case"))
+            seen.add(str(code_id))
+        theme = code.get("theme")
+        if not _is_blank(theme) and str(theme) not in theme_ids:
+            problems.append(Problem(shown, None, f"{where}.theme", f"unknown theme {theme!r} (not among the codebook's themes)"))
+        if str(theme) == NOT_CODABLE_THEME and code_id != NOT_CODABLE:
+            problems.append(Problem(shown, None, f"{where}.theme", f"the theme {NOT_CODABLE_THEME!r} is only for {NOT_CODABLE}"))
+        origin = code.get("origin")
+        if not _is_blank(origin) and origin not in ORIGINS:
+            problems.append(Problem(shown, None, f"{where}.origin", f"unknown origin {origin!r} (allowed: {', '.join(ORIGINS)})"))
+        if "count_in_briefing" in code and not isinstance(code["count_in_briefing"], bool):
+            problems.append(Problem(shown, None, f"{where}.count_in_briefing", "must be true or false"))
+        example = code.get("example")
+        if not _is_blank(example) and not re.match(ID_PATTERN, str(example)):
+            problems.append(Problem(shown, None, f"{where}.example", f"{example!r} is not a contribution id"))
+    if codes and NOT_CODABLE not in seen:
+        problems.append(Problem(shown, None, "codes", f"no {NOT_CODABLE!r} code"))
+    return problems
+
+
+def load_codebook(data_dir: Path = DATA_DIR) -> dict:
+    """codebook.yaml as a dict, after :func:`check_codebook` (raises DataValidationError)."""
+    problems = check_codebook(Path(data_dir))
+    if problems:
+        raise DataValidationError(problems)
+    content, _ = _read_yaml(Path(data_dir) / CODEBOOK_YAML)
+    return content
+
+
+def code_ids(codebook: dict, counted_only: bool = False) -> list[str]:
+    """The code ids in codebook order; ``counted_only`` leaves out not_codable and codes marked
+    ``count_in_briefing: false``."""
+    return [
+        str(code["id"]) for code in codebook["codes"]
+        if not counted_only or (code["id"] != NOT_CODABLE and code.get("count_in_briefing", True))
+    ]
+
+
+# --- the coding -------------------------------------------------------------------------------
+
+
+def _contribution_ids(data_dir: Path) -> list[str] | None:
+    """The contribution ids of contributions.csv, read without validating it (None if unreadable)."""
+    path = Path(data_dir) / CONTRIBUTIONS_CSV
+    if not path.exists():
+        return None
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["contribution_id"])
+    except (ValueError, pd.errors.ParserError):
+        return None
+    return list(frame["contribution_id"])
+
+
+def _coding_schema_problems(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    frame, problems = _read_csv(Path(data_dir) / CODING_CSV, CODING_COLUMNS, {})
+    return frame, problems
+
+
+def check_coding(data_dir: Path) -> list[Problem]:
+    """Problems in the codebook and the coding, and between them and the contributions.
+
+    The codebook's own problems (:func:`check_codebook`); in coding.csv: missing or unexpected
+    columns, empty cells, an unknown code, an unknown contribution id, an unknown coder, a
+    duplicate row (same contribution, code and coder), a contribution with no consensus code,
+    a consensus row combining not_codable with another code; in the codebook: an example that
+    is not a known contribution or does not carry its code in the consensus coding.
+    """
+    data_dir = Path(data_dir)
+    problems = check_codebook(data_dir)
+    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
+    known_codes = {str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)}
+    contribution_ids = _contribution_ids(data_dir)
+    frame, coding_problems = _coding_schema_problems(data_dir)
+    problems += coding_problems
+    if frame is None:
+        return problems
+    shown = display_path(data_dir / CODING_CSV)
+    columns = set(frame.columns)
+    records = frame.to_dict("records")
+    known_contributions = set(contribution_ids or [])
+    seen: dict[tuple, int] = {}
+    for row, record in enumerate(records, start=1):
+        code, cid, coder = record.get("code_id"), record.get("contribution_id"), record.get("coder")
+        if "code_id" in columns and isinstance(code, str) and codebook is not None and code not in known_codes:
+            problems.append(Problem(shown, row, "code_id", f"unknown code {code!r} (not in {CODEBOOK_YAML})"))
+        if "contribution_id" in columns and isinstance(cid, str) and contribution_ids is not None and cid not in known_contributions:
+            problems.append(Problem(shown, row, "contribution_id", f"unknown contribution_id {cid!r} (not in {CONTRIBUTIONS_CSV})"))
+        key = (cid, code, coder)
+        if {"contribution_id", "code_id", "coder"} <= columns and all(isinstance(v, str) for v in key):
+            if key in seen:
+                problems.append(Problem(shown, row, None, f"duplicate row: {cid} / {code} / {coder} is also row {seen[key]}"))
+            else:
+                seen[key] = row
+    if {"contribution_id", "code_id", "coder"} <= columns:
+        consensus = frame[frame["coder"] == CONSENSUS]
+        codes_of = consensus.groupby("contribution_id")["code_id"].apply(set).to_dict()
+        if contribution_ids is not None:
+            for cid in contribution_ids:
+                if cid not in codes_of:
+                    problems.append(Problem(shown, None, "contribution_id", f"contribution {cid} has no consensus code"))
+        for cid, codes in codes_of.items():
+            if NOT_CODABLE in codes and len(codes) > 1:
+                problems.append(Problem(shown, None, "code_id", f"contribution {cid}: {NOT_CODABLE} combined with other consensus codes ({', '.join(sorted(codes - {NOT_CODABLE}))})"))
+        if codebook is not None:
+            book = display_path(data_dir / CODEBOOK_YAML)
+            for code in codebook.get("codes") or []:
+                if not isinstance(code, dict) or _is_blank(code.get("example")):
+                    continue
+                example, code_id = str(code["example"]), str(code.get("id"))
+                if contribution_ids is not None and example not in known_contributions:
+                    problems.append(Problem(book, None, f"codes.{code_id}.example", f"unknown contribution id {example!r}"))
+                elif code_id not in codes_of.get(example, set()):
+                    problems.append(Problem(book, None, f"codes.{code_id}.example", f"{example} does not carry {code_id} in the consensus coding"))
+    return problems
+
+
+register_check(check_coding)
+
+
+def load_coding(data_dir: Path = DATA_DIR, coder: str | None = None) -> pd.DataFrame:
+    """coding.csv after :func:`check_coding` (raises DataValidationError), as text columns with
+    empty memos as ''. ``coder`` keeps one coder's rows (an unknown coder raises ValueError)."""
+    data_dir = Path(data_dir)
+    problems = check_coding(data_dir)
+    if problems:
+        raise DataValidationError(problems)
+    frame = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
+    if coder is not None:
+        if coder not in CODERS:
+            raise ValueError(f"unknown coder {coder!r} (known: {', '.join(CODERS)})")
+        frame = frame[frame["coder"] == coder].reset_index(drop=True)
+    return frame
+
+
+def write_coding(frame: pd.DataFrame, path: Path) -> None:
+    """Write coding rows in the fixed column order, sorted by coder, then contribution order is
+    kept as given (stable), with LF line ends and minimal quoting."""
+    columns = [c.name for c in CODING_COLUMNS]
+    out = frame[columns].fillna("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+# --- the reliability sample -------------------------------------------------------------------
+
+
+def draw_reliability_sample(
+    contributions: pd.DataFrame,
+    fraction: float = 0.25,
+    seed: int = DEFAULT_SEED,
+    strata: Sequence[str] = ("source_id", "speaker_group"),
+) -> list[str]:
+    """Contribution ids of a stratified random sample for the reliability coding.
+
+    Rule: every stratum (source_id x speaker_group) contributes ``ceil(fraction * n)`` of its
+    ``n`` contributions, drawn without replacement. Rounding up means every stratum, even one
+    of a single contribution, is represented, and the sample is at least ``fraction`` of the
+    whole (it is slightly more, as each stratum rounds up). Strata are visited in sorted order
+    and ids are drawn from each stratum's ids in file order with one
+    ``numpy.random.default_rng(seed)``, so the same data and seed give the same sample. The
+    ids are returned in the order of ``contributions``.
+    """
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], not {fraction}")
+    if contributions["contribution_id"].duplicated().any():
+        raise ValueError("contribution_id is not unique")
+    rng = np.random.default_rng(seed)
+    chosen: set[str] = set()
+    for _, stratum in contributions.groupby(list(strata), sort=True, dropna=False):
+        ids = list(stratum["contribution_id"])
+        k = math.ceil(fraction * len(ids))
+        picked = rng.choice(len(ids), size=k, replace=False)
+        chosen.update(ids[i] for i in picked)
+    return [cid for cid in contributions["contribution_id"] if cid in chosen]
+
+
+def shuffled(ids: Iterable[str], seed: int) -> list[str]:
+    """``ids`` in a random order fixed by ``seed``."""
+    ids = list(ids)
+    order = np.random.default_rng(seed).permutation(len(ids))
+    return [ids[i] for i in order]
+
+
+def load_sample(data_dir: Path = DATA_DIR) -> list[str]:
+    """The contribution ids of reliability/sample.csv (raises DataValidationError)."""
+    frame, problems = _read_csv(Path(data_dir) / SAMPLE_CSV, SAMPLE_COLUMNS, {})
+    if problems:
+        raise DataValidationError(problems)
+    return list(frame["contribution_id"])
+
+
+INSTRUCTIONS = """# Instructions for the second coder
+
+You are coding a sample of {n} contributions (statements, list items and sentences) from
+documents about the future of social work in the UK. You work alone, from the codebook and
+the texts only.
+
+## Files
+
+- `codebook.yaml` — the codebook, version {version}: {n_themes} themes and {n_codes} codes,
+  including `not_codable`. Read the `coding_rules` first, then every code: `brief_definition`,
+  `full_definition`, `use_when` and `do_not_use_when` (which names the neighbouring code to use
+  instead). The example texts named in the codebook are quoted at the end of this file.
+- `sample_texts.csv` — the contributions to code: `contribution_id` and `text`, in a random
+  order.
+
+## How to code
+
+1. Read each text and apply **every** code whose definition fits what the text says (in its
+   own words or by direct implication of them). A text often carries two or three codes; do
+   not code ideas it only hints at.
+2. Code the topic, not the stance: a problem and a wish about the same thing take the same
+   code.
+3. Every contribution gets at least one code. Use `not_codable` only when no other code fits
+   anything the text says (thanks, remarks that only manage a conversation, a fragment with
+   no recoverable sense, a sentence that only points back to another); never combine it with
+   another code.
+4. Use only the code ids in the codebook. Do not invent codes; if nothing fits well, use the
+   nearest code and say so in the memo.
+5. Code each text on its own; do not look for the documents or any other coding.
+
+## Output
+
+Write `coder_b.csv` in this folder (UTF-8, comma-separated, with a header line) with the
+columns
+
+    contribution_id,code_id,memo
+
+one row per contribution x code (a contribution with three codes has three rows). `memo` is
+optional: a short note where a decision needed thought (quote it if it contains commas).
+Every contribution in `sample_texts.csv` must appear at least once.
+
+When the file is complete, create the empty file `DONE` in this folder.
+
+## Example texts named in the codebook
+
+{examples}
+"""
+
+
+def write_blind_packet(
+    data_dir: Path,
+    sample: Sequence[str],
+    out_dir: Path = BLIND_DIR,
+    seed: int = DEFAULT_SEED + SHUFFLE_SEED_OFFSET,
+    ready: bool = True,
+) -> list[Path]:
+    """Write the blind coder's packet to ``out_dir``: a byte copy of the codebook,
+    ``sample_texts.csv`` (contribution_id and text only, shuffled with ``seed``) and
+    ``INSTRUCTIONS.md``; then, if ``ready``, the empty file ``READY``. Nothing about the
+    first coder's coding is written. Returns the paths written."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    codebook = load_codebook(data_dir)
+    contributions = pd.read_csv(data_dir / CONTRIBUTIONS_CSV, dtype=str, keep_default_na=False)
+    text_of = dict(zip(contributions["contribution_id"], contributions["text"]))
+    unknown = [cid for cid in sample if cid not in text_of]
+    if unknown:
+        raise ValueError(f"sample ids not in {CONTRIBUTIONS_CSV}: {', '.join(unknown)}")
+    written = []
+    book = out_dir / "codebook.yaml"
+    shutil.copyfile(data_dir / CODEBOOK_YAML, book)
+    written.append(book)
+    texts = out_dir / "sample_texts.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["contribution_id", "text"])
+    for cid in shuffled(sample, seed):
+        writer.writerow([cid, text_of[cid]])
+    texts.write_text(buffer.getvalue(), encoding="utf-8")
+    written.append(texts)
+    examples = "\n".join(
+        f"- `{code['id']}` ({code['example']}): {text_of.get(str(code['example']), '(not found)')}"
+        for code in codebook["codes"]
+    )
+    themes = [t for t in codebook["themes"]]
+    instructions = out_dir / "INSTRUCTIONS.md"
+    instructions.write_text(INSTRUCTIONS.format(n=len(sample), version=codebook["version"], n_themes=len(themes),
+                                                n_codes=len(codebook["codes"]), examples=examples), encoding="utf-8")
+    written.append(instructions)
+    if ready:
+        flag = out_dir / "READY"
+        flag.touch()
+        written.append(flag)
+    return written
+
+
+def write_sample(data_dir: Path, sample: Sequence[str]) -> Path:
+    """Write reliability/sample.csv (one column, contribution_id, in file order)."""
+    path = Path(data_dir) / SAMPLE_CSV
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"contribution_id": list(sample)}).to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+# --- importing the blind coder's file ---------------------------------------------------------
+
+
+def read_blind_coding(path: Path) -> pd.DataFrame:
+    """The blind coder's file as text columns contribution_id, code_id, memo (memo '' if absent)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"contribution_id", "code_id"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    if "memo" not in frame.columns:
+        frame["memo"] = ""
+    return frame[["contribution_id", "code_id", "memo"]]
+
+
+def import_blind_coding(data_dir: Path, path: Path, coder: str = "coder_b") -> dict[str, list]:
+    """Add the rows of ``path`` to coding.csv as ``coder`` rows, verbatim (existing rows of that
+    coder are replaced). Nothing is dropped: a code id not in the codebook, an id outside the
+    sample or a duplicate row is kept and reported in the returned dict (and then reported by
+    :func:`check_coding` too)."""
+    data_dir = Path(data_dir)
+    blind = read_blind_coding(path)
+    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
+    known = {str(c["id"]) for c in codebook["codes"]}
+    sample = set(load_sample(data_dir))
+    report = {
+        "unknown_codes": sorted(set(blind["code_id"]) - known),
+        "outside_sample": sorted(set(blind["contribution_id"]) - sample),
+        "sample_not_coded": sorted(sample - set(blind["contribution_id"])),
+        "duplicates": [tuple(r) for r in blind[blind.duplicated(["contribution_id", "code_id"])][["contribution_id", "code_id"]].itertuples(index=False)],
+        "rows": [len(blind)],
+    }
+    coding_path = data_dir / CODING_CSV
+    existing = pd.read_csv(coding_path, dtype=str, keep_default_na=False) if coding_path.exists() else pd.DataFrame(columns=[c.name for c in CODING_COLUMNS])
+    existing = existing[existing["coder"] != coder]
+    rows = blind.assign(coder=coder)[[c.name for c in CODING_COLUMNS]]
+    write_coding(pd.concat([existing, rows], ignore_index=True), coding_path)
+    return report
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``sample``: draw the sample, write reliability/sample.csv and the blind packet (then READY).
+    ``import-b``: add the blind coder's coder_b.csv to coding.csv, verbatim, and report oddities.
+    ``check``: print the problems of the codebook and the coding."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.coding", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sample = sub.add_parser("sample", help="draw the reliability sample and write the blind packet")
+    sample.add_argument("--fraction", type=float, default=0.25)
+    sample.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    sample.add_argument("--blind-dir", type=Path, default=BLIND_DIR)
+    sample.add_argument("--no-ready", action="store_true", help="do not create READY")
+    imp = sub.add_parser("import-b", help="import the blind coder's file as coder_b rows")
+    imp.add_argument("--blind-dir", type=Path, default=BLIND_DIR)
+    sub.add_parser("check", help="print the problems of the codebook and the coding")
+    args = parser.parse_args(argv)
+    if args.command == "sample":
+        contributions = pd.read_csv(args.data_dir / CONTRIBUTIONS_CSV, dtype=str, keep_default_na=False)
+        ids = draw_reliability_sample(contributions, args.fraction, args.seed)
+        path = write_sample(args.data_dir, ids)
+        written = write_blind_packet(args.data_dir, ids, args.blind_dir, seed=args.seed + SHUFFLE_SEED_OFFSET, ready=not args.no_ready)
+        print(f"{len(ids)} of {len(contributions)} contributions ({len(ids) / len(contributions):.1%}) -> {display_path(path)}")
+        for p in written:
+            print(f"wrote {p}")
+        return 0
+    if args.command == "import-b":
+        report = import_blind_coding(args.data_dir, args.blind_dir / "coder_b.csv")
+        for key, values in report.items():
+            print(f"{key}: {len(values) if key != 'rows' else values[0]}" + (f" ({', '.join(map(str, values))})" if values and key != "rows" else ""))
+        return 0
+    problems = check_coding(args.data_dir)
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
