@@ -26,6 +26,7 @@ from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT
 
 BRIEFING_PREFIX = "90_"
 TITLE = "The future of social work: what stakeholders said"
+EXPORT_NAME = "social_work_visioning"
 RECORDED_PACKAGES = (
     "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
     "nbclient", "ipykernel", "pandera", "krippendorff", "weasyprint", "lxml", "frictionless",
@@ -85,10 +86,24 @@ def run_notebook(notebook: Path, executed: Path, parameters: dict[str, Any]) -> 
             cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False,
         )
     except PapermillExecutionError as error:
+        number, line = failing_cell(notebook, executed)
         raise BuildFailed(
-            f"{display_path(notebook)} failed in cell {error.cell_index} "
-            f"(execution count {error.exec_count}): {error.ename}: {' '.join(str(error.evalue).split())}"
+            f"{display_path(notebook)} failed in cell {number} ({line!r}): "
+            f"{error.ename}: {' '.join(str(error.evalue).split())}"
         ) from error
+
+
+def failing_cell(notebook: Path, executed: Path) -> tuple[int, str]:
+    """The 1-based number, in the source notebook, and the first line of the cell that raised."""
+    import nbformat
+
+    failed = next(
+        (cell.source for cell in nbformat.read(str(executed), as_version=4).cells
+         if any(output.get("output_type") == "error" for output in cell.get("outputs", []))), "",
+    )
+    sources = [cell.source for cell in nbformat.read(str(notebook), as_version=4).cells]
+    number = sources.index(failed) + 1 if failed in sources else 0
+    return number, (failed.strip().splitlines() or [""])[0]
 
 
 def notebook_parameters(profile: dict[str, Any], staging: Path) -> dict[str, Any]:
@@ -178,23 +193,25 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
 
 
 def promote(staging: Path, layout: BuildLayout) -> None:
-    """Move the finished results into place, replacing the previous ones."""
-    moves = {
-        staging / "figures": layout.figures_dir,
-        staging / "tables": layout.outputs_dir / "tables",
-        staging / "notebooks": layout.outputs_dir / "notebooks",
-    }
+    """Move the finished results into place, replacing the previous ones (figures to figures/)."""
     for item in sorted(staging.iterdir()):
-        if item.is_file():
-            moves[item] = layout.outputs_dir / item.name
-    for source, target in moves.items():
-        if not source.exists():
-            continue
+        target = layout.figures_dir if item.name == "figures" else layout.outputs_dir / item.name
         if target.is_dir():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        source.replace(target)
+        item.replace(target)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_exports(data_dir: Path, staging: Path) -> None:
+    """The exchange files: REFI-QDA project and codebook, the open data package, tidy tables."""
+    from analysis.opendata import write_datapackage, write_tidy_exports
+    from analysis.qda import write_qdc, write_qdpx
+
+    write_qdpx(data_dir, staging / f"{EXPORT_NAME}.qdpx")
+    write_qdc(data_dir, staging / f"{EXPORT_NAME}.qdc")
+    write_datapackage(data_dir, staging / "opendata")
+    write_tidy_exports(data_dir, staging / "opendata")
 
 
 def keep_failed_notebook(executed: Path, layout: BuildLayout) -> Path:
@@ -238,7 +255,7 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, e
     profile = load_profile(Path(params_path))
     data_dir = PROJECT_ROOT / profile["data_dir"]
     notebooks = discover_notebooks(layout.notebooks_dir)
-    log = StepLog(total_steps=len(notebooks) + 3, echo=echo)
+    log = StepLog(total_steps=len(notebooks) + 4, echo=echo)
 
     step = time.perf_counter()
     _validate_data(data_dir)
@@ -249,6 +266,9 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, e
     staging.mkdir(parents=True)
     try:
         executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log, jobs)
+        step = time.perf_counter()
+        write_exports(data_dir, staging)
+        log.record("write REFI-QDA and open-data exports", time.perf_counter() - step)
         hashes = input_hashes(params_path, data_dir, layout.notebooks_dir)
         git = git_state()
         step = time.perf_counter()

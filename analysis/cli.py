@@ -15,6 +15,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--figures-dir", default=None, help="write figures here instead of figures/")
     sub.add_parser("validate", help="check every data file; one line per problem")
     sub.add_parser("extract", help="rebuild data/contributions.csv from the source texts")
+    sub.add_parser("qda", help="REFI-QDA exchange: export, or import a .qdpx from a QDA program")
     sub.add_parser("benchmark", help="time the build against the naive chain of command-line tools")
     return commands
 
@@ -33,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.corpus import main as extract_main
 
         return extract_main(rest)
+    if args.command == "qda":
+        from analysis.qda import main as qda_main
+
+        return qda_main(rest)
     if args.command == "benchmark":
         from analysis.benchmark import main as benchmark_main
 

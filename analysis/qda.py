@@ -49,7 +49,7 @@ PROJECT_NAME = "Social work visioning comparison"
 QDPX_NAME = "social_work_visioning.qdpx"
 QDC_NAME = "social_work_visioning_codebook.qdc"
 SCHEMA_ENV = "REFI_QDA_SCHEMAS"
-SCHEMA_DIR = PROJECT_ROOT.parent / "shared" / "refi-qda"
+SCHEMA_DIR = Path(__file__).resolve().parent / "refi_qda"
 CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
 CASE_VARIABLES = {c.name: c.description for c in (*CONTRIBUTION_COLUMNS, *DERIVED_CONTRIBUTION_COLUMNS)
                   if c.name in ("speaker_group", "speaker_sector", "speaker_label", "subject_group", "mixed_group",
@@ -221,7 +221,7 @@ def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
 @functools.cache
 def schema(kind: str) -> etree.XMLSchema:
     """The REFI-QDA schema ``kind`` ("Project" or "Codebook"), from the folder named by
-    $REFI_QDA_SCHEMAS or else ../shared/refi-qda beside the repository."""
+    $REFI_QDA_SCHEMAS or else the copies in analysis/refi_qda/."""
     path = Path(os.environ.get(SCHEMA_ENV) or SCHEMA_DIR) / f"{kind}.xsd"
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found; set {SCHEMA_ENV} to the folder holding the REFI-QDA schemas")

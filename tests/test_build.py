@@ -40,7 +40,7 @@ def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing
     with pytest.raises(BuildFailed) as caught:
         build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
     message = str(caught.value)
-    assert "20_broken.ipynb failed in cell 3" in message
+    assert "20_broken.ipynb failed in cell 4 (\"raise ValueError('deliberate failure')\")" in message
     assert "ValueError: deliberate failure" in message
     assert "outputs/failed/20_broken.ipynb" in message or "failed/20_broken.ipynb" in message
     kept = nbformat.read(str(layout.failed / "20_broken.ipynb"), as_version=4)

@@ -81,3 +81,13 @@ def test_manifest_records_commit_parameters_inputs_versions_and_timings(smoke_bu
     assert steps[0] == "validate data" and any("90_briefing" in step for step in steps)
     executed = sorted(p.name for p in (smoke_build.outputs_dir / "notebooks").glob("*.ipynb"))
     assert executed == sorted(p.name for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_exports_are_written_beside_the_briefing(smoke_build):
+    outputs = smoke_build.outputs_dir
+    assert (outputs / "social_work_visioning.qdpx").stat().st_size > 0
+    assert (outputs / "social_work_visioning.qdc").stat().st_size > 0
+    assert (outputs / "opendata" / "datapackage.json").is_file()
+    assert (outputs / "opendata" / "coded_contributions.xlsx").is_file()
+    assert (smoke_build.figures_dir / "prevalence_heatmap.svg").is_file()
+    assert (outputs / "tables" / "findings.csv").is_file()
