@@ -192,6 +192,13 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     write_pdf(page, staging / "briefing.pdf")
 
 
+def final_path(relative: Path, layout: BuildLayout) -> Path:
+    """Where a file written under the staging folder ends up."""
+    if relative.parts[0] == "figures":
+        return layout.figures_dir.joinpath(*relative.parts[1:])
+    return layout.outputs_dir / relative
+
+
 def promote(staging: Path, layout: BuildLayout) -> None:
     """Move the finished results into place, replacing the previous ones (figures to figures/)."""
     for item in sorted(staging.iterdir()):
@@ -287,8 +294,8 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, e
         }
         step = time.perf_counter()
         manifest["outputs"] = {
-            display_path(layout.outputs_dir / p.relative_to(staging)): sha256_file(p)
-            for p in sorted(staging.rglob("*")) if p.is_file() and "notebooks" not in p.parts
+            display_path(final_path(p.relative_to(staging), layout)): sha256_file(p)
+            for p in sorted(staging.rglob("*")) if p.is_file() and p.relative_to(staging).parts[0] != "notebooks"
         }
         log.record("write manifest", time.perf_counter() - step)
         manifest["total_seconds"] = round(time.perf_counter() - started, 3)

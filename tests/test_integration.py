@@ -8,7 +8,8 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from analysis.paths import NOTEBOOKS_DIR
+from analysis.build import BuildLayout, build
+from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -91,3 +92,34 @@ def test_exports_are_written_beside_the_briefing(smoke_build):
     assert (outputs / "opendata" / "coded_contributions.xlsx").is_file()
     assert (smoke_build.figures_dir / "prevalence_heatmap.svg").is_file()
     assert (outputs / "tables" / "findings.csv").is_file()
+
+
+def test_every_finding_has_its_n_denominator_and_a_quote_with_its_id(briefing_html):
+    tree = lxml_html.fromstring(briefing_html)
+    found = tree.xpath("//div[@class='finding']")
+    assert 5 <= len(found) <= 8
+    for finding in found:
+        assert re.search(r"\(n = \d+; denominator \d+\)", finding.text_content())
+        quote = finding.xpath(".//blockquote")
+        assert quote and quote[0].xpath(".//span[@class='cid']") and quote[0].text_content().strip()
+
+
+def test_quoted_ids_exist_and_quotes_are_verbatim(smoke_build):
+    import pandas as pd
+
+    findings = pd.read_csv(smoke_build.outputs_dir / "tables" / "findings.csv")
+    contributions = pd.read_csv(PROJECT_ROOT / "tests" / "fixtures" / "data" / "contributions.csv").set_index("contribution_id")
+    for row in findings.itertuples():
+        assert contributions.loc[row.quote_id, "text"] == row.quote
+
+
+def test_two_profiles_give_different_findings(smoke_build, tmp_path_factory):
+    import pandas as pd
+
+    root = tmp_path_factory.mktemp("sectors")
+    layout = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=root / "outputs", figures_dir=root / "figures")
+    build(PROJECT_ROOT / "params" / "smoke_sectors.yaml", layout=layout, echo=lambda _: None)
+    default = pd.read_csv(smoke_build.outputs_dir / "tables" / "findings.csv")
+    sectors = pd.read_csv(layout.outputs_dir / "tables" / "findings.csv")
+    assert set(default["headline"]) != set(sectors["headline"])
+    assert "Lancaster" not in " ".join(sectors["headline"]) or "Changing Lives" not in " ".join(sectors["headline"])

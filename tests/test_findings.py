@@ -1,0 +1,101 @@
+"""Findings are written from tables: small hand-made tables with answers worked out by hand."""
+
+import pandas as pd
+import pytest
+
+from analysis import findings as fx
+
+CONTRIBUTIONS = pd.DataFrame({
+    "contribution_id": ["a1", "a2", "a3", "b1", "b2", "t1", "t2", "e1", "e2", "e3"],
+    "speaker_group": ["users", "users", "users", "workers", "workers", "facilitators", "facilitators", "planners", "planners", "planners"],
+    "source_set": ["lancaster_2012"] * 3 + ["changing_lives_2006"] * 2 + ["lancaster_2012"] * 5,
+    "subject_group": [None, None, None, "people_who_use_services", "people_who_use_services", None, None, None, None, None],
+    "section": ["vision"] * 3 + ["aspiration"] * 2 + ["action_theme"] * 2 + ["example_action"] * 3,
+    "parent_id": [None] * 7 + ["t2", "t2", None],
+    "list_position": [1, 2, 3, 1, 2, 1, 2, 1, 2, 3],
+    "text": ["Listen to us", "Stay long enough to know us", "Less paperwork", "have a consistent worker",
+             "influence services", "Improve the image", "Train the workforce", "More CPD", "Joint posts", "Fragment"],
+})
+PRESENCE = pd.DataFrame(
+    {"relationships": [1, 1, 0, 1, 0, 0, 0, 0, 0, 0], "workload": [0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+     "voice": [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]},
+    index=pd.Index(CONTRIBUTIONS["contribution_id"], name="contribution_id"),
+).rename_axis(columns="theme_id")
+LABELS = {"relationships": "Relationships", "workload": "Workload", "voice": "Voice", "users": "Users", "workers": "Workers"}
+
+
+def prevalence(rows):
+    return pd.DataFrame(rows, columns=["speaker_group", "theme_id", "n", "denominator", "share", "suppressed"])
+
+
+def test_widest_agreement_counts_groups_raising_the_theme_and_sums_its_contributions():
+    table = prevalence([
+        ("users", "relationships", 2, 3, 2 / 3, False), ("users", "workload", 1, 3, 1 / 3, False),
+        ("workers", "relationships", 1, 2, 0.5, False), ("workers", "workload", 0, 2, 0.0, False),
+        ("tiny", "relationships", 0, 1, 0.0, True),
+    ])
+    finding = fx.widest_agreement(table, "speaker_group", PRESENCE, CONTRIBUTIONS, LABELS)
+    # relationships: raised by users and workers (2 of 2 groups shown), 2 + 1 = 3 of 3 + 2 = 5 contributions.
+    assert finding.headline.startswith("Widest agreement: Relationships was raised by 2 of the 2 groups shown, in 3 of their 5")
+    assert (finding.n, finding.denominator) == (3, 5)
+    assert finding.quote_id in {"a1", "a2"}  # the quote comes from users, whose share is highest
+    assert finding.quote == CONTRIBUTIONS.set_index("contribution_id").loc[finding.quote_id, "text"]
+
+
+def test_widest_agreement_is_none_when_every_group_is_suppressed():
+    table = prevalence([("users", "relationships", 2, 3, 2 / 3, True)])
+    assert fx.widest_agreement(table, "speaker_group", PRESENCE, CONTRIBUTIONS, LABELS) is None
+
+
+def test_sharpest_difference_compares_with_the_other_groups_pooled():
+    representation = pd.DataFrame({
+        "speaker_group": ["users", "workers", "users", "workers"],
+        "theme_id": ["relationships", "relationships", "workload", "workload"],
+        "n": [2, 1, 1, 0], "denominator": [3, 2, 3, 2], "share": [2 / 3, 0.5, 1 / 3, 0.0],
+        "adjusted_residual": [0.4, -0.4, 0.9, -0.9],
+    })
+    finding = fx.sharpest_difference(representation, "speaker_group", PRESENCE, CONTRIBUTIONS, LABELS)
+    # workload has the largest residual but n = 1 < 2, so relationships for users (0.4) is reported.
+    assert "Users raised Relationships in 2 of 3 contributions (67%), against 1 of 2 (50%) among the other groups" in finding.headline
+    assert (finding.n, finding.denominator) == (2, 3)
+
+
+def test_source_contrast_reports_the_largest_difference_with_its_interval_and_quotes_the_higher_side():
+    differences = pd.DataFrame({
+        "source_a": ["lancaster_2012"] * 2, "source_b": ["changing_lives_2006"] * 2, "theme_id": ["relationships", "voice"],
+        "n_a": [2, 0], "denominator_a": [8, 8], "share_a": [0.25, 0.0], "n_b": [1, 1], "denominator_b": [2, 2],
+        "share_b": [0.5, 0.5], "difference": [-0.25, -0.5], "ci_low": [-0.8, -1.0], "ci_high": [0.3, 0.0],
+    })
+    finding = fx.source_contrast(differences, "lancaster_2012", "changing_lives_2006", PRESENCE, CONTRIBUTIONS, LABELS)
+    assert "Voice appears in 0 of 8 contributions (0%) against 1 of 2 (50%), a difference of -50 percentage points" in finding.headline
+    assert "(bootstrap 95% interval -100 to +0)" in finding.headline
+    assert (finding.n, finding.denominator, finding.quote_id) == (1, 2, "b2")
+    assert fx.source_contrast(differences, "voices_2016", "lancaster_2012", PRESENCE, CONTRIBUTIONS, LABELS) is None
+
+
+def test_prioritised_actions_counts_example_actions_under_each_theme_and_says_votes_are_missing():
+    finding = fx.prioritised_actions(CONTRIBUTIONS)
+    # t2 has two example actions (e1, e2); e3 has no theme: 2 of 2 attributed, 1 not attributable.
+    assert "into 2 themes" in finding.headline and "“Train the workforce”: 2 of the 2 example actions" in finding.headline
+    assert "(1 cannot be attributed)" in finding.headline and "votes" in finding.headline
+    assert (finding.quote_id, finding.quote) == ("t2", "Train the workforce")
+    table = fx.action_themes_table(CONTRIBUTIONS)
+    assert table["example_actions"].tolist() == [0, 2]
+
+
+def test_leading_theme_in_a_source_set_and_none_when_the_set_is_absent():
+    finding = fx.leading_theme(PRESENCE, CONTRIBUTIONS, "changing_lives_2006", "The review", LABELS)
+    # b1 carries relationships and b2 voice: a tie of 1 each broken by column order -> relationships.
+    assert finding.headline == "The review: the most frequent theme is Relationships, in 1 of 2 contributions (50%)."
+    assert fx.leading_theme(PRESENCE, CONTRIBUTIONS, "voices_2016", "2016", LABELS) is None
+
+
+def test_quote_for_refuses_when_nothing_carries_the_theme():
+    with pytest.raises(ValueError, match="no contribution carries 'voice'"):
+        fx.quote_for(PRESENCE, CONTRIBUTIONS, "voice", fx.by_column(CONTRIBUTIONS, "speaker_group", "users"))
+
+
+def test_finding_html_shows_n_denominator_quote_id_and_table():
+    html = fx.finding_html(fx.Finding("A <finding>.", 3, 5, "a1", "Listen to us", "prevalence_by_group"))
+    assert "A &lt;finding&gt;." in html and "(n = 3; denominator 5)" in html
+    assert '<span class="cid">a1</span>' in html and "outputs/tables/prevalence_by_group.csv" in html
