@@ -84,6 +84,7 @@ def run_notebook(notebook: Path, executed: Path, parameters: dict[str, Any]) -> 
         papermill.execute_notebook(
             str(notebook), str(executed), parameters=parameters, kernel_name="python3",
             cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # kernels' start-up chatter off the console
         )
     except PapermillExecutionError as error:
         number, line = failing_cell(notebook, executed)
