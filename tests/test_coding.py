@@ -1,0 +1,278 @@
+"""Tests for analysis.coding: the codebook and coding checks, the sample and the blind packet."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import coding, validate
+from analysis.paths import DATA_DIR
+
+CODEBOOK = {
+    "version": "1.0",
+    "date": "2026-01-01",
+    "changelog": [{"version": "1.0", "date": "2026-01-01", "changes": "First.", "reason": "Tests."}],
+    "themes": [
+        {"id": "alpha", "label": "Alpha", "description": "First theme."},
+        {"id": "beta", "label": "Beta", "description": "Second theme."},
+        {"id": "none", "label": "Not codable", "description": "Only not_codable."},
+    ],
+    "codes": [
+        {"id": "one", "label": "One", "theme": "alpha", "brief_definition": "b", "full_definition": "f",
+         "use_when": "u", "do_not_use_when": "d (two)", "example": "XX-01", "origin": "deductive"},
+        {"id": "two", "label": "Two", "theme": "alpha", "brief_definition": "b", "full_definition": "f",
+         "use_when": "u", "do_not_use_when": "d (one)", "example": "XX-02", "origin": "inductive"},
+        {"id": "three", "label": "Three", "theme": "beta", "brief_definition": "b", "full_definition": "f",
+         "use_when": "u", "do_not_use_when": "d", "example": "XX-03", "origin": "inductive", "count_in_briefing": False},
+        {"id": "not_codable", "label": "Not codable", "theme": "none", "brief_definition": "b", "full_definition": "f",
+         "use_when": "u", "do_not_use_when": "d", "example": "XX-04", "origin": "deductive"},
+    ],
+}
+
+CONTRIBUTIONS = pd.DataFrame({
+    "contribution_id": ["XX-01", "XX-02", "XX-03", "XX-04"],
+    "source_id": ["s1", "s1", "s2", "s2"],
+    "speaker_group": ["g1", "g1", "g2", "g2"],
+    "text": ["first, with a comma", "second", "third", "fourth"],
+})
+
+CODING_ROWS = [
+    ("XX-01", "one", "coder_a", ""),
+    ("XX-02", "two", "coder_a", "a memo"),
+    ("XX-03", "three", "coder_a", ""),
+    ("XX-04", "not_codable", "coder_a", ""),
+    ("XX-01", "one", "consensus", ""),
+    ("XX-01", "two", "consensus", ""),
+    ("XX-02", "two", "consensus", ""),
+    ("XX-03", "three", "consensus", ""),
+    ("XX-04", "not_codable", "consensus", ""),
+]
+
+
+def make_data(tmp_path: Path, codebook: dict | None = None, rows: list[tuple] | None = None, header=None) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    CONTRIBUTIONS.to_csv(data / "contributions.csv", index=False)
+    (data / "codebook.yaml").write_text(yaml.safe_dump(codebook or CODEBOOK, sort_keys=False), encoding="utf-8")
+    with open(data / "coding.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header or ["contribution_id", "code_id", "coder", "memo"])
+        writer.writerows(CODING_ROWS if rows is None else rows)
+    return data
+
+
+def messages(problems) -> list[str]:
+    return [f"{p.column}: {p.message}" for p in problems]
+
+
+# --- the real data ---------------------------------------------------------------------------
+
+
+def test_real_codebook_and_coding_are_valid():
+    assert coding.check_coding(DATA_DIR) == []
+
+
+def test_real_codebook_shape():
+    book = coding.load_codebook(DATA_DIR)
+    substantive = [t for t in book["themes"] if t["id"] != coding.NOT_CODABLE_THEME]
+    assert 6 <= len(substantive) and len(book["themes"]) <= 9  # the palette holds 9 theme colours
+    codes = [c for c in book["codes"] if c["id"] != coding.NOT_CODABLE]
+    assert 25 <= len(codes) <= 45
+    assert [c["theme"] for c in book["codes"] if c["id"] == coding.NOT_CODABLE] == [coding.NOT_CODABLE_THEME]
+    assert {c["origin"] for c in codes} == {"deductive", "inductive"}
+    for code in codes:  # the neighbouring code is named in do_not_use_when
+        named = [other["id"] for other in book["codes"] if other["id"] != code["id"] and other["id"] in code["do_not_use_when"]]
+        assert named, code["id"]
+
+
+def test_real_coding_every_contribution_has_a_consensus_code():
+    contributions = validate.load_contributions(DATA_DIR)
+    consensus = coding.load_coding(DATA_DIR, coder="consensus")
+    assert set(consensus["contribution_id"]) == set(contributions["contribution_id"])
+    assert set(consensus["coder"]) == {"consensus"}
+
+
+def test_check_is_registered():
+    assert coding.check_coding in validate.CHECKS
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def test_fixture_is_valid(tmp_path):
+    data = make_data(tmp_path)
+    assert coding.check_coding(data) == []
+    frame = coding.load_coding(data)
+    assert list(frame.columns) == ["contribution_id", "code_id", "coder", "memo"]
+    assert frame.loc[0, "memo"] == ""
+    assert len(coding.load_coding(data, coder="coder_a")) == 4
+    with pytest.raises(ValueError):
+        coding.load_coding(data, coder="coder_z")
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        (("XX-01", "four", "coder_a", ""), "unknown code 'four'"),
+        (("XX-99", "one", "coder_a", ""), "unknown contribution_id 'XX-99'"),
+        (("XX-01", "one", "coder_c", ""), "unknown coder"),
+        (("XX-01", "one", "consensus", ""), "duplicate row: XX-01 / one / consensus"),
+        (("XX-04", "one", "consensus", ""), "not_codable combined with other consensus codes (one)"),
+    ],
+)
+def test_check_coding_rejects_bad_rows(tmp_path, row, expected):
+    data = make_data(tmp_path, rows=CODING_ROWS + [row])
+    problems = coding.check_coding(data)
+    assert any(expected in p.message for p in problems), messages(problems)
+    with pytest.raises(validate.DataValidationError):
+        coding.load_coding(data)
+
+
+def test_contribution_without_consensus_code(tmp_path):
+    rows = [r for r in CODING_ROWS if not (r[0] == "XX-03" and r[2] == "consensus")]
+    problems = coding.check_coding(make_data(tmp_path, rows=rows))
+    assert "contribution_id: contribution XX-03 has no consensus code" in messages(problems)
+    # and the example of code three no longer carries it
+    assert "codes.three.example: XX-03 does not carry three in the consensus coding" in messages(problems)
+
+
+def test_missing_column(tmp_path):
+    rows = [r[:3] for r in CODING_ROWS]
+    problems = coding.check_coding(make_data(tmp_path, rows=rows, header=["contribution_id", "code_id", "coder"]))
+    assert "memo: missing column" in messages(problems)
+
+
+def test_row_numbers_count_data_rows_from_one(tmp_path):
+    problems = coding.check_coding(make_data(tmp_path, rows=[("XX-01", "nine", "coder_a", "")] + CODING_ROWS))
+    assert [p.row for p in problems if "unknown code" in p.message] == [1]
+
+
+def _book(**changes) -> dict:
+    book = yaml.safe_load(yaml.safe_dump(CODEBOOK))
+    for key, value in changes.items():
+        index, field = key.split("__")
+        if value is None:
+            del book["codes"][int(index)][field]
+        else:
+            book["codes"][int(index)][field] = value
+    return book
+
+
+@pytest.mark.parametrize(
+    "book, expected",
+    [
+        (_book(**{"1__id": "one"}), "codes.one.id: duplicate code id 'one'"),
+        (_book(**{"0__theme": "gamma"}), "codes.one.theme: unknown theme 'gamma' (not among the codebook's themes)"),
+        (_book(**{"0__use_when": None}), "codes.one.use_when: missing"),
+        (_book(**{"0__full_definition": "  "}), "codes.one.full_definition: missing"),
+        (_book(**{"0__origin": "abductive"}), "codes.one.origin: unknown origin 'abductive' (allowed: deductive, inductive)"),
+        (_book(**{"0__example": "XX-77"}), "codes.one.example: unknown contribution id 'XX-77'"),
+        (_book(**{"0__example": "XX-03"}), "codes.one.example: XX-03 does not carry one in the consensus coding"),
+        (_book(**{"2__count_in_briefing": "no"}), "codes.three.count_in_briefing: must be true or false"),
+        (_book(**{"2__theme": "none"}), "codes.three.theme: the theme 'none' is only for not_codable"),
+        (_book(**{"0__id": "One Code"}), "codes.One Code.id: code id 'One Code' must be short snake_case"),
+    ],
+)
+def test_check_coding_rejects_bad_codebooks(tmp_path, book, expected):
+    problems = coding.check_coding(make_data(tmp_path, codebook=book))
+    assert expected in messages(problems), messages(problems)
+    with pytest.raises(validate.DataValidationError):
+        coding.load_codebook(tmp_path / "data") if "example" not in expected else coding.load_coding(tmp_path / "data")
+
+
+def test_codebook_without_not_codable_and_stale_version(tmp_path):
+    book = yaml.safe_load(yaml.safe_dump(CODEBOOK))
+    book["codes"] = [c for c in book["codes"] if c["id"] != "not_codable"]
+    book["version"] = "1.1"
+    problems = messages(coding.check_codebook(make_data(tmp_path, codebook=book, rows=CODING_ROWS[:3])))
+    assert "codes: no 'not_codable' code" in problems
+    assert "version: '1.1' is not the last changelog version '1.0'" in problems
+
+
+def test_validate_all_includes_coding(tmp_path):
+    data = make_data(tmp_path, rows=CODING_ROWS + [("XX-01", "four", "coder_a", "")])
+    assert any("unknown code 'four'" in p.message for p in validate.validate_all(data))
+
+
+def test_code_ids_counted_only():
+    assert coding.code_ids(CODEBOOK) == ["one", "two", "three", "not_codable"]
+    assert coding.code_ids(CODEBOOK, counted_only=True) == ["one", "two"]
+
+
+# --- sample and blind packet -------------------------------------------------------------------
+
+
+def strata_frame() -> pd.DataFrame:
+    sizes = {("a", "x"): 10, ("a", "y"): 1, ("b", "x"): 2, ("b", "z"): 7}
+    rows = []
+    for (source, group), n in sizes.items():
+        rows += [{"contribution_id": f"{source.upper()}{group.upper()}-{i:02d}", "source_id": source, "speaker_group": group,
+                  "text": f"text {source} {group} {i}"} for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def test_sample_is_stratified_rounded_up_and_reproducible():
+    frame = strata_frame()
+    sample = coding.draw_reliability_sample(frame, fraction=0.25, seed=7)
+    assert sample == coding.draw_reliability_sample(frame, fraction=0.25, seed=7)
+    chosen = frame[frame["contribution_id"].isin(sample)]
+    counts = chosen.groupby(["source_id", "speaker_group"]).size().to_dict()
+    assert counts == {("a", "x"): 3, ("a", "y"): 1, ("b", "x"): 1, ("b", "z"): 2}  # ceil(0.25 n)
+    assert len(sample) >= 0.25 * len(frame)
+    assert sample == [cid for cid in frame["contribution_id"] if cid in set(sample)]  # file order
+    others = {tuple(coding.draw_reliability_sample(frame, 0.25, seed)) for seed in range(20)}
+    assert len(others) > 1
+
+
+def test_sample_rejects_bad_fraction_and_duplicate_ids():
+    frame = strata_frame()
+    with pytest.raises(ValueError):
+        coding.draw_reliability_sample(frame, fraction=0)
+    with pytest.raises(ValueError):
+        coding.draw_reliability_sample(pd.concat([frame, frame.head(1)]))
+
+
+def test_real_sample_file_matches_the_rule():
+    contributions = pd.read_csv(DATA_DIR / "contributions.csv", dtype=str, keep_default_na=False)
+    expected = coding.draw_reliability_sample(contributions, 0.25, coding.DEFAULT_SEED)
+    assert coding.load_sample(DATA_DIR) == expected
+    strata = contributions.groupby(["source_id", "speaker_group"]).size()
+    assert len(expected) == sum(math.ceil(0.25 * n) for n in strata)
+
+
+def test_blind_packet_holds_only_ids_and_texts(tmp_path):
+    data = make_data(tmp_path)
+    out = tmp_path / "blind"
+    sample = ["XX-01", "XX-02", "XX-03"]
+    written = coding.write_blind_packet(data, sample, out, seed=3)
+    assert {p.name for p in written} == {"codebook.yaml", "sample_texts.csv", "INSTRUCTIONS.md", "READY"}
+    assert (out / "codebook.yaml").read_bytes() == (data / "codebook.yaml").read_bytes()
+    texts = pd.read_csv(out / "sample_texts.csv", dtype=str, keep_default_na=False)
+    assert list(texts.columns) == ["contribution_id", "text"]
+    assert sorted(texts["contribution_id"]) == sample
+    assert texts.set_index("contribution_id").loc["XX-01", "text"] == "first, with a comma"
+    assert list(texts["contribution_id"]) == coding.shuffled(sample, 3)
+    instructions = (out / "INSTRUCTIONS.md").read_text(encoding="utf-8")
+    assert "coder_b.csv" in instructions and "DONE" in instructions
+    assert "coder_a" not in instructions and "consensus" not in instructions
+
+
+def test_import_blind_coding_keeps_rows_verbatim_and_reports(tmp_path):
+    data = make_data(tmp_path)
+    coding.write_sample(data, ["XX-01", "XX-02"])
+    blind = tmp_path / "coder_b.csv"
+    blind.write_text("contribution_id,code_id,memo\nXX-01,one,\nXX-01,invented,\"why, so\"\nXX-03,two,\n", encoding="utf-8")
+    report = coding.import_blind_coding(data, blind)
+    assert report["unknown_codes"] == ["invented"]
+    assert report["outside_sample"] == ["XX-03"]
+    assert report["sample_not_coded"] == ["XX-02"]
+    frame = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
+    b = frame[frame["coder"] == "coder_b"]
+    assert list(map(tuple, b[["contribution_id", "code_id", "memo"]].values)) == [("XX-01", "one", ""), ("XX-01", "invented", "why, so"), ("XX-03", "two", "")]
+    assert len(frame[frame["coder"] != "coder_b"]) == len(CODING_ROWS)
+    assert any("unknown code 'invented'" in p.message for p in coding.check_coding(data))
