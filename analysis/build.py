@@ -311,6 +311,7 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, e
 
 def _validate_data(data_dir: Path) -> None:
     """Stop before any notebook runs when the data has problems."""
+    import analysis.coding  # noqa: F401  (registers the codebook and coding checks)
     from analysis.validate import validate_all
 
     problems = validate_all(data_dir)

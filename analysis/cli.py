@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return build_main(args.params, jobs=args.jobs, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)
     if args.command == "validate":
+        import analysis.coding  # noqa: F401  (registers the codebook and coding checks)
         from analysis.validate import main as validate_main
 
         return validate_main(rest)

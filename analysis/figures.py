@@ -131,19 +131,19 @@ def _figure(height: float) -> tuple[Figure, mpl.axes.Axes]:
 def prevalence_heatmap(
     table: pd.DataFrame, *, min_n: int | None = None, labels: Mapping[str, str] | None = None
 ) -> Figure:
-    """Themes (rows) x groups (columns) shaded by share and annotated with counts.
+    """Groups (rows) x themes (columns) shaded by share and annotated with counts.
 
     ``table`` is a `prevalence_with_ci` table (group column first), optionally passed
     through `suppress_small`: suppressed cells are hatched grey with no number, and the axis
-    label says why (``min_n`` states the threshold). Column labels carry each group's
-    number of contributions.
+    label says why (``min_n`` states the threshold). Row labels carry each group's number of
+    contributions.
     """
     group_col, item_col = table.columns[0], _item_column(table)
     groups, items = pd.unique(table[group_col]), pd.unique(table[item_col])
 
     def grid(values: str) -> pd.DataFrame:
-        return table.pivot(index=item_col, columns=group_col, values=values).reindex(
-            index=items, columns=groups
+        return table.pivot(index=group_col, columns=item_col, values=values).reindex(
+            index=groups, columns=items
         )
 
     shares = grid("share").astype(float)
@@ -157,13 +157,13 @@ def prevalence_heatmap(
         hidden, "", counts.map(lambda v: "" if pd.isna(v) else str(int(v))).to_numpy()
     )
     denominators = table.groupby(group_col, sort=False)["denominator"].first().reindex(groups)
-    column_labels = [f"{_plain(g, labels)}\n(n = {int(d)})" for g, d in denominators.items()]
+    row_labels = [f"{_plain(g, labels)} (n = {int(d)})" for g, d in denominators.items()]
 
-    figure, ax = _figure(1.8 + 0.32 * len(items))
+    figure, ax = _figure(2.2 + 0.3 * len(groups))
     sns.heatmap(
         shares, mask=hidden, annot=annotations, fmt="", cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1,
         linewidths=0.5, linecolor="white", ax=ax,
-        xticklabels=column_labels, yticklabels=[_plain(i, labels) for i in items],
+        xticklabels=[_plain(i, labels) for i in items], yticklabels=row_labels,
         cbar_kws={"label": "Share of the group's contributions", "shrink": 0.6},
         annot_kws={"fontsize": 7.5},
     )
@@ -172,16 +172,16 @@ def prevalence_heatmap(
             Rectangle((column, row), 1, 1, facecolor=SUPPRESSED_FILL, hatch="///",
                       hatchcolor=SUPPRESSED_HATCH, edgecolor="white", linewidth=0.5)
         )
-    ax.tick_params(axis="x", labelrotation=40, length=0)
+    ax.tick_params(axis="x", labelrotation=35, length=0)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
     ax.tick_params(axis="y", length=0)
-    x_label = "Group (number of contributions); numbers in cells are contributions"
+    x_label = ("Theme" if item_col == "theme_id" else "Code") + "; numbers in cells are contributions"
     if hidden.any():
         threshold = f"fewer than {min_n}" if min_n is not None else "too few"
-        x_label += f"\nHatched: {threshold} contributions, so not shown"
+        x_label += f"\nHatched: groups with {threshold} contributions, not shown"
     ax.set_xlabel(x_label)
-    ax.set_ylabel("Theme" if item_col == "theme_id" else "Code")
+    ax.set_ylabel("Group (number of contributions)")
     return figure
 
 

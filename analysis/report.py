@@ -70,6 +70,13 @@ def table_html(table: pd.DataFrame, caption: str, source_table: str | None = Non
     return f"<table><caption>{html.escape(caption)}{note}</caption><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def format_p(p: float) -> str:
+    """A p-value as the briefing prints it: three decimals, or "< 0.001"."""
+    if pd.isna(p):
+        return ""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def _cell_class(column: pd.Series) -> str:
     return "number" if pd.api.types.is_numeric_dtype(column) else "text"
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.coding import code_ids, load_codebook, load_coding
 from analysis.compare import presence_matrix
 from analysis.params import PARAMETERS, check_parameters
 from analysis.paths import PROJECT_ROOT
@@ -43,8 +44,8 @@ class Study:
 
     def presence_at(self, level: str) -> pd.DataFrame:
         """The consensus presence table at another level ("code" or "theme") than the run's."""
-        counted = restrict_codebook(self.codebook, counted_codes(self.codebook))
-        consensus = self.coding[(self.coding["coder"] == "consensus") & self.coding["code_id"].isin(counted_codes(self.codebook))]
+        counted = restrict_codebook(self.codebook, code_ids(self.codebook, counted_only=True))
+        consensus = self.coding[(self.coding["coder"] == "consensus") & self.coding["code_id"].isin(code_ids(self.codebook, counted_only=True))]
         return presence_matrix(self.contributions, consensus, counted, level=level)
 
     @property
@@ -52,14 +53,6 @@ class Study:
         """Readable names for groups, themes and codes, for tables and figures."""
         items = [*self.codebook["themes"], *self.codebook["codes"]]
         return {**{item["id"]: item["label"] for item in items}, **self.group_labels}
-
-
-def counted_codes(codebook: dict) -> list[str]:
-    """Codes that may be counted: not the not-codable code, nor codes marked count_in_briefing: false."""
-    return [
-        code["id"] for code in codebook["codes"]
-        if code["id"] != "not_codable" and code.get("count_in_briefing", True)
-    ]
 
 
 def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
@@ -82,7 +75,6 @@ def group_labels(data_dir: Path, level: str) -> dict[str, str]:
 
 def open_study(parameters: dict[str, Any]) -> Study:
     """Check the parameters, load and validate the data, and shape it for analysis."""
-    from analysis.coding import load_codebook, load_coding
     from analysis.validate import load_contributions
 
     checked = check_parameters({k: v for k, v in parameters.items() if k in PARAMETERS}, where="notebook parameters")

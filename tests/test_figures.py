@@ -78,10 +78,10 @@ def test_prevalence_heatmap_counts_hatching_and_labels():
     # 2 themes x 2 shown groups: four counts, including the 0, and nothing in hidden cells
     assert sorted(text.get_text() for text in ax.texts) == ["0", "1", "3", "6"]
     assert len([patch for patch in ax.patches if patch.get_hatch()]) == 2
-    assert [label.get_text() for label in ax.get_xticklabels()] == [
-        "carers\n(n = 10)", "students\n(n = 6)", "tiny\n(n = 2)",
+    assert [label.get_text() for label in ax.get_yticklabels()] == [
+        "carers (n = 10)", "students (n = 6)", "tiny (n = 2)",
     ]
-    assert [label.get_text() for label in ax.get_yticklabels()] == ["politics", "voice"]
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["politics", "voice"]
     assert "fewer than 5" in ax.get_xlabel()
 
 
@@ -92,7 +92,7 @@ def test_prevalence_heatmap_without_suppression_has_no_note():
     figure = figures.prevalence_heatmap(table, labels={"tiny": "A tiny group"})
     ax = figure.axes[0]
     assert len(ax.texts) == 6 and "Hatched" not in ax.get_xlabel()
-    assert ax.get_xticklabels()[2].get_text().startswith("A tiny group")
+    assert ax.get_yticklabels()[2].get_text().startswith("A tiny group")
 
 
 def similarity():

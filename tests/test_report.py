@@ -72,3 +72,9 @@ def test_counts_shares_and_notes_sections():
     with pytest.raises(KeyError, match="no section '## Three'"):
         markdown_sections(notes, ["Three"])
     assert demote_headings("## A\n### B\ntext #1", 2) == "#### A\n##### B\ntext #1"
+
+
+def test_p_values_are_printed_with_three_decimals_or_as_a_bound():
+    from analysis.report import format_p
+
+    assert [format_p(p) for p in (0.04567, 0.0004, float("nan"))] == ["0.046", "< 0.001", ""]
