@@ -1,0 +1,392 @@
+"""Inter-coder reliability of the coding, and agreement with the facilitators' action themes.
+
+Reliability (two coders, the reliability sample):
+
+- Each code is a present/absent decision for each sampled contribution. Krippendorff's alpha
+  (nominal) is computed per code over the sampled contributions, and pooled over every
+  contribution x code decision (all codes of the codebook, ``not_codable`` included, each
+  pair one unit). Point estimates come from the ``krippendorff`` package.
+- 95% intervals are percentile bootstrap intervals over contributions: contributions are
+  resampled with replacement (fixed seed, ``n_boot`` resamples) and alpha recomputed from
+  the resampled rows. For speed the bootstrap uses the closed form of nominal alpha for two
+  coders, binary values and no missing data, ``1 - (n - 1) d / (n_0 n_1)`` (``n`` = 2 x units,
+  ``d`` = units the coders disagree on, ``n_0`` and ``n_1`` = how often each value was used),
+  which the tests check against the package. Resamples in which a code is never (or always)
+  used by both coders leave alpha undefined; they are dropped and the number kept is reported.
+- Beside every coefficient: percent agreement (share of decisions on which the coders agree),
+  each coder's prevalence (share of sampled contributions carrying the code) and counts.
+  Alpha is undefined (empty) when neither coder used a code in the sample.
+
+Facilitator agreement (the visioning day): the nine facilitator action themes are the
+contributions with ``section == action_theme``; an example action (``section ==
+example_action``) with a ``parent_id`` was printed under that theme. A crosswalk
+(``data/crosswalk_facilitator_themes.csv``: ``code_id``, ``facilitator_theme_id``, ``note``;
+``facilitator_theme_id`` empty where a code maps to no theme) turns an example action's
+consensus codes into a predicted theme:
+
+- Each code of the example action that the crosswalk maps votes for its theme; the theme with
+  most votes is predicted.
+- Ties go to the theme of the tied code listed first in the crosswalk; the crosswalk lists
+  codes in order of precedence (codes that name a facilitator theme's topic directly first,
+  broader codes later).
+- An example action none of whose codes maps to a theme is predicted ``none``.
+
+Agreement is the share of example actions whose predicted theme is the theme they were
+printed under; Cohen's kappa is computed over the categories that occur (the themes and
+``none``), with the confusion table (rows: printed theme, columns: predicted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pandas as pd
+
+from analysis.coding import CONSENSUS, NOT_CODABLE, load_codebook, load_coding, load_sample
+from analysis.paths import DATA_DIR, display_path
+from analysis.schema import ID_PATTERN, Column
+from analysis.validate import Problem, _read_csv, _read_yaml, register_check
+
+CROSSWALK_CSV = "crosswalk_facilitator_themes.csv"
+RELIABILITY_DIR = "reliability"
+POOLED = "(pooled)"
+NO_THEME = "none"
+DEFAULT_SEED = 20060201  # any fixed number; Changing Lives was published in February 2006
+DEFAULT_N_BOOT = 2000
+THRESHOLD_TENTATIVE = 0.667
+THRESHOLD_RELIABLE = 0.80
+
+#: Columns of the crosswalk from codes to the facilitator action themes.
+CROSSWALK_COLUMNS: tuple[Column, ...] = (
+    Column("code_id", "str", "A code of data/codebook.yaml (each code once, in order of precedence).", unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
+    Column("facilitator_theme_id", "str", "The facilitator action theme (a VD-theme-NN contribution id) the code maps to; empty: none.", required=False, pattern=ID_PATTERN),
+    Column("note", "str", "Why the code maps there (or to none).", required=False),
+)
+
+
+# --- alpha ------------------------------------------------------------------------------------
+
+
+def krippendorff_alpha(a: Sequence[int], b: Sequence[int]) -> float:
+    """Nominal Krippendorff's alpha of two coders' values over the same units (package
+    ``krippendorff``); NaN when only one value occurs (alpha undefined)."""
+    data = np.vstack([np.asarray(a, dtype=float), np.asarray(b, dtype=float)])
+    if data.size == 0 or len(np.unique(data[~np.isnan(data)])) < 2:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def binary_alpha(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Closed-form nominal alpha for two coders, 0/1 values, no missing data, along ``axis``:
+    ``1 - (n - 1) d / (n_0 n_1)`` with ``n = 2 units``. NaN where only one value occurs."""
+    a, b = np.asarray(a), np.asarray(b)
+    units = a.shape[axis]
+    n = 2 * units
+    d = np.not_equal(a, b).sum(axis=axis, dtype=np.int64)
+    n1 = a.sum(axis=axis, dtype=np.int64) + b.sum(axis=axis, dtype=np.int64)
+    n0 = n - n1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1 - (n - 1) * d / (n0 * n1)
+    return np.where((n0 == 0) | (n1 == 0), np.nan, alpha)
+
+
+def presence(coding: pd.DataFrame, coder: str, contribution_ids: Sequence[str], codes: Sequence[str]) -> pd.DataFrame:
+    """0/1 table, contributions x codes, of one coder's coding (rows in ``contribution_ids`` order)."""
+    rows = coding[(coding["coder"] == coder) & coding["contribution_id"].isin(contribution_ids)]
+    table = pd.DataFrame(0, index=pd.Index(list(contribution_ids), name="contribution_id"), columns=pd.Index(list(codes), name="code_id"))
+    for cid, code in zip(rows["contribution_id"], rows["code_id"]):
+        if code in table.columns:
+            table.loc[cid, code] = 1
+    return table
+
+
+def _codes_for(coding: pd.DataFrame, codebook: dict, coders: Sequence[str], sample: Sequence[str]) -> list[str]:
+    """The codebook's codes in order, then any code a coder used in the sample that the codebook lacks."""
+    codes = [str(c["id"]) for c in codebook["codes"]]
+    used = coding[coding["coder"].isin(coders) & coding["contribution_id"].isin(sample)]["code_id"]
+    return codes + sorted(set(used) - set(codes))
+
+
+def alpha_table(
+    coding: pd.DataFrame,
+    codebook: dict,
+    sample: Sequence[str],
+    coders: tuple[str, str] = ("coder_a", "coder_b"),
+    n_boot: int = DEFAULT_N_BOOT,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Krippendorff's alpha per code and pooled, with bootstrap 95% intervals over contributions.
+
+    One row per code (codebook order; a code a coder used that the codebook lacks is added,
+    flagged ``in_codebook`` False) and a last row ``(pooled)``. Columns: ``code_id``, ``label``,
+    ``alpha``, ``ci_low``, ``ci_high``, ``n_boot_valid`` (resamples where alpha was defined),
+    ``percent_agreement``, ``prevalence_a``, ``prevalence_b`` (share of the sampled contributions
+    carrying the code), ``n_a``, ``n_b``, ``n_both``, ``n_units`` (decisions), ``in_codebook``.
+    The pooled row's prevalences are the mean number of codes per contribution divided by
+    the number of codes (the share of decisions that are "present").
+    """
+    sample = list(dict.fromkeys(sample))
+    codes = _codes_for(coding, codebook, coders, sample)
+    a = presence(coding, coders[0], sample, codes).to_numpy(dtype=np.int8)
+    b = presence(coding, coders[1], sample, codes).to_numpy(dtype=np.int8)
+    labels = {str(c["id"]): c.get("label", "") for c in codebook["codes"]}
+    n = len(sample)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(n_boot, n)) if n_boot > 0 and n > 0 else np.zeros((0, n), dtype=int)
+    # Bootstrap: per code, sum over resampled rows; pooled, over rows and codes.
+    boot_a, boot_b = a[draws], b[draws]  # (n_boot, n, codes)
+    per_code_boot = binary_alpha(boot_a, boot_b, axis=1)  # (n_boot, codes)
+    pooled_boot = binary_alpha(boot_a.reshape(len(draws), n * len(codes)), boot_b.reshape(len(draws), n * len(codes)), axis=1)
+
+    def interval(values: np.ndarray) -> tuple[float, float, int]:
+        valid = values[~np.isnan(values)]
+        if len(valid) == 0:
+            return float("nan"), float("nan"), 0
+        low, high = np.percentile(valid, [2.5, 97.5])
+        return float(low), float(high), int(len(valid))
+
+    records = []
+    for j, code in enumerate(codes):
+        low, high, valid = interval(per_code_boot[:, j]) if len(draws) else (float("nan"), float("nan"), 0)
+        records.append({
+            "code_id": code, "label": labels.get(code, ""),
+            "alpha": krippendorff_alpha(a[:, j], b[:, j]), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
+            "percent_agreement": float((a[:, j] == b[:, j]).mean()) if n else float("nan"),
+            "prevalence_a": float(a[:, j].mean()) if n else float("nan"),
+            "prevalence_b": float(b[:, j].mean()) if n else float("nan"),
+            "n_a": int(a[:, j].sum()), "n_b": int(b[:, j].sum()), "n_both": int((a[:, j] & b[:, j]).sum()),
+            "n_units": n, "in_codebook": code in labels,
+        })
+    low, high, valid = interval(pooled_boot) if len(draws) else (float("nan"), float("nan"), 0)
+    records.append({
+        "code_id": POOLED, "label": "All contribution x code decisions",
+        "alpha": krippendorff_alpha(a.ravel(), b.ravel()), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
+        "percent_agreement": float((a == b).mean()) if a.size else float("nan"),
+        "prevalence_a": float(a.mean()) if a.size else float("nan"),
+        "prevalence_b": float(b.mean()) if b.size else float("nan"),
+        "n_a": int(a.sum()), "n_b": int(b.sum()), "n_both": int((a & b).sum()), "n_units": int(a.size), "in_codebook": True,
+    })
+    return pd.DataFrame.from_records(records)
+
+
+def disagreements(
+    coding: pd.DataFrame,
+    contributions: pd.DataFrame,
+    sample: Sequence[str],
+    coders: tuple[str, str] = ("coder_a", "coder_b"),
+) -> pd.DataFrame:
+    """Sampled contributions on which the coders differ: ``contribution_id``, ``text``,
+    ``codes_both``, ``codes_only_a``, ``codes_only_b`` (codes joined by '; ', sorted), in
+    sample order."""
+    text_of = dict(zip(contributions["contribution_id"], contributions["text"]))
+    records = []
+    for cid in dict.fromkeys(sample):
+        sets = [set(coding[(coding["coder"] == c) & (coding["contribution_id"] == cid)]["code_id"]) for c in coders]
+        if sets[0] != sets[1]:
+            records.append({"contribution_id": cid, "text": text_of.get(cid, ""),
+                            "codes_both": "; ".join(sorted(sets[0] & sets[1])),
+                            "codes_only_a": "; ".join(sorted(sets[0] - sets[1])),
+                            "codes_only_b": "; ".join(sorted(sets[1] - sets[0]))})
+    return pd.DataFrame.from_records(records, columns=["contribution_id", "text", "codes_both", "codes_only_a", "codes_only_b"])
+
+
+# --- Cohen's kappa and the facilitator themes ----------------------------------------------------
+
+
+def cohen_kappa(first: Sequence, second: Sequence, categories: Sequence | None = None) -> float:
+    """Cohen's kappa of two paired label sequences: ``(p_o - p_e) / (1 - p_e)``, ``p_e`` from
+    the two marginal distributions. NaN when ``p_e`` is 1 (a single category throughout)."""
+    first, second = list(first), list(second)
+    if len(first) != len(second):
+        raise ValueError("the two sequences differ in length")
+    if not first:
+        return float("nan")
+    table = confusion(first, second, categories).to_numpy(dtype=float)
+    total = table.sum()
+    p_o = np.trace(table) / total
+    p_e = float((table.sum(axis=1) * table.sum(axis=0)).sum() / total**2)
+    return float("nan") if p_e == 1 else float((p_o - p_e) / (1 - p_e))
+
+
+def confusion(first: Sequence, second: Sequence, categories: Sequence | None = None) -> pd.DataFrame:
+    """Counts of (first, second) label pairs; rows ``first``, columns ``second``, both over
+    ``categories`` (default: the sorted labels that occur)."""
+    categories = list(categories) if categories is not None else sorted(set(first) | set(second))
+    table = pd.DataFrame(0, index=pd.Index(categories, name="printed"), columns=pd.Index(categories, name="predicted"))
+    for x, y in zip(first, second):
+        table.loc[x, y] += 1
+    return table
+
+
+def load_crosswalk(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The crosswalk from codes to facilitator themes (text columns, empty theme as '')."""
+    frame = pd.read_csv(Path(data_dir) / CROSSWALK_CSV, dtype=str, keep_default_na=False)
+    missing = {c.name for c in CROSSWALK_COLUMNS} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{CROSSWALK_CSV}: missing column(s) {', '.join(sorted(missing))}")
+    if frame["code_id"].duplicated().any():
+        raise ValueError(f"{CROSSWALK_CSV}: duplicate code_id {sorted(frame.loc[frame['code_id'].duplicated(), 'code_id'])}")
+    return frame
+
+
+def check_crosswalk(data_dir: Path) -> list[Problem]:
+    """Problems in the crosswalk: missing file or columns, a code not in the codebook, a
+    codebook code missing from the crosswalk, a duplicate code, a theme id that is not an
+    action theme of contributions.csv."""
+    data_dir = Path(data_dir)
+    path = data_dir / CROSSWALK_CSV
+    frame, problems = _read_csv(path, CROSSWALK_COLUMNS, {})
+    if frame is None or problems:
+        return problems
+    shown = display_path(path)
+    codebook, _ = _read_yaml(data_dir / "codebook.yaml")
+    codes = [str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)]
+    contributions = data_dir / "contributions.csv"
+    themes = set()
+    if contributions.exists():
+        table = pd.read_csv(contributions, dtype=str, keep_default_na=False)
+        if {"section", "contribution_id"} <= set(table.columns):
+            themes = set(table.loc[table["section"] == "action_theme", "contribution_id"])
+    for row, record in enumerate(frame.to_dict("records"), start=1):
+        code, theme = record.get("code_id"), record.get("facilitator_theme_id")
+        if codebook is not None and isinstance(code, str) and code not in codes:
+            problems.append(Problem(shown, row, "code_id", f"unknown code {code!r} (not in codebook.yaml)"))
+        if isinstance(theme, str) and themes and theme not in themes:
+            problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is not an action theme in contributions.csv"))
+    listed = set(frame["code_id"].dropna())
+    problems += [Problem(shown, None, "code_id", f"code {code!r} of the codebook is not in the crosswalk") for code in codes if code not in listed]
+    return problems
+
+
+register_check(check_crosswalk)
+
+
+def predict_theme(codes: Sequence[str], crosswalk: pd.DataFrame) -> str:
+    """The facilitator theme an example action's codes point to (the rule in the module
+    docstring): most votes, ties to the code listed first in the crosswalk; ``none`` if no
+    code maps to a theme."""
+    rank = {code: i for i, code in enumerate(crosswalk["code_id"])}
+    theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
+    mapped = sorted((rank[c], theme_of[c]) for c in set(codes) if theme_of.get(c))
+    if not mapped:
+        return NO_THEME
+    votes: dict[str, int] = {}
+    for _, theme in mapped:
+        votes[theme] = votes.get(theme, 0) + 1
+    best = max(votes.values())
+    return next(theme for _, theme in mapped if votes[theme] == best)
+
+
+@dataclass(frozen=True)
+class FacilitatorAgreement:
+    """Agreement between the facilitators' placing of example actions and the coding."""
+
+    items: pd.DataFrame  # contribution_id, text, printed_theme, codes, mapped_themes, predicted_theme, agree
+    confusion: pd.DataFrame  # rows printed theme, columns predicted theme
+    n: int
+    agreement: float
+    kappa: float
+    kappa_statsmodels: float
+
+    def summary(self) -> str:
+        return (f"{self.n} example actions under a facilitator theme: predicted theme agrees for "
+                f"{int(self.items['agree'].sum())} ({self.agreement:.0%}); Cohen's kappa {self.kappa:.2f}")
+
+
+def facilitator_agreement(contributions: pd.DataFrame, coding: pd.DataFrame, crosswalk: pd.DataFrame, coder: str = CONSENSUS) -> FacilitatorAgreement:
+    """Compare the theme each example action was printed under (its ``parent_id``) with the
+    theme its ``coder`` codes predict through ``crosswalk`` (see the module docstring).
+    Example actions without a parent theme are left out. Raises ValueError when the
+    crosswalk names a code that is not coded or a theme that is not an action theme."""
+    themes = contributions[contributions["section"] == "action_theme"]["contribution_id"].tolist()
+    unknown = sorted(set(crosswalk["facilitator_theme_id"]) - set(themes) - {""})
+    if unknown:
+        raise ValueError(f"crosswalk names themes that are not action themes: {', '.join(unknown)}")
+    examples = contributions[(contributions["section"] == "example_action") & contributions["parent_id"].isin(themes)]
+    rows = coding[coding["coder"] == coder]
+    theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
+    records = []
+    for example in examples.itertuples():
+        codes = [c for c in rows[rows["contribution_id"] == example.contribution_id]["code_id"]]
+        predicted = predict_theme(codes, crosswalk)
+        records.append({
+            "contribution_id": example.contribution_id, "text": example.text, "printed_theme": example.parent_id,
+            "codes": "; ".join(codes), "mapped_themes": "; ".join(sorted({theme_of[c] for c in codes if theme_of.get(c)})),
+            "predicted_theme": predicted, "agree": predicted == example.parent_id,
+        })
+    items = pd.DataFrame.from_records(records)
+    categories = sorted(set(themes) & (set(items["printed_theme"]) | set(items["predicted_theme"]))) + (
+        [NO_THEME] if NO_THEME in set(items["predicted_theme"]) else [])
+    table = confusion(items["printed_theme"], items["predicted_theme"], categories)
+    kappa = cohen_kappa(items["printed_theme"], items["predicted_theme"], categories)
+    return FacilitatorAgreement(items=items, confusion=table, n=len(items), agreement=float(items["agree"].mean()),
+                                kappa=kappa, kappa_statsmodels=statsmodels_kappa(table))
+
+
+def statsmodels_kappa(table: pd.DataFrame) -> float:
+    """Cohen's kappa of a square contingency table by ``statsmodels`` (a cross-check)."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    return float(cohens_kappa(table.to_numpy(dtype=float), return_results=False))
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def reliability_report(data_dir: Path = DATA_DIR, n_boot: int = DEFAULT_N_BOOT, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+    """The reliability tables from the data folder: ``alpha`` (per code and pooled),
+    ``disagreements`` and, with a crosswalk, ``facilitator_items`` and ``facilitator_confusion``."""
+    from analysis.validate import load_contributions
+
+    data_dir = Path(data_dir)
+    contributions = load_contributions(data_dir)
+    codebook = load_codebook(data_dir)
+    coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)  # coder_b verbatim, even if it has problems
+    sample = load_sample(data_dir)
+    tables = {
+        "alpha": alpha_table(coding, codebook, sample, n_boot=n_boot, seed=seed),
+        "disagreements": disagreements(coding, contributions, sample),
+    }
+    if (data_dir / CROSSWALK_CSV).exists():
+        result = facilitator_agreement(contributions, load_coding(data_dir), load_crosswalk(data_dir))
+        tables["facilitator_items"] = result.items
+        tables["facilitator_confusion"] = result.confusion.reset_index()
+        tables["facilitator_summary"] = pd.DataFrame([{"n": result.n, "agreement": result.agreement, "kappa": result.kappa,
+                                                       "kappa_statsmodels": result.kappa_statsmodels}])
+    return tables
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the reliability summary and write the tables to data/reliability/ (``--write``)."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.reliability", description="Inter-coder reliability and facilitator agreement.")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--write", action="store_true", help="write the tables to data/reliability/")
+    args = parser.parse_args(argv)
+    tables = reliability_report(args.data_dir, args.n_boot, args.seed)
+    with pd.option_context("display.width", 200, "display.max_rows", 100, "display.max_colwidth", 60):
+        print(tables["alpha"].drop(columns=["label"]).round(3).to_string(index=False))
+        if "facilitator_summary" in tables:
+            print(tables["facilitator_summary"].round(3).to_string(index=False))
+    if args.write:
+        out = args.data_dir / RELIABILITY_DIR
+        out.mkdir(parents=True, exist_ok=True)
+        names = {"alpha": "alpha_by_code.csv", "disagreements": "disagreements.csv",
+                 "facilitator_items": "facilitator_items.csv", "facilitator_confusion": "facilitator_confusion.csv",
+                 "facilitator_summary": "facilitator_summary.csv"}
+        for key, table in tables.items():
+            path = out / names[key]
+            table.to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
+            print(f"wrote {display_path(path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Tests for analysis.reliability against hand-worked answers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import reliability as rel
+from analysis.paths import DATA_DIR
+
+# --- Krippendorff's alpha by hand -----------------------------------------------------------
+#
+# Two coders, five units, A = 1 1 0 0 0, B = 1 0 0 0 0. Pairable values n = 10; value 1 used
+# n_1 = 3 times, value 0 n_0 = 7 times; one unit disagrees, which puts 1 in o_01 and 1 in o_10.
+# D_o = (o_01 + o_10) / n = 2/10; D_e = 2 n_0 n_1 / (n (n - 1)) = 42/90.
+# alpha = 1 - D_o / D_e = 1 - 0.2 / 0.46667 = 1 - 9/21 = 4/7.
+
+
+def test_alpha_of_a_tiny_table_by_hand():
+    a, b = [1, 1, 0, 0, 0], [1, 0, 0, 0, 0]
+    assert rel.krippendorff_alpha(a, b) == pytest.approx(4 / 7)
+    assert float(rel.binary_alpha(np.array(a), np.array(b))) == pytest.approx(4 / 7)
+
+
+def test_alpha_perfect_systematic_and_undefined():
+    assert rel.krippendorff_alpha([1, 0, 1, 0], [1, 0, 1, 0]) == pytest.approx(1.0)
+    # always opposite: d = 4, n = 8, n_0 = n_1 = 4: 1 - 7 * 4 / 16 = -0.75
+    assert rel.krippendorff_alpha([1, 0, 1, 0], [0, 1, 0, 1]) == pytest.approx(-0.75)
+    assert float(rel.binary_alpha(np.array([1, 0, 1, 0]), np.array([0, 1, 0, 1]))) == pytest.approx(-0.75)
+    assert math.isnan(rel.krippendorff_alpha([0, 0, 0], [0, 0, 0]))
+    assert np.isnan(rel.binary_alpha(np.array([1, 1]), np.array([1, 1])))
+
+
+def test_closed_form_equals_the_package_on_random_tables():
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        n = int(rng.integers(3, 40))
+        a = (rng.random(n) < rng.random()).astype(int)
+        b = np.where(rng.random(n) < 0.8, a, 1 - a)
+        expected = rel.krippendorff_alpha(a, b)
+        got = float(rel.binary_alpha(a, b))
+        assert (math.isnan(expected) and math.isnan(got)) or got == pytest.approx(expected)
+
+
+# --- the alpha table -----------------------------------------------------------------------------
+
+CODEBOOK = {"codes": [{"id": "x", "label": "X"}, {"id": "y", "label": "Y"}, {"id": "not_codable", "label": "NC"}]}
+
+
+def coding_frame(rows):
+    return pd.DataFrame(rows, columns=["contribution_id", "code_id", "coder", "memo"]).fillna("")
+
+
+# Five contributions. Code x: A = 1 1 0 0 0, B = 1 0 0 0 0 (alpha 4/7, agreement 4/5).
+# Code y: A = 0 0 1 1 0, B = 0 0 1 1 0 (alpha 1). not_codable: A = B = 0 0 0 0 1 (alpha 1).
+ROWS = [
+    ("C1", "x", "coder_a", ""), ("C1", "x", "coder_b", ""),
+    ("C2", "x", "coder_a", ""), ("C2", "y", "coder_b", ""),  # C2: B has y instead of x
+    ("C3", "y", "coder_a", ""), ("C3", "y", "coder_b", ""),
+    ("C4", "y", "coder_a", ""), ("C4", "y", "coder_b", ""),
+    ("C5", "not_codable", "coder_a", ""), ("C5", "not_codable", "coder_b", ""),
+    ("C9", "x", "coder_a", ""),  # outside the sample: ignored
+]
+SAMPLE = ["C1", "C2", "C3", "C4", "C5"]
+
+
+def test_alpha_table_per_code_and_pooled_by_hand():
+    table = rel.alpha_table(coding_frame(ROWS), CODEBOOK, SAMPLE, n_boot=200, seed=3).set_index("code_id")
+    assert list(table.index) == ["x", "y", "not_codable", rel.POOLED]
+    x = table.loc["x"]
+    assert x["alpha"] == pytest.approx(4 / 7)
+    assert x["percent_agreement"] == pytest.approx(0.8)
+    assert (x["prevalence_a"], x["prevalence_b"], x["n_a"], x["n_b"], x["n_both"]) == (0.4, 0.2, 2, 1, 1)
+    # y: A = 0 0 1 1 0, B = 0 1 1 1 0: d = 1, n = 10, n_1 = 5, n_0 = 5: 1 - 9/25 = 0.64
+    assert table.loc["y", "alpha"] == pytest.approx(0.64)
+    assert table.loc["not_codable", "alpha"] == pytest.approx(1.0)
+    # pooled: 15 decisions, n = 30; disagreements 2 (C2 x, C2 y); value 1 used 5 + 5 = 10 times
+    # alpha = 1 - (30 - 1) * 2 / (20 * 10) = 1 - 58/200 = 0.71
+    pooled = table.loc[rel.POOLED]
+    assert pooled["alpha"] == pytest.approx(0.71)
+    assert pooled["n_units"] == 15
+    assert pooled["percent_agreement"] == pytest.approx(13 / 15)
+
+
+def test_bootstrap_is_reproducible_and_brackets_the_estimate():
+    rng = np.random.default_rng(0)
+    rows, sample = [], [f"U{i:03d}" for i in range(120)]
+    for cid in sample:
+        for code in ("x", "y"):
+            a = rng.random() < 0.3
+            b = a if rng.random() < 0.9 else not a
+            rows += [(cid, code, "coder_a", "")] * a + [(cid, code, "coder_b", "")] * b
+    frame = coding_frame(rows)
+    first = rel.alpha_table(frame, CODEBOOK, sample, n_boot=500, seed=11)
+    second = rel.alpha_table(frame, CODEBOOK, sample, n_boot=500, seed=11)
+    pd.testing.assert_frame_equal(first, second)
+    other = rel.alpha_table(frame, CODEBOOK, sample, n_boot=500, seed=12)
+    assert not np.allclose(first["ci_low"].fillna(0), other["ci_low"].fillna(0))
+    for row in first.itertuples():
+        if not math.isnan(row.alpha):
+            assert row.ci_low <= row.alpha <= row.ci_high
+            assert row.n_boot_valid == 500
+    # not_codable is never used: alpha undefined, no interval
+    nc = first.set_index("code_id").loc["not_codable"]
+    assert math.isnan(nc["alpha"]) and nc["n_boot_valid"] == 0
+
+
+def test_unknown_code_of_a_coder_is_kept_and_flagged():
+    rows = ROWS + [("C3", "invented", "coder_b", "")]
+    table = rel.alpha_table(coding_frame(rows), CODEBOOK, SAMPLE, n_boot=0).set_index("code_id")
+    assert not table.loc["invented", "in_codebook"]
+    assert table.loc["invented", "n_b"] == 1 and table.loc["invented", "n_a"] == 0
+
+
+def test_disagreements_table():
+    contributions = pd.DataFrame({"contribution_id": SAMPLE, "text": ["one", "two", "three", "four", "five"]})
+    table = rel.disagreements(coding_frame(ROWS), contributions, SAMPLE)
+    assert table.to_dict("records") == [
+        {"contribution_id": "C2", "text": "two", "codes_both": "", "codes_only_a": "x", "codes_only_b": "y"}
+    ]
+
+
+# --- Cohen's kappa -----------------------------------------------------------------------------
+#
+# 2 x 2 table [[20, 5], [10, 15]], n = 50: p_o = 35/50 = 0.7; rows 25, 25; columns 30, 20;
+# p_e = (25 * 30 + 25 * 20) / 50^2 = 0.5; kappa = (0.7 - 0.5) / (1 - 0.5) = 0.4.
+
+
+def test_cohen_kappa_of_a_two_by_two_by_hand():
+    first = ["a"] * 25 + ["b"] * 25
+    second = ["a"] * 20 + ["b"] * 5 + ["a"] * 10 + ["b"] * 15
+    assert rel.cohen_kappa(first, second) == pytest.approx(0.4)
+    table = rel.confusion(first, second)
+    assert table.to_numpy().tolist() == [[20, 5], [10, 15]]
+    assert rel.statsmodels_kappa(table) == pytest.approx(0.4)
+
+
+def test_cohen_kappa_edge_cases():
+    assert rel.cohen_kappa(["a", "b"], ["a", "b"]) == pytest.approx(1.0)
+    assert math.isnan(rel.cohen_kappa(["a", "a"], ["a", "a"]))
+    with pytest.raises(ValueError):
+        rel.cohen_kappa(["a"], ["a", "b"])
+
+
+# --- facilitator themes --------------------------------------------------------------------------
+
+CROSSWALK = pd.DataFrame({
+    "code_id": ["image", "training", "voice", "purpose"],
+    "facilitator_theme_id": ["VD-theme-01", "VD-theme-09", "VD-theme-01", ""],
+    "note": ["", "", "", ""],
+})
+
+
+def test_predict_theme_majority_ties_and_none():
+    assert rel.predict_theme(["image"], CROSSWALK) == "VD-theme-01"
+    assert rel.predict_theme(["training", "image"], CROSSWALK) == "VD-theme-01"  # tie: image listed first
+    assert rel.predict_theme(["training", "voice", "image"], CROSSWALK) == "VD-theme-01"  # 2 votes to 1
+    assert rel.predict_theme(["purpose"], CROSSWALK) == rel.NO_THEME
+    assert rel.predict_theme([], CROSSWALK) == rel.NO_THEME
+
+
+def test_facilitator_agreement_on_a_small_case():
+    contributions = pd.DataFrame({
+        "contribution_id": ["VD-theme-01", "VD-theme-09", "VD-ex-t1-a", "VD-ex-t1-b", "VD-ex-t9-a", "VD-ex-t9-b", "VD-ex-na-01"],
+        "section": ["action_theme", "action_theme"] + ["example_action"] * 5,
+        "parent_id": ["", "", "VD-theme-01", "VD-theme-01", "VD-theme-09", "VD-theme-09", ""],
+        "text": ["t1", "t9", "a", "b", "c", "d", "e"],
+    })
+    coding = pd.DataFrame({
+        "contribution_id": ["VD-ex-t1-a", "VD-ex-t1-b", "VD-ex-t9-a", "VD-ex-t9-b", "VD-ex-t9-b", "VD-ex-na-01"],
+        "code_id": ["image", "purpose", "training", "image", "voice", "image"],
+        "coder": ["consensus"] * 6,
+    })
+    result = rel.facilitator_agreement(contributions, coding, CROSSWALK)
+    assert result.n == 4  # the unattributed example is left out
+    assert list(result.items["predicted_theme"]) == ["VD-theme-01", "none", "VD-theme-09", "VD-theme-01"]
+    assert result.agreement == pytest.approx(0.5)
+    assert result.confusion.loc["VD-theme-09", "VD-theme-01"] == 1
+    # printed 01 01 09 09; predicted 01 none 09 01. Categories 01, 09, none.
+    # p_o = 2/4; row margins 01: 2, 09: 2, none: 0; column margins 01: 2, 09: 1, none: 1.
+    # p_e = (2*2 + 2*1 + 0*1) / 16 = 6/16; kappa = (0.5 - 0.375) / 0.625 = 0.2
+    assert result.kappa == pytest.approx(0.2)
+    assert result.kappa_statsmodels == pytest.approx(0.2)
+
+
+def test_crosswalk_theme_must_be_an_action_theme():
+    contributions = pd.DataFrame({"contribution_id": ["VD-theme-01"], "section": ["action_theme"], "parent_id": [""], "text": ["t"]})
+    with pytest.raises(ValueError, match="VD-theme-09"):
+        rel.facilitator_agreement(contributions, pd.DataFrame(columns=["contribution_id", "code_id", "coder"]), CROSSWALK)
+
+
+def test_real_crosswalk_covers_every_code_once():
+    from analysis.coding import load_codebook
+
+    crosswalk = rel.load_crosswalk(DATA_DIR)
+    codes = [c["id"] for c in load_codebook(DATA_DIR)["codes"]]
+    assert sorted(crosswalk["code_id"]) == sorted(codes)
+    assert rel.check_crosswalk(DATA_DIR) == []
