@@ -399,3 +399,31 @@ def voice_subject_figure(table: pd.DataFrame, *, labels: Mapping[str, str] | Non
     axes[-1].set_xlim(0, 100)
     axes[-1].set_xlabel("Share of statements (%), with 95% Wilson interval")
     return figure
+
+
+@_styled
+def alpha_forest(alpha: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
+                 thresholds: tuple[float, float] = (0.667, 0.80)) -> Figure:
+    """Krippendorff's alpha per code (and pooled, last) with bootstrap 95% intervals.
+
+    ``alpha`` comes from `analysis.reliability.alpha_table`; codes with no alpha (neither
+    coder used them in the sample) are left out. Dashed lines mark the ``thresholds``
+    (tentative and reliable, after Krippendorff).
+    """
+    shown = alpha.dropna(subset=["alpha"]).reset_index(drop=True)
+    y = np.arange(len(shown))[::-1]
+    figure, ax = _figure(1.0 + 0.2 * len(shown))
+    low = shown["ci_low"].fillna(shown["alpha"])
+    high = shown["ci_high"].fillna(shown["alpha"])
+    ax.hlines(y, low, high, color=NEUTRAL, linewidth=1)
+    pooled = (shown["code_id"] == "(pooled)").to_numpy()
+    ax.scatter(shown["alpha"][~pooled], y[~pooled], s=18, color=NEUTRAL, zorder=2)
+    ax.scatter(shown["alpha"][pooled], y[pooled], s=40, marker="D", color="black", zorder=2)
+    for value in thresholds:
+        ax.axvline(value, color=NEUTRAL, linestyle="--", linewidth=0.8)
+    ax.set_yticks(y, [("All codes pooled" if code == "(pooled)" else _plain(code, labels)) for code in shown["code_id"]])
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(min(-0.2, float(low.min()) - 0.05), 1.02)
+    ax.set_xlabel(f"Krippendorff's alpha with bootstrap 95% interval (dashed: {thresholds[0]} and {thresholds[1]})")
+    return figure

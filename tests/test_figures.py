@@ -213,3 +213,14 @@ def test_voice_subject_one_panel_per_comparison_with_denominators():
     ticks = {t.get_text(): t.get_position()[1] for t in figure.axes[0].get_yticklabels()}
     assert ticks["politics"] > ticks["voice"]
     np.testing.assert_allclose(figure.axes[0].get_xlim(), (0, 100))
+
+
+def test_alpha_forest_leaves_out_undefined_codes_and_marks_thresholds():
+    alpha = pd.DataFrame({
+        "code_id": ["a", "b", "never_used", "(pooled)"], "alpha": [0.9, 0.5, np.nan, 0.8],
+        "ci_low": [0.7, 0.1, np.nan, 0.7], "ci_high": [1.0, 0.8, np.nan, 0.9],
+    })
+    figure = figures.alpha_forest(alpha, labels={"a": "Code A"})
+    ax = figure.axes[0]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["Code A", "b", "All codes pooled"]
+    assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [0.667, 0.80]
