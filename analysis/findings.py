@@ -192,11 +192,17 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame([finding.__dict__ for finding in findings])
 
 
+def lead_in_bold(headline: str) -> str:
+    """The headline as HTML, its lead-in (up to the first colon) in bold."""
+    lead, colon, rest = headline.partition(": ")
+    return f"<strong>{html.escape(lead)}:</strong> {html.escape(rest)}" if colon else html.escape(headline)
+
+
 def finding_html(finding: Finding) -> str:
     """A finding as the briefing shows it: sentence, n and denominator, quote with id, table."""
     return (
         '<div class="finding">'
-        f"<p>{html.escape(finding.headline)} <span class=\"nd\">(n = {finding.n}; denominator {finding.denominator})</span></p>"
+        f"<p>{lead_in_bold(finding.headline)} <span class=\"nd\">(n = {finding.n}; denominator {finding.denominator})</span></p>"
         f'<blockquote class="quote">“{html.escape(finding.quote)}” <span class="cid">{html.escape(finding.quote_id)}</span></blockquote>'
         f'<p class="caveat">Table: <code>outputs/tables/{html.escape(finding.table)}.csv</code></p>'
         "</div>"

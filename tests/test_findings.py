@@ -99,3 +99,8 @@ def test_finding_html_shows_n_denominator_quote_id_and_table():
     html = fx.finding_html(fx.Finding("A <finding>.", 3, 5, "a1", "Listen to us", "prevalence_by_group"))
     assert "A &lt;finding&gt;." in html and "(n = 3; denominator 5)" in html
     assert '<span class="cid">a1</span>' in html and "outputs/tables/prevalence_by_group.csv" in html
+
+
+def test_the_lead_in_is_bold_and_everything_is_escaped():
+    assert fx.lead_in_bold("Widest <b>: the rest") == "<strong>Widest &lt;b&gt;:</strong> the rest"
+    assert fx.lead_in_bold("No lead-in here") == "No lead-in here"
