@@ -293,6 +293,7 @@ def check_coding(data_dir: Path) -> list[Problem]:
                     problems.append(Problem(book, None, f"codes.{code_id}.example", f"unknown contribution id {example!r}"))
                 elif code_id not in codes_of.get(example, set()):
                     problems.append(Problem(book, None, f"codes.{code_id}.example", f"{example} does not carry {code_id} in the consensus coding"))
+        problems += _reconciliation_problems(data_dir, frame)
     return problems
 
 
@@ -321,6 +322,86 @@ def write_coding(frame: pd.DataFrame, path: Path) -> None:
     out = frame[columns].fillna("")
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+RECONCILIATION_CSV = "reliability/reconciliation.csv"
+
+#: Columns of reliability/reconciliation.csv: every difference between coder_a and the consensus,
+#: and every decision on a disagreement between coder_a and coder_b.
+RECONCILIATION_COLUMNS: tuple[Column, ...] = (
+    Column("contribution_id", "str", "The contribution.", pattern=ID_PATTERN),
+    Column("code_id", "str", "The code decided on.", pattern=CODE_ID_PATTERN),
+    Column("coder_a", "str", "Whether coder_a applied the code.", allowed=("present", "absent")),
+    Column("coder_b", "str", "Whether coder_b applied the code; 'not coded' outside the reliability sample.", allowed=("present", "absent", "not coded")),
+    Column("decision", "str", "Whether the consensus carries the code.", allowed=("present", "absent")),
+    Column("reason", "str", "Why: a coder's error or omission against the codebook, or a codebook revision (named by version)."),
+)
+
+
+def build_consensus(coding: pd.DataFrame, reconciliation: pd.DataFrame, base: str = "coder_a") -> pd.DataFrame:
+    """The consensus rows: ``base``'s codes for every contribution with each reconciliation
+    decision applied (present: the code is added, absent: removed). Memos: the base coder's
+    memo where the code is kept, the reconciliation reason where it was added. Rows keep the
+    base coder's order, added codes after the contribution's other codes."""
+    decided = {(r.contribution_id, r.code_id): (r.decision, r.reason) for r in reconciliation.itertuples()}
+    rows = coding[coding["coder"] == base]
+    out: list[dict] = []
+    by_contribution: dict[str, list[dict]] = {}
+    for record in rows.to_dict("records"):
+        by_contribution.setdefault(record["contribution_id"], []).append(record)
+    added: dict[str, list[tuple[str, str]]] = {}
+    for (cid, code), (decision, reason) in decided.items():
+        if decision == "present" and not any(r["code_id"] == code for r in by_contribution.get(cid, [])):
+            added.setdefault(cid, []).append((code, reason))
+    for cid in list(by_contribution) + [c for c in added if c not in by_contribution]:
+        for record in by_contribution.get(cid, []):
+            if decided.get((cid, record["code_id"]), ("present",))[0] == "absent":
+                continue
+            out.append({"contribution_id": cid, "code_id": record["code_id"], "coder": CONSENSUS, "memo": record.get("memo", "") or ""})
+        for code, reason in added.get(cid, []):
+            out.append({"contribution_id": cid, "code_id": code, "coder": CONSENSUS, "memo": f"Reconciliation: {reason}"})
+    return pd.DataFrame.from_records(out, columns=[c.name for c in CODING_COLUMNS])
+
+
+def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Problem]:
+    """When reliability/reconciliation.csv exists: its own schema problems, and whether the
+    consensus is exactly coder_a with the logged decisions applied (every change logged)."""
+    path = Path(data_dir) / RECONCILIATION_CSV
+    if not path.exists():
+        return []
+    log, problems = _read_csv(path, RECONCILIATION_COLUMNS, {})
+    if log is None or problems:
+        return problems
+    shown = display_path(path)
+    duplicated = log[log.duplicated(["contribution_id", "code_id"])]
+    problems += [Problem(shown, int(i) + 1, None, f"second decision on {r.contribution_id} / {r.code_id}") for i, r in duplicated.iterrows()]
+    frame = frame.fillna("")
+    expected = build_consensus(frame, log)
+    actual = frame[frame["coder"] == CONSENSUS]
+    want = set(zip(expected["contribution_id"], expected["code_id"]))
+    have = set(zip(actual["contribution_id"], actual["code_id"]))
+    coding_shown = display_path(Path(data_dir) / CODING_CSV)
+    for cid, code in sorted(have - want):
+        problems.append(Problem(coding_shown, None, "code_id", f"consensus {cid} / {code} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV}"))
+    for cid, code in sorted(want - have):
+        problems.append(Problem(coding_shown, None, "code_id", f"consensus lacks {cid} / {code} (coder_a's code or a logged decision in {RECONCILIATION_CSV})"))
+    b = frame[frame["coder"] == "coder_b"]
+    b_coded = set(b["contribution_id"])
+    pairs = {coder: set(zip(rows["contribution_id"], rows["code_id"])) for coder, rows in (("coder_a", frame[frame["coder"] == "coder_a"]), ("coder_b", b))}
+    for row, r in enumerate(log.itertuples(), start=1):
+        applied = "present" if (r.contribution_id, r.code_id) in pairs["coder_a"] else "absent"
+        if applied != r.coder_a:
+            problems.append(Problem(shown, row, "coder_a", f"says {r.coder_a} but coder_a's coding has it {applied}"))
+        b_value = ("present" if (r.contribution_id, r.code_id) in pairs["coder_b"] else "absent") if r.contribution_id in b_coded else "not coded"
+        if b_value != r.coder_b:
+            problems.append(Problem(shown, row, "coder_b", f"says {r.coder_b} but coder_b's coding has it {b_value}"))
+    for cid in sorted(b_coded):
+        codes_a = {code for c, code in pairs["coder_a"] if c == cid}
+        codes_b = {code for c, code in pairs["coder_b"] if c == cid}
+        for code in sorted(codes_a ^ codes_b):
+            if not ((log["contribution_id"] == cid) & (log["code_id"] == code)).any():
+                problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between coder_a and coder_b has no decision"))
+    return problems
 
 
 # --- the reliability sample -------------------------------------------------------------------

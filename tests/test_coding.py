@@ -276,3 +276,74 @@ def test_import_blind_coding_keeps_rows_verbatim_and_reports(tmp_path):
     assert list(map(tuple, b[["contribution_id", "code_id", "memo"]].values)) == [("XX-01", "one", ""), ("XX-01", "invented", "why, so"), ("XX-03", "two", "")]
     assert len(frame[frame["coder"] != "coder_b"]) == len(CODING_ROWS)
     assert any("unknown code 'invented'" in p.message for p in coding.check_coding(data))
+
+
+# --- consensus and reconciliation ---------------------------------------------------------------
+
+RECONCILED_ROWS = [
+    ("XX-01", "one", "coder_a", "a's memo"),
+    ("XX-02", "two", "coder_a", ""),
+    ("XX-03", "three", "coder_a", ""),
+    ("XX-04", "not_codable", "coder_a", ""),
+    ("XX-01", "one", "coder_b", ""),
+    ("XX-01", "two", "coder_b", ""),
+    ("XX-02", "one", "coder_b", ""),
+]
+LOG_HEADER = "contribution_id,code_id,coder_a,coder_b,decision,reason\n"
+LOG = LOG_HEADER + (
+    "XX-01,two,absent,present,present,B right.\n"
+    "XX-02,one,absent,present,absent,A right.\n"
+    "XX-02,two,present,absent,present,A right.\n"
+    "XX-03,three,present,not coded,absent,Revision.\n"
+    "XX-03,one,absent,not coded,present,Revision.\n"
+)
+
+
+def test_build_consensus_applies_the_log():
+    frame = pd.DataFrame(RECONCILED_ROWS, columns=["contribution_id", "code_id", "coder", "memo"])
+    log = pd.read_csv(__import__("io").StringIO(LOG), dtype=str, keep_default_na=False)
+    consensus = coding.build_consensus(frame, log)
+    assert list(map(tuple, consensus[["contribution_id", "code_id"]].values)) == [
+        ("XX-01", "one"), ("XX-01", "two"), ("XX-02", "two"), ("XX-03", "one"), ("XX-04", "not_codable")]
+    assert set(consensus["coder"]) == {"consensus"}
+    memos = dict(zip(consensus["contribution_id"] + "/" + consensus["code_id"], consensus["memo"]))
+    assert memos["XX-01/one"] == "a's memo" and memos["XX-01/two"] == "Reconciliation: B right."
+
+
+def reconciled_data(tmp_path, log=LOG, consensus_edit=None):
+    frame = pd.DataFrame(RECONCILED_ROWS, columns=["contribution_id", "code_id", "coder", "memo"])
+    consensus = coding.build_consensus(frame, pd.read_csv(__import__("io").StringIO(LOG), dtype=str, keep_default_na=False))
+    if consensus_edit:
+        consensus = consensus_edit(consensus)
+    rows = list(map(tuple, pd.concat([frame, consensus]).values))
+    book = _book(**{"0__example": "XX-03"})  # XX-03 carries one in this consensus; nothing carries three
+    data = make_data(tmp_path, codebook=book, rows=rows)
+    (data / "reliability").mkdir()
+    (data / "reliability" / "reconciliation.csv").write_text(log, encoding="utf-8")
+    return data
+
+
+def test_reconciled_fixture_is_valid(tmp_path):
+    problems = [str(p) for p in coding.check_coding(reconciled_data(tmp_path))]
+    assert problems == ["data/codebook.yaml::codes.three.example: XX-03 does not carry three in the consensus coding"] or (
+        len(problems) == 1 and problems[0].endswith("codes.three.example: XX-03 does not carry three in the consensus coding"))
+
+
+def test_unlogged_consensus_change_is_a_problem(tmp_path):
+    data = reconciled_data(tmp_path, consensus_edit=lambda c: c[c["code_id"] != "not_codable"])
+    assert any("consensus lacks XX-04 / not_codable" in p.message for p in coding.check_coding(data))
+
+
+def test_undecided_disagreement_and_wrong_log_values_are_problems(tmp_path):
+    log = LOG.replace("XX-02,one,absent,present,absent,A right.\n", "").replace("XX-02,two,present,absent", "XX-02,two,absent,absent")
+    problems = [p.message for p in coding.check_coding(reconciled_data(tmp_path, log=log))]
+    assert "the disagreement on XX-02 / one between coder_a and coder_b has no decision" in problems
+    assert "says absent but coder_a's coding has it present" in problems
+
+
+def test_real_consensus_is_coder_a_with_the_logged_decisions():
+    frame = pd.read_csv(DATA_DIR / "coding.csv", dtype=str, keep_default_na=False)
+    log = pd.read_csv(DATA_DIR / coding.RECONCILIATION_CSV, dtype=str, keep_default_na=False)
+    expected = coding.build_consensus(frame, log)
+    actual = frame[frame["coder"] == "consensus"]
+    assert sorted(zip(actual["contribution_id"], actual["code_id"])) == sorted(zip(expected["contribution_id"], expected["code_id"]))
