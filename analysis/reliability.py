@@ -33,7 +33,9 @@ consensus codes into a predicted theme:
 
 Agreement is the share of example actions whose predicted theme is the theme they were
 printed under; Cohen's kappa is computed over the categories that occur (the themes and
-``none``), with the confusion table (rows: printed theme, columns: predicted).
+``none``), with the confusion table (rows: printed theme, columns: predicted). Beside it, a
+looser figure: the share of example actions whose printed theme is among the themes any of
+their codes maps to (``agreement_any``), which does not depend on the tie rule.
 """
 
 from __future__ import annotations
@@ -287,38 +289,51 @@ def predict_theme(codes: Sequence[str], crosswalk: pd.DataFrame) -> str:
 class FacilitatorAgreement:
     """Agreement between the facilitators' placing of example actions and the coding."""
 
-    items: pd.DataFrame  # contribution_id, text, printed_theme, codes, mapped_themes, predicted_theme, agree
+    items: pd.DataFrame  # contribution_id, text, printed_theme, codes, mapped_themes, predicted_theme, agree, printed_among_mapped
     confusion: pd.DataFrame  # rows printed theme, columns predicted theme
     n: int
     agreement: float
     kappa: float
     kappa_statsmodels: float
+    agreement_any: float
 
     def summary(self) -> str:
         return (f"{self.n} example actions under a facilitator theme: predicted theme agrees for "
-                f"{int(self.items['agree'].sum())} ({self.agreement:.0%}); Cohen's kappa {self.kappa:.2f}")
+                f"{int(self.items['agree'].sum())} ({self.agreement:.0%}); Cohen's kappa {self.kappa:.2f}; "
+                f"printed theme among the mapped themes for {int(self.items['printed_among_mapped'].sum())} ({self.agreement_any:.0%})")
 
 
-def facilitator_agreement(contributions: pd.DataFrame, coding: pd.DataFrame, crosswalk: pd.DataFrame, coder: str = CONSENSUS) -> FacilitatorAgreement:
+def facilitator_agreement(
+    contributions: pd.DataFrame,
+    coding: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+    coder: str = CONSENSUS,
+    contribution_ids: Sequence[str] | None = None,
+) -> FacilitatorAgreement:
     """Compare the theme each example action was printed under (its ``parent_id``) with the
     theme its ``coder`` codes predict through ``crosswalk`` (see the module docstring).
-    Example actions without a parent theme are left out. Raises ValueError when the
-    crosswalk names a code that is not coded or a theme that is not an action theme."""
+    Example actions without a parent theme are left out; ``contribution_ids`` keeps only
+    those listed (e.g. the reliability sample, for coder_b). Raises ValueError when the
+    crosswalk names a theme that is not an action theme."""
     themes = contributions[contributions["section"] == "action_theme"]["contribution_id"].tolist()
     unknown = sorted(set(crosswalk["facilitator_theme_id"]) - set(themes) - {""})
     if unknown:
         raise ValueError(f"crosswalk names themes that are not action themes: {', '.join(unknown)}")
     examples = contributions[(contributions["section"] == "example_action") & contributions["parent_id"].isin(themes)]
+    if contribution_ids is not None:
+        examples = examples[examples["contribution_id"].isin(list(contribution_ids))]
     rows = coding[coding["coder"] == coder]
     theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
     records = []
     for example in examples.itertuples():
         codes = [c for c in rows[rows["contribution_id"] == example.contribution_id]["code_id"]]
         predicted = predict_theme(codes, crosswalk)
+        mapped = sorted({theme_of[c] for c in codes if theme_of.get(c)})
         records.append({
             "contribution_id": example.contribution_id, "text": example.text, "printed_theme": example.parent_id,
-            "codes": "; ".join(codes), "mapped_themes": "; ".join(sorted({theme_of[c] for c in codes if theme_of.get(c)})),
+            "codes": "; ".join(codes), "mapped_themes": "; ".join(mapped),
             "predicted_theme": predicted, "agree": predicted == example.parent_id,
+            "printed_among_mapped": example.parent_id in mapped,
         })
     items = pd.DataFrame.from_records(records)
     categories = sorted(set(themes) & (set(items["printed_theme"]) | set(items["predicted_theme"]))) + (
@@ -326,7 +341,8 @@ def facilitator_agreement(contributions: pd.DataFrame, coding: pd.DataFrame, cro
     table = confusion(items["printed_theme"], items["predicted_theme"], categories)
     kappa = cohen_kappa(items["printed_theme"], items["predicted_theme"], categories)
     return FacilitatorAgreement(items=items, confusion=table, n=len(items), agreement=float(items["agree"].mean()),
-                                kappa=kappa, kappa_statsmodels=statsmodels_kappa(table))
+                                kappa=kappa, kappa_statsmodels=statsmodels_kappa(table),
+                                agreement_any=float(items["printed_among_mapped"].mean()))
 
 
 def statsmodels_kappa(table: pd.DataFrame) -> float:
@@ -354,11 +370,18 @@ def reliability_report(data_dir: Path = DATA_DIR, n_boot: int = DEFAULT_N_BOOT, 
         "disagreements": disagreements(coding, contributions, sample),
     }
     if (data_dir / CROSSWALK_CSV).exists():
-        result = facilitator_agreement(contributions, load_coding(data_dir), load_crosswalk(data_dir))
+        crosswalk = load_crosswalk(data_dir)
+        result = facilitator_agreement(contributions, load_coding(data_dir), crosswalk)
         tables["facilitator_items"] = result.items
         tables["facilitator_confusion"] = result.confusion.reset_index()
-        tables["facilitator_summary"] = pd.DataFrame([{"n": result.n, "agreement": result.agreement, "kappa": result.kappa,
-                                                       "kappa_statsmodels": result.kappa_statsmodels}])
+        summary = []
+        runs = [("consensus", "all example actions", result),
+                ("coder_a", "reliability sample", facilitator_agreement(contributions, coding, crosswalk, "coder_a", sample)),
+                ("coder_b", "reliability sample", facilitator_agreement(contributions, coding, crosswalk, "coder_b", sample))]
+        for coder, scope, run in runs:
+            summary.append({"coder": coder, "example_actions": scope, "n": run.n, "agreement": run.agreement,
+                            "agreement_any": run.agreement_any, "kappa": run.kappa, "kappa_statsmodels": run.kappa_statsmodels})
+        tables["facilitator_summary"] = pd.DataFrame(summary)
     return tables
 
 

@@ -184,6 +184,11 @@ def test_facilitator_agreement_on_a_small_case():
     # p_e = (2*2 + 2*1 + 0*1) / 16 = 6/16; kappa = (0.5 - 0.375) / 0.625 = 0.2
     assert result.kappa == pytest.approx(0.2)
     assert result.kappa_statsmodels == pytest.approx(0.2)
+    # t9-b maps to 01 only (image, voice): its printed 09 is not among the mapped themes
+    assert list(result.items["printed_among_mapped"]) == [True, False, True, False]
+    assert result.agreement_any == pytest.approx(0.5)
+    only = rel.facilitator_agreement(contributions, coding, CROSSWALK, contribution_ids=["VD-ex-t1-a", "VD-ex-t9-a"])
+    assert only.n == 2 and only.agreement == 1.0
 
 
 def test_crosswalk_theme_must_be_an_action_theme():
