@@ -9,10 +9,15 @@ Files (in the data folder):
 - ``coding.csv``: long format, one row per contribution x code x coder, columns
   :data:`CODING_COLUMNS`. ``coder_a`` and ``coder_b`` are the two independent coders (B
   coded the reliability sample blind); ``consensus`` is the agreed coding the analysis uses.
-- ``reliability/sample.csv``: the contributions of the reliability sample.
+- ``reliability/sample.csv``: the contributions of the reliability sample;
+  ``reliability/reconciliation.csv``: every decision that makes the consensus differ from
+  coder_a, and every decision on a disagreement between coder_a and coder_b.
+- ``crosswalk_facilitator_themes.csv``: each code mapped to one of the visioning day's nine
+  facilitator action themes, or to none (used by :mod:`analysis.reliability`).
 
-Importing this module registers :func:`check_coding` with :func:`analysis.validate.register_check`,
-so ``python -m analysis validate`` checks the codebook and the coding once the module is imported.
+Importing this module registers :func:`check_coding` and :func:`check_crosswalk` with
+:func:`analysis.validate.register_check`, so ``python -m analysis validate`` checks the codebook,
+the coding, the reconciliation log and the crosswalk once the module is imported.
 
 Command line: ``python -m analysis.coding sample`` draws the reliability sample and writes the
 blind packet; ``python -m analysis.coding import-b`` adds the blind coder's file as ``coder_b``
@@ -402,6 +407,53 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
             if not ((log["contribution_id"] == cid) & (log["code_id"] == code)).any():
                 problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between coder_a and coder_b has no decision"))
     return problems
+
+
+# --- the crosswalk to the facilitators' action themes --------------------------------------
+
+CROSSWALK_CSV = "crosswalk_facilitator_themes.csv"
+
+#: Columns of the crosswalk from codes to the facilitator action themes.
+CROSSWALK_COLUMNS: tuple[Column, ...] = (
+    Column("code_id", "str", "A code of data/codebook.yaml (each code once, in order of precedence).", unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
+    Column("facilitator_theme_id", "str", "The facilitator action theme (a VD-theme-NN contribution id) the code maps to; empty: none.", required=False, pattern=ID_PATTERN),
+    Column("note", "str", "Why the code maps there (or to none).", required=False),
+)
+
+
+def check_crosswalk(data_dir: Path) -> list[Problem]:
+    """Problems in the crosswalk: missing columns, a code not in the codebook, a codebook code
+    missing from the crosswalk, a duplicate code, a theme id that is not an action theme of
+    contributions.csv. A data folder without a crosswalk has no problem here (the facilitator
+    comparison is then not made)."""
+    data_dir = Path(data_dir)
+    path = data_dir / CROSSWALK_CSV
+    if not path.exists():
+        return []
+    frame, problems = _read_csv(path, CROSSWALK_COLUMNS, {})
+    if frame is None or problems:
+        return problems
+    shown = display_path(path)
+    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
+    codes = [str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)]
+    contributions = data_dir / "contributions.csv"
+    themes = set()
+    if contributions.exists():
+        table = pd.read_csv(contributions, dtype=str, keep_default_na=False)
+        if {"section", "contribution_id"} <= set(table.columns):
+            themes = set(table.loc[table["section"] == "action_theme", "contribution_id"])
+    for row, record in enumerate(frame.to_dict("records"), start=1):
+        code, theme = record.get("code_id"), record.get("facilitator_theme_id")
+        if codebook is not None and isinstance(code, str) and code not in codes:
+            problems.append(Problem(shown, row, "code_id", f"unknown code {code!r} (not in codebook.yaml)"))
+        if isinstance(theme, str) and themes and theme not in themes:
+            problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is not an action theme in contributions.csv"))
+    listed = set(frame["code_id"].dropna())
+    problems += [Problem(shown, None, "code_id", f"code {code!r} of the codebook is not in the crosswalk") for code in codes if code not in listed]
+    return problems
+
+
+register_check(check_crosswalk)
 
 
 # --- the reliability sample -------------------------------------------------------------------

@@ -50,12 +50,9 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from analysis.coding import CONSENSUS, NOT_CODABLE, load_codebook, load_coding, load_sample
+from analysis.coding import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV, NOT_CODABLE, check_crosswalk, load_codebook, load_coding, load_sample  # noqa: F401
 from analysis.paths import DATA_DIR, display_path
-from analysis.schema import ID_PATTERN, Column
-from analysis.validate import Problem, _read_csv, _read_yaml, register_check
 
-CROSSWALK_CSV = "crosswalk_facilitator_themes.csv"
 RELIABILITY_DIR = "reliability"
 POOLED = "(pooled)"
 NO_THEME = "none"
@@ -64,12 +61,6 @@ DEFAULT_N_BOOT = 2000
 THRESHOLD_TENTATIVE = 0.667
 THRESHOLD_RELIABLE = 0.80
 
-#: Columns of the crosswalk from codes to the facilitator action themes.
-CROSSWALK_COLUMNS: tuple[Column, ...] = (
-    Column("code_id", "str", "A code of data/codebook.yaml (each code once, in order of precedence).", unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
-    Column("facilitator_theme_id", "str", "The facilitator action theme (a VD-theme-NN contribution id) the code maps to; empty: none.", required=False, pattern=ID_PATTERN),
-    Column("note", "str", "Why the code maps there (or to none).", required=False),
-)
 
 
 # --- alpha ------------------------------------------------------------------------------------
@@ -237,36 +228,6 @@ def load_crosswalk(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return frame
 
 
-def check_crosswalk(data_dir: Path) -> list[Problem]:
-    """Problems in the crosswalk: missing file or columns, a code not in the codebook, a
-    codebook code missing from the crosswalk, a duplicate code, a theme id that is not an
-    action theme of contributions.csv."""
-    data_dir = Path(data_dir)
-    path = data_dir / CROSSWALK_CSV
-    frame, problems = _read_csv(path, CROSSWALK_COLUMNS, {})
-    if frame is None or problems:
-        return problems
-    shown = display_path(path)
-    codebook, _ = _read_yaml(data_dir / "codebook.yaml")
-    codes = [str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)]
-    contributions = data_dir / "contributions.csv"
-    themes = set()
-    if contributions.exists():
-        table = pd.read_csv(contributions, dtype=str, keep_default_na=False)
-        if {"section", "contribution_id"} <= set(table.columns):
-            themes = set(table.loc[table["section"] == "action_theme", "contribution_id"])
-    for row, record in enumerate(frame.to_dict("records"), start=1):
-        code, theme = record.get("code_id"), record.get("facilitator_theme_id")
-        if codebook is not None and isinstance(code, str) and code not in codes:
-            problems.append(Problem(shown, row, "code_id", f"unknown code {code!r} (not in codebook.yaml)"))
-        if isinstance(theme, str) and themes and theme not in themes:
-            problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is not an action theme in contributions.csv"))
-    listed = set(frame["code_id"].dropna())
-    problems += [Problem(shown, None, "code_id", f"code {code!r} of the codebook is not in the crosswalk") for code in codes if code not in listed]
-    return problems
-
-
-register_check(check_crosswalk)
 
 
 def predict_theme(codes: Sequence[str], crosswalk: pd.DataFrame) -> str:

@@ -204,3 +204,16 @@ def test_real_crosswalk_covers_every_code_once():
     codes = [c["id"] for c in load_codebook(DATA_DIR)["codes"]]
     assert sorted(crosswalk["code_id"]) == sorted(codes)
     assert rel.check_crosswalk(DATA_DIR) == []
+
+
+def test_crosswalk_problems(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    assert rel.check_crosswalk(data) == []  # no crosswalk: nothing to check
+    (data / "codebook.yaml").write_text("codes:\n  - id: image\n  - id: other\n", encoding="utf-8")
+    pd.DataFrame({"contribution_id": ["VD-theme-01"], "section": ["action_theme"]}).to_csv(data / "contributions.csv", index=False)
+    (data / rel.CROSSWALK_CSV).write_text("code_id,facilitator_theme_id,note\nimage,VD-theme-01,\ninvented,VD-theme-07,\n", encoding="utf-8")
+    messages = [p.message for p in rel.check_crosswalk(data)]
+    assert "unknown code 'invented' (not in codebook.yaml)" in messages
+    assert "'VD-theme-07' is not an action theme in contributions.csv" in messages
+    assert "code 'other' of the codebook is not in the crosswalk" in messages
