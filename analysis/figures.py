@@ -159,7 +159,7 @@ def prevalence_heatmap(
     denominators = table.groupby(group_col, sort=False)["denominator"].first().reindex(groups)
     row_labels = [f"{_plain(g, labels)} (n = {int(d)})" for g, d in denominators.items()]
 
-    figure, ax = _figure(2.2 + 0.3 * len(groups))
+    figure, ax = _figure(2.0 + 0.22 * len(groups))
     sns.heatmap(
         shares, mask=hidden, annot=annotations, fmt="", cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1,
         linewidths=0.5, linecolor="white", ax=ax,
@@ -296,7 +296,7 @@ def cooccurrence_network(
     angles = np.pi / 2 - 2 * np.pi * np.arange(len(nodes)) / len(nodes)
     position = {node: (np.cos(a), np.sin(a)) for node, a in zip(nodes, angles)}
 
-    figure, ax = _figure(A4_WIDTH * 0.75)
+    figure, ax = _figure(A4_WIDTH * (0.75 if len(nodes) <= 16 else 1.0))
     most = edges["count"].max()
     widths = 0.6 + 3.4 * edges["count"].to_numpy() / most
     ax.add_collection(

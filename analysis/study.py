@@ -19,6 +19,7 @@ from analysis.params import PARAMETERS, check_parameters
 from analysis.paths import PROJECT_ROOT
 
 GROUP_COLUMNS = {"group": "speaker_group", "sector": "speaker_sector"}
+SOURCE_SET_LABELS = {"lancaster_2012": "Lancaster 2012", "changing_lives_2006": "Changing Lives 2006", "voices_2016": "2016 voices"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Study:
     def labels(self) -> dict[str, str]:
         """Readable names for groups, themes and codes, for tables and figures."""
         items = [*self.codebook["themes"], *self.codebook["codes"]]
-        return {**{item["id"]: item["label"] for item in items}, **self.group_labels}
+        return {**{item["id"]: item["label"] for item in items}, **self.group_labels, **SOURCE_SET_LABELS}
 
 
 def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
