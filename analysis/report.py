@@ -14,12 +14,19 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.paths import PROJECT_ROOT
+
+
+def in_project(folder: Path | str) -> Path:
+    """A folder as given, relative ones taken from the project root (notebooks run in notebooks/)."""
+    return PROJECT_ROOT / folder
+
 
 def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str) -> Path:
     """Write the figure as <name>.svg with <name>.json (caption, alt text); close it."""
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {name!r} needs both a caption and alt text")
-    figures_dir = Path(figures_dir)
+    figures_dir = in_project(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     svg_path = figures_dir / f"{name}.svg"
     figure.savefig(svg_path, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -32,7 +39,7 @@ def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str) ->
 
 def figure_html(figures_dir: Path, name: str, number: int | None = None) -> str:
     """A <figure> with the SVG embedded as a data URI, its alt text and its caption."""
-    figures_dir = Path(figures_dir)
+    figures_dir = in_project(figures_dir)
     words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
     svg = (figures_dir / f"{name}.svg").read_bytes()
     data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
@@ -45,7 +52,7 @@ def figure_html(figures_dir: Path, name: str, number: int | None = None) -> str:
 
 def save_table(table: pd.DataFrame, tables_dir: Path, name: str) -> Path:
     """Write a full table as <name>.csv (UTF-8, LF) for readers who want every row."""
-    tables_dir = Path(tables_dir)
+    tables_dir = in_project(tables_dir)
     tables_dir.mkdir(parents=True, exist_ok=True)
     path = tables_dir / f"{name}.csv"
     table.to_csv(path, index=False, lineterminator="\n")
