@@ -1,0 +1,45 @@
+"""open_study shapes the fixture data by the parameters, as a notebook receives it."""
+
+import pytest
+
+from analysis.params import ParameterError
+from analysis.study import available_comparisons, open_study, restrict_codebook
+
+FIXTURE = {"data_dir": "tests/fixtures/data", "min_cell_n": 2, "seed": 1, "n_bootstrap": 50}
+
+
+def test_sources_filter_contributions_and_coding_and_not_codable_is_not_counted():
+    study = open_study({**FIXTURE, "sources": ["changing_lives_2006"], "tables_dir": "ignored"})
+    assert set(study.contributions["source_id"]) == {"fixture_review"}
+    assert len(study.contributions) == 7
+    assert set(study.coding["contribution_id"]) <= set(study.contributions["contribution_id"])
+    assert list(study.presence.columns) == ["relationships", "workforce", "voice"]
+    # FX-rev-str-01 is coded only not_codable: a row of zeros, still in the denominator.
+    assert study.presence.loc["FX-rev-str-01"].sum() == 0 and len(study.presence) == 7
+
+
+def test_levels_change_columns_and_groups():
+    study = open_study({**FIXTURE, "group_level": "sector", "theme_level": "code"})
+    assert "not_codable" not in study.presence.columns and "listening" in study.presence.columns
+    assert study.group_column == "speaker_sector"
+    assert set(study.groups) == {"service_users_and_carers", "practice", "education", "management_and_workforce", "government_review"}
+    assert study.labels["lancaster_2012"] == "Lancaster 2012" and study.labels["workload"].startswith("Manageable")
+    assert study.is_fixture
+
+
+def test_notebook_parameters_are_checked_like_a_profile():
+    with pytest.raises(ParameterError, match="parameter 'group_level' is 'team'"):
+        open_study({**FIXTURE, "group_level": "team"})
+
+
+def test_voice_and_subject_comparisons_need_both_sides():
+    study = open_study(FIXTURE)
+    comparisons = available_comparisons(study.contributions)
+    assert [voices for voices, _ in comparisons.values()] == [["service_users_carers"], ["practitioners_vd_1"]]
+    lancaster_only = open_study({**FIXTURE, "sources": ["lancaster_2012"]})
+    assert available_comparisons(lancaster_only.contributions) == {}
+
+
+def test_restrict_codebook_drops_themes_left_empty():
+    codebook = {"version": "1", "themes": [{"id": "a"}, {"id": "b"}], "codes": [{"id": "x", "theme": "a"}, {"id": "y", "theme": "b"}]}
+    assert restrict_codebook(codebook, ["x"])["themes"] == [{"id": "a"}]
