@@ -230,6 +230,13 @@ def keep_failed_notebook(executed: Path, layout: BuildLayout) -> Path:
     return kept
 
 
+def timed(function: Callable[..., Any], *args: Any) -> float:
+    """Run the function; return how many seconds it took."""
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
 def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any], layout: BuildLayout, log: StepLog, jobs: int) -> Path:
     """Run the analysis notebooks (in parallel: each reads only the data), then the briefing."""
     executed_dir = staging / "notebooks"
@@ -273,10 +280,10 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, e
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log, jobs)
-        step = time.perf_counter()
-        write_exports(data_dir, staging)
-        log.record("write REFI-QDA and open-data exports", time.perf_counter() - step)
+        with ThreadPoolExecutor(max_workers=1) as side:  # the exports need no notebook: write them meanwhile
+            exports = side.submit(timed, write_exports, data_dir, staging)
+            executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log, jobs)
+            log.record("write REFI-QDA and open-data exports (beside the notebooks)", exports.result())
         hashes = input_hashes(params_path, data_dir, layout.notebooks_dir)
         git = git_state()
         step = time.perf_counter()
