@@ -13,6 +13,7 @@ words (underscores to spaces) unless ``labels`` maps an id to a display label.
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
 
 import matplotlib as mpl
@@ -309,10 +310,11 @@ def cooccurrence_network(
     ax.scatter(xy[:, 0], xy[:, 1], s=60, zorder=2, edgecolors="white", linewidths=0.5,
                c=[colours[theme_of[node]] for node in nodes])
     for node, (x, y) in zip(nodes, xy):
-        ha = "left" if x > 0.05 else "right" if x < -0.05 else "center"
-        ax.text(1.1 * x, 1.1 * y, _plain(node, labels), ha=ha, va="center", fontsize=7.5)
-    ax.set_xlim(-1.6, 1.6)
-    ax.set_ylim(-1.2, 1.2)
+        ha = "left" if x > 0.01 else "right" if x < -0.01 else "center"
+        va = "bottom" if y > 0.9 else "top" if y < -0.9 else "center"
+        ax.text(1.08 * x, 1.08 * y, _plain(node, labels), ha=ha, va=va, fontsize=7)
+    ax.set_xlim(-1.7, 1.7)
+    ax.set_ylim(-1.25, 1.25)
     ax.set_aspect("equal")
     ax.set_axis_off()
     width_key = [
@@ -320,7 +322,7 @@ def cooccurrence_network(
                label=f"{count} contribution{'s' if count != 1 else ''} with both")
         for count in sorted({int(edges['count'].min()), int(most)})
     ]
-    ax.legend(handles=width_key, loc="lower left", bbox_to_anchor=(0, -0.02))
+    ax.legend(handles=width_key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
     return figure
 
 
@@ -368,34 +370,32 @@ def voice_subject_figure(table: pd.DataFrame, *, labels: Mapping[str, str] | Non
     """What groups said (filled) against what was said about them (open), per theme.
 
     ``table`` comes from `voice_vs_subject`, possibly several comparisons stacked: one panel
-    each, the comparison label as the legend heading. Lines are Wilson intervals; the legend
-    gives each side's groups and number of statements.
+    each, titled with the comparison and, on a second line, each side's groups and number of
+    statements. Lines are Wilson intervals.
     """
     item_col = _item_column(table)
     comparisons = pd.unique(table["comparison"])
     items = pd.unique(table[item_col])
     figure = Figure(
-        figsize=(A4_WIDTH, 0.6 + len(comparisons) * (0.9 + 0.28 * len(items))), layout="constrained"
+        figsize=(A4_WIDTH, 0.6 + len(comparisons) * (1.1 + 0.28 * len(items))), layout="constrained"
     )
     axes = figure.subplots(len(comparisons), 1, sharex=True, squeeze=False)[:, 0]
     for ax, comparison in zip(axes, comparisons):
         panel = table[table["comparison"] == comparison]
-        handles = []
-        for side, offset, face, verb in (("voice", 0.17, NEUTRAL, "Said by"), ("subject", -0.17, "white", "About")):
+        sides = []
+        for side, offset, face, verb in (("voice", 0.17, NEUTRAL, "filled: said by"), ("subject", -0.17, "white", "open: about")):
             rows = panel[panel["side"] == side].set_index(item_col).reindex(items)
             y = np.arange(len(items))[::-1] + offset
             ax.hlines(y, 100 * rows["ci_low"], 100 * rows["ci_high"], color=NEUTRAL, linewidth=1)
             ax.scatter(100 * rows["share"], y, s=28, facecolors=face, edgecolors=NEUTRAL, zorder=2)
             groups = ", ".join(_plain(g, labels) for g in str(rows["groups"].dropna().iloc[0]).split("; "))
-            handles.append(
-                Line2D([], [], marker="o", linestyle="", markerfacecolor=face, markeredgecolor=NEUTRAL,
-                       label=f"{verb} {groups} (n = {int(rows['denominator'].dropna().iloc[0])})")
-            )
+            sides.append(f"{verb} {groups} (n = {int(rows['denominator'].dropna().iloc[0])})")
         ax.set_yticks(np.arange(len(items))[::-1], [_plain(i, labels) for i in items])
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
-        ax.legend(handles=handles, title=_plain(comparison, labels) or None, loc="lower left",
-                  bbox_to_anchor=(0, 1), alignment="left", borderaxespad=0.2)
+        heading = _plain(comparison, labels)
+        ax.set_title("\n".join([*textwrap.wrap(heading, 72), *textwrap.wrap("; ".join(sides), 80)]),
+                     loc="left", fontsize=7.5)
     axes[-1].set_xlim(0, 100)
     axes[-1].set_xlabel("Share of statements (%), with 95% Wilson interval")
     return figure

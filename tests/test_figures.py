@@ -206,9 +206,9 @@ def test_voice_subject_one_panel_per_comparison_with_denominators():
     figure = figures.voice_subject_figure(pd.DataFrame(rows))
     assert_house_style(figure)
     assert len(figure.axes) == 2
-    first = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
-    assert first == ["Said by service users carers (n = 12)", "About carers (n = 30)"]
-    assert figure.axes[1].get_legend().get_title().get_text() == "Practitioners"
+    first = figure.axes[0].get_title(loc="left").splitlines()
+    assert first == ["Users and carers", "filled: said by service users carers (n = 12); open: about carers (n = 30)"]
+    assert figure.axes[1].get_title(loc="left").startswith("Practitioners\n")
     # first theme at the top
     ticks = {t.get_text(): t.get_position()[1] for t in figure.axes[0].get_yticklabels()}
     assert ticks["politics"] > ticks["voice"]
