@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -50,13 +49,6 @@ def covered(frame: pd.DataFrame, source_id: str, offset: int) -> bool:
     return bool(((selected["char_start"] <= offset) & (offset < selected["char_end"])).any())
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA / "sources", target / "sources")
-    for name in ("groups.yaml", "contributions.csv", "extraction_repairs.yaml"):
-        shutil.copy(DATA / name, target / name)
-    return target
 
 
 # --- reproducibility ---------------------------------------------------------------------

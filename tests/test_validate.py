@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,14 +17,6 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 OWN_CHECKS = [validate.check_sources, validate.check_groups, validate.check_contributions]
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A copy of the evidence files (sources, groups, contributions) to break."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA / "sources", target / "sources")
-    for name in ("groups.yaml", "contributions.csv", "extraction_repairs.yaml"):
-        shutil.copy(DATA / name, target / name)
-    return target
 
 
 @pytest.fixture
