@@ -29,7 +29,8 @@ def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str) ->
     figures_dir = in_project(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     svg_path = figures_dir / f"{name}.svg"
-    with plt.rc_context({"svg.fonttype": "none"}):  # text stays text: searchable, sharp, quick to print
+    # Text stays text (searchable, sharp, quick to print); a fixed salt makes the SVG ids reproducible.
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
         figure.savefig(svg_path, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)
     (figures_dir / f"{name}.json").write_text(

@@ -78,3 +78,12 @@ def test_p_values_are_printed_with_three_decimals_or_as_a_bound():
     from analysis.report import format_p
 
     assert [format_p(p) for p in (0.04567, 0.0004, float("nan"))] == ["0.046", "< 0.001", ""]
+
+
+def test_a_figure_saved_twice_gives_the_same_svg(tmp_path):
+    for folder in ("one", "two"):
+        figure, axes = plt.subplots()
+        axes.bar(["a", "b"], [1, 2])
+        save_figure(figure, tmp_path / folder, "bars", caption="Bars.", alt="Two bars.")
+    assert (tmp_path / "one" / "bars.svg").read_bytes() == (tmp_path / "two" / "bars.svg").read_bytes()
+    assert b"<text" in (tmp_path / "one" / "bars.svg").read_bytes()  # text kept as text
