@@ -226,6 +226,20 @@ def dendrogram_figure(similarity: pd.DataFrame, *, labels: Mapping[str, str] | N
 # --- correspondence analysis and network -----------------------------------------------
 
 
+def spread_labels(x: np.ndarray, y: np.ndarray, gap: float, x_window: float) -> np.ndarray:
+    """Label heights that keep labels at least ``gap`` apart wherever their points are
+    closer than ``x_window`` across; from the lowest point up, a clashing label moves up."""
+    heights = np.asarray(y, dtype=float).copy()
+    placed: list[tuple[float, float]] = []
+    for i in np.argsort(heights, kind="stable"):
+        height = heights[i]
+        while clashes := [h for px, h in placed if abs(px - x[i]) < x_window and abs(h - height) < 0.999 * gap]:
+            height = max(clashes) + gap
+        heights[i] = height
+        placed.append((x[i], height))
+    return heights
+
+
 @_styled
 def ca_map(
     ca: CorrespondenceAnalysis,
@@ -256,9 +270,13 @@ def ca_map(
             points["dim_1"], points["dim_2"], marker=marker, s=30, zorder=2,
             c=[colours.get(str(name), NEUTRAL) for name in points.index],
         )
-        for name, x, y in zip(points.index, points["dim_1"], points["dim_2"]):
-            ax.annotate(_plain(name, labels), (x, y), xytext=(4, 3), textcoords="offset points",
-                        fontsize=7.5)
+    points = pd.concat([ca.rows[["dim_1", "dim_2"]], ca.columns[["dim_1", "dim_2"]]])
+    x, y = points["dim_1"].to_numpy(), points["dim_2"].to_numpy()
+    label_y = spread_labels(x, y, gap=0.045 * np.ptp(y), x_window=0.35 * np.ptp(x))
+    for name, px, py, ly in zip(points.index, x, y, label_y):
+        moved = abs(ly - py) > 1e-9
+        ax.annotate(_plain(name, labels), (px, py), xytext=(px + 0.015 * np.ptp(x), ly), fontsize=7, va="center",
+                    arrowprops={"arrowstyle": "-", "color": "#BBBBBB", "linewidth": 0.5} if moved else None)
     shares = ca.inertia["share"].to_numpy()
     ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
     ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")

@@ -224,3 +224,11 @@ def test_alpha_forest_leaves_out_undefined_codes_and_marks_thresholds():
     ax = figure.axes[0]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["Code A", "b", "All codes pooled"]
     assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [0.667, 0.80]
+
+
+def test_spread_labels_moves_only_labels_that_would_overlap():
+    x = np.array([0.0, 0.0, 5.0, 0.1])
+    y = np.array([1.0, 1.0, 1.0, 1.05])
+    # the first stays; the second (same point) goes up one gap; the far one (x = 5) stays;
+    # the fourth clashes with 1.1, so it goes to 1.2
+    np.testing.assert_allclose(figures.spread_labels(x, y, gap=0.1, x_window=1.0), [1.0, 1.1, 1.0, 1.2])
