@@ -8,6 +8,7 @@ stops the build; its executed copy is kept in ``outputs/failed/``.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import platform
 import shutil
@@ -166,8 +167,6 @@ def package_versions() -> dict[str, str]:
 
 def provenance_footer(profile: dict[str, Any], git: dict[str, Any], data_hash: str) -> str:
     """The briefing's last lines: commit, data fingerprint and parameters."""
-    import html
-
     commit = git["commit"][:12] + (" (with uncommitted changes)" if git["dirty"] else "")
     parameters = "; ".join(f"{name}={value}" for name, value in profile.items() if name != "description")
     return (
