@@ -23,24 +23,24 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args, rest = parser().parse_known_args(argv)
     if args.command == "build":
-        from analysis.build import main as build_main
+        from analysis.report.build import main as build_main
 
         return build_main(args.params, jobs=args.jobs, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)
     if args.command == "validate":
-        import analysis.coding  # noqa: F401  (registers the codebook and coding checks)
-        from analysis.validate import main as validate_main
+        import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+        from analysis.evidence.validate import main as validate_main
 
         return validate_main(rest)
     if args.command == "extract":
-        from analysis.corpus import main as extract_main
+        from analysis.evidence.corpus import main as extract_main
 
         return extract_main(rest)
     if args.command == "qda":
-        from analysis.qda import main as qda_main
+        from analysis.exchange.qda import main as qda_main
 
         return qda_main(rest)
     if args.command == "benchmark":
-        from analysis.benchmark import main as benchmark_main
+        from analysis.report.benchmark import main as benchmark_main
 
         return benchmark_main(rest)
     return 2

@@ -8,7 +8,7 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 FIGURES_DIR = PROJECT_ROOT / "figures"
 PARAMS_DIR = PROJECT_ROOT / "params"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "report" / "templates"
 
 
 def display_path(path: Path) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import BuildLayout, build
+from analysis.report.build import BuildLayout, build
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 

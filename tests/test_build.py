@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis.build import BuildFailed, BuildLayout, build, discover_notebooks
+from analysis.report.build import BuildFailed, BuildLayout, build, discover_notebooks
 from analysis.paths import PROJECT_ROOT
 
 SMOKE = PROJECT_ROOT / "params" / "smoke.yaml"

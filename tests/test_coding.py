@@ -1,4 +1,4 @@
-"""Tests for analysis.coding: the codebook and coding checks, the sample and the blind packet."""
+"""Tests for analysis.coding.codes: the codebook and coding checks, the sample and the blind packet."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import coding, validate
+from analysis.coding import codes as coding
+from analysis.evidence import validate
 from analysis.paths import DATA_DIR
 
 CODEBOOK = {

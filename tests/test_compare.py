@@ -1,4 +1,4 @@
-"""Unit tests for analysis.compare and analysis.stats on small hand-checked inputs.
+"""Unit tests for analysis.compare.comparisons and analysis.compare.stats on small hand-checked inputs.
 
 Every expected number is worked out by hand in the comment beside it.
 """
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import compare
-from analysis.stats import chi_square_k_by_2, correspondence_analysis
+from analysis.compare import comparisons as compare
+from analysis.compare.stats import chi_square_k_by_2, correspondence_analysis
 
 CODEBOOK = {
     "themes": [

@@ -1,7 +1,7 @@
 """Extraction: reproducible, complete and faithful to the documents.
 
 Expected counts are read off the documents (data/sources/*.txt) by eye, and where possible
-recomputed from the raw text here by a rule independent of analysis.corpus.
+recomputed from the raw text here by a rule independent of analysis.evidence.corpus.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import corpus
-from analysis.corpus import Span, build_contributions, contributions_csv, sentences
+from analysis.evidence import corpus
+from analysis.evidence.corpus import Span, build_contributions, contributions_csv, sentences
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

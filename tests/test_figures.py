@@ -7,8 +7,8 @@ import pytest
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 
-from analysis import figures
-from analysis.stats import correspondence_analysis
+from analysis.report import figures
+from analysis.compare.stats import correspondence_analysis
 
 # Published values: Paul Tol's "muted" scheme and Okabe & Ito's palette.
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]

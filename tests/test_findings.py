@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis import findings as fx
+from analysis.report import findings as fx
 
 CONTRIBUTIONS = pd.DataFrame({
     "contribution_id": ["a1", "a2", "a3", "b1", "b2", "t1", "t2", "e1", "e2", "e3"],

@@ -8,7 +8,7 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from analysis.build import BuildLayout, build
+from analysis.report.build import BuildLayout, build
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 pytestmark = pytest.mark.integration

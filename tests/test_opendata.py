@@ -1,4 +1,4 @@
-"""Open-data exports (analysis.opendata), on the hand-made data in tests/fixtures/qda."""
+"""Open-data exports (analysis.exchange.opendata), on the hand-made data in tests/fixtures/qda."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import opendata
-from analysis.opendata import read_data, read_table
+from analysis.exchange import opendata
+from analysis.exchange.opendata import read_data, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qda"
 
@@ -51,7 +51,7 @@ def test_descriptor_has_keys_and_enumerations(package: Path):
     assert fields["speaker_group"]["constraints"]["enum"] == [
         "lu_staff", "review_group_2006", "service_users_carers", "unheard", "workforce_leads"]
     assert fields["subject_group"]["constraints"]["enum"] == ["people_who_use_services", "social_service_workers"]
-    assert fields["section"]["constraints"]["enum"][:2] == ["contribution", "need"]  # from analysis.schema
+    assert fields["section"]["constraints"]["enum"][:2] == ["contribution", "need"]  # from analysis.evidence.schema
     assert fields["char_start"]["type"] == "integer"
     assert {f["name"]: f for f in resources["codes"]["fields"]}["origin"]["constraints"]["enum"] == ["deductive", "inductive"]
 

@@ -2,7 +2,7 @@
 
 import json
 
-from analysis.build import input_hashes, sha256_file
+from analysis.report.build import input_hashes, sha256_file
 from analysis.paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT
 
 

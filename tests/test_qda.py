@@ -1,4 +1,4 @@
-"""REFI-QDA export and import (analysis.qda), on the hand-made data in tests/fixtures/qda."""
+"""REFI-QDA export and import (analysis.exchange.qda), on the hand-made data in tests/fixtures/qda."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from analysis import qda
-from analysis.opendata import ZIP_DATE, read_data, read_table
+from analysis.exchange import qda
+from analysis.exchange.opendata import ZIP_DATE, read_data, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qda"
 NS = {"q": qda.PROJECT_NS}

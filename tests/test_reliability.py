@@ -1,4 +1,4 @@
-"""Tests for analysis.reliability against hand-worked answers."""
+"""Tests for analysis.coding.reliability against hand-worked answers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import reliability as rel
+from analysis.coding import reliability as rel
 from analysis.paths import DATA_DIR
 
 # --- Krippendorff's alpha by hand -----------------------------------------------------------
@@ -198,7 +198,7 @@ def test_crosswalk_theme_must_be_an_action_theme():
 
 
 def test_real_crosswalk_covers_every_code_once():
-    from analysis.coding import load_codebook
+    from analysis.coding.codes import load_codebook
 
     crosswalk = rel.load_crosswalk(DATA_DIR)
     codes = [c["id"] for c in load_codebook(DATA_DIR)["codes"]]

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from lxml import html as lxml_html
 
-from analysis.audit import contribution_counts, demote_headings, markdown_sections
-from analysis.render import add_heading_ids, briefing_page, table_of_contents
-from analysis.report import figure_html, save_figure, save_table, table_html
+from analysis.evidence.audit import contribution_counts, demote_headings, markdown_sections
+from analysis.report.render import add_heading_ids, briefing_page, table_of_contents
+from analysis.report.output import figure_html, save_figure, save_table, table_html
 
 
 def test_a_saved_figure_is_shown_embedded_with_its_alt_text_and_caption(tmp_path):
@@ -75,7 +75,7 @@ def test_counts_shares_and_notes_sections():
 
 
 def test_p_values_are_printed_with_three_decimals_or_as_a_bound():
-    from analysis.report import format_p
+    from analysis.report.output import format_p
 
     assert [format_p(p) for p in (0.04567, 0.0004, float("nan"))] == ["0.046", "< 0.001", ""]
 

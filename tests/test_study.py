@@ -3,7 +3,7 @@
 import pytest
 
 from analysis.params import ParameterError
-from analysis.study import available_comparisons, open_study, restrict_codebook
+from analysis.compare.study import available_comparisons, open_study, restrict_codebook
 
 FIXTURE = {"data_dir": "tests/fixtures/data", "min_cell_n": 2, "seed": 1, "n_bootstrap": 50}
 

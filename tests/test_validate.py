@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import schema, validate
-from analysis.validate import DataValidationError, Problem, normalise
+from analysis.evidence import schema
+from analysis.evidence import validate
+from analysis.evidence.validate import DataValidationError, Problem, normalise
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OWN_CHECKS = [validate.check_sources, validate.check_groups, validate.check_contributions]

@@ -1,7 +1,7 @@
 """Every column of the evidence tables, defined once, and the pandera schemas made from them.
 
 A :class:`Column` holds a column's name, type, description and checks. The pandera schemas
-used by :mod:`analysis.validate` are generated from these definitions by
+used by :mod:`analysis.evidence.validate` are generated from these definitions by
 :func:`dataframe_schema`, so a column's rules live in one place only. Checks whose allowed
 values are known only when the data are loaded (source ids, speaker groups, subject groups)
 name a *vocabulary*; the caller supplies it.

@@ -180,7 +180,7 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     """Write briefing.html and briefing.pdf from the executed briefing notebook."""
     import nbformat
 
-    from analysis.render import briefing_page, notebook_body_html, write_pdf
+    from analysis.report.render import briefing_page, notebook_body_html, write_pdf
 
     notebook = nbformat.read(str(executed), as_version=4)
     subtitle = (
@@ -212,8 +212,8 @@ def promote(staging: Path, layout: BuildLayout) -> None:
 
 def write_exports(data_dir: Path, staging: Path) -> None:
     """The exchange files: REFI-QDA project and codebook, the open data package, tidy tables."""
-    from analysis.opendata import write_datapackage, write_tidy_exports
-    from analysis.qda import write_qdc, write_qdpx
+    from analysis.exchange.opendata import write_datapackage, write_tidy_exports
+    from analysis.exchange.qda import write_qdc, write_qdpx
 
     write_qdpx(data_dir, staging / f"{EXPORT_NAME}.qdpx")
     write_qdc(data_dir, staging / f"{EXPORT_NAME}.qdc")
@@ -317,8 +317,8 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, e
 
 def _validate_data(data_dir: Path) -> None:
     """Stop before any notebook runs when the data has problems."""
-    import analysis.coding  # noqa: F401  (registers the codebook and coding checks)
-    from analysis.validate import validate_all
+    import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+    from analysis.evidence.validate import validate_all
 
     problems = validate_all(data_dir)
     if problems:

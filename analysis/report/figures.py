@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from scipy.cluster.hierarchy import dendrogram
 
-from analysis.compare import CorrespondenceAnalysis, linkage_for_dendrogram
+from analysis.compare.comparisons import CorrespondenceAnalysis, linkage_for_dendrogram
 
 # Paul Tol, "muted" qualitative scheme (https://personal.sron.nl/~pault/), without its grey.
 THEME_PALETTE = (
@@ -113,7 +113,7 @@ def _plain(identifier: object, labels: Mapping[str, str] | None) -> str:
 
 
 def _item_column(table: pd.DataFrame) -> str:
-    """The code or theme column of a table from `analysis.compare`."""
+    """The code or theme column of a table from `analysis.compare.comparisons`."""
     for column in ("theme_id", "code_id"):
         if column in table:
             return column
@@ -424,7 +424,7 @@ def alpha_forest(alpha: pd.DataFrame, *, labels: Mapping[str, str] | None = None
                  thresholds: tuple[float, float] = (0.667, 0.80)) -> Figure:
     """Krippendorff's alpha per code (and pooled, last) with bootstrap 95% intervals.
 
-    ``alpha`` comes from `analysis.reliability.alpha_table`; codes with no alpha (neither
+    ``alpha`` comes from `analysis.coding.reliability.alpha_table`; codes with no alpha (neither
     coder used them in the sample) are left out. Dashed lines mark the ``thresholds``
     (tentative and reliable, after Krippendorff).
     """

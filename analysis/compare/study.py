@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.coding import code_ids, load_codebook, load_coding
-from analysis.compare import presence_matrix
+from analysis.coding.codes import code_ids, load_codebook, load_coding
+from analysis.compare.comparisons import presence_matrix
 from analysis.params import PARAMETERS, check_parameters
 from analysis.paths import PROJECT_ROOT
 
@@ -65,8 +65,8 @@ def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
 
 def group_labels(data_dir: Path, level: str) -> dict[str, str]:
     """Readable names for speaker groups (their first printed label) or sectors."""
-    from analysis.schema import SECTORS
-    from analysis.validate import load_groups
+    from analysis.evidence.schema import SECTORS
+    from analysis.evidence.validate import load_groups
 
     if level == "sector":
         return {sector: sector.replace("_", " ").capitalize() for sector in SECTORS}
@@ -76,7 +76,7 @@ def group_labels(data_dir: Path, level: str) -> dict[str, str]:
 
 def open_study(parameters: dict[str, Any]) -> Study:
     """Check the parameters, load and validate the data, and shape it for analysis."""
-    from analysis.validate import load_contributions
+    from analysis.evidence.validate import load_contributions
 
     checked = check_parameters({k: v for k, v in parameters.items() if k in PARAMETERS}, where="notebook parameters")
     data_dir = PROJECT_ROOT / checked["data_dir"]

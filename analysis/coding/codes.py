@@ -13,14 +13,14 @@ Files (in the data folder):
   ``reliability/reconciliation.csv``: every decision that makes the consensus differ from
   coder_a, and every decision on a disagreement between coder_a and coder_b.
 - ``crosswalk_facilitator_themes.csv``: each code mapped to one of the visioning day's nine
-  facilitator action themes, or to none (used by :mod:`analysis.reliability`).
+  facilitator action themes, or to none (used by :mod:`analysis.coding.reliability`).
 
 Importing this module registers :func:`check_coding` and :func:`check_crosswalk` with
-:func:`analysis.validate.register_check`, so ``python -m analysis validate`` checks the codebook,
+:func:`analysis.evidence.validate.register_check`, so ``python -m analysis validate`` checks the codebook,
 the coding, the reconciliation log and the crosswalk once the module is imported.
 
-Command line: ``python -m analysis.coding sample`` draws the reliability sample and writes the
-blind packet; ``python -m analysis.coding import-b`` adds the blind coder's file as ``coder_b``
+Command line: ``python -m analysis.coding.codes sample`` draws the reliability sample and writes the
+blind packet; ``python -m analysis.coding.codes import-b`` adds the blind coder's file as ``coder_b``
 rows, verbatim.
 """
 
@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.paths import DATA_DIR, display_path
-from analysis.schema import ID_PATTERN, Column
-from analysis.validate import (
+from analysis.evidence.schema import ID_PATTERN, Column
+from analysis.evidence.validate import (
     CONTRIBUTIONS_CSV,
     DataValidationError,
     Problem,
@@ -654,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
     """``sample``: draw the sample, write reliability/sample.csv and the blind packet (then READY).
     ``import-b``: add the blind coder's coder_b.csv to coding.csv, verbatim, and report oddities.
     ``check``: print the problems of the codebook and the coding."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.coding", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.coding.codes", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
     sub = parser.add_subparsers(dest="command", required=True)
     sample = sub.add_parser("sample", help="draw the reliability sample and write the blind packet")

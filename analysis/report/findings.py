@@ -1,7 +1,7 @@
 """The briefing's findings, written from the tables the notebooks saved.
 
 Each finding is one sentence whose numbers come from a table in ``outputs/tables/``, with its
-count, its denominator and a quote (chosen by `analysis.compare.typical_quote` among the
+count, its denominator and a quote (chosen by `analysis.compare.comparisons.typical_quote` among the
 contributions the sentence is about). A function returns ``None`` when the data cannot
 support its finding (for example when a profile leaves out a source), and the briefing
 says nothing rather than something empty.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.compare import typical_quote
+from analysis.compare.comparisons import typical_quote
 
 
 @dataclass(frozen=True)

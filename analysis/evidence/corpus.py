@@ -21,9 +21,9 @@ from typing import TypeVar
 import pandas as pd
 import yaml
 
-from analysis import schema
+from analysis.evidence import schema
 from analysis.paths import DATA_DIR, display_path
-from analysis.validate import CONTRIBUTIONS_CSV, load_groups, load_source_texts, load_sources
+from analysis.evidence.validate import CONTRIBUTIONS_CSV, load_groups, load_source_texts, load_sources
 
 REPAIRS_YAML = "extraction_repairs.yaml"
 T = TypeVar("T")

@@ -1,6 +1,6 @@
 """Generic statistics on counts: intervals, tests, residuals and correspondence analysis.
 
-Nothing here knows about contributions or codebooks; `analysis.compare` supplies the counts.
+Nothing here knows about contributions or codebooks; `analysis.compare.comparisons` supplies the counts.
 Every result is description of the coded material, not inference to a population: the
 contributions are not a random sample, so p-values and intervals show how clear a pattern is
 in these counts, nothing more.

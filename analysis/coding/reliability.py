@@ -50,7 +50,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from analysis.coding import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV, NOT_CODABLE, check_crosswalk, load_codebook, load_coding, load_sample  # noqa: F401
+from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV, NOT_CODABLE, check_crosswalk, load_codebook, load_coding, load_sample  # noqa: F401
 from analysis.paths import DATA_DIR, display_path
 
 RELIABILITY_DIR = "reliability"
@@ -319,7 +319,7 @@ def statsmodels_kappa(table: pd.DataFrame) -> float:
 def reliability_report(data_dir: Path = DATA_DIR, n_boot: int = DEFAULT_N_BOOT, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     """The reliability tables from the data folder: ``alpha`` (per code and pooled),
     ``disagreements`` and, with a crosswalk, ``facilitator_items`` and ``facilitator_confusion``."""
-    from analysis.validate import load_contributions
+    from analysis.evidence.validate import load_contributions
 
     data_dir = Path(data_dir)
     contributions = load_contributions(data_dir)
@@ -348,7 +348,7 @@ def reliability_report(data_dir: Path = DATA_DIR, n_boot: int = DEFAULT_N_BOOT, 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the reliability summary and write the tables to data/reliability/ (``--write``)."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.reliability", description="Inter-coder reliability and facilitator agreement.")
+    parser = argparse.ArgumentParser(prog="python -m analysis.coding.reliability", description="Inter-coder reliability and facilitator agreement.")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)

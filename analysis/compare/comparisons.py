@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.stats import (
+from analysis.compare.stats import (
     CorrespondenceAnalysis,
     adjusted_residuals,
     benjamini_hochberg,

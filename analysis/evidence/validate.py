@@ -25,7 +25,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from analysis import schema
+from analysis.evidence import schema
 from analysis.paths import DATA_DIR, display_path
 
 SOURCES_DIR = "sources"
@@ -102,9 +102,9 @@ def _message(case: Mapping, dtypes: Mapping[str, str]) -> str | None:
     if check == "column_in_dataframe":
         return "missing column"
     if check == "column_in_schema":
-        return "unexpected column (not defined in analysis/schema.py)"
+        return "unexpected column (not defined in analysis/evidence/schema.py)"
     if check == "column_ordered":
-        return "column out of order (the order is defined in analysis/schema.py)"
+        return "column out of order (the order is defined in analysis/evidence/schema.py)"
     if check.startswith(("coerce_dtype", "dtype(")):
         return f"not a whole number: {value!r}" if dtypes.get(column) == "Int64" else f"wrong type: {value!r}"
     if case["index"] is None and str(value).startswith(("TypeError(", "ValueError(")):

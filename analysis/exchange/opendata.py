@@ -1,13 +1,13 @@
 """The project's tables as open data, and the reader both data exports share.
 
 ``read_data`` reads the data folder as it is (sources, contributions, codebook, coding,
-groups and the source texts); ``analysis.qda`` uses it too. ``write_datapackage`` writes a
+groups and the source texts); ``analysis.exchange.qda`` uses it too. ``write_datapackage`` writes a
 Frictionless data package: the tables as CSV beside a ``datapackage.json`` giving every
 column's type, description and allowed values, the primary keys and the foreign keys.
 ``write_tidy_exports`` writes one row per consensus coding, with the contribution's
 attributes and the code and theme labels, as CSV and XLSX.
 
-Columns are defined once: those of sources and contributions in ``analysis.schema``, those
+Columns are defined once: those of sources and contributions in ``analysis.evidence.schema``, those
 of the codebook, the coding and the groups here, in the same form. The same data give the
 same bytes: CSVs with LF line endings, JSON in a fixed order, XLSX with fixed dates.
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SECTORS, SOURCE_COLUMNS, Column
+from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SECTORS, SOURCE_COLUMNS, Column
 
 CONSENSUS = "consensus"
 ORIGINS = ("deductive", "inductive")
@@ -168,7 +168,7 @@ def read_data(data_dir: Path | str) -> ProjectData:
 
 def package_tables(data: ProjectData) -> dict[str, pd.DataFrame]:
     """The data package's tables, columns in their defined order. Raises ValueError for a
-    column that is missing or not defined (define it in analysis.schema first)."""
+    column that is missing or not defined (define it in analysis.evidence.schema first)."""
     themes, codes = codebook_tables(data.codebook)
     tables = {"sources": data.sources, "contributions": data.contributions, "speaker_groups": data.speaker_groups,
               "subject_groups": data.subject_groups, "themes": themes, "codes": codes, "coding": data.coding}

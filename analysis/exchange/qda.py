@@ -37,14 +37,14 @@ import pandas as pd
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from analysis.opendata import ProjectData, read_data, write_zip
+from analysis.exchange.opendata import ProjectData, read_data, write_zip
 from analysis.paths import DATA_DIR, OUTPUTS_DIR, PROJECT_ROOT
-from analysis.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS
+from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:social-work-visioning:refi-qda")
-ORIGIN = "social-work-visioning analysis.qda"
+ORIGIN = "social-work-visioning analysis.exchange.qda"
 PROJECT_NAME = "Social work visioning comparison"
 QDPX_NAME = "social_work_visioning.qdpx"
 QDC_NAME = "social_work_visioning_codebook.qdc"
@@ -74,7 +74,7 @@ def export_problems(data: ProjectData) -> list[str]:
     """What would make the export wrong: codings of unknown contributions or codes,
     duplicate codings, codes of unknown themes, and coded contributions whose offsets fall
     outside their source text. (Whether the span is the contribution's text is checked by
-    analysis.validate; the export uses the offsets as they are.)"""
+    analysis.evidence.validate; the export uses the offsets as they are.)"""
     codes = {str(c["id"]): c for c in data.codebook.get("codes") or []}
     themes = {str(t["id"]) for t in data.codebook.get("themes") or []}
     contributions = data.contributions.set_index("contribution_id", drop=False)
@@ -221,7 +221,7 @@ def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
 @functools.cache
 def schema(kind: str) -> etree.XMLSchema:
     """The REFI-QDA schema ``kind`` ("Project" or "Codebook"), from the folder named by
-    $REFI_QDA_SCHEMAS or else the copies in analysis/refi_qda/."""
+    $REFI_QDA_SCHEMAS or else the copies in analysis/exchange/refi_qda/."""
     path = Path(os.environ.get(SCHEMA_ENV) or SCHEMA_DIR) / f"{kind}.xsd"
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found; set {SCHEMA_ENV} to the folder holding the REFI-QDA schemas")

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.build import BRIEFING_PREFIX, discover_notebooks
+from analysis.report.build import BRIEFING_PREFIX, discover_notebooks
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 BIN = Path(sys.executable).parent

@@ -1,0 +1,1 @@
+"""Comparison: the study as a run profile selects it (groups, sources, theme level), presence matrices, comparisons across groups and sources, and their statistics. Reads evidence and coding; draws nothing."""

@@ -1,0 +1,1 @@
+"""Evidence: the source texts, their metadata and vocabulary, extraction of contributions, the column schema, loading and validation. Nothing here knows about codes or comparisons; every later stage reads the data through this package."""
