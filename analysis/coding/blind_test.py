@@ -1,0 +1,238 @@
+"""The blind reliability test on the final codebook: who is eligible, the sample, the packet.
+
+A blind test only means something when the second coder could not have learnt the answers
+elsewhere. So the sample is drawn from contributions the coder has never been shown in any
+form: not a codebook example, not in the pilot that shaped the definitions, not in an earlier
+reliability sample, and not quoted (as a cue phrase of three or more words) in the codebook.
+The packet holds only opaque unit ids and the texts, in a shuffled order; the key that maps a
+unit to its contribution is written after the packet and never given to the coder.
+
+Everything is a pure function of the data and a recorded seed, except the two writers at the
+end, so the same data and seed give byte-identical packets.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+BLIND_V2_DIR = "reliability/blind_v2"
+PACKET_CSV = "packet.csv"
+KEY_CSV = "key.csv"
+CODEBOOK_AS_GIVEN = "codebook_as_given.yaml"
+INSTRUCTIONS_MD = "INSTRUCTIONS.md"
+PILOT_STEP, PILOT_START = 7, 4  # the pilot took every seventh row of contributions.csv from the fourth
+MIN_CUE_WORDS = 3
+UNIT_ID_DIGITS = 6
+CODEBOOK_FIELDS_GIVEN = ("id", "label", "theme", "brief_definition", "full_definition", "use_when", "do_not_use_when")
+
+
+def codebook_examples(codebook: Mapping) -> set[str]:
+    """Contribution ids used as examples anywhere in the codebook (codes and statement functions)."""
+    entries = list(codebook.get("codes", [])) + list(codebook.get("statement_functions", []))
+    return {str(entry["example"]) for entry in entries if entry.get("example")}
+
+
+def pilot_ids(contribution_ids: Sequence[str], step: int = PILOT_STEP, start: int = PILOT_START) -> set[str]:
+    """The pilot's contributions: every ``step``-th row of contributions.csv from row ``start`` (1-based)."""
+    return set(list(contribution_ids)[start - 1 :: step])
+
+
+def quoted_phrases(codebook: Mapping, min_words: int = MIN_CUE_WORDS) -> set[str]:
+    """Phrases quoted in the codebook's rules and definitions (not its change log), lower-cased,
+    without trailing dots, that have at least ``min_words`` words."""
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            for straight, curly in re.findall(r'"([^"]+)"|\u201c([^\u201d]+)\u201d', value):
+                phrase = (straight or curly).strip().rstrip(".\u2026 ").lower()
+                if len(phrase.split()) >= min_words:
+                    found.add(phrase)
+
+    walk({key: value for key, value in codebook.items() if key != "changelog"})
+    return found
+
+
+def cue_exposed(texts: Mapping[str, str], phrases: Iterable[str]) -> set[str]:
+    """Ids whose text contains any of ``phrases`` (case-insensitive)."""
+    phrases = list(phrases)
+    return {cid for cid, text in texts.items() if any(phrase in text.lower() for phrase in phrases)}
+
+
+def exclusions(contributions: pd.DataFrame, codebook: Mapping, earlier_sample: Iterable[str]) -> pd.DataFrame:
+    """One row per excluded contribution: ``contribution_id`` and every ``reason`` it is excluded
+    for (codebook example, pilot, earlier sample, codebook cue phrase), joined by '; '."""
+    ids = list(contributions["contribution_id"])
+    texts = dict(zip(contributions["contribution_id"], contributions["text"]))
+    reasons = {
+        "codebook example": codebook_examples(codebook),
+        "pilot": pilot_ids(ids),
+        "earlier sample": set(earlier_sample),
+        "codebook cue phrase": cue_exposed(texts, quoted_phrases(codebook)),
+    }
+    rows = [
+        (cid, "; ".join(reason for reason, members in reasons.items() if cid in members))
+        for cid in ids
+        if any(cid in members for members in reasons.values())
+    ]
+    return pd.DataFrame(rows, columns=["contribution_id", "reason"])
+
+
+def draw_stratified(eligible: pd.DataFrame, fraction: float, seed: int, strata: Sequence[str] = ("source_id", "section")) -> list[str]:
+    """Ids of a stratified sample of ``eligible``: each stratum gives ``ceil(fraction * n)`` of its
+    ``n`` rows, drawn without replacement with one ``numpy.random.default_rng(seed)``, strata in
+    sorted order; returned in the order of ``eligible``."""
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], not {fraction}")
+    rng = np.random.default_rng(seed)
+    chosen: set[str] = set()
+    for _, stratum in eligible.groupby(list(strata), sort=True):
+        ids = list(stratum["contribution_id"])
+        picked = rng.choice(len(ids), size=math.ceil(fraction * len(ids)), replace=False)
+        chosen.update(ids[i] for i in picked)
+    return [cid for cid in eligible["contribution_id"] if cid in chosen]
+
+
+def opaque_unit_ids(n: int, seed: int) -> list[str]:
+    """``n`` distinct unit ids such as ``U-4f09a2``: random hexadecimal, fixed by ``seed``, carrying no information."""
+    rng = np.random.default_rng(seed)
+    numbers = rng.choice(16**UNIT_ID_DIGITS, size=n, replace=False)
+    return [f"U-{number:0{UNIT_ID_DIGITS}x}" for number in numbers]
+
+
+def make_packet(sample: Sequence[str], texts: Mapping[str, str], seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The packet (``unit_id``, ``text``, shuffled, sorted by unit id) and its key (``unit_id``,
+    ``contribution_id``). Sorting by the random unit id is the shuffle: the packet's order says
+    nothing about the documents' order."""
+    units = opaque_unit_ids(len(sample), seed)
+    key = pd.DataFrame({"unit_id": units, "contribution_id": list(sample)}).sort_values("unit_id", ignore_index=True)
+    packet = pd.DataFrame({"unit_id": key["unit_id"], "text": [texts[cid] for cid in key["contribution_id"]]})
+    return packet, key
+
+
+def codebook_as_given(codebook: Mapping, texts: Mapping[str, str]) -> dict:
+    """The codebook the coder receives: version, coding rules, statement functions, themes and
+    codes with their definitions; each example given as its text (never its id, which would name
+    its source); no change log and no reliability notes (they discuss earlier coding)."""
+
+    def entry(item: Mapping) -> dict:
+        given = {field: item[field] for field in CODEBOOK_FIELDS_GIVEN if field in item}
+        if item.get("example"):
+            given["example_text"] = texts[str(item["example"])]
+        return given
+
+    return {
+        "version": codebook["version"],
+        "coding_rules": list(codebook["coding_rules"]),
+        "statement_functions": [entry(item) for item in codebook["statement_functions"]],
+        "themes": [{"id": t["id"], "label": t["label"]} for t in codebook["themes"]],
+        "codes": [entry(item) for item in codebook["codes"]],
+    }
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as UTF-8 CSV text with LF line endings and minimal quoting."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    return buffer.getvalue()
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def identifying_values(contributions: pd.DataFrame, groups: Mapping, sources: pd.DataFrame, vocabulary: Mapping) -> set[str]:
+    """Every name that would tell a coder where a text comes from: contribution ids, source ids
+    and titles, sections, speaker groups and labels, subject and mixed groups, group labels and
+    source-set ids and labels."""
+    values: set[str] = set(contributions["contribution_id"])
+    for column in ("source_id", "section", "speaker_group", "speaker_label", "subject_group", "mixed_group"):
+        values.update(v for v in contributions[column].dropna().astype(str) if v)
+    values.update(sources["source_id"].astype(str))
+    values.update(sources["title"].astype(str))
+    for group_id, group in groups.items():
+        values.add(str(group_id))
+        values.update(str(label) for label in group.get("labels", []))
+    for source_set in vocabulary.get("source_sets", []):
+        values.update({str(source_set["id"]), str(source_set["label"])})
+    return {value for value in values if value.strip()}
+
+
+def identifying_hits(packet_text: str, texts: Iterable[str], names: Iterable[str]) -> list[str]:
+    """Names that occur in the packet outside the contributions' own words (a name a speaker
+    printed in the text itself is part of the evidence, not a leak)."""
+    residue = packet_text
+    for text in sorted(set(texts), key=len, reverse=True):
+        residue = residue.replace(text, " ")
+    residue = residue.lower()
+    return sorted(name for name in names if name.lower() in residue)
+
+
+def write_packet_files(out_dir: Path, packet: pd.DataFrame, given_codebook: Mapping) -> str:
+    """Write the packet and the codebook as given to ``out_dir`` (the instructions are a
+    hand-written file there; the key is written separately, afterwards); return the packet's sha256."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text = csv_text(packet)
+    (out_dir / PACKET_CSV).write_text(text, encoding="utf-8")
+    (out_dir / CODEBOOK_AS_GIVEN).write_text(yaml.safe_dump(dict(given_codebook), sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    return sha256_text(text)
+
+
+def write_key(out_dir: Path, key: pd.DataFrame) -> Path:
+    """Write the key (unit_id -> contribution_id) after the packet."""
+    path = out_dir / KEY_CSV
+    path.write_text(csv_text(key), encoding="utf-8")
+    return path
+
+
+def draw(data_dir: Path, fraction: float, seed: int) -> dict:
+    """Draw the sample and write packet, codebook as given, exclusions and then the key under
+    ``data_dir/reliability/blind_v2``; return the record (counts, seed, packet sha256)."""
+    from analysis.coding.codes import load_codebook, load_sample
+    from analysis.evidence.validate import load_contributions, load_groups, load_sources
+
+    data_dir = Path(data_dir)
+    out_dir = data_dir / BLIND_V2_DIR
+    contributions = load_contributions(data_dir)
+    codebook = load_codebook(data_dir)
+    excluded = exclusions(contributions, codebook, load_sample(data_dir))
+    eligible = contributions[~contributions["contribution_id"].isin(excluded["contribution_id"])]
+    sample = draw_stratified(eligible, fraction, seed)
+    texts = dict(zip(contributions["contribution_id"], contributions["text"]))
+    packet, key = make_packet(sample, texts, seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    excluded.to_csv(out_dir / "exclusions.csv", index=False, lineterminator="\n")
+    digest = write_packet_files(out_dir, packet, codebook_as_given(codebook, texts))
+    write_key(out_dir, key)
+    return {"contributions": len(contributions), "excluded": len(excluded), "eligible": len(eligible),
+            "sample": len(sample), "fraction": fraction, "seed": seed, "packet_sha256": digest}
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from analysis.paths import DATA_DIR
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.coding.blind_test", description="Draw the blind reliability sample and write its packet and key.")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--fraction", type=float, required=True, help="share of each source x section stratum of eligible contributions")
+    parser.add_argument("--seed", type=int, required=True)
+    for name, value in draw(**vars(parser.parse_args())).items():
+        print(f"{name}: {value}")
