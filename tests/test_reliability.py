@@ -217,3 +217,16 @@ def test_crosswalk_problems(tmp_path):
     assert "unknown code 'invented' (not in codebook.yaml)" in messages
     assert "'VD-theme-07' is not an action theme in contributions.csv" in messages
     assert "code 'other' of the codebook is not in the crosswalk" in messages
+
+
+def test_bootstrap_counts_match_the_resampled_rows_in_any_chunking(monkeypatch):
+    rng = np.random.default_rng(5)
+    a = (rng.random((40, 3)) < 0.4).astype(np.int8)
+    b = np.where(rng.random((40, 3)) < 0.8, a, 1 - a).astype(np.int8)
+    draws = np.random.default_rng(9).integers(0, 40, size=(25, 40))
+    expected_d = (a[draws] != b[draws]).sum(axis=1)
+    expected_n1 = a[draws].sum(axis=1) + b[draws].sum(axis=1)
+    for chunk in (1, 40, 7 * 40, 2**22):  # one resample at a time, one, seven, all at once
+        monkeypatch.setattr(rel, "BOOTSTRAP_CHUNK", chunk)
+        d, n1 = rel.bootstrap_counts((a != b).astype(np.int8), a + b, 25, np.random.default_rng(9))
+        assert d.tolist() == expected_d.tolist() and n1.tolist() == expected_n1.tolist()

@@ -11,7 +11,9 @@ Reliability (two coders, the reliability sample):
   the resampled rows. For speed the bootstrap uses the closed form of nominal alpha for two
   coders, binary values and no missing data, ``1 - (n - 1) d / (n_0 n_1)`` (``n`` = 2 x units,
   ``d`` = units the coders disagree on, ``n_0`` and ``n_1`` = how often each value was used),
-  which the tests check against the package. Resamples in which a code is never (or always)
+  which the tests check against the package. Each resample is summarised by how often each
+  contribution was drawn, and resamples are drawn in chunks, so memory stays bounded whatever
+  ``n_boot`` is. Resamples in which a code is never (or always)
   used by both coders leave alpha undefined; they are dropped and the number kept is reported.
 - Beside every coefficient: percent agreement (share of decisions on which the coders agree),
   each coder's prevalence (share of sampled contributions carrying the code) and counts.
@@ -49,6 +51,7 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV, NOT_CODABLE, check_crosswalk, load_codebook, load_coding, load_sample  # noqa: F401
 from analysis.paths import DATA_DIR, display_path
@@ -60,6 +63,7 @@ DEFAULT_SEED = 20060201  # any fixed number; Changing Lives was published in Feb
 DEFAULT_N_BOOT = 2000
 THRESHOLD_TENTATIVE = 0.667
 THRESHOLD_RELIABLE = 0.80
+BOOTSTRAP_CHUNK = 2**22  # drawn units held in memory at once by the bootstrap (32 MiB of indices)
 
 
 
@@ -79,24 +83,58 @@ def binary_alpha(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
     """Closed-form nominal alpha for two coders, 0/1 values, no missing data, along ``axis``:
     ``1 - (n - 1) d / (n_0 n_1)`` with ``n = 2 units``. NaN where only one value occurs."""
     a, b = np.asarray(a), np.asarray(b)
-    units = a.shape[axis]
-    n = 2 * units
     d = np.not_equal(a, b).sum(axis=axis, dtype=np.int64)
     n1 = a.sum(axis=axis, dtype=np.int64) + b.sum(axis=axis, dtype=np.int64)
+    return alpha_from_counts(2 * a.shape[axis], d, n1)
+
+
+def alpha_from_counts(n: int, d: np.ndarray, n1: np.ndarray) -> np.ndarray:
+    """Closed-form binary alpha from ``n`` values (2 x units), ``d`` units the coders
+    disagree on and ``n1`` values that are 1; NaN where only one value occurs."""
     n0 = n - n1
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1 - (n - 1) * d / (n0 * n1)
     return np.where((n0 == 0) | (n1 == 0), np.nan, alpha)
 
 
+def bootstrap_counts(disagree: np.ndarray, used: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Per resample and code, the disagreements and the 1s of a bootstrap over units (rows).
+
+    ``disagree`` and ``used`` are units x codes (0/1, and 0-2 for the two coders' 1s). Each
+    resample draws ``n`` units with replacement (``rng.integers``, in the order one
+    ``(n_boot, n)`` draw would give) and is summarised by how often each unit was drawn, so
+    memory holds at most :data:`BOOTSTRAP_CHUNK` drawn units whatever ``n_boot`` is.
+    Returns two ``(n_boot, codes)`` int64 arrays."""
+    n, codes = disagree.shape
+    d = np.zeros((n_boot, codes), dtype=np.int64)
+    n1 = np.zeros((n_boot, codes), dtype=np.int64)
+    if n == 0:
+        return d, n1
+    stacked = sparse.csr_matrix(np.hstack([disagree, used]).astype(np.int64).T)  # (2 codes, n)
+    per_chunk = max(1, BOOTSTRAP_CHUNK // n)
+    for start in range(0, n_boot, per_chunk):
+        k = min(per_chunk, n_boot - start)
+        draws = rng.integers(0, n, size=(k, n))
+        draws += (np.arange(k) * n)[:, None]
+        times_drawn = np.bincount(draws.ravel(), minlength=k * n).reshape(k, n)
+        sums = (stacked @ times_drawn.T).T  # (k, 2 codes)
+        d[start:start + k], n1[start:start + k] = sums[:, :codes], sums[:, codes:]
+    return d, n1
+
+
 def presence(coding: pd.DataFrame, coder: str, contribution_ids: Sequence[str], codes: Sequence[str]) -> pd.DataFrame:
     """0/1 table, contributions x codes, of one coder's coding (rows in ``contribution_ids`` order)."""
-    rows = coding[(coding["coder"] == coder) & coding["contribution_id"].isin(contribution_ids)]
-    table = pd.DataFrame(0, index=pd.Index(list(contribution_ids), name="contribution_id"), columns=pd.Index(list(codes), name="code_id"))
-    for cid, code in zip(rows["contribution_id"], rows["code_id"]):
-        if code in table.columns:
-            table.loc[cid, code] = 1
-    return table
+    index = pd.Index(list(contribution_ids), name="contribution_id")
+    columns = pd.Index(list(codes), name="code_id")
+    unique_ids, unique_codes = index.unique(), columns.unique()
+    rows = coding[coding["coder"] == coder]
+    i = unique_ids.get_indexer(rows["contribution_id"])
+    j = unique_codes.get_indexer(rows["code_id"])
+    found = (i >= 0) & (j >= 0)
+    values = np.zeros((len(unique_ids), len(unique_codes)), dtype=np.int64)
+    values[i[found], j[found]] = 1
+    values = values[unique_ids.get_indexer(index)][:, unique_codes.get_indexer(columns)]
+    return pd.DataFrame(values, index=index, columns=columns)
 
 
 def _codes_for(coding: pd.DataFrame, codebook: dict, coders: Sequence[str], sample: Sequence[str]) -> list[str]:
@@ -131,11 +169,10 @@ def alpha_table(
     labels = {str(c["id"]): c.get("label", "") for c in codebook["codes"]}
     n = len(sample)
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n, size=(n_boot, n)) if n_boot > 0 and n > 0 else np.zeros((0, n), dtype=int)
-    # Bootstrap: per code, sum over resampled rows; pooled, over rows and codes.
-    boot_a, boot_b = a[draws], b[draws]  # (n_boot, n, codes)
-    per_code_boot = binary_alpha(boot_a, boot_b, axis=1)  # (n_boot, codes)
-    pooled_boot = binary_alpha(boot_a.reshape(len(draws), n * len(codes)), boot_b.reshape(len(draws), n * len(codes)), axis=1)
+    n_resamples = n_boot if n_boot > 0 and n > 0 else 0
+    d, n1 = bootstrap_counts(np.not_equal(a, b).astype(np.int8), a + b, n_resamples, rng)
+    per_code_boot = alpha_from_counts(2 * n, d, n1)  # (n_resamples, codes)
+    pooled_boot = alpha_from_counts(2 * n * len(codes), d.sum(axis=1), n1.sum(axis=1))
 
     def interval(values: np.ndarray) -> tuple[float, float, int]:
         valid = values[~np.isnan(values)]
@@ -146,7 +183,7 @@ def alpha_table(
 
     records = []
     for j, code in enumerate(codes):
-        low, high, valid = interval(per_code_boot[:, j]) if len(draws) else (float("nan"), float("nan"), 0)
+        low, high, valid = interval(per_code_boot[:, j]) if n_resamples else (float("nan"), float("nan"), 0)
         records.append({
             "code_id": code, "label": labels.get(code, ""),
             "alpha": krippendorff_alpha(a[:, j], b[:, j]), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
@@ -156,7 +193,7 @@ def alpha_table(
             "n_a": int(a[:, j].sum()), "n_b": int(b[:, j].sum()), "n_both": int((a[:, j] & b[:, j]).sum()),
             "n_units": n, "in_codebook": code in labels,
         })
-    low, high, valid = interval(pooled_boot) if len(draws) else (float("nan"), float("nan"), 0)
+    low, high, valid = interval(pooled_boot) if n_resamples else (float("nan"), float("nan"), 0)
     records.append({
         "code_id": POOLED, "label": "All contribution x code decisions",
         "alpha": krippendorff_alpha(a.ravel(), b.ravel()), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
@@ -178,9 +215,12 @@ def disagreements(
     ``codes_both``, ``codes_only_a``, ``codes_only_b`` (codes joined by '; ', sorted), in
     sample order."""
     text_of = dict(zip(contributions["contribution_id"], contributions["text"]))
+    sample = list(dict.fromkeys(sample))
+    in_sample = coding[coding["contribution_id"].isin(sample)]
+    codes_of = [_codes_by_contribution(in_sample[in_sample["coder"] == c]) for c in coders]
     records = []
-    for cid in dict.fromkeys(sample):
-        sets = [set(coding[(coding["coder"] == c) & (coding["contribution_id"] == cid)]["code_id"]) for c in coders]
+    for cid in sample:
+        sets = [set(codes.get(cid, ())) for codes in codes_of]
         if sets[0] != sets[1]:
             records.append({"contribution_id": cid, "text": text_of.get(cid, ""),
                             "codes_both": "; ".join(sorted(sets[0] & sets[1])),
@@ -210,11 +250,16 @@ def cohen_kappa(first: Sequence, second: Sequence, categories: Sequence | None =
 def confusion(first: Sequence, second: Sequence, categories: Sequence | None = None) -> pd.DataFrame:
     """Counts of (first, second) label pairs; rows ``first``, columns ``second``, both over
     ``categories`` (default: the sorted labels that occur)."""
+    first, second = list(first), list(second)
     categories = list(categories) if categories is not None else sorted(set(first) | set(second))
-    table = pd.DataFrame(0, index=pd.Index(categories, name="printed"), columns=pd.Index(categories, name="predicted"))
-    for x, y in zip(first, second):
-        table.loc[x, y] += 1
-    return table
+    index = pd.Index(categories)
+    rows, columns = index.get_indexer(first), index.get_indexer(second)
+    unknown = [label for label, position in zip(first + second, np.concatenate([rows, columns])) if position < 0]
+    if unknown:
+        raise KeyError(unknown[0])
+    k = len(categories)
+    counts = np.bincount(rows * k + columns, minlength=k * k).reshape(k, k).astype(np.int64)
+    return pd.DataFrame(counts, index=pd.Index(categories, name="printed"), columns=pd.Index(categories, name="predicted"))
 
 
 def load_crosswalk(data_dir: Path = DATA_DIR) -> pd.DataFrame:
@@ -236,6 +281,11 @@ def predict_theme(codes: Sequence[str], crosswalk: pd.DataFrame) -> str:
     code maps to a theme."""
     rank = {code: i for i, code in enumerate(crosswalk["code_id"])}
     theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
+    return _predicted_theme(codes, rank, theme_of)
+
+
+def _predicted_theme(codes: Sequence[str], rank: dict[str, int], theme_of: dict[str, str]) -> str:
+    """:func:`predict_theme` with the crosswalk's precedence and themes already looked up."""
     mapped = sorted((rank[c], theme_of[c]) for c in set(codes) if theme_of.get(c))
     if not mapped:
         return NO_THEME
@@ -244,6 +294,14 @@ def predict_theme(codes: Sequence[str], crosswalk: pd.DataFrame) -> str:
         votes[theme] = votes.get(theme, 0) + 1
     best = max(votes.values())
     return next(theme for _, theme in mapped if votes[theme] == best)
+
+
+def _codes_by_contribution(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """Each contribution's codes in ``rows``, in row order."""
+    codes: dict[str, list[str]] = {}
+    for cid, code in zip(rows["contribution_id"], rows["code_id"]):
+        codes.setdefault(cid, []).append(code)
+    return codes
 
 
 @dataclass(frozen=True)
@@ -283,12 +341,13 @@ def facilitator_agreement(
     examples = contributions[(contributions["section"] == "example_action") & contributions["parent_id"].isin(themes)]
     if contribution_ids is not None:
         examples = examples[examples["contribution_id"].isin(list(contribution_ids))]
-    rows = coding[coding["coder"] == coder]
+    codes_of = _codes_by_contribution(coding[coding["coder"] == coder])
+    rank = {code: i for i, code in enumerate(crosswalk["code_id"])}
     theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
     records = []
     for example in examples.itertuples():
-        codes = [c for c in rows[rows["contribution_id"] == example.contribution_id]["code_id"]]
-        predicted = predict_theme(codes, crosswalk)
+        codes = codes_of.get(example.contribution_id, [])
+        predicted = _predicted_theme(codes, rank, theme_of)
         mapped = sorted({theme_of[c] for c in codes if theme_of.get(c)})
         records.append({
             "contribution_id": example.contribution_id, "text": example.text, "printed_theme": example.parent_id,
