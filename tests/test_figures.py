@@ -232,3 +232,15 @@ def test_spread_labels_moves_only_labels_that_would_overlap():
     # the first stays; the second (same point) goes up one gap; the far one (x = 5) stays;
     # the fourth clashes with 1.1, so it goes to 1.2
     np.testing.assert_allclose(figures.spread_labels(x, y, gap=0.1, x_window=1.0), [1.0, 1.1, 1.0, 1.2])
+
+
+def test_codes_take_shades_of_their_theme_colour_however_many_there_are():
+    codebook = {"themes": [{"id": f"t{t}"} for t in range(9)],
+                "codes": [{"id": f"t{t}_c{c}", "theme": f"t{t}"} for t in range(9) for c in range(5)]}
+    colours = figures.item_colours([code["id"] for code in codebook["codes"]], codebook)
+    assert len(colours) == 45 and len(set(colours.values())) == 45
+    themes = figures.theme_colours(f"t{t}" for t in range(9))
+    assert colours["t3_c2"] == themes["t3"].lower()  # the middle shade is the theme's own colour
+    brightness = [sum(mcolors.to_rgb(colours[f"t3_c{c}"])) for c in range(5)]
+    assert brightness == sorted(brightness, reverse=True)  # lighter to darker in id order
+    assert figures.item_colours(["t1", "t0"], codebook) == figures.theme_colours(["t0", "t1"])

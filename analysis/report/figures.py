@@ -58,6 +58,8 @@ __all__ = [
     "GROUP_PALETTE",
     "theme_colours",
     "group_colours",
+    "code_colours",
+    "item_colours",
     "prevalence_heatmap",
     "similarity_heatmap",
     "dendrogram_figure",
@@ -90,6 +92,42 @@ def theme_colours(theme_ids: Iterable[str]) -> dict[str, str]:
 def group_colours(group_ids: Iterable[str]) -> dict[str, str]:
     """Group id -> colour (Okabe-Ito), assigned in sorted id order; at most 8 groups."""
     return _assign(group_ids, GROUP_PALETTE, "groups")
+
+
+def code_colours(code_themes: Mapping[str, str]) -> dict[str, str]:
+    """Code id -> a shade of its theme's colour (`theme_colours` of the themes present).
+
+    A theme's codes run from lighter to darker in sorted id order, so the codes of one theme
+    read as one family; figures name each code, so the shade never has to identify it alone.
+    """
+    themes = theme_colours(code_themes.values())
+    colours: dict[str, str] = {}
+    for theme, base in themes.items():
+        codes = sorted(code for code, of in code_themes.items() if of == theme)
+        for code, shade in zip(codes, _shades(base, len(codes))):
+            colours[code] = shade
+    return colours
+
+
+def item_colours(item_ids: Iterable[str], codebook: Mapping) -> dict[str, str]:
+    """Colours for what a run counts: theme ids get `theme_colours`, code ids `code_colours`."""
+    theme_of = {code["id"]: code["theme"] for code in codebook["codes"]}
+    ids = list(item_ids)
+    if ids and all(item in theme_of for item in ids):
+        return code_colours({item: theme_of[item] for item in ids})
+    return theme_colours(ids)
+
+
+def _shades(colour: str, count: int) -> list[str]:
+    """``count`` shades of ``colour``, from mixed 40% with white to mixed 40% with black."""
+    if count == 1:
+        return [colour]
+    base = np.array(mpl.colors.to_rgb(colour))
+    shades = []
+    for step in np.linspace(-0.4, 0.4, count):
+        towards = np.ones(3) if step < 0 else np.zeros(3)
+        shades.append(mpl.colors.to_hex(base + abs(step) * (towards - base)))
+    return shades
 
 
 # --- shared helpers --------------------------------------------------------------------
