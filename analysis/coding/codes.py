@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids, without_untested_functions
 from analysis.paths import DATA_DIR, display_path
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import (
@@ -256,6 +257,8 @@ def check_coding(data_dir: Path) -> list[Problem]:
     problems = check_codebook(data_dir)
     codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
     known_codes = {str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)}
+    functions = set(statement_function_ids(codebook or {}))
+    known_codes |= functions
     contribution_ids = _contribution_ids(data_dir)
     frame, coding_problems = _coding_schema_problems(data_dir)
     problems += coding_problems
@@ -286,6 +289,7 @@ def check_coding(data_dir: Path) -> list[Problem]:
                 if cid not in codes_of:
                     problems.append(Problem(shown, None, "contribution_id", f"contribution {cid} has no consensus code"))
         for cid, codes in codes_of.items():
+            codes = codes - functions
             if NOT_CODABLE in codes and len(codes) > 1:
                 problems.append(Problem(shown, None, "code_id", f"contribution {cid}: {NOT_CODABLE} combined with other consensus codes ({', '.join(sorted(codes - {NOT_CODABLE}))})"))
         if codebook is not None:
@@ -303,6 +307,35 @@ def check_coding(data_dir: Path) -> list[Problem]:
 
 
 register_check(check_coding)
+
+
+def check_statement_functions(data_dir: Path) -> list[Problem]:
+    """Problems with the statement functions in coding.csv (consensus and coder_a rows): by
+    the rule of :mod:`analysis.coding.functions`, exactly one function per contribution in a
+    section whose function is coded, none in a section that fixes it. A data folder without
+    a vocabulary has no problem here."""
+    data_dir = Path(data_dir)
+    section_function = read_section_functions(data_dir)
+    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
+    if not section_function or codebook is None:
+        return []
+    contributions_path, coding_path = data_dir / CONTRIBUTIONS_CSV, data_dir / CODING_CSV
+    if not contributions_path.exists() or not coding_path.exists():
+        return []
+    contributions = pd.read_csv(contributions_path, dtype=str, keep_default_na=False)
+    coding = pd.read_csv(coding_path, dtype=str, keep_default_na=False)
+    if not {"contribution_id", "section"} <= set(contributions.columns) or not {"contribution_id", "code_id", "coder"} <= set(coding.columns):
+        return []
+    shown = display_path(coding_path)
+    problems = []
+    for coder in ("coder_a", CONSENSUS):
+        rows = coding[coding["coder"] == coder]
+        problems += [Problem(shown, None, "code_id", f"{coder} {cid}: {message}")
+                     for cid, message in function_problems(contributions, rows, section_function, statement_function_ids(codebook))]
+    return problems
+
+
+register_check(check_statement_functions)
 
 
 def load_coding(data_dir: Path = DATA_DIR, coder: str | None = None) -> pd.DataFrame:
@@ -390,6 +423,8 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
         problems.append(Problem(coding_shown, None, "code_id", f"consensus {cid} / {code} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV}"))
     for cid, code in sorted(want - have):
         problems.append(Problem(coding_shown, None, "code_id", f"consensus lacks {cid} / {code} (coder_a's code or a logged decision in {RECONCILIATION_CSV})"))
+    codebook, _ = _read_yaml(Path(data_dir) / CODEBOOK_YAML)
+    frame = without_untested_functions(frame, ("coder_a", "coder_b"), statement_function_ids(codebook or {}))
     b = frame[frame["coder"] == "coder_b"]
     b_coded = set(b["contribution_id"])
     pairs = {coder: set(zip(rows["contribution_id"], rows["code_id"])) for coder, rows in (("coder_a", frame[frame["coder"] == "coder_a"]), ("coder_b", b))}

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.coding.functions import statement_function_ids, without_untested_functions
 from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV, NOT_CODABLE, check_crosswalk, load_codebook, load_coding, load_sample  # noqa: F401
 from analysis.paths import DATA_DIR, display_path
 
@@ -384,6 +385,7 @@ def reliability_report(data_dir: Path = DATA_DIR, n_boot: int = DEFAULT_N_BOOT, 
     contributions = load_contributions(data_dir)
     codebook = load_codebook(data_dir)
     coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)  # coder_b verbatim, even if it has problems
+    coding = without_untested_functions(coding, ("coder_a", "coder_b"), statement_function_ids(codebook))
     sample = load_sample(data_dir)
     tables = {
         "alpha": alpha_table(coding, codebook, sample, n_boot=n_boot, seed=seed),

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SECTORS, SOURCE_COLUMNS, Column
 
 CONSENSUS = "consensus"
@@ -73,6 +74,9 @@ TIDY_EXTRA = (
     Column("source_date", "str", "Date of the source (ISO, possibly partial)."),
     Column("code_label", "str", "Name of the code."),
     Column("theme_label", "str", "Name of the code's theme."),
+    Column("statement_function", "str", "What the contribution does (hope, problem, need, proposal, strength, "
+           "observation): fixed by its section or coded (data/vocabulary.yaml, data/codebook.yaml); empty when the "
+           "data define none."),
 )
 
 
@@ -117,6 +121,7 @@ class ProjectData:
     speaker_groups: pd.DataFrame
     subject_groups: pd.DataFrame
     texts: dict[str, str]
+    statement_functions: pd.DataFrame  # contribution_id, statement_function (empty without a vocabulary)
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -155,14 +160,21 @@ def read_data(data_dir: Path | str) -> ProjectData:
     contributions = read_table(data_dir / "contributions.csv")
     contributions[["char_start", "char_end"]] = contributions[["char_start", "char_end"]].astype(int)
     groups = yaml.safe_load((data_dir / "groups.yaml").read_text(encoding="utf-8"))
+    codebook = yaml.safe_load((data_dir / "codebook.yaml").read_text(encoding="utf-8"))
+    coding = read_table(data_dir / "coding.csv")
+    functions, sections = statement_function_ids(codebook), read_section_functions(data_dir)
+    consensus = coding[coding["coder"] == CONSENSUS]
+    function_of = (statement_functions(contributions, consensus, sections, functions)[["contribution_id", "statement_function"]]
+                   if sections else contributions[["contribution_id"]].assign(statement_function=""))
     return ProjectData(
         sources=sources,
         contributions=contributions,
-        coding=read_table(data_dir / "coding.csv"),
-        codebook=yaml.safe_load((data_dir / "codebook.yaml").read_text(encoding="utf-8")),
+        coding=coding[~coding["code_id"].isin(functions)],  # statement functions travel as statement_functions
+        codebook=codebook,
         speaker_groups=yaml_table((groups.get("speaker_groups") or {}).items(), SPEAKER_GROUP_COLUMNS),
         subject_groups=yaml_table((groups.get("subject_groups") or {}).items(), SUBJECT_GROUP_COLUMNS),
         texts={sid: (data_dir / "sources" / f"{sid}.txt").read_bytes().decode("utf-8") for sid in sources["source_id"]},
+        statement_functions=function_of,
     )
 
 
@@ -253,13 +265,15 @@ def tidy_coded_contributions(data: ProjectData, coder: str = CONSENSUS) -> pd.Da
             .merge(data.speaker_groups[["group_id", "sector"]].rename(
                 columns={"group_id": "speaker_group", "sector": "speaker_sector"}),
                 on="speaker_group", how="left", validate="many_to_one")
+            .merge(data.statement_functions, on="contribution_id", how="left", validate="many_to_one")
             .fillna(""))
     order = {sid: i for i, sid in enumerate(data.sources["source_id"])}
     tidy = tidy.assign(_order=tidy["source_id"].map(order)).sort_values(
         ["_order", "char_start", "contribution_id", "code_id"], kind="stable")
     columns = ["contribution_id", "source_id", "source_title", "source_date", "source_set", "section", "speaker_group",
                "speaker_sector", "speaker_label", "subject_group", "mixed_group", "list_position", "parent_id",
-               "code_id", "code_label", "theme_id", "theme_label", "memo", "text", "char_start", "char_end"]
+               "code_id", "code_label", "theme_id", "theme_label", "statement_function", "memo", "text", "char_start",
+               "char_end"]
     return tidy[columns].reset_index(drop=True)
 
 

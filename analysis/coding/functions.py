@@ -1,0 +1,97 @@
+"""Statement functions: what each contribution does (hope, problem, need, proposal, strength,
+observation), beside what it is about (its codes).
+
+The rule, stated once (:func:`statement_functions`): where a contribution's section fixes a
+function (``data/vocabulary.yaml``, ``sections[].statement_function``), the contribution
+takes it; where the section's function is null, the function is coded, one row in
+``coding.csv`` whose ``code_id`` is one of the codebook's ``statement_functions``. A
+contribution in a section that fixes its function carries no such row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+VOCABULARY_YAML = "vocabulary.yaml"
+FROM_SECTION = "section"
+FROM_CODING = "coding"
+
+
+def read_section_functions(data_dir: Path) -> dict[str, str | None]:
+    """Each section's statement function from ``vocabulary.yaml`` (None: coded); an empty
+    dict when the data folder has no vocabulary."""
+    path = Path(data_dir) / VOCABULARY_YAML
+    if not path.exists():
+        return {}
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(s["id"]): s.get("statement_function") for s in content.get("sections") or [] if isinstance(s, dict)}
+
+
+def statement_function_ids(codebook: Mapping) -> list[str]:
+    """The ids of the codebook's statement functions, in codebook order."""
+    return [str(f["id"]) for f in codebook.get("statement_functions") or [] if isinstance(f, dict)]
+
+
+def function_problems(
+    contributions: pd.DataFrame,
+    coding: pd.DataFrame,
+    section_function: Mapping[str, str | None],
+    function_ids: Sequence[str],
+) -> list[tuple[str, str]]:
+    """(contribution_id, message) for every breach of the rule in ``coding`` (one coder's rows):
+    a contribution of a coded section with no function or several, a function coded where
+    the section fixes it, a section unknown to the vocabulary, a fixed function that is not
+    a statement function."""
+    coded = coding[coding["code_id"].isin(function_ids)]
+    functions_of = coded.groupby("contribution_id")["code_id"].apply(list).to_dict()
+    problems = []
+    for cid, section in zip(contributions["contribution_id"], contributions["section"]):
+        given = functions_of.get(cid, [])
+        if section not in section_function:
+            problems.append((cid, f"section {section!r} has no statement_function in {VOCABULARY_YAML}"))
+        elif section_function[section] is None:
+            if len(given) != 1:
+                found = ", ".join(sorted(given)) or "none"
+                problems.append((cid, f"section {section!r} has its statement function coded: exactly one expected, found {found}"))
+        elif section_function[section] not in function_ids:
+            problems.append((cid, f"section {section!r} fixes {section_function[section]!r}, not a statement function of the codebook"))
+        elif given:
+            problems.append((cid, f"section {section!r} fixes the function {section_function[section]!r}; coded {', '.join(sorted(given))} as well"))
+    return problems
+
+
+def statement_functions(
+    contributions: pd.DataFrame,
+    coding: pd.DataFrame,
+    section_function: Mapping[str, str | None],
+    function_ids: Sequence[str],
+) -> pd.DataFrame:
+    """One row per contribution (in ``contributions`` order): ``contribution_id``,
+    ``statement_function`` and ``function_from`` ("section" or "coding"), by the rule of
+    this module applied to ``coding`` (one coder's rows). Raises ValueError naming every
+    contribution that breaks the rule."""
+    problems = function_problems(contributions, coding, section_function, function_ids)
+    if problems:
+        raise ValueError("statement functions do not follow the rule:\n  " + "\n  ".join(f"{cid}: {m}" for cid, m in problems))
+    coded = coding[coding["code_id"].isin(function_ids)].set_index("contribution_id")["code_id"]
+    fixed = contributions["section"].map(section_function)
+    function = fixed.where(fixed.notna(), contributions["contribution_id"].map(coded))
+    return pd.DataFrame({
+        "contribution_id": contributions["contribution_id"].to_numpy(),
+        "statement_function": function.to_numpy(),
+        "function_from": fixed.notna().map({True: FROM_SECTION, False: FROM_CODING}).to_numpy(),
+    })
+
+
+def without_untested_functions(coding: pd.DataFrame, coders: Sequence[str], function_ids: Sequence[str]) -> pd.DataFrame:
+    """``coding`` without its statement-function rows unless every one of ``coders`` coded
+    statement functions: two coders are compared on functions only when both coded them
+    (the first blind test covered the codes, not the functions)."""
+    is_function = coding["code_id"].isin(function_ids)
+    if all(((coding["coder"] == coder) & is_function).any() for coder in coders):
+        return coding
+    return coding[~is_function]
