@@ -244,6 +244,32 @@ def _coding_schema_problems(data_dir: Path) -> tuple[pd.DataFrame | None, list[P
     return frame, problems
 
 
+def _coding_row_problems(frame: pd.DataFrame, shown: str, known_codes: set[str] | None, known_contributions: set[str] | None) -> list[Problem]:
+    """Row problems of coding.csv, in row order: an unknown code (when the codebook could be
+    read), an unknown contribution id (when contributions.csv could be read), a duplicate of
+    an earlier row (same contribution, code and coder)."""
+    columns = set(frame.columns)
+    found: list[tuple[int, int, Problem]] = []  # (row, check, problem), sorted at the end
+    rows = np.arange(1, len(frame) + 1)
+    if "code_id" in columns and known_codes is not None:
+        unknown = frame["code_id"].notna() & ~frame["code_id"].isin(known_codes)
+        found += [(row, 0, Problem(shown, row, "code_id", f"unknown code {code!r} (not in {CODEBOOK_YAML})"))
+                  for row, code in zip(rows[unknown.to_numpy()].tolist(), frame.loc[unknown, "code_id"])]
+    if "contribution_id" in columns and known_contributions is not None:
+        unknown = frame["contribution_id"].notna() & ~frame["contribution_id"].isin(known_contributions)
+        found += [(row, 1, Problem(shown, row, "contribution_id", f"unknown contribution_id {cid!r} (not in {CONTRIBUTIONS_CSV})"))
+                  for row, cid in zip(rows[unknown.to_numpy()].tolist(), frame.loc[unknown, "contribution_id"])]
+    key = ["contribution_id", "code_id", "coder"]
+    if set(key) <= columns:
+        complete = frame.loc[frame[key].notna().all(axis=1), key]
+        repeated = complete.duplicated(keep="first")
+        if repeated.any():
+            first_row = complete.index.to_series(index=complete.index).groupby([complete[c] for c in key], sort=False).transform("min") + 1
+            found += [(int(i) + 1, 2, Problem(shown, int(i) + 1, None, f"duplicate row: {cid} / {code} / {coder} is also row {int(first_row[i])}"))
+                      for i, cid, code, coder in zip(complete.index[repeated.to_numpy()], *(complete.loc[repeated, c] for c in key))]
+    return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
+
+
 def check_coding(data_dir: Path) -> list[Problem]:
     """Problems in the codebook and the coding, and between them and the contributions.
 
@@ -266,30 +292,20 @@ def check_coding(data_dir: Path) -> list[Problem]:
         return problems
     shown = display_path(data_dir / CODING_CSV)
     columns = set(frame.columns)
-    records = frame.to_dict("records")
+    problems += _coding_row_problems(frame, shown, known_codes if codebook is not None else None,
+                                     set(contribution_ids) if contribution_ids is not None else None)
     known_contributions = set(contribution_ids or [])
-    seen: dict[tuple, int] = {}
-    for row, record in enumerate(records, start=1):
-        code, cid, coder = record.get("code_id"), record.get("contribution_id"), record.get("coder")
-        if "code_id" in columns and isinstance(code, str) and codebook is not None and code not in known_codes:
-            problems.append(Problem(shown, row, "code_id", f"unknown code {code!r} (not in {CODEBOOK_YAML})"))
-        if "contribution_id" in columns and isinstance(cid, str) and contribution_ids is not None and cid not in known_contributions:
-            problems.append(Problem(shown, row, "contribution_id", f"unknown contribution_id {cid!r} (not in {CONTRIBUTIONS_CSV})"))
-        key = (cid, code, coder)
-        if {"contribution_id", "code_id", "coder"} <= columns and all(isinstance(v, str) for v in key):
-            if key in seen:
-                problems.append(Problem(shown, row, None, f"duplicate row: {cid} / {code} / {coder} is also row {seen[key]}"))
-            else:
-                seen[key] = row
     if {"contribution_id", "code_id", "coder"} <= columns:
-        consensus = frame[frame["coder"] == CONSENSUS]
-        codes_of = consensus.groupby("contribution_id")["code_id"].apply(set).to_dict()
+        consensus = frame[(frame["coder"] == CONSENSUS) & frame["contribution_id"].notna()]
+        codes_of: dict[str, set] = {}
+        for cid, code in zip(consensus["contribution_id"], consensus["code_id"]):
+            codes_of.setdefault(cid, set()).add(code)
         if contribution_ids is not None:
             for cid in contribution_ids:
                 if cid not in codes_of:
                     problems.append(Problem(shown, None, "contribution_id", f"contribution {cid} has no consensus code"))
-        for cid, codes in codes_of.items():
-            codes = codes - functions
+        for cid in sorted(codes_of):
+            codes = codes_of[cid] - functions
             if NOT_CODABLE in codes and len(codes) > 1:
                 problems.append(Problem(shown, None, "code_id", f"contribution {cid}: {NOT_CODABLE} combined with other consensus codes ({', '.join(sorted(codes - {NOT_CODABLE}))})"))
         if codebook is not None:
@@ -435,11 +451,15 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
         b_value = ("present" if (r.contribution_id, r.code_id) in pairs["coder_b"] else "absent") if r.contribution_id in b_coded else "not coded"
         if b_value != r.coder_b:
             problems.append(Problem(shown, row, "coder_b", f"says {r.coder_b} but coder_b's coding has it {b_value}"))
+    codes_of: dict[str, dict[str, set]] = {"coder_a": {}, "coder_b": {}}
+    for coder, coded in pairs.items():
+        for cid, code in coded:
+            if cid in b_coded:
+                codes_of[coder].setdefault(cid, set()).add(code)
+    logged = set(zip(log["contribution_id"], log["code_id"]))
     for cid in sorted(b_coded):
-        codes_a = {code for c, code in pairs["coder_a"] if c == cid}
-        codes_b = {code for c, code in pairs["coder_b"] if c == cid}
-        for code in sorted(codes_a ^ codes_b):
-            if not ((log["contribution_id"] == cid) & (log["code_id"] == code)).any():
+        for code in sorted(codes_of["coder_a"].get(cid, set()) ^ codes_of["coder_b"].get(cid, set())):
+            if (cid, code) not in logged:
                 problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between coder_a and coder_b has no decision"))
     return problems
 
