@@ -19,9 +19,9 @@ def smoke_build(tmp_path_factory) -> BuildLayout:
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A copy of the evidence files (sources, groups, contributions, repairs) to break."""
+    """A copy of the evidence files (vocabulary, sources, groups, contributions, repairs) to break."""
     target = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "data" / "sources", target / "sources")
-    for name in ("groups.yaml", "contributions.csv", "extraction_repairs.yaml"):
+    for name in ("vocabulary.yaml", "groups.yaml", "contributions.csv", "extraction_repairs.yaml"):
         shutil.copy(PROJECT_ROOT / "data" / name, target / name)
     return target

@@ -13,6 +13,7 @@ import yaml
 from analysis.evidence import schema
 from analysis.evidence import validate
 from analysis.evidence.validate import DataValidationError, Problem, normalise
+from analysis.evidence.vocabulary import section_roles
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OWN_CHECKS = [validate.check_sources, validate.check_groups, validate.check_contributions]
@@ -196,11 +197,13 @@ def test_unknown_parent(data_copy):
     find(validate.check_contributions(data_copy), "contributions.csv", row, "parent_id", "unknown parent_id")
 
 
-def test_aspiration_without_subject_group(data_copy):
+def test_statement_about_a_group_without_subject_group(data_copy):
     contributions = data_copy / "contributions.csv"
-    row = next(index for index, row in enumerate(read_rows(contributions)) if row[0] == "CL-asp-carers-02")
+    about = {section for section, role in section_roles(data_copy).items() if role == "subject"}
+    header, *rows = read_rows(contributions)
+    row = next(index for index, row in enumerate(rows, start=1) if row[header.index("section")] in about)
     edit_cell(contributions, row, "subject_group", "")
-    find(validate.check_contributions(data_copy), "contributions.csv", row, "subject_group", "aspiration needs")
+    find(validate.check_contributions(data_copy), "contributions.csv", row, "subject_group", "speaker_role subject")
 
 
 def test_unknown_sector_in_groups(data_copy):

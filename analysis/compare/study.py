@@ -14,12 +14,12 @@ from typing import Any
 import pandas as pd
 
 from analysis.coding.codes import code_ids, load_codebook, load_coding
+from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
 from analysis.params import PARAMETERS, check_parameters
 from analysis.paths import PROJECT_ROOT
 
 GROUP_COLUMNS = {"group": "speaker_group", "sector": "speaker_sector"}
-SOURCE_SET_LABELS = {"lancaster_2012": "Lancaster 2012", "changing_lives_2006": "Changing Lives 2006", "voices_2016": "2016 voices"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Study:
     presence: pd.DataFrame
     groups: pd.Series
     group_labels: dict[str, str]
+    vocabulary: Vocabulary
 
     @property
     def group_column(self) -> str:
@@ -53,7 +54,13 @@ class Study:
     def labels(self) -> dict[str, str]:
         """Readable names for groups, themes and codes, for tables and figures."""
         items = [*self.codebook["themes"], *self.codebook["codes"]]
-        return {**{item["id"]: item["label"] for item in items}, **self.group_labels, **SOURCE_SET_LABELS}
+        return {**{item["id"]: item["label"] for item in items}, **self.group_labels, **self.vocabulary.labels()}
+
+    @property
+    def source_sets(self) -> list[str]:
+        """The source sets present in this run, in the vocabulary's order."""
+        present = set(self.contributions["source_set"])
+        return [name for name in self.vocabulary.source_sets if name in present]
 
 
 def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
@@ -64,12 +71,11 @@ def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
 
 
 def group_labels(data_dir: Path, level: str) -> dict[str, str]:
-    """Readable names for speaker groups (their first printed label) or sectors."""
-    from analysis.evidence.schema import SECTORS
+    """Readable names for speaker groups (their short label) or sectors (their label)."""
     from analysis.evidence.validate import load_groups
 
     if level == "sector":
-        return {sector: sector.replace("_", " ").capitalize() for sector in SECTORS}
+        return {sector: entry["label"] for sector, entry in load_vocabulary(data_dir).sectors.items()}
     groups = load_groups(data_dir)["speaker_groups"]
     return {group_id: fields["short_label"] for group_id, fields in groups.items()}
 
@@ -95,6 +101,7 @@ def open_study(parameters: dict[str, Any]) -> Study:
         presence=pd.DataFrame(),
         groups=contributions.set_index("contribution_id")[column],
         group_labels=group_labels(data_dir, checked["group_level"]),
+        vocabulary=load_vocabulary(data_dir),
     )
     return replace(study, presence=study.presence_at(checked["theme_level"]))
 

@@ -3,8 +3,9 @@
 A :class:`Column` holds a column's name, type, description and checks. The pandera schemas
 used by :mod:`analysis.evidence.validate` are generated from these definitions by
 :func:`dataframe_schema`, so a column's rules live in one place only. Checks whose allowed
-values are known only when the data are loaded (source ids, speaker groups, subject groups)
-name a *vocabulary*; the caller supplies it.
+values come from the data (sections, sectors, source sets and kinds from vocabulary.yaml;
+source ids; speaker and subject groups) name a *vocabulary*; the caller supplies it, so no
+such name is written here.
 """
 
 from __future__ import annotations
@@ -14,49 +15,11 @@ from dataclasses import dataclass
 
 import pandera.pandas as pa
 
-SECTIONS: dict[str, str] = {
-    "contribution": "Answer to 'What is the meaningful contribution that social work can make to citizens in the future?' (Lancaster workshop, question 1).",
-    "need": "What practitioners need in order to make that contribution and develop their careers (Lancaster workshop table, left column).",
-    "university_support": "How the university could work in partnership to support them (Lancaster workshop table, right column; parent_id is the need).",
-    "other_idea": "Items of the 'Other ideas' row of the Lancaster workshop table.",
-    "vision": "A stakeholder group's answer to the visioning question (visioning day).",
-    "commonality": "What a mixed group found its members' visions had in common (visioning day).",
-    "opportunity_challenge": "An opportunity or challenge a stakeholder group prioritised (visioning day).",
-    "action_theme": "One of the nine themes the facilitators derived from the groups' prioritised actions (visioning day).",
-    "example_action": "An example action listed under an action theme (visioning day; parent_id is the theme where the report allows it).",
-    "strength": "A strength to build on (Changing Lives).",
-    "challenge": "A challenge to tackle (Changing Lives).",
-    "aspiration": "What a group should experience or do in future (Changing Lives; subject_group says which group).",
-    "prose": "A unit of continuous prose: normally a sentence (2016 statement and article).",
-    "reply": "A unit of a reader response or of the author's replies below the 2016 article.",
-}
-
-SECTORS: dict[str, str] = {
-    "practice": "Social work practitioners.",
-    "service_users_and_carers": "People who use services and carers, and their representatives.",
-    "education": "Social work students and university staff.",
-    "management_and_workforce": "Strategic leads of statutory services and workforce leads.",
-    "voluntary_sector": "Leads of voluntary and independent sector organisations.",
-    "government_review": "A government-commissioned review group.",
-    "practice_leadership_organisation": "An organisation leading a tradition of practice.",
-    "facilitation": "Facilitators of an event, who organised what participants said.",
-    "mixed": "Groups mixing several stakeholder groups.",
-}
-
-SOURCE_SETS: dict[str, str] = {
-    "lancaster_2012": "The Lancaster University visioning project, 2012 (workshop and visioning day).",
-    "changing_lives_2006": "The Scottish 21st Century Social Work Review, Changing Lives, 2006.",
-    "voices_2016": "Two 2016 voices: a practice-leadership organisation and a practitioner with readers.",
-}
-
-SOURCE_KINDS: dict[str, str] = {
-    "workshop report": "A summary of what participants said at a workshop or event.",
-    "government review": "A report of a government-commissioned review.",
-    "organisation statement": "An organisation's published statement of its position.",
-    "article with reader comments": "A magazine article followed by readers' responses.",
-}
-
 VOCABULARY_FILES: dict[str, str] = {
+    "sections": "vocabulary.yaml",
+    "sectors": "vocabulary.yaml",
+    "source_sets": "vocabulary.yaml",
+    "source_kinds": "vocabulary.yaml",
     "source_ids": "sources/sources.csv",
     "speaker_groups": "groups.yaml",
     "subject_groups": "groups.yaml",
@@ -86,7 +49,7 @@ class Column:
 CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
     Column("contribution_id", "str", "Stable, unique, human-readable key; the scheme is in data/NOTES.md.", unique=True, pattern=ID_PATTERN),
     Column("source_id", "str", "The source text, data/sources/<source_id>.txt.", allowed="source_ids"),
-    Column("section", "str", "Which prompt or list the contribution answers.", allowed=tuple(SECTIONS)),
+    Column("section", "str", "Which prompt or list the contribution answers.", allowed="sections"),
     Column("speaker_group", "str", "Who speaks, normalised (data/groups.yaml).", allowed="speaker_groups"),
     Column("speaker_label", "str", "Who speaks, as printed in the source."),
     Column("subject_group", "str", "The group a Changing Lives aspiration is about (data/groups.yaml); empty otherwise.", required=False, allowed="subject_groups"),
@@ -99,8 +62,8 @@ CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
 )
 
 DERIVED_CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
-    Column("speaker_sector", "str", "The speaker group's sector (derived from data/groups.yaml when loading).", allowed=tuple(SECTORS)),
-    Column("source_set", "str", "The source's set (derived from data/sources/sources.csv when loading).", allowed=tuple(SOURCE_SETS)),
+    Column("speaker_sector", "str", "The speaker group's sector (derived from data/groups.yaml when loading).", allowed="sectors"),
+    Column("source_set", "str", "The source's set (derived from data/sources/sources.csv when loading).", allowed="source_sets"),
 )
 
 SOURCE_COLUMNS: tuple[Column, ...] = (
@@ -111,9 +74,9 @@ SOURCE_COLUMNS: tuple[Column, ...] = (
     Column("publisher", "str", "Who published it."),
     Column("date", "str", "ISO date, or a partial ISO date (year, or year-month) explained in date_note.", pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
     Column("date_note", "str", "How the date is known, when it is partial or not a publication date.", required=False),
-    Column("kind", "str", "Kind of document.", allowed=tuple(SOURCE_KINDS)),
+    Column("kind", "str", "Kind of document.", allowed="source_kinds"),
     Column("place", "str", "Where the event took place or the document was published."),
-    Column("source_set", "str", "Which set of sources it belongs to.", allowed=tuple(SOURCE_SETS)),
+    Column("source_set", "str", "Which set of sources it belongs to.", allowed="source_sets"),
     Column("citation", "str", "Reference for citing the source."),
     Column("licence_note", "str", "What is known of its copyright and licence (see data/sources/LICENCE_NOTE.md)."),
     Column("sha256", "str", "SHA-256 of the text file's bytes.", pattern=r"^[0-9a-f]{64}$"),

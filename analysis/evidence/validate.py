@@ -12,9 +12,7 @@ row n is line n + 1 of the file (as a spreadsheet shows it, the header being lin
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
-import io
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -23,41 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
 from analysis.evidence import schema
+from analysis.evidence.readers import ROW_CONVENTION, DataValidationError, Problem, raise_if, read_csv, read_text, read_yaml
+from analysis.evidence.vocabulary import VOCABULARY_YAML, check_vocabulary, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
 
 SOURCES_DIR = "sources"
 SOURCES_CSV = "sources/sources.csv"
 GROUPS_YAML = "groups.yaml"
 CONTRIBUTIONS_CSV = "contributions.csv"
-ROW_CONVENTION = "row n = data row n counted from 1, the header not counted (line n + 1 of the file)"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in one place: file, data row (1-based, or None), column (or None)."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        row = "" if self.row is None else str(self.row)
-        return f"{self.file}:{row}:{self.column or ''}: {self.message}"
-
-
-class DataValidationError(ValueError):
-    """Raised by the loaders; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        lines = "\n".join(str(problem) for problem in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the data ({ROW_CONVENTION}):\n{lines}")
-
-
 _MARKUP = re.compile(r"</?p>")
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-•*][ \t]+)?(?:(?:[0-9]+[.)]|[a-z]\))[ \t]+)?", re.MULTILINE)
 _WHITESPACE = re.compile(r"\s+")
@@ -74,26 +47,6 @@ def normalise(text: str) -> str:
     text = _MARKUP.sub(" ", text)
     text = _LIST_MARKER.sub("", text)
     return _WHITESPACE.sub(" ", text).strip()
-
-
-def _utf8_problem(path: Path, data: bytes, tabular: bool) -> Problem | None:
-    """A problem naming the first byte that is not UTF-8, or None."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        prefix = data[: error.start].decode("utf-8")
-        line = prefix.count("\n") + 1
-        row = column = None
-        if tabular:
-            records = list(csv.reader(io.StringIO(prefix)))
-            starts_record = not prefix or prefix.endswith("\n")
-            record = len(records) if starts_record else len(records) - 1
-            header = records[0] if records else []
-            row = record or None
-            if record and not starts_record and len(records[-1]) <= len(header):
-                column = header[len(records[-1]) - 1]
-        return Problem(display_path(path), row, column, f"not valid UTF-8 at byte offset {error.start} (line {line} of the file)")
-    return None
 
 
 def _message(case: Mapping, dtypes: Mapping[str, str]) -> str | None:
@@ -141,43 +94,30 @@ def _schema_problems(frame: pd.DataFrame, frame_schema: pa.DataFrameSchema, colu
 
 def _read_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapping[str, set[str]]) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The table at ``path`` as strings (empty cells as missing), and its schema problems."""
-    shown = display_path(path)
-    if not path.exists():
-        return None, [Problem(shown, None, None, "file not found")]
-    data = path.read_bytes()
-    problem = _utf8_problem(path, data, tabular=True)
-    if problem is not None:
-        return None, [problem]
-    try:
-        frame = pd.read_csv(io.StringIO(data.decode("utf-8")), dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        return None, [Problem(shown, None, None, f"cannot be read as CSV: {error}")]
+    frame, problems = read_csv(path)
+    if frame is None:
+        return None, problems
     frame_schema = schema.dataframe_schema(columns, vocabularies)
-    return frame, _schema_problems(frame, frame_schema, columns, shown)
+    return frame, _schema_problems(frame, frame_schema, columns, display_path(path))
 
 
 def _read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
     """The mapping in a YAML file, or the problems that prevent reading it."""
-    shown = display_path(path)
-    if not path.exists():
-        return None, [Problem(shown, None, None, "file not found")]
-    data = path.read_bytes()
-    problem = _utf8_problem(path, data, tabular=False)
-    if problem is not None:
-        return None, [problem]
-    try:
-        content = yaml.safe_load(data.decode("utf-8"))
-    except yaml.YAMLError as error:
-        return None, [Problem(shown, None, None, f"not valid YAML: {error}")]
-    if not isinstance(content, dict):
-        return None, [Problem(shown, None, None, "not a YAML mapping")]
-    return content, []
+    return read_yaml(path)
+
+
+def _vocabulary_values(data_dir: Path) -> dict[str, set[str]]:
+    """Allowed sections, sectors, source sets and kinds (none when vocabulary.yaml has problems,
+    which its own check reports)."""
+    if check_vocabulary(data_dir):
+        return {}
+    return {name: set(values) for name, values in load_vocabulary(data_dir).allowed().items()}
 
 
 def check_sources(data_dir: Path) -> list[Problem]:
     """Problems in sources/sources.csv and the source texts: schema, UTF-8, SHA-256, unlisted texts."""
     data_dir = Path(data_dir)
-    frame, problems = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
+    frame, problems = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, _vocabulary_values(data_dir))
     if frame is None:
         return problems
     shown = display_path(data_dir / SOURCES_CSV)
@@ -191,11 +131,9 @@ def check_sources(data_dir: Path) -> list[Problem]:
         if not path.exists():
             problems.append(Problem(shown, row, "source_id", f"no source text {display_path(path)}"))
             continue
-        data = path.read_bytes()
-        problem = _utf8_problem(path, data, tabular=False)
-        if problem is not None:
-            problems.append(problem)
-        digest = hashlib.sha256(data).hexdigest()
+        _, unreadable = read_text(path, verbatim=True)
+        problems += unreadable
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if "sha256" in record and record["sha256"] != digest:
             problems.append(Problem(shown, row, "sha256", f"does not match {display_path(path)}, whose sha256 is {digest}"))
     for path in sorted((data_dir / SOURCES_DIR).glob("*.txt")):
@@ -211,6 +149,7 @@ def check_groups(data_dir: Path) -> list[Problem]:
     if content is None:
         return problems
     shown = display_path(path)
+    sectors = _vocabulary_values(Path(data_dir)).get("sectors")
     identifier = re.compile(r"^[a-z][a-z0-9_]*$")
     owner_of_label: dict[str, str] = {}
     for part, fields in (("speaker_groups", ("labels", "description", "sector")), ("subject_groups", ("label", "description"))):
@@ -229,8 +168,8 @@ def check_groups(data_dir: Path) -> list[Problem]:
                 if field not in group:
                     problems.append(Problem(shown, None, f"{where}.{field}", "missing"))
             if part == "speaker_groups":
-                if "sector" in group and group["sector"] not in schema.SECTORS:
-                    problems.append(Problem(shown, None, f"{where}.sector", f"unknown sector {group['sector']!r} (allowed: {', '.join(schema.SECTORS)})"))
+                if "sector" in group and sectors is not None and group["sector"] not in sectors:
+                    problems.append(Problem(shown, None, f"{where}.sector", f"unknown sector {group['sector']!r} (not defined in {VOCABULARY_YAML})"))
                 labels = group.get("labels", [])
                 if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
                     problems.append(Problem(shown, None, f"{where}.labels", "must be a list of strings"))
@@ -244,7 +183,7 @@ def check_groups(data_dir: Path) -> list[Problem]:
 
 def _vocabularies(data_dir: Path) -> dict[str, set[str]]:
     """Allowed source ids, speaker groups and subject groups, from whatever files can be read."""
-    vocabularies: dict[str, set[str]] = {}
+    vocabularies = _vocabulary_values(data_dir)
     sources, _ = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
     if sources is not None and "source_id" in sources:
         vocabularies["source_ids"] = set(sources["source_id"].dropna())
@@ -259,12 +198,9 @@ def _source_texts(data_dir: Path, source_ids: set[str]) -> dict[str, str]:
     """The decoded texts of the given sources that exist and are UTF-8."""
     texts = {}
     for source_id in sorted(source_ids):
-        path = data_dir / SOURCES_DIR / f"{source_id}.txt"
-        if path.exists():
-            try:
-                texts[source_id] = path.read_bytes().decode("utf-8")
-            except UnicodeDecodeError:
-                continue
+        text, _ = read_text(data_dir / SOURCES_DIR / f"{source_id}.txt", verbatim=True)
+        if text is not None:
+            texts[source_id] = text
     return texts
 
 
@@ -282,7 +218,7 @@ def _preview(text: str, limit: int = 60) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
 
 
-def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], shown: str) -> list[Problem]:
+def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[str, str], shown: str) -> list[Problem]:
     """Checks across columns and files: spans against the sources, parents, subject and mixed groups."""
     problems: list[Problem] = []
     records = frame.to_dict("records")
@@ -304,8 +240,8 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], shown: str) -> 
                 problems.append(Problem(shown, row, "parent_id", f"unknown parent_id {parent!r} (no such contribution_id)"))
             elif source_of[parent] != source_id:
                 problems.append(Problem(shown, row, "parent_id", f"parent {parent!r} is in another source"))
-        if record.get("section") == "aspiration" and not isinstance(record.get("subject_group"), str):
-            problems.append(Problem(shown, row, "subject_group", "an aspiration needs the group it is about"))
+        if roles.get(record.get("section")) == "subject" and not isinstance(record.get("subject_group"), str):
+            problems.append(Problem(shown, row, "subject_group", f"a {record['section']} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
         is_mixed = record.get("speaker_group") == "mixed"
         if is_mixed != isinstance(record.get("mixed_group"), str):
             message = "a mixed group's row needs mixed_group" if is_mixed else "mixed_group is only for speaker_group mixed"
@@ -321,11 +257,12 @@ def check_contributions(data_dir: Path) -> list[Problem]:
     if frame is None:
         return problems
     texts = _source_texts(data_dir, vocabularies.get("source_ids", set()))
-    return problems + _row_problems(frame, texts, display_path(data_dir / CONTRIBUTIONS_CSV))
+    roles = {} if check_vocabulary(data_dir) else {key: entry["speaker_role"] for key, entry in load_vocabulary(data_dir).sections.items()}
+    return problems + _row_problems(frame, texts, roles, display_path(data_dir / CONTRIBUTIONS_CSV))
 
 
 Check = Callable[[Path], list[Problem]]
-CHECKS: list[Check] = [check_sources, check_groups, check_contributions]
+CHECKS: list[Check] = [check_vocabulary, check_sources, check_groups, check_contributions]
 
 
 def register_check(check: Check) -> Check:
@@ -340,16 +277,10 @@ def validate_all(data_dir: Path) -> list[Problem]:
     return [problem for check in CHECKS for problem in check(Path(data_dir))]
 
 
-def _raise_if(problems: list[Problem]) -> None:
-    """Raise :class:`DataValidationError` when there are problems."""
-    if problems:
-        raise DataValidationError(problems)
-
-
 def load_sources(data_dir: Path) -> pd.DataFrame:
     """sources/sources.csv, validated (texts present, UTF-8, matching SHA-256)."""
     data_dir = Path(data_dir)
-    _raise_if(check_sources(data_dir))
+    raise_if(check_sources(data_dir))
     frame, _ = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
     return schema.dataframe_schema(schema.SOURCE_COLUMNS).validate(frame)
 
@@ -363,7 +294,7 @@ def load_source_texts(data_dir: Path) -> dict[str, str]:
 def load_groups(data_dir: Path) -> dict:
     """groups.yaml, validated: keys ``speaker_groups`` and ``subject_groups``, each id -> fields."""
     path = Path(data_dir) / GROUPS_YAML
-    _raise_if(check_groups(Path(data_dir)))
+    raise_if(check_groups(Path(data_dir)))
     content, _ = _read_yaml(path)
     return content
 
@@ -371,7 +302,7 @@ def load_groups(data_dir: Path) -> dict:
 def load_contributions(data_dir: Path) -> pd.DataFrame:
     """contributions.csv, validated, typed, with derived ``speaker_sector`` and ``source_set``."""
     data_dir = Path(data_dir)
-    _raise_if(check_sources(data_dir) + check_groups(data_dir) + check_contributions(data_dir))
+    raise_if(check_vocabulary(data_dir) + check_sources(data_dir) + check_groups(data_dir) + check_contributions(data_dir))
     sources, groups = load_sources(data_dir), load_groups(data_dir)
     vocabularies = _vocabularies(data_dir)
     frame, _ = _read_csv(data_dir / CONTRIBUTIONS_CSV, schema.CONTRIBUTION_COLUMNS, vocabularies)
@@ -392,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"{len(problems)} problem(s); {ROW_CONVENTION}", file=sys.stderr)
         return 1
-    contributions = pd.read_csv(args.data_dir / CONTRIBUTIONS_CSV, dtype=str, keep_default_na=False)
+    contributions, _ = read_csv(args.data_dir / CONTRIBUTIONS_CSV)
     print(f"{display_path(args.data_dir)}: valid ({len(contributions)} contributions from {contributions['source_id'].nunique()} sources; {len(CHECKS)} checks)")
     return 0
 

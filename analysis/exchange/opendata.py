@@ -26,7 +26,9 @@ import pandas as pd
 import yaml
 
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
-from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SECTORS, SOURCE_COLUMNS, Column
+from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS, Column
+from analysis.evidence.vocabulary import load_vocabulary
+from analysis.paths import DATA_DIR
 
 CONSENSUS = "consensus"
 ORIGINS = ("deductive", "inductive")
@@ -60,7 +62,7 @@ SPEAKER_GROUP_COLUMNS = (
     Column("labels", "str", "Headings or names under which the group is printed in the sources, separated by '; '.",
            required=False),
     Column("description", "str", "Who the group is."),
-    Column("sector", "str", "Broader grouping for comparisons across sources.", allowed=tuple(SECTORS)),
+    Column("sector", "str", "Broader grouping for comparisons across sources.", allowed="sectors"),
     Column("id_code", "str", "Short code used inside contribution ids.", required=False),
 )
 SUBJECT_GROUP_COLUMNS = (
@@ -205,7 +207,8 @@ def field(column: Column, vocabularies: Mapping[str, list[str]]) -> dict:
 
 def package_descriptor(tables: Mapping[str, pd.DataFrame], version: str = "") -> dict:
     """The ``datapackage.json`` for the tables of ``package_tables``."""
-    vocabularies = {"source_ids": sorted(tables["sources"]["source_id"]),
+    vocabularies = {**load_vocabulary(DATA_DIR).allowed(),  # sections, sectors, source sets and kinds
+                    "source_ids": sorted(tables["sources"]["source_id"]),
                     "speaker_groups": sorted(tables["speaker_groups"]["group_id"]),
                     "subject_groups": sorted(tables["subject_groups"]["group_id"]),
                     "theme_ids": sorted(tables["themes"]["theme_id"]),

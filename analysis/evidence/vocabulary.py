@@ -1,0 +1,153 @@
+"""The data's vocabulary (``vocabulary.yaml`` in the data folder): every name the analysis uses
+for source sets, kinds of source, sectors and sections, with what each means.
+
+No source set, sector or section name is written in the code: the schema's checks, the
+labels of tables and figures and the order of source sets all come from here.
+:func:`check_vocabulary` reports problems as lines like every other check;
+:func:`load_vocabulary` returns the parsed, validated vocabulary or raises
+:class:`~analysis.evidence.readers.DataValidationError`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from analysis.evidence.readers import Problem, raise_if, read_yaml
+from analysis.paths import display_path
+
+VOCABULARY_YAML = "vocabulary.yaml"
+SPEAKER_ROLES = ("voice", "subject")
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+_KIND = re.compile(r"^[a-z][a-z ]*[a-z]$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of an entry in one part of the vocabulary."""
+
+    name: str
+    kind: type | tuple[type, ...]
+    required: bool = True
+
+
+#: The parts of vocabulary.yaml, each a list of entries with these fields (``id`` first).
+PARTS: dict[str, tuple[Field, ...]] = {
+    "source_sets": (Field("id", str), Field("label", str), Field("order", int), Field("description", str)),
+    "source_kinds": (Field("id", str), Field("description", str)),
+    "sectors": (Field("id", str), Field("label", str), Field("description", str)),
+    "sections": (Field("id", str), Field("meaning", str), Field("statement_function", (str, type(None))), Field("speaker_role", str)),
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The parsed vocabulary: for each part, entry id -> its fields (source sets in their order)."""
+
+    source_sets: MappingProxyType
+    source_kinds: MappingProxyType
+    sectors: MappingProxyType
+    sections: MappingProxyType
+
+    def allowed(self) -> dict[str, list[str]]:
+        """Allowed values by vocabulary name, as the schema's checks name them."""
+        return {part: list(getattr(self, part)) for part in PARTS}
+
+    def labels(self) -> dict[str, str]:
+        """Display labels of source sets and sectors, by id."""
+        return {key: entry["label"] for part in ("source_sets", "sectors") for key, entry in getattr(self, part).items()}
+
+
+def _entry_problems(part: str, n: int, entry: Any, shown: str) -> list[Problem]:
+    """Problems of one entry: a mapping with exactly the part's fields, of the right types."""
+    where = f"{part}[{n}]"
+    if not isinstance(entry, dict):
+        return [Problem(shown, None, where, "not a mapping")]
+    problems = []
+    fields = {field.name: field for field in PARTS[part]}
+    if isinstance(entry.get("id"), str):
+        where = f"{part}.{entry['id']}"
+    for name in sorted(set(entry) - set(fields)):
+        problems.append(Problem(shown, None, f"{where}.{name}", f"unknown field (allowed: {', '.join(fields)})"))
+    for field in fields.values():
+        if field.name not in entry:
+            problems.append(Problem(shown, None, f"{where}.{field.name}", "missing"))
+            continue
+        value = entry[field.name]
+        if not isinstance(value, field.kind) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+            problems.append(Problem(shown, None, f"{where}.{field.name}", f"{value!r} is not {'a whole number' if field.kind is int else 'text'}"))
+    return problems
+
+
+def _id_problems(part: str, entries: list, shown: str) -> list[Problem]:
+    """Duplicate or malformed ids, wrong speaker roles and clashing source-set orders."""
+    problems, seen, orders = [], set(), {}
+    pattern = _KIND if part == "source_kinds" else _IDENTIFIER
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            continue
+        key, where = entry["id"], f"{part}.{entry['id']}"
+        if key in seen:
+            problems.append(Problem(shown, None, f"{where}.id", "defined twice"))
+        seen.add(key)
+        if not pattern.match(key):
+            rule = "lower-case words" if part == "source_kinds" else "lower case letters, digits and underscores"
+            problems.append(Problem(shown, None, f"{where}.id", f"must be {rule}"))
+        if part == "sections" and entry.get("speaker_role") not in SPEAKER_ROLES:
+            problems.append(Problem(shown, None, f"{where}.speaker_role", f"{entry.get('speaker_role')!r}; allowed: {', '.join(SPEAKER_ROLES)}"))
+        if part == "source_sets" and isinstance(entry.get("order"), int):
+            if entry["order"] in orders:
+                problems.append(Problem(shown, None, f"{where}.order", f"{entry['order']} is also the order of {orders[entry['order']]}"))
+            orders[entry["order"]] = key
+    return problems
+
+
+def check_vocabulary(data_dir: Path) -> list[Problem]:
+    """Problems in vocabulary.yaml: each part a non-empty list of entries with exactly its fields."""
+    path = Path(data_dir) / VOCABULARY_YAML
+    content, problems = read_yaml(path)
+    if content is None:
+        return problems
+    shown = display_path(path)
+    for name in sorted(set(content) - set(PARTS)):
+        problems.append(Problem(shown, None, name, f"unknown part (allowed: {', '.join(PARTS)})"))
+    for part in PARTS:
+        entries = content.get(part)
+        if not isinstance(entries, list) or not entries:
+            problems.append(Problem(shown, None, part, "missing or not a non-empty list"))
+            continue
+        for n, entry in enumerate(entries, start=1):
+            problems += _entry_problems(part, n, entry, shown)
+        problems += _id_problems(part, entries, shown)
+    return problems
+
+
+def load_vocabulary(data_dir: Path) -> Vocabulary:
+    """The validated vocabulary of a data folder (raises DataValidationError)."""
+    raise_if(check_vocabulary(Path(data_dir)))
+    content, _ = read_yaml(Path(data_dir) / VOCABULARY_YAML)
+    parts = {}
+    for part in PARTS:
+        entries = content[part]
+        if part == "source_sets":
+            entries = sorted(entries, key=lambda entry: entry["order"])
+        parts[part] = MappingProxyType({entry["id"]: MappingProxyType({k: v for k, v in entry.items() if k != "id"}) for entry in entries})
+    return Vocabulary(**parts)
+
+
+def section_functions(data_dir: Path) -> dict[str, str | None]:
+    """Each section's statement function (None when each item's function is coded)."""
+    return {section: entry["statement_function"] for section, entry in load_vocabulary(data_dir).sections.items()}
+
+
+def section_roles(data_dir: Path) -> dict[str, str]:
+    """Each section's speaker role: ``voice`` or ``subject``."""
+    return {section: entry["speaker_role"] for section, entry in load_vocabulary(data_dir).sections.items()}
+
+
+def source_set_order(data_dir: Path) -> list[str]:
+    """The source sets in their display order."""
+    return list(load_vocabulary(data_dir).source_sets)
