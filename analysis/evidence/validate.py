@@ -219,34 +219,49 @@ def _preview(text: str, limit: int = 60) -> str:
 
 
 def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[str, str], shown: str) -> list[Problem]:
-    """Checks across columns and files: spans against the sources, parents, subject and mixed groups."""
-    problems: list[Problem] = []
-    records = frame.to_dict("records")
-    source_of = {record.get("contribution_id"): record.get("source_id") for record in records}
-    for row, record in enumerate(records, start=1):
-        text, source_id = record.get("text"), record.get("source_id")
-        start, end = _as_int(record.get("char_start")), _as_int(record.get("char_end"))
+    """Checks across columns and files: spans against the sources, parents, subject and mixed groups.
+
+    Problems come in row order, and within a row: span, parent, subject group, mixed group."""
+    def column(name: str) -> pd.Series:
+        return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+
+    found: list[tuple[int, int, Problem]] = []  # (row, check, problem), sorted at the end
+    source_ids = column("source_id")
+    spans = zip(range(1, len(frame) + 1), column("text"), source_ids, column("char_start"), column("char_end"))
+    for row, text, source_id, start, end in spans:
         source = texts.get(source_id) if isinstance(source_id, str) else None
-        if source is not None and start is not None and end is not None:
-            if not 0 <= start < len(source):
-                problems.append(Problem(shown, row, "char_start", f"offset {start} outside {source_id}.txt (length {len(source)})"))
-            elif not start < end <= len(source):
-                problems.append(Problem(shown, row, "char_end", f"offset {end} must be after char_start {start} and at most {len(source)}, the length of {source_id}.txt"))
-            elif isinstance(text, str) and normalise(source[start:end]) != normalise(text):
-                problems.append(Problem(shown, row, "text", f"does not match {source_id}.txt[{start}:{end}] after normalisation; the span reads {_preview(source[start:end])}"))
-        parent = record.get("parent_id")
-        if isinstance(parent, str):
-            if parent not in source_of:
-                problems.append(Problem(shown, row, "parent_id", f"unknown parent_id {parent!r} (no such contribution_id)"))
-            elif source_of[parent] != source_id:
-                problems.append(Problem(shown, row, "parent_id", f"parent {parent!r} is in another source"))
-        if roles.get(record.get("section")) == "subject" and not isinstance(record.get("subject_group"), str):
-            problems.append(Problem(shown, row, "subject_group", f"a {record['section']} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
-        is_mixed = record.get("speaker_group") == "mixed"
-        if is_mixed != isinstance(record.get("mixed_group"), str):
-            message = "a mixed group's row needs mixed_group" if is_mixed else "mixed_group is only for speaker_group mixed"
-            problems.append(Problem(shown, row, "mixed_group", message))
-    return problems
+        if source is None:
+            continue
+        start, end = _as_int(start), _as_int(end)
+        if start is None or end is None:
+            continue
+        if not 0 <= start < len(source):
+            found.append((row, 0, Problem(shown, row, "char_start", f"offset {start} outside {source_id}.txt (length {len(source)})")))
+        elif not start < end <= len(source):
+            found.append((row, 0, Problem(shown, row, "char_end", f"offset {end} must be after char_start {start} and at most {len(source)}, the length of {source_id}.txt")))
+        elif isinstance(text, str) and source[start:end] != text and normalise(source[start:end]) != normalise(text):
+            found.append((row, 0, Problem(shown, row, "text", f"does not match {source_id}.txt[{start}:{end}] after normalisation; the span reads {_preview(source[start:end])}")))
+
+    rows = pd.Series(range(1, len(frame) + 1), index=frame.index)
+    last = ~column("contribution_id").duplicated(keep="last")
+    source_of = pd.Series(source_ids[last].to_numpy(), index=column("contribution_id")[last].to_numpy())
+    parents = column("parent_id")
+    has_parent = parents.notna()
+    known = has_parent & parents.isin(source_of.index)
+    other_source = known & (parents.map(source_of) != source_ids)
+    found += [(row, 1, Problem(shown, row, "parent_id", f"unknown parent_id {parent!r} (no such contribution_id)"))
+              for row, parent in zip(rows[has_parent & ~known], parents[has_parent & ~known])]
+    found += [(row, 1, Problem(shown, row, "parent_id", f"parent {parent!r} is in another source"))
+              for row, parent in zip(rows[other_source], parents[other_source])]
+    about_a_group = column("section").map(roles) == "subject"
+    needs_subject = about_a_group & column("subject_group").isna()
+    found += [(row, 2, Problem(shown, row, "subject_group", f"a {section} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
+              for row, section in zip(rows[needs_subject], column("section")[needs_subject])]
+    is_mixed = column("speaker_group") == "mixed"
+    has_mixed = column("mixed_group").notna()
+    found += [(row, 3, Problem(shown, row, "mixed_group", "a mixed group's row needs mixed_group" if mixed else "mixed_group is only for speaker_group mixed"))
+              for row, mixed in zip(rows[is_mixed != has_mixed], is_mixed[is_mixed != has_mixed])]
+    return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
 
 
 def check_contributions(data_dir: Path) -> list[Problem]:
