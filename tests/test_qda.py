@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -63,7 +64,8 @@ def test_codebook_validates_against_the_refi_qda_schema(data_dir: Path, tmp_path
 
 def test_themes_are_non_codable_parents_of_codable_codes_with_definitions(qdpx: Path):
     themes = qde(qdpx).findall("q:CodeBook/q:Codes/q:Code", NS)
-    assert [(t.get("name"), t.get("isCodable")) for t in themes] == [("Relationships", "false"), ("Workforce", "false")]
+    assert [(t.get("name"), t.get("isCodable")) for t in themes] == [
+        ("Relationships", "false"), ("Workforce", "false"), (qda.CASE_CODES_NAME, "false")]
     codes = {c.get("name"): c for c in themes[0].findall("q:Code", NS)}
     assert {c.get("isCodable") for c in codes.values()} == {"true"}
     description = codes["Listening and continuity"].findtext("q:Description", namespaces=NS)
@@ -71,54 +73,60 @@ def test_themes_are_non_codable_parents_of_codable_codes_with_definitions(qdpx: 
     assert description.endswith("Code id: listening")
 
 
-def test_selections_cut_each_contribution_from_the_stored_source(qdpx: Path, data_dir: Path):
-    data = read_data(data_dir)
-    contributions = data.contributions.set_index("contribution_id")
-    root = qde(qdpx)
-    byte_offsets_differ = False
-    with zipfile.ZipFile(qdpx) as archive:
-        for source in root.iter(f"{{{qda.PROJECT_NS}}}TextSource"):
-            stored = archive.read("sources/" + source.get("plainTextPath").removeprefix("internal://")).decode("utf-8")
-            for selection in source.findall("q:PlainTextSelection", NS):
-                row = contributions.loc[selection.get("name")]
-                start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
-                assert (source.get("name"), start, end) == (row.source_id, row.char_start, row.char_end)
-                assert stored[start:end] == data.texts[row.source_id][row.char_start:row.char_end] == row.text
-                byte_offsets_differ |= len(stored[:start].encode("utf-8")) != start
-    assert byte_offsets_differ, "the fixture should put curly quotes or dashes before a selection"
+def coder_selections(root: etree._Element) -> list[etree._Element]:
+    return [s for s in root.iter(f"{{{qda.PROJECT_NS}}}PlainTextSelection") if s.get("creatingUser")]
 
 
-def test_source_files_are_the_verbatim_texts(qdpx: Path, data_dir: Path):
-    sources = read_table(data_dir / "sources" / "sources.csv")
-    with zipfile.ZipFile(qdpx) as archive:
-        stored = {hashlib.sha256(archive.read(n)).hexdigest() for n in archive.namelist() if n.startswith("sources/")}
-    assert stored == set(sources["sha256"])
-
-
-def test_export_is_reproducible_byte_for_byte(data_dir: Path, tmp_path: Path):
-    first = qda.write_qdpx(data_dir, tmp_path / "a.qdpx").read_bytes()
-    assert qda.write_qdpx(data_dir, tmp_path / "b.qdpx").read_bytes() == first
-    with zipfile.ZipFile(tmp_path / "a.qdpx") as archive:
-        assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}
-    # A GUID must never change: students' copies refer to it.
-    assert qda.guid("code", "listening") == "a06006b6-f3be-5724-94c2-0546a2b17045"
-
-
-def test_every_coding_row_is_a_coding_by_its_coder_with_its_memo(qdpx: Path, data_dir: Path):
+def test_each_coding_is_its_own_selection_with_its_coder_and_memo(qdpx: Path, data_dir: Path):
+    """QualCoder takes the coder from the selection's creatingUser and keeps one row per
+    code, position and coder; it (and ATLAS.ti) read a coding's memo from the selection's
+    Description. So each coding row is one selection, coder on both, memo in both places."""
     coding = read_table(data_dir / "coding.csv")
     root = qde(qdpx)
     users = {u.get("guid"): u.get("name") for u in root.iter(f"{{{qda.PROJECT_NS}}}User")}
-    notes = {n.get("guid"): n.findtext("q:PlainTextContent", namespaces=NS) for n in root.iter(f"{{{qda.PROJECT_NS}}}Note")}
+    notes = {n.get("guid"): n for n in root.iter(f"{{{qda.PROJECT_NS}}}Note")}
+    code_ids = {qda.guid("code", c): c for c in set(coding["code_id"])}
     found = []
-    for selection in root.iter(f"{{{qda.PROJECT_NS}}}PlainTextSelection"):
-        for coding_element in selection.findall("q:Coding", NS):
-            memo = [notes[n.get("targetGUID")] for n in coding_element.findall("q:NoteRef", NS)]
-            found.append((selection.get("name"), users[coding_element.get("creatingUser")], "".join(memo)))
-    assert sorted(found) == sorted(zip(coding["contribution_id"], coding["coder"], coding["memo"]))
+    for selection in coder_selections(root):
+        (coding_element,) = selection.findall("q:Coding", NS)
+        assert coding_element.get("creatingUser") == selection.get("creatingUser")
+        memo = selection.findtext("q:Description", default="", namespaces=NS)
+        refs = coding_element.findall("q:NoteRef", NS)
+        assert [notes[r.get("targetGUID")].findtext("q:PlainTextContent", namespaces=NS) for r in refs] == (
+            [memo] if memo else [])
+        assert all(notes[r.get("targetGUID")].get("creatingUser") == selection.get("creatingUser") for r in refs)
+        found.append((selection.get("name"), code_ids[coding_element.find("q:CodeRef", NS).get("targetGUID")],
+                      users[selection.get("creatingUser")], memo))
+    assert sorted(found) == sorted(coding.itertuples(index=False, name=None))
     assert sorted(users.values()) == ["coder_a", "coder_b", "consensus"]
+    keys = [(s.get("startPosition"), s.get("endPosition"), s.get("creatingUser"),
+             s.find("q:Coding/q:CodeRef", NS).get("targetGUID")) for s in coder_selections(root)]
+    assert len(keys) == len(set(keys))
 
 
-def test_each_coded_contribution_is_a_case_with_group_source_and_section(qdpx: Path):
+def test_everything_dated_from_the_data_commit_or_source_date_epoch(data_dir: Path, tmp_path: Path, monkeypatch):
+    """QualCoder's import fails on a Note without a date; rebuilds must not change the bytes."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert qda.export_time(data_dir) == "1980-01-01T00:00:00Z"  # not in git: the zip entries' date
+    git = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_COMMITTER_DATE": "2016-05-04T10:00:00+01:00"}
+    for name, value in git.items():
+        monkeypatch.setenv(name, value)
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "data"]):
+        subprocess.run(["git", *command], cwd=data_dir, check=True)
+    assert qda.export_time(data_dir) == "2016-05-04T09:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1462352400")
+    assert qda.export_time(data_dir) == "2016-05-04T09:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = qde(qda.write_qdpx(data_dir, tmp_path / "dated.qdpx"))
+    for kind in ("Project", "TextSource", "PlainTextSelection", "Coding", "Note"):
+        elements = [root] if kind == "Project" else list(root.iter(f"{{{qda.PROJECT_NS}}}{kind}"))
+        assert elements and {e.get("creationDateTime") for e in elements} == {"2023-11-14T22:13:20Z"}, kind
+
+
+def test_each_coded_contribution_is_a_case_linked_to_its_text(qdpx: Path, data_dir: Path):
+    """QualCoder and NVivo link a case to text through a Code with the Case's GUID that codes
+    the span; the Case's SelectionRef points at the same selection."""
     root = qde(qdpx)
     variables = {v.get("guid"): v.get("name") for v in root.iter(f"{{{qda.PROJECT_NS}}}Variable")}
     cases = {c.get("name"): c for c in root.iter(f"{{{qda.PROJECT_NS}}}Case")}
@@ -129,7 +137,30 @@ def test_each_coded_contribution_is_a_case_with_group_source_and_section(qdpx: P
                       "speaker_label": "21st Century Social Work Review Group",
                       "subject_group": "people_who_use_services", "source_id": "changing_lives_2006",
                       "section": "aspiration"}
-    assert cases["CL-001"].find("q:SelectionRef", NS).get("targetGUID") == qda.guid("selection", "CL-001")
+    (case_codes,) = [c for c in root.findall("q:CodeBook/q:Codes/q:Code", NS) if c.get("name") == qda.CASE_CODES_NAME]
+    assert {c.get("guid"): c.get("name") for c in case_codes.findall("q:Code", NS)} == {
+        case.get("guid"): name for name, case in cases.items()}
+    contributions = read_data(data_dir).contributions.set_index("contribution_id")
+    selections = {s.get("guid"): s for s in root.iter(f"{{{qda.PROJECT_NS}}}PlainTextSelection")}
+    for name, case in cases.items():
+        linked = selections[case.find("q:SelectionRef", NS).get("targetGUID")]
+        assert [c.find("q:CodeRef", NS).get("targetGUID") for c in linked.findall("q:Coding", NS)] == [case.get("guid")]
+        row = contributions.loc[name]
+        assert (linked.get("startPosition"), linked.get("endPosition")) == (str(row.char_start), str(row.char_end))
+
+
+def test_a_selection_whose_stored_text_was_whitespace_cleaned_says_so(data_dir: Path, tmp_path: Path):
+    source = data_dir / "sources" / "changing_lives_2006.txt"
+    text = source.read_text(encoding="utf-8")
+    assert text[201:293].startswith("Front-line staff should")
+    source.write_text(text[:217] + "\n" + text[218:], encoding="utf-8")  # "should\nhave": a line break in the source
+    root = qde(qda.write_qdpx(data_dir, tmp_path / "x.qdpx"))
+    described = {s.get("name"): s.findtext("q:Description", namespaces=NS)
+                 for s in root.iter(f"{{{qda.PROJECT_NS}}}PlainTextSelection") if not s.get("creatingUser")}
+    assert described["CL-002"].startswith("This selection covers the source text exactly")
+    assert described["CL-002"].endswith("Front-line staff should have the time to build relationships with the people "
+                                        "they work with.")
+    assert described["CL-001"] is None
 
 
 @pytest.mark.parametrize("file, old, new, message", [

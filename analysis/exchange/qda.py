@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime
 import functools
 import os
 import re
+import subprocess
 import sys
 import uuid
 import warnings
@@ -37,7 +39,7 @@ import pandas as pd
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from analysis.exchange.opendata import ProjectData, read_data, write_zip
+from analysis.exchange.opendata import ZIP_DATE, ProjectData, read_data, write_zip
 from analysis.paths import DATA_DIR, OUTPUTS_DIR, PROJECT_ROOT
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS
 
@@ -47,7 +49,10 @@ GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:social-work-visioning:refi-
 ORIGIN = "social-work-visioning analysis.exchange.qda"
 PROJECT_NAME = "Social work visioning comparison"
 QDPX_NAME = "social_work_visioning.qdpx"
-QDC_NAME = "social_work_visioning_codebook.qdc"
+QDC_NAME = "social_work_visioning.qdc"
+CASE_CODES_NAME = "Contributions (cases)"
+CASE_CODES_DESCRIPTION = ("One code per coded contribution, with the GUID of its case: it links the case to its "
+                          "text, as NVivo does. These are not codes of the codebook.")
 SCHEMA_ENV = "REFI_QDA_SCHEMAS"
 SCHEMA_DIR = Path(__file__).resolve().parent / "refi_qda"
 CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
@@ -130,8 +135,45 @@ def _coding_key(row) -> str:
     return f"{row.contribution_id}|{row.code_id}|{row.coder}"
 
 
-def project_xml(data: ProjectData) -> etree._Element:
-    """The REFI-QDA project (project.qde) document; source files are ``sources/<guid>.txt``."""
+def export_time(data_dir: Path | str) -> str:
+    """The export's creationDateTime (UTC, xsd:dateTime): $SOURCE_DATE_EPOCH when set, else the
+    date of the last commit that touched the data folder, else 1980-01-01 (the zip entries'
+    date), so that the same data always give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
+        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    else:
+        try:
+            committed = subprocess.run(["git", "log", "-1", "--format=%cI", "--", "."], cwd=data_dir,
+                                       capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            committed = ""
+        moment = (datetime.datetime.fromisoformat(committed) if committed
+                  else datetime.datetime(*ZIP_DATE, tzinfo=datetime.timezone.utc))
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def selection_note(text: str, stored: str) -> str:
+    """What a selection's Description says when the contribution's stored text is not the
+    exact slice of its source (whitespace cleaned at extraction); empty when it is."""
+    if text == stored:
+        return ""
+    return ("This selection covers the source text exactly (characters char_start to char_end); the contribution's "
+            f"text as stored in contributions.csv has its whitespace cleaned: {stored}")
+
+
+def project_xml(data: ProjectData, created: str) -> etree._Element:
+    """The REFI-QDA project (project.qde) document; source files are ``sources/<guid>.txt``.
+
+    Shaped to what QDA programs read (QualCoder, NVivo, ATLAS.ti and MAXQDA), not only to the
+    schema: one PlainTextSelection per contribution, code and coder, with ``creatingUser`` on
+    the selection and its Coding (programs take the coder from the selection) and the memo as
+    the selection's Description as well as a dated Note. Each coded contribution is a Case
+    with its variables and is linked to its text as NVivo does: a codable Code with the
+    Case's GUID (under the non-codable "Contributions (cases)") coding a selection of the
+    contribution, named by its id. Everything carries ``creationDateTime`` = ``created``."""
     E = ElementMaker(namespace=PROJECT_NS, nsmap={None: PROJECT_NS})
     coding = data.coding.sort_values(["contribution_id", "code_id", "coder"])
     coded = data.contributions[data.contributions["contribution_id"].isin(coding["contribution_id"])]
@@ -139,16 +181,28 @@ def project_xml(data: ProjectData) -> etree._Element:
     examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
     sectors = dict(zip(data.speaker_groups["group_id"], data.speaker_groups["sector"]))
     by_contribution = {cid: rows for cid, rows in coding.groupby("contribution_id")}
+    dated = {"creationDateTime": created}
 
-    def coding_element(row) -> etree._Element:
+    def coder_selection(contribution, row) -> etree._Element:
+        user = guid("user", row.coder)
+        memo = [E.Description(row.memo)] if row.memo else []
         notes = [E.NoteRef(targetGUID=guid("note", _coding_key(row)))] if row.memo else []
-        return E.Coding(E.CodeRef(targetGUID=guid("code", row.code_id)), *notes,
-                        guid=guid("coding", _coding_key(row)), creatingUser=guid("user", row.coder))
+        return E.PlainTextSelection(
+            *memo, E.Coding(E.CodeRef(targetGUID=guid("code", row.code_id)), *notes,
+                            guid=guid("coding", _coding_key(row)), creatingUser=user, **dated),
+            guid=guid("selection", _coding_key(row)), name=row.contribution_id,
+            startPosition=str(contribution.char_start), endPosition=str(contribution.char_end),
+            creatingUser=user, **dated)
 
-    def selection(row) -> etree._Element:
-        return E.PlainTextSelection(*[coding_element(c) for c in by_contribution[row.contribution_id].itertuples()],
-                                    guid=guid("selection", row.contribution_id), name=row.contribution_id,
-                                    startPosition=str(row.char_start), endPosition=str(row.char_end))
+    def selections(row, text: str) -> list[etree._Element]:
+        note = selection_note(text[row.char_start:row.char_end], row.text)
+        case_link = E.PlainTextSelection(
+            *([E.Description(note)] if note else []),
+            E.Coding(E.CodeRef(targetGUID=guid("case", row.contribution_id)),
+                     guid=guid("coding", f"case|{row.contribution_id}"), **dated),
+            guid=guid("selection", row.contribution_id), name=row.contribution_id,
+            startPosition=str(row.char_start), endPosition=str(row.char_end), **dated)
+        return [case_link, *[coder_selection(row, c) for c in by_contribution[row.contribution_id].itertuples()]]
 
     def case(row) -> etree._Element:
         values = {name: str(getattr(row, name, "")) for name in CASE_VARIABLES} | {
@@ -159,26 +213,34 @@ def project_xml(data: ProjectData) -> etree._Element:
 
     def source(row) -> etree._Element:
         source_guid = guid("source", row.source_id)
+        text = data.texts[row.source_id]
         return E.TextSource(E.Description(row.citation or row.title),
-                            *[selection(c) for c in coded[coded["source_id"] == row.source_id].itertuples()],
+                            *[s for c in coded[coded["source_id"] == row.source_id].itertuples()
+                              for s in selections(c, text)],
                             *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name)],
-                            guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt")
+                            guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt",
+                            **dated)
 
     users = [E.User(guid=guid("user", c), name=c) for c in sorted(coding["coder"].unique())]
     variables = [E.Variable(E.Description(text), guid=guid("variable", name), name=name, typeOfVariable="Text")
                  for name, text in {**CASE_VARIABLES, **SOURCE_VARIABLES}.items()]
     notes = [E.Note(E.PlainTextContent(row.memo), guid=guid("note", _coding_key(row)),
-                    name=f"Memo on {row.contribution_id} ({row.code_id}, {row.coder})")
+                    name=f"Memo on {row.contribution_id} ({row.code_id}, {row.coder})",
+                    creatingUser=guid("user", row.coder), **dated)
              for row in coding.itertuples() if row.memo]
+    case_codes = E.Code(E.Description(CASE_CODES_DESCRIPTION),
+                        *[E.Code(guid=guid("case", cid), name=cid, isCodable="true") for cid in coded["contribution_id"]],
+                        guid=guid("theme", "contribution cases"), name=CASE_CODES_NAME, isCodable="false")
     parts = [E.Users(*users) if users else None,
-             E.CodeBook(E.Codes(*code_elements(E, data.codebook, examples))),
+             E.CodeBook(E.Codes(*code_elements(E, data.codebook, examples), *([case_codes] if len(coded) else []))),
              E.Variables(*variables),
              E.Cases(*[case(row) for row in coded.itertuples()]) if len(coded) else None,
              E.Sources(*[source(row) for row in data.sources.itertuples()]),
              E.Notes(*notes) if notes else None,
-             E.Description("Coded contributions on the future of social work. Each selection is one contribution "
-                           "(named by its id); each case is one coded contribution with its attributes.")]
-    return E.Project(*[p for p in parts if p is not None], name=PROJECT_NAME, origin=ORIGIN)
+             E.Description("Coded contributions on the future of social work. Each coded contribution is a case "
+                           "(named by its id) with its attributes, linked to its text; each coding is a selection of "
+                           "the contribution by one coder with one code, its memo as the selection's description.")]
+    return E.Project(*[p for p in parts if p is not None], name=PROJECT_NAME, origin=ORIGIN, **dated)
 
 
 def xml_bytes(root: etree._Element) -> bytes:
@@ -197,7 +259,7 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
             warnings.warn(f"{source_id} has characters beyond U+FFFF; tools counting UTF-16 units "
                           "(NVivo, MAXQDA, ATLAS.ti) will place later selections one place on per character",
                           stacklevel=2)
-    members = [("project.qde", xml_bytes(project_xml(data)))]
+    members = [("project.qde", xml_bytes(project_xml(data, export_time(data_dir))))]
     members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8")) for sid in data.sources["source_id"]]
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -332,11 +394,15 @@ def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> 
     (guid, name, codable, description), ``sources`` (source_guid, source_name, text),
     ``selections`` (selection_guid, name, source_guid, source_name, char_start, char_end,
     text) and ``codings`` (selection_guid, code_guid, coder, memo). Coders are user names; a
-    memo is the coding's note, else the selection's description."""
+    memo is the coding's note, else the selection's description. A Code with a Case's GUID
+    links that case to its text (as NVivo and our export write it): neither it nor its
+    codings are taken as coding."""
     users = {_guid(u.get("guid")): u.get("name") or "" for u in root.iter(f"{{{PROJECT_NS}}}User")}
     notes = {_guid(n.get("guid")): _note_text(path, files, n) for n in root.iter(f"{{{PROJECT_NS}}}Note")}
+    cases = {_guid(c.get("guid")) for c in root.iter(f"{{{PROJECT_NS}}}Case")}
     codes = [{"guid": _guid(c.get("guid")), "name": c.get("name"), "codable": c.get("isCodable") in ("true", "1"),
-              "description": _text(c, "Description")} for c in root.iter(f"{{{PROJECT_NS}}}Code")]
+              "description": _text(c, "Description")} for c in root.iter(f"{{{PROJECT_NS}}}Code")
+             if _guid(c.get("guid")) not in cases and c.get("name") != CASE_CODES_NAME]
     sources, selections, codings = [], [], []
     for source in root.iter(f"{{{PROJECT_NS}}}TextSource"):
         text = (_internal(path, files, source.get("plainTextPath")) if source.get("plainTextPath")
@@ -349,10 +415,13 @@ def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> 
                                "source_name": source.get("name") or "", "char_start": start, "char_end": end,
                                "text": text[start:end]})
             for coding in _children(selection, "Coding"):
+                code_guid = _guid(_children(coding, "CodeRef")[0].get("targetGUID"))
+                if code_guid in cases:  # a case's link to its text (NVivo's habit), not a coding
+                    continue
                 note = [notes.get(_guid(n.get("targetGUID")), "") for n in _children(coding, "NoteRef")]
                 user = _guid(coding.get("creatingUser") or selection.get("creatingUser"))
                 codings.append({"selection_guid": _guid(selection.get("guid")),
-                                "code_guid": _guid(_children(coding, "CodeRef")[0].get("targetGUID")),
+                                "code_guid": code_guid,
                                 "coder": users.get(user) or "unknown",
                                 "memo": "\n\n".join(filter(None, note)) or _text(selection, "Description")})
     return {"origin": root.get("origin") or "",
