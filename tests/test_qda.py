@@ -221,14 +221,84 @@ def test_codings_from_another_tool_map_by_position_and_the_rest_are_reported(dat
     assert selections.loc[selections["char_start"] == 234, "text"].item() == "time to build relationships"
 
 
+CL_SOURCE = "sources/8F14E45F-CEEA-467A-9575-6A1C2B3D4E02.txt"
+
+
+def from_tool_members(qde_name: str = "project.qde") -> dict[str, bytes]:
+    folder = FIXTURES / "from_tool"
+    members = {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+    members[qde_name] = members.pop("project.qde")
+    return members
+
+
+def write_archive(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
 def test_codings_in_a_source_whose_text_changed_are_reported_not_mapped(data_dir: Path, tmp_path: Path):
-    folder = Path(shutil.copytree(FIXTURES / "from_tool", tmp_path / "crlf"))
-    source = folder / "sources" / "8F14E45F-CEEA-467A-9575-6A1C2B3D4E02.txt"
-    source.write_bytes(source.read_bytes().replace(b"\n", b"\r\n"))  # as a Windows tool might save it
-    _, coding, report = qda.read_qdpx(zip_folder(folder, tmp_path / "crlf.qdpx"), data_dir)
+    members = from_tool_members()
+    members[CL_SOURCE] = members[CL_SOURCE].replace(b"reliable", b"dependable")
+    _, coding, report = qda.read_qdpx(write_archive(tmp_path / "edited.qdpx", members), data_dir)
     assert "CL-002" not in set(coding["contribution_id"])
     assert report.unmatched.loc[report.unmatched["source_id"] == "changing_lives_2006", "reason"].tolist() == [
         "the archive's text of changing_lives_2006 differs from ours"]
+
+
+def test_nvivo_windows_text_with_crlf_bom_and_utf16_positions_is_mapped(data_dir: Path, tmp_path: Path):
+    """NVivo for Windows stores texts with CRLF and a byte-order mark and counts positions in
+    UTF-16 code units: a character beyond U+FFFF before a selection counts two."""
+    source = data_dir / "sources" / "changing_lives_2006.txt"
+    ours = source.read_text(encoding="utf-8")
+    assert ours.index("—") < 201  # in CL-001, before CL-002
+    ours = ours.replace("—", "\N{SMILING FACE WITH SMILING EYES}", 1)  # one character for one: offsets hold
+    source.write_text(ours, encoding="utf-8")
+    windows = ours.replace("\n", "\r\n")
+    start, end = (len(windows[:ours_position + ours[:ours_position].count("\n")].encode("utf-16-le")) // 2
+                  for ours_position in (234, 261))
+    assert (start, end) == (234 + 4, 261 + 4)  # three CRs and one surrogate before the selection
+    members = from_tool_members()
+    members[CL_SOURCE] = "\ufeff".encode() + windows.encode("utf-8")
+    members["project.qde"] = members["project.qde"].replace(b'startPosition="234" endPosition="261"',
+                                                            f'startPosition="{start}" endPosition="{end}"'.encode())
+    selections, coding, report = qda.read_qdpx(write_archive(tmp_path / "nvivo.qdpx", members), data_dir)
+    assert ("CL-002", "relationship_time", "student", "Only the part about time.") in set(coding.itertuples(index=False, name=None))
+    assert selections.loc[selections["source_id"] == "changing_lives_2006", "text"].tolist() == ["time to build relationships"]
+    assert report.countings == {"changing_lives_2006": "UTF-16 code units, CRLF line endings as two"}
+    assert "Positions in changing_lives_2006 fit UTF-16 code units, CRLF line endings as two" in report.summary()
+
+
+def test_crlf_counted_as_one_place_is_detected(data_dir: Path, tmp_path: Path):
+    """ATLAS.ti stores CRLF but counts a line break as one place."""
+    members = from_tool_members()
+    members[CL_SOURCE] = members[CL_SOURCE].replace(b"\n", b"\r\n")
+    _, coding, report = qda.read_qdpx(write_archive(tmp_path / "atlas.qdpx", members), data_dir)
+    assert "CL-002" in set(coding["contribution_id"])
+    assert report.countings == {"changing_lives_2006": "Unicode characters, CRLF line endings as one"}
+
+
+def test_atlas_ti_project_document_named_after_the_project_is_read(data_dir: Path, tmp_path: Path):
+    path = write_archive(tmp_path / "atlas.qdpx", from_tool_members("Student copy.qde"))
+    _, coding, _ = qda.read_qdpx(path, data_dir)
+    assert len(coding) == 5
+
+
+def test_several_project_documents_are_refused(tmp_path: Path):
+    members = from_tool_members()
+    members["other.qde"] = members["project.qde"]
+    members["Student copy.qde"] = members.pop("project.qde")
+    with pytest.raises(qda.QdaImportError, match=r"several \(other\.qde, Student copy\.qde\)|several \(Student copy\.qde, other\.qde\)"):
+        qda.read_qdpx(write_archive(tmp_path / "two.qdpx", members))
+
+
+def test_taguette_empty_sets_are_ignored_with_a_warning(data_dir: Path, tmp_path: Path):
+    members = from_tool_members()
+    members["project.qde"] = members["project.qde"].replace(b"</Sources>", b"</Sources>\n  <Sets/>")
+    with pytest.warns(UserWarning, match=r"project\.qde has an empty <Sets/>, which REFI-QDA does not allow; ignored"):
+        _, coding, _ = qda.read_qdpx(write_archive(tmp_path / "taguette.qdpx", members), data_dir)
+    assert len(coding) == 5
 
 
 def test_a_selection_maps_to_the_one_contribution_it_lies_in_or_overlaps():
@@ -259,7 +329,8 @@ def test_an_archive_without_project_qde_is_refused(tmp_path: Path):
     path = tmp_path / "empty.qdpx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("sources/a.txt", "text")
-    with pytest.raises(qda.QdaImportError, match=r"empty\.qdpx: no project\.qde"):
+    with pytest.raises(qda.QdaImportError, match=r"empty\.qdpx: needs one project document \(\.qde\) at the top of "
+                                                  r"the archive; found none"):
         qda.read_qdpx(path)
 
 
@@ -276,6 +347,50 @@ def test_xml_that_is_broken_or_does_not_validate_is_refused(qdpx: Path, tmp_path
             target.writestr(name, edit(data) if name == "project.qde" else data)
     with pytest.raises(qda.QdaImportError, match=r"broken\.qdpx: " + message):
         qda.read_qdpx(path)
+
+
+# ---------------------------------------------------------------- unsafe archives
+
+
+@pytest.mark.parametrize("name", ["../../evil.txt", "/etc/evil.txt", "sources/../../evil.txt", "C:/evil.txt",
+                                  "..\\evil.txt"])
+def test_member_names_that_leave_the_archive_are_refused(tmp_path: Path, name: str):
+    members = from_tool_members() | {name: b"x"}
+    with pytest.raises(qda.QdaImportError, match=r"refused: member names leave the archive: " + re.escape(name)):
+        qda.read_qdpx(write_archive(tmp_path / "evil.qdpx", members))
+
+
+def test_a_member_larger_than_the_limit_is_refused_and_members_are_read_in_pieces(tmp_path: Path, monkeypatch):
+    members = from_tool_members()
+    monkeypatch.setattr(qda, "MAX_MEMBER_BYTES", len(members["project.qde"]) - 1)
+    with pytest.raises(qda.QdaImportError, match=r"project\.qde is larger than the 0 MiB allowed"):
+        qda.read_qdpx(write_archive(tmp_path / "big.qdpx", members))
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def recording_open(self, name, *args, **kwargs):
+        member = real_open(self, name, *args, **kwargs)
+        real_read = member.read
+        member.read = lambda n=-1: opened.append(n) or real_read(n)
+        return member
+
+    monkeypatch.setattr(qda, "MAX_MEMBER_BYTES", 2**20)
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    qda.read_qdpx(write_archive(tmp_path / "small.qdpx", members))
+    assert opened and set(opened) == {2**20}  # read in bounded pieces, never whole
+
+
+ENTITIES = """<?xml version="1.0" encoding="{encoding}"?>
+<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lol">]>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Description>&xxe;&lol;</Description></Project>"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])  # UTF-16 passes the byte check; lxml's DTD check catches it
+def test_xml_declaring_entities_is_refused_without_resolving_them(tmp_path: Path, encoding: str):
+    xml = ENTITIES.format(encoding=encoding).encode(encoding)
+    with pytest.raises(qda.QdaImportError, match=r"xxe\.qdpx: project\.qde declares entities in a DOCTYPE; REFI-QDA "
+                                                r"files have none, so it is refused"):
+        qda.read_qdpx(write_archive(tmp_path / "xxe.qdpx", {"project.qde": xml}))
 
 
 # ---------------------------------------------------------------- command line

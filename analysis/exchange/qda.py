@@ -35,6 +35,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 from lxml.builder import ElementMaker
@@ -54,6 +55,7 @@ CASE_CODES_NAME = "Contributions (cases)"
 CASE_CODES_DESCRIPTION = ("One code per coded contribution, with the GUID of its case: it links the case to its "
                           "text, as NVivo does. These are not codes of the codebook.")
 SCHEMA_ENV = "REFI_QDA_SCHEMAS"
+MAX_MEMBER_BYTES = 64 * 2**20  # the most read from one file of an archive (documented in the README)
 SCHEMA_DIR = Path(__file__).resolve().parent / "refi_qda"
 CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
 CASE_VARIABLES = {c.name: c.description for c in (*CONTRIBUTION_COLUMNS, *DERIVED_CONTRIBUTION_COLUMNS)
@@ -311,6 +313,7 @@ class ImportReport:
     matched: dict[str, int]
     unmatched: pd.DataFrame
     new_codes: list[str]
+    countings: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [f"{self.archive} (made by {self.origin or 'unknown software'}): "
@@ -319,6 +322,7 @@ class ImportReport:
                  f"{self.matched.get('inside', 0)} inside one, {self.matched.get('overlap', 0)} overlapping one "
                  "only (check these).",
                  f"New codes: {', '.join(self.new_codes) if self.new_codes else 'none'}."]
+        lines += [f"Positions in {sid} fit {how}; mapped onto our text." for sid, how in sorted(self.countings.items())]
         if len(self.unmatched):
             lines.append(f"Codings that match no contribution (left out of the coding table): {len(self.unmatched)}.")
         return "\n".join(lines)
@@ -348,37 +352,98 @@ def _text(element: etree._Element, name: str) -> str:
     return (found[0].text or "") if found else ""
 
 
-def open_archive(path: Path) -> tuple[etree._Element, dict[str, bytes]]:
-    """The validated project.qde root and the archive's other files (lower-case names).
-    Raises QdaImportError for a file that is not a zip, has no .qde, or does not validate."""
+def _unsafe_name(name: str) -> bool:
+    """Whether a zip member's name would leave the folder it is unpacked in."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) is not None or ".." in parts
+
+
+def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, read in pieces and refused as soon as they pass MAX_MEMBER_BYTES
+    (the size a zip declares may be false)."""
+    limit = MAX_MEMBER_BYTES
+    too_big = f"{path}: {info.filename} is larger than the {limit // 2**20} MiB allowed for one file of an archive"
+    if info.file_size > limit:
+        raise QdaImportError(too_big)
+    pieces, size = [], 0
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            qde = [n for n in names if "/" not in n and n.lower().endswith(".qde")]
-            name = "project.qde" if "project.qde" in names else qde[0] if len(qde) == 1 else None
-            if name is None:
-                raise QdaImportError(f"{path}: no project.qde at the top of the archive")
-            xml = archive.read(name)
-            files = {n.lower(): archive.read(n) for n in names if n != name and not n.endswith("/")}
-    except zipfile.BadZipFile as error:
-        raise QdaImportError(f"{path}: not a REFI-QDA archive (a .qdpx is a zip file): {error}") from None
+        with archive.open(info) as member:
+            while piece := member.read(2**20):
+                size += len(piece)
+                if size > limit:
+                    raise QdaImportError(too_big)
+                pieces.append(piece)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as error:
+        raise QdaImportError(f"{path}: {info.filename} cannot be read from the archive: {error}") from None
+    return b"".join(pieces)
+
+
+def parse_xml(path: Path, name: str, xml: bytes, kind: str) -> etree._Element:
+    """A REFI-QDA document parsed without loading DTDs, resolving entities or touching the
+    network, refused if its DOCTYPE declares entities, with an empty ``<Sets/>`` (Taguette
+    writes one; the schema wants a Set in it) removed with a warning, and validated
+    against the schema ``kind`` ("Project" or "Codebook")."""
+    doctype = xml.find(b"<!DOCTYPE")
+    if doctype >= 0 and b"<!ENTITY" in xml[doctype:xml.find(b"]", doctype) % (len(xml) + 1)]:
+        raise QdaImportError(f"{path}: {name} declares entities in a DOCTYPE; REFI-QDA files have none, so it is refused")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as error:
         raise QdaImportError(f"{path}: {name} is not well-formed XML: {error}") from None
-    errors = schema_errors(root, "Project")
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and list(dtd.iterentities()):
+        raise QdaImportError(f"{path}: {name} declares entities in a DOCTYPE; REFI-QDA files have none, so it is refused")
+    for sets in [e for e in root if isinstance(e.tag, str) and _tag(e) == "Sets" and len(e) == 0]:
+        warnings.warn(f"{path}: {name} has an empty <Sets/>, which REFI-QDA does not allow; ignored", stacklevel=2)
+        root.remove(sets)
+    try:
+        errors = schema_errors(root, kind)
+    except etree.XMLSchemaError as error:
+        raise QdaImportError(f"{path}: {name} cannot be checked against REFI-QDA {kind}.xsd: {error}") from None
     if errors:
-        raise QdaImportError(f"{path}: {name} does not validate against REFI-QDA Project.xsd: "
-                             + "; ".join(errors[:5]))
-    return root, files
+        raise QdaImportError(f"{path}: {name} does not validate against REFI-QDA {kind}.xsd: " + "; ".join(errors[:5]))
+    return root
+
+
+def open_archive(path: Path) -> tuple[etree._Element, dict[str, bytes]]:
+    """The validated project document and the archive's text files (``sources/…txt``, by
+    lower-case name). The project document is project.qde, or else the one .qde at the
+    archive's top level (ATLAS.ti names it after the project). Raises QdaImportError for a
+    path that is not a readable zip, a member name that leaves the archive, a member larger
+    than MAX_MEMBER_BYTES, no or several .qde files, or XML that is unsafe or invalid."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            unsafe = [i.filename for i in infos if _unsafe_name(i.filename)]
+            if unsafe:
+                raise QdaImportError(f"{path}: refused: member names leave the archive: {', '.join(unsafe[:5])}")
+            qde = [i for i in infos if "/" not in i.filename and i.filename.lower().endswith(".qde")]
+            chosen = [i for i in qde if i.filename == "project.qde"] or qde
+            if len(chosen) != 1:
+                found = f"several ({', '.join(i.filename for i in qde)})" if qde else "none"
+                raise QdaImportError(f"{path}: needs one project document (.qde) at the top of the archive; found {found}")
+            xml = _read_member(path, archive, chosen[0])
+            texts = [i for i in infos if i.filename.lower().startswith("sources/") and i.filename.lower().endswith(".txt")]
+            files = {i.filename.lower(): _read_member(path, archive, i) for i in texts}
+    except FileNotFoundError:
+        raise QdaImportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise QdaImportError(f"{path}: is a folder, not a .qdpx file") from None
+    except PermissionError:
+        raise QdaImportError(f"{path}: cannot be read (permission denied)") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
+        raise QdaImportError(f"{path}: not a REFI-QDA archive (a .qdpx is a zip file): {error}") from None
+    return parse_xml(path, chosen[0].filename, xml, "Project"), files
 
 
 def _internal(path: Path, files: dict[str, bytes], reference: str) -> str:
+    """The text of an internal file, its byte-order mark dropped (line endings as stored)."""
     if not reference.startswith("internal://"):
         raise QdaImportError(f"{path}: {reference} lies outside the archive; only internal sources can be read")
     key = "sources/" + reference.removeprefix("internal://").lower()
     if key not in files:
-        raise QdaImportError(f"{path}: {reference} is not in the archive's sources folder")
+        raise QdaImportError(f"{path}: {reference} is not a text file in the archive's sources folder")
     try:
         return files[key].decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -480,9 +545,101 @@ def match_selection(selection, contributions: pd.DataFrame) -> tuple[str, str, s
     return "", "none", f"spans {', '.join(overlapping['contribution_id'])}"
 
 
+@dataclasses.dataclass(frozen=True)
+class Counting:
+    """How a program counted positions in a source: in Unicode characters or in UTF-16 code
+    units (NVivo, MAXQDA, ATLAS.ti: a character beyond U+FFFF is two), a stored CRLF as two
+    places or one."""
+
+    utf16: bool = False
+    crlf_as_two: bool = True
+
+    def describe(self, crlf: bool) -> str:
+        units = "UTF-16 code units" if self.utf16 else "Unicode characters"
+        return units + (f", CRLF line endings as {'two' if self.crlf_as_two else 'one'}" if crlf else "")
+
+
+def crlf_flags(archive_text: str, ours: str) -> list[bool] | None:
+    """For each character of our text, whether the archive stores it as CRLF (our text has
+    LF there); None when the texts differ otherwise."""
+    if archive_text.replace("\r\n", "\n") != ours:
+        return None
+    flags, i = [], 0
+    while i < len(archive_text):
+        crlf = archive_text.startswith("\r\n", i)
+        flags.append(crlf)
+        i += 2 if crlf else 1
+    return flags
+
+
+def position_table(ours: str, flags: list[bool], counting: Counting) -> np.ndarray:
+    """Where each character of our text starts in the counting (and, last, where the text ends)."""
+    widths = np.ones(len(ours), dtype=np.int64)
+    if counting.utf16:
+        widths += np.fromiter((ord(c) > 0xFFFF for c in ours), dtype=bool, count=len(ours))
+    if counting.crlf_as_two:
+        widths += np.asarray(flags, dtype=bool)
+    return np.concatenate([[0], np.cumsum(widths)])
+
+
+def to_our_positions(table: np.ndarray, start: int, end: int) -> tuple[int, int] | None:
+    """A selection's start and end in our characters (a position inside a two-unit character
+    widens the span to the whole character); None when it lies beyond the text."""
+    if not 0 <= start <= end <= table[-1]:
+        return None
+    return int(np.searchsorted(table, start, side="right") - 1), int(np.searchsorted(table, end, side="left"))
+
+
+def fit_counting(archive_text: str, ours: str, spans: list[tuple[int, int]], boundaries: set[int]
+                 ) -> tuple[Counting, np.ndarray] | None:
+    """The counting under which selection ends fall best on contribution boundaries (two
+    points each) and word edges (one point each), with its position table (ties: Unicode
+    characters before UTF-16, CRLF as stored before CRLF as one); None when the archive's
+    text differs from ours beyond line endings."""
+    flags = crlf_flags(archive_text, ours)
+    if flags is None:
+        return None
+    candidates = [Counting(utf16, two) for utf16 in (False, True) for two in (True, False)
+                  if (not utf16 or any(ord(c) > 0xFFFF for c in ours)) and (two or any(flags))]
+
+    def word_edge(position: int) -> bool:
+        return position in (0, len(ours)) or ours[position - 1].isalnum() != ours[position].isalnum()
+
+    def score(table: np.ndarray) -> int:
+        mapped = [m for start, end in spans if (m := to_our_positions(table, start, end)) is not None]
+        return sum(2 * (p in boundaries) + word_edge(p) for m in mapped for p in m)
+
+    tables = [(counting, position_table(ours, flags, counting)) for counting in candidates]
+    return max(tables, key=lambda pair: score(pair[1]))
+
+
 def _source_id(source_guid: str, name: str, known: dict[str, str]) -> str:
     stem = name[:-4] if name.lower().endswith(".txt") else name
     return known.get(source_guid) or known.get(name) or known.get(stem) or stem
+
+
+def map_positions(selections: pd.DataFrame, source_id: str, archive_text: str, ours: str,
+                  contributions: pd.DataFrame) -> tuple[str, str | None]:
+    """Put the selections of one source (in place) on our text: positions mapped from the
+    counting that fits (see ``fit_counting``), text cut from our text. Returns (how positions
+    were counted, or '' when the texts are identical; why selections could not be placed,
+    or None). Selections that cannot be placed get char_start -1."""
+    rows = selections.index[selections["source_id"] == source_id]
+    if archive_text == ours and not any(ord(c) > 0xFFFF for c in ours):
+        return "", None
+    boundaries = set(contributions.loc[contributions["source_id"] == source_id, ["char_start", "char_end"]]
+                     .to_numpy().ravel().tolist())
+    spans = list(zip(selections.loc[rows, "char_start"], selections.loc[rows, "char_end"]))
+    fitted = fit_counting(archive_text, ours, spans, boundaries)
+    if fitted is None:
+        selections.loc[rows, "char_start"] = -1
+        return "", f"the archive's text of {source_id} differs from ours"
+    counting, table = fitted
+    for row, (start, end) in zip(rows, spans):
+        mapped = to_our_positions(table, start, end)
+        selections.loc[row, ["char_start", "char_end", "text"]] = (
+            (*mapped, ours[mapped[0]:mapped[1]]) if mapped else (-1, -1, ""))
+    return counting.describe("\r\n" in archive_text), f"it lies beyond the end of {source_id}"
 
 
 def read_qdpx(path: Path | str, data_dir: Path | str | None = None
@@ -511,14 +668,17 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     selections, sources = project["selections"], project["sources"]
     for table in (selections, sources):
         table["source_id"] = [_source_id(g, n, known_sources) for g, n in zip(table["source_guid"], table["source_name"])]
+    countings, unplaced = {}, {}
     if data is not None:
         contributions = data.contributions
-        changed = {sid for sid, text in zip(sources["source_id"], sources["text"]) if data.texts.get(sid, text) != text}
+        for sid, text in zip(sources["source_id"], sources["text"]):
+            if sid in data.texts:
+                countings[sid], unplaced[sid] = map_positions(selections, sid, text, data.texts[sid], contributions)
     else:
         ours = selections["selection_guid"] == selections["name"].map(lambda n: guid("selection", n))
-        contributions, changed = selections[ours].rename(columns={"name": "contribution_id"}), set()
+        contributions = selections[ours].rename(columns={"name": "contribution_id"})
     selections[["contribution_id", "match", "reason"]] = pd.DataFrame(
-        [("", "none", f"the archive's text of {s.source_id} differs from ours") if s.source_id in changed
+        [("", "none", unplaced[s.source_id]) if unplaced.get(s.source_id) is not None and s.char_start < 0
          else match_selection(s, contributions) for s in selections.itertuples()],
         columns=["contribution_id", "match", "reason"], index=selections.index)
     ids, new_codes = code_ids(project["codes"], data.codebook if data is not None else None)
@@ -536,7 +696,8 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
                  else f"the archive's own contribution selections ({len(contributions)})")
     report = ImportReport(archive=str(path), origin=project["origin"], reference=reference, selections=len(selections),
                           codings=len(codings), matched=codings.loc[mapped, "match"].value_counts().to_dict(),
-                          unmatched=unmatched.reset_index(drop=True), new_codes=new_codes)
+                          unmatched=unmatched.reset_index(drop=True), new_codes=new_codes,
+                          countings={sid: how for sid, how in countings.items() if how})
     if len(unmatched):
         print(f"{path}: codings that match no contribution:\n{report.unmatched_lines()}", file=sys.stderr)
     columns = ["contribution_id", "source_id", "char_start", "char_end", "text", "match", "reason", "selection_guid"]
