@@ -8,8 +8,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis.report.build import BuildFailed, BuildLayout, build, discover_notebooks
-from analysis.paths import PROJECT_ROOT
+from analysis.params import ParameterError, load_profile
+from analysis.report.build import BuildFailed, BuildLayout, build, discover_notebooks, profile_layout
+from analysis.paths import FIGURES_DIR, OUTPUTS_DIR, PROJECT_ROOT
 
 SMOKE = PROJECT_ROOT / "params" / "smoke.yaml"
 
@@ -33,14 +34,15 @@ def layout(tmp_path: Path) -> BuildLayout:
     return BuildLayout(notebooks_dir=notebooks, outputs_dir=outputs, figures_dir=tmp_path / "figures")
 
 
-def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing(layout):
+def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing(layout, capfd):
     write_notebook(layout.notebooks_dir / "10_fine.ipynb", "x = 1")
-    write_notebook(layout.notebooks_dir / "20_broken.ipynb", "y = 2", "raise ValueError('deliberate failure')")
+    write_notebook(layout.notebooks_dir / "20_broken.ipynb", "y = 2", "z = 3\nraise ValueError('deliberate failure')")
     write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "print('never reached')")
     with pytest.raises(BuildFailed) as caught:
         build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
     message = str(caught.value)
-    assert "20_broken.ipynb failed in cell 4 (\"raise ValueError('deliberate failure')\")" in message
+    assert "20_broken.ipynb failed in cell 4, line 2 (\"raise ValueError('deliberate failure')\")" in message
+    assert "raised at" not in message  # the cell itself raised
     assert "ValueError: deliberate failure" in message
     assert "outputs/failed/20_broken.ipynb" in message or "failed/20_broken.ipynb" in message
     kept = nbformat.read(str(layout.failed / "20_broken.ipynb"), as_version=4)
@@ -49,6 +51,44 @@ def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing
         assert (layout.outputs_dir / name).read_text(encoding="utf-8") == f"last good {name}"
     assert not layout.staging.exists()
     assert not (layout.outputs_dir / "notebooks").exists()
+    printed = capfd.readouterr()
+    assert printed.out == "" and printed.err == "", "the kernels printed to the console"
+
+
+def test_a_failure_below_the_notebook_names_the_cell_line_and_where_it_raised(layout):
+    write_notebook(layout.notebooks_dir / "10_parse.ipynb", "import json\ntext = '{'\njson.loads(text)")
+    write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "print('never reached')")
+    with pytest.raises(BuildFailed) as caught:
+        build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
+    message = str(caught.value)
+    assert "10_parse.ipynb failed in cell 3, line 3 ('json.loads(text)'), raised at " in message
+    assert "json/decoder.py:" in message and "JSONDecodeError" in message
+
+
+def test_notebooks_sharing_a_kernel_see_only_their_own_names(layout):
+    write_notebook(layout.notebooks_dir / "10_defines.ipynb", "leftover = 1")
+    write_notebook(layout.notebooks_dir / "20_uses.ipynb", "leftover")
+    write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "print('never reached')")
+    with pytest.raises(BuildFailed, match="20_uses.ipynb failed in cell 3, line 1 .*NameError: name 'leftover'"):
+        build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
+
+
+def test_only_the_default_profile_writes_the_committed_outputs(tmp_path):
+    default = PROJECT_ROOT / "params" / "default.yaml"
+    assert profile_layout(default, load_profile(default)) == BuildLayout()
+    smoke = profile_layout(SMOKE, load_profile(SMOKE))
+    assert smoke.outputs_dir == OUTPUTS_DIR / "profiles" / "smoke"
+    assert smoke.figures_dir == OUTPUTS_DIR / "profiles" / "smoke" / "figures" != FIGURES_DIR
+    impostor = tmp_path / "default.yaml"  # named like the default, but not params/default.yaml
+    impostor.write_text("profile: default\ndata_dir: tests/fixtures/data\n", encoding="utf-8")
+    assert profile_layout(impostor, load_profile(impostor)).outputs_dir == OUTPUTS_DIR / "profiles" / "default"
+
+
+def test_a_profile_name_that_is_not_a_plain_folder_name_is_refused(tmp_path):
+    escaping = tmp_path / "escaping.yaml"
+    escaping.write_text("profile: ../../figures\ndata_dir: tests/fixtures/data\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="parameter 'profile' is '../../figures'; allowed: letters, digits"):
+        profile_layout(escaping, load_profile(escaping))
 
 
 def test_a_folder_without_a_briefing_notebook_is_refused(tmp_path):

@@ -123,3 +123,41 @@ def test_two_profiles_give_different_findings(smoke_build, tmp_path_factory):
     sectors = pd.read_csv(layout.outputs_dir / "tables" / "findings.csv")
     assert set(default["headline"]) != set(sectors["headline"])
     assert "Lancaster" not in " ".join(sectors["headline"]) or "Changing Lives" not in " ".join(sectors["headline"])
+
+
+def output_digests(layout: BuildLayout) -> dict[str, str]:
+    """sha256 of every file a build promoted (HTML, PDF, tables, figures, exports), except the manifest's
+    timings and the executed notebooks, keyed by path inside its folder."""
+    import hashlib
+
+    digests = {}
+    for folder in (layout.outputs_dir, layout.figures_dir):
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_file() and relative.parts[0] != "notebooks" and relative.name != "manifest.json":
+                digests[f"{folder.name}/{relative}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def test_two_builds_of_one_commit_are_byte_identical(smoke_build, tmp_path_factory):
+    root = tmp_path_factory.mktemp("again")
+    again = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=root / "outputs", figures_dir=root / "figures")
+    build(PROJECT_ROOT / "params" / "smoke.yaml", layout=again, echo=lambda _: None)
+    first, second = output_digests(smoke_build), output_digests(again)
+    for expected in ("outputs/briefing.html", "outputs/briefing.pdf", "outputs/tables/findings.csv",
+                     "outputs/social_work_visioning.qdpx", "outputs/opendata/coded_contributions.xlsx",
+                     "figures/prevalence_heatmap.svg"):
+        assert expected in first
+    differing = sorted(path for path in set(first) | set(second) if first.get(path) != second.get(path))
+    assert not differing, f"two builds differ in {differing}"
+    manifests = [json.loads((layout.outputs_dir / "manifest.json").read_text(encoding="utf-8")) for layout in (smoke_build, again)]
+    assert manifests[0]["commit_date"] == manifests[1]["commit_date"]
+
+
+@pytest.mark.parametrize("profile", sorted(p.name for p in (PROJECT_ROOT / "params").glob("*.yaml")))
+def test_every_shipped_profile_builds(profile, tmp_path):
+    layout = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=tmp_path / "outputs", figures_dir=tmp_path / "figures")
+    manifest = build(PROJECT_ROOT / "params" / profile, layout=layout, echo=lambda _: None)
+    assert manifest["params_file"] == f"params/{profile}"
+    assert (layout.outputs_dir / "briefing.pdf").stat().st_size > 0
+    assert (layout.figures_dir / "prevalence_heatmap.svg").is_file()

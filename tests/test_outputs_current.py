@@ -1,8 +1,9 @@
-"""The committed briefing is not stale: it was built from exactly the current inputs."""
+"""The committed briefing is not stale: built from the default profile and exactly the current inputs."""
 
 import json
 
-from analysis.report.build import input_hashes, sha256_file
+from analysis.params import load_profile
+from analysis.report.build import DEFAULT_PARAMS, input_hashes, sha256_file
 from analysis.paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT
 
 
@@ -10,7 +11,11 @@ def test_committed_briefing_was_built_from_the_current_inputs():
     manifest_path = OUTPUTS_DIR / "manifest.json"
     assert manifest_path.is_file(), "outputs/manifest.json is missing: run make briefing and commit outputs/"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    current = input_hashes(PROJECT_ROOT / manifest["params_file"], PROJECT_ROOT / manifest["parameters"]["data_dir"], NOTEBOOKS_DIR)
+    assert manifest["params_file"] == "params/default.yaml", (
+        f"outputs/ was built from {manifest['params_file']}, not the default profile (run make briefing)"
+    )
+    assert manifest["parameters"] == load_profile(DEFAULT_PARAMS), "outputs/ was built with other parameters (run make briefing)"
+    current = input_hashes(DEFAULT_PARAMS, PROJECT_ROOT / manifest["parameters"]["data_dir"], NOTEBOOKS_DIR)
     changed = sorted(path for path in set(current) | set(manifest["inputs"]) if current.get(path) != manifest["inputs"].get(path))
     assert not changed, f"outputs/briefing.* are stale; inputs changed since the build: {changed[:10]} (run make briefing)"
     for relative, digest in manifest["outputs"].items():

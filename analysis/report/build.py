@@ -1,16 +1,26 @@
 """The build: every notebook in order, then the briefing as HTML and PDF, in one process.
 
 Nothing is written over the last good outputs until every step has succeeded: the build works
-in ``outputs/.staging/`` and moves its results into place at the end. A notebook that raises
-stops the build; its executed copy is kept in ``outputs/failed/``.
+in a staging folder and moves its results into place at the end. A notebook that raises stops
+the build; its executed copy is kept in the ``failed/`` folder beside the outputs.
+
+Only ``params/default.yaml`` writes the committed ``outputs/`` and ``figures/``; any other
+profile writes under ``outputs/profiles/<profile>/``. Every notebook runs through papermill in
+one shared kernel (started once, its namespace cleared between notebooks), so kernel start-up
+and the package's imports are paid once per build, not once per notebook. Two builds of one
+commit give the same bytes: the injected parameters cell has a fixed id and the build date is
+the commit's (or ``SOURCE_DATE_EPOCH``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
+import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -22,12 +32,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from analysis.params import load_profile
-from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, display_path
+from analysis.params import ParameterError, load_profile
+from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, display_path
 
 BRIEFING_PREFIX = "90_"
 TITLE = "The future of social work: what stakeholders said"
 EXPORT_NAME = "social_work_visioning"
+DEFAULT_PARAMS = PARAMS_DIR / "default.yaml"
+PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+INJECTED_CELL_ID = "injected-parameters"
 RECORDED_PACKAGES = (
     "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
     "nbclient", "ipykernel", "pandera", "krippendorff", "weasyprint", "lxml", "frictionless",
@@ -55,6 +68,20 @@ class BuildLayout:
         return self.outputs_dir / "failed"
 
 
+def profile_layout(params_path: Path, profile: dict[str, Any]) -> BuildLayout:
+    """The committed outputs for params/default.yaml; outputs/profiles/<profile>/ for any other."""
+    if Path(params_path).resolve() == DEFAULT_PARAMS.resolve():
+        return BuildLayout()
+    name = profile["profile"]
+    if not PROFILE_NAME.fullmatch(name):
+        raise ParameterError(
+            f"{display_path(Path(params_path))}: parameter 'profile' is {name!r}; allowed: letters, digits, "
+            "'_' and '-' (it names the folder outputs/profiles/<profile>/)"
+        )
+    folder = OUTPUTS_DIR / "profiles" / name
+    return BuildLayout(outputs_dir=folder, figures_dir=folder / "figures")
+
+
 @dataclass
 class StepLog:
     """Per-step timings, printed as they happen and kept for the manifest."""
@@ -76,36 +103,107 @@ def discover_notebooks(notebooks_dir: Path) -> list[Path]:
     return notebooks
 
 
-def run_notebook(notebook: Path, executed: Path, parameters: dict[str, Any]) -> None:
-    """Execute one notebook with papermill's API; raise BuildFailed naming the cell on error."""
+class SharedKernel:
+    """One Python kernel for every notebook of a build, its chatter written to a log file.
+
+    Started once; before each notebook its namespace is cleared (``%reset -f``), so a notebook
+    sees only its own parameters, while modules already imported stay imported.
+    """
+
+    def __init__(self, log_path: Path):
+        self.log_path = Path(log_path)
+
+    def __enter__(self) -> "SharedKernel":
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("ab")
+        self.manager = AsyncKernelManager(kernel_name="python3")
+        run_sync(self.manager.start_kernel)(
+            cwd=str(PROJECT_ROOT), stdout=self._log, stderr=self._log,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+        return self
+
+    def fresh_namespace(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)("%reset -f", silent=True, store_history=False, timeout=60)
+        finally:
+            client.stop_channels()
+
+    def __exit__(self, *exc_info: object) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.manager.shutdown_kernel)(now=True)
+        finally:
+            self._log.close()
+
+
+def parameterised(notebook: Path, parameters: dict[str, Any]):
+    """The notebook with papermill's parameters cell injected, under a fixed cell id."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    node = parameterize_notebook(load_notebook_node(str(notebook)), parameters, kernel_name="python3")
+    for cell in node.cells:
+        if INJECTED_CELL_ID in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = INJECTED_CELL_ID
+    return node
+
+
+def run_notebook(kernel: SharedKernel, notebook: Path, executed: Path, parameters: dict[str, Any]) -> None:
+    """Execute one notebook with papermill in the shared kernel; raise BuildFailed naming the line."""
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    kernel.fresh_namespace()
     try:
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, kernel_name="python3",
-            cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # kernels' start-up chatter off the console
+            parameterised(notebook, parameters), str(executed), kernel_name="python3",
+            progress_bar=False, log_output=False, km=kernel.manager,
         )
     except PapermillExecutionError as error:
-        number, line = failing_cell(notebook, executed)
-        raise BuildFailed(
-            f"{display_path(notebook)} failed in cell {number} ({line!r}): "
-            f"{error.ename}: {' '.join(str(error.evalue).split())}"
-        ) from error
+        raise BuildFailed(f"{display_path(notebook)} failed {failing_line(notebook, executed, error.traceback)}: "
+                          f"{error.ename}: {' '.join(str(error.evalue).split())}") from error
+    except DeadKernelError as error:
+        raise BuildFailed(f"{display_path(notebook)}: the kernel died ({error}); "
+                          f"its log is {display_path(kernel.log_path)}") from error
 
 
-def failing_cell(notebook: Path, executed: Path) -> tuple[int, str]:
-    """The 1-based number, in the source notebook, and the first line of the cell that raised."""
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FRAME = re.compile(r"^Cell In\[\d+\], line (\d+)", re.MULTILINE)
+_FILE_FRAME = re.compile(r"^File (.+?):(\d+), in ", re.MULTILINE)
+
+
+def failing_line(notebook: Path, executed: Path, traceback: list[str]) -> str:
+    """Where a notebook raised: "in cell N, line L (`source`)", and the file and line below it if any."""
     import nbformat
 
+    text = _ANSI.sub("", "\n".join(traceback))
     failed = next(
         (cell.source for cell in nbformat.read(str(executed), as_version=4).cells
          if any(output.get("output_type") == "error" for output in cell.get("outputs", []))), "",
     )
     sources = [cell.source for cell in nbformat.read(str(notebook), as_version=4).cells]
     number = sources.index(failed) + 1 if failed in sources else 0
-    return number, (failed.strip().splitlines() or [""])[0]
+    lines = failed.splitlines()
+    cell_frame = _CELL_FRAME.search(text)
+    line_number = int(cell_frame.group(1)) if cell_frame else 1
+    source_line = lines[line_number - 1].strip() if 0 < line_number <= len(lines) else ""
+    where = f"in cell {number}, line {line_number} ({source_line!r})"
+    deeper = _FILE_FRAME.findall(text[cell_frame.end():] if cell_frame else text)
+    if deeper:
+        path, line = deeper[-1]
+        where += f", raised at {display_path(Path(os.path.expanduser(path)))}:{line}"
+    return where
 
 
 def notebook_parameters(profile: dict[str, Any], staging: Path) -> dict[str, Any]:
@@ -146,13 +244,23 @@ def data_fingerprint(hashes: dict[str, str], data_dir: Path) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def git_state() -> dict[str, Any]:
-    """The commit the build ran on, and whether the working tree had changes."""
+def git_state(inputs: list[Path]) -> dict[str, Any]:
+    """The commit the build ran on, its date, and whether any input differs from it.
+
+    The date is ``SOURCE_DATE_EPOCH`` when set, else the commit's, so a rebuild of one commit
+    says the same; only the inputs count as changes (not the outputs the build rewrites).
+    """
     def git(*args: str) -> str:
         result = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
         return result.stdout.strip() if result.returncode == 0 else ""
 
-    return {"commit": git("rev-parse", "HEAD") or "unknown", "dirty": bool(git("status", "--porcelain"))}
+    inside = [display_path(path) for path in inputs if Path(path).resolve().is_relative_to(PROJECT_ROOT)]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct") or "0"
+    return {
+        "commit": git("rev-parse", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--", *inside)),
+        "date": datetime.fromtimestamp(int(epoch), timezone.utc),
+    }
 
 
 def package_versions() -> dict[str, str]:
@@ -170,7 +278,7 @@ def provenance_footer(profile: dict[str, Any], git: dict[str, Any], data_hash: s
     commit = git["commit"][:12] + (" (with uncommitted changes)" if git["dirty"] else "")
     parameters = "; ".join(f"{name}={value}" for name, value in profile.items() if name != "description")
     return (
-        f"<p>Built {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from commit {html.escape(commit)}; "
+        f"<p>Built from commit {html.escape(commit)}, dated {git['date']:%Y-%m-%d %H:%M} UTC; "
         f"data sha256 {data_hash[:16]}; profile parameters: {html.escape(parameters)}. "
         "The full record (every input's sha256, package versions, timings) is in outputs/manifest.json.</p>"
     )
@@ -221,11 +329,14 @@ def write_exports(data_dir: Path, staging: Path) -> None:
     write_tidy_exports(data_dir, staging / "opendata")
 
 
-def keep_failed_notebook(executed: Path, layout: BuildLayout) -> Path:
+def keep_failed_notebook(executed: Path, kernel_log: Path, layout: BuildLayout) -> Path:
+    """Copy the executed notebook (with its traceback) and the kernel's log to the failed folder."""
     layout.failed.mkdir(parents=True, exist_ok=True)
     kept = layout.failed / executed.name
     if executed.exists():
         shutil.copy2(executed, kept)
+    if kernel_log.exists():
+        shutil.copy2(kernel_log, layout.failed / "kernel.log")
     return kept
 
 
@@ -237,36 +348,48 @@ def timed(function: Callable[..., Any], *args: Any) -> float:
 
 
 def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any], layout: BuildLayout, log: StepLog, jobs: int) -> Path:
-    """Run the analysis notebooks (in parallel: each reads only the data), then the briefing."""
+    """Run the analysis notebooks, then the briefing, in ``jobs`` shared kernels (1: all in one)."""
+    import queue
+
     executed_dir = staging / "notebooks"
     executed_dir.mkdir(parents=True)
+    kernels: queue.Queue[SharedKernel] = queue.Queue()
 
     def run(notebook: Path) -> tuple[str, float]:
         started = time.perf_counter()
         executed = executed_dir / notebook.name
+        kernel = kernels.get()
         try:
-            run_notebook(notebook, executed, parameters)
+            run_notebook(kernel, notebook, executed, parameters)
         except BuildFailed as error:
-            kept = keep_failed_notebook(executed, layout)
+            kept = keep_failed_notebook(executed, kernel.log_path, layout)
             raise BuildFailed(f"{error}; executed notebook kept at {display_path(kept)}") from error
+        finally:
+            kernels.put(kernel)
         return notebook.stem, time.perf_counter() - started
 
     analyses = [p for p in notebooks if not p.name.startswith(BRIEFING_PREFIX)]
     briefings = [p for p in notebooks if p.name.startswith(BRIEFING_PREFIX)]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for name, seconds in pool.map(run, analyses):
+    with contextlib.ExitStack() as stack:
+        for number in range(max(1, min(jobs, len(analyses)))):
+            kernels.put(stack.enter_context(SharedKernel(staging / f"kernel-{number + 1}.log")))
+        with ThreadPoolExecutor(max_workers=kernels.qsize()) as pool:
+            for name, seconds in pool.map(run, analyses):
+                log.record(f"notebook {name}", seconds)
+        for notebook in briefings:
+            name, seconds = run(notebook)
             log.record(f"notebook {name}", seconds)
-    for notebook in briefings:
-        name, seconds = run(notebook)
-        log.record(f"notebook {name}", seconds)
     return executed_dir / briefings[-1].name
 
 
-def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, echo: Callable[[str], None] = print) -> dict[str, Any]:
-    """Run the whole chain; return the manifest. Raises ParameterError or BuildFailed."""
-    layout = layout or BuildLayout()
+def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 1, echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run the whole chain; return the manifest. Raises ParameterError or BuildFailed.
+
+    Without a ``layout`` the profile's own place is used (see `profile_layout`).
+    """
     started = time.perf_counter()
     profile = load_profile(Path(params_path))
+    layout = layout or profile_layout(Path(params_path), profile)
     data_dir = PROJECT_ROOT / profile["data_dir"]
     notebooks = discover_notebooks(layout.notebooks_dir)
     log = StepLog(total_steps=len(notebooks) + 4, echo=echo)
@@ -283,13 +406,15 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 2, e
             exports = side.submit(timed, write_exports, data_dir, staging)
             executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log, jobs)
             log.record("write REFI-QDA and open-data exports (beside the notebooks)", exports.result())
+        for kernel_log in staging.glob("kernel-*.log"):
+            kernel_log.unlink()
         hashes = input_hashes(params_path, data_dir, layout.notebooks_dir)
-        git = git_state()
+        git = git_state(input_files(params_path, data_dir, layout.notebooks_dir))
         step = time.perf_counter()
         render_briefing(executed_briefing, staging, profile, provenance_footer(profile, git, data_fingerprint(hashes, data_dir)))
         log.record("render briefing.html and briefing.pdf", time.perf_counter() - step)
         manifest = {
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "commit_date": git["date"].isoformat(timespec="seconds"),
             "git_commit": git["commit"],
             "git_dirty": git["dirty"],
             "params_file": display_path(Path(params_path)),
@@ -327,20 +452,21 @@ def _validate_data(data_dir: Path) -> None:
         raise BuildFailed(f"the data in {display_path(data_dir)} has {len(problems)} problem(s):\n{lines}{more}")
 
 
-def main(params_path: str, jobs: int = 2, outputs_dir: str | None = None, figures_dir: str | None = None) -> int:
+def main(params_path: str, jobs: int = 1, outputs_dir: str | None = None, figures_dir: str | None = None) -> int:
     """Command-line entry: exit 0 on success, 1 on a failed step, 2 on bad parameters."""
-    from analysis.params import ParameterError
-
-    layout = BuildLayout(
-        outputs_dir=Path(outputs_dir).resolve() if outputs_dir else OUTPUTS_DIR,
-        figures_dir=Path(figures_dir).resolve() if figures_dir else FIGURES_DIR,
-    )
     try:
+        layout = None
+        if outputs_dir or figures_dir:
+            layout = profile_layout(Path(params_path), load_profile(Path(params_path)))
+            layout = BuildLayout(
+                outputs_dir=Path(outputs_dir).resolve() if outputs_dir else layout.outputs_dir,
+                figures_dir=Path(figures_dir).resolve() if figures_dir else layout.figures_dir,
+            )
         build(Path(params_path), layout=layout, jobs=jobs)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except BuildFailed as error:
-        print(f"build failed: {error}\nthe previous outputs/briefing.* are unchanged", file=sys.stderr)
+        print(f"build failed: {error}\nthe previous outputs are unchanged", file=sys.stderr)
         return 1
     return 0
