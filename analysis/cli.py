@@ -15,7 +15,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--figures-dir", default=None, help="write figures here instead of figures/")
     sub.add_parser("validate", help="check every data file; one line per problem")
     sub.add_parser("extract", help="rebuild data/contributions.csv from the source texts")
-    sub.add_parser("qda", help="REFI-QDA exchange: export, or import a .qdpx from a QDA program")
+    sub.add_parser("qda", add_help=False,  # python -m analysis qda [COMMAND] --help lists the qda options
+                   help="REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding")
     sub.add_parser("benchmark", help="time the build against the naive chain of command-line tools")
     return commands
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from lxml import etree
 
+from analysis import cli
 from analysis.exchange import qda
 from analysis.exchange.opendata import ZIP_DATE, read_data, read_table
 
@@ -393,6 +394,81 @@ def test_xml_declaring_entities_is_refused_without_resolving_them(tmp_path: Path
         qda.read_qdpx(write_archive(tmp_path / "xxe.qdpx", {"project.qde": xml}))
 
 
+# ---------------------------------------------------------------- codebook import
+
+
+def test_codebook_import_lists_new_changed_and_missing_codes(data_dir: Path, tmp_path: Path, capsys):
+    path = qda.write_qdc(data_dir, tmp_path / "ours.qdc")
+    assert qda.main(["import-codebook", str(path), "--data-dir", str(data_dir)]) == 0
+    assert ": 0 new, 0 changed, 0 missing codes." in capsys.readouterr().out
+    xml = path.read_text(encoding="utf-8")
+    xml = xml.replace('name="Listening and continuity"', 'name="Listening"')  # renamed in the program
+    xml = re.sub(r'<Code guid="[^"]+" name="Workforce skills" isCodable="true">.*?</Code>',
+                 f'<Code guid="{qda.guid("x", "new")}" name="Digital capability" isCodable="true"/>', xml, flags=re.S)
+    xml = xml.replace("</Codes>", "</Codes><Sets/>")  # as Taguette 1.5 writes it
+    path.write_text(xml, encoding="utf-8")
+    assert qda.main(["import-codebook", str(path), "--data-dir", str(data_dir)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[1:] == [
+        "  changed: listening (Listening): label 'Listening and continuity' is 'Listening'",
+        "  new: Digital capability: under Workforce",
+        "  missing: workforce_skills (Workforce skills)"]
+    assert ": 1 new, 1 changed, 1 missing codes." in captured.out
+    assert captured.err == f"warning: {path}: ours.qdc has an empty <Sets/>, which REFI-QDA does not allow; ignored\n"
+
+
+def test_codebook_import_refuses_a_file_that_is_not_a_codebook(tmp_path: Path, capsys):
+    (tmp_path / "x.qdc").write_text("<CodeBook/>", encoding="utf-8")
+    assert qda.main(["import-codebook", str(tmp_path / "x.qdc")]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'x.qdc'}: x.qdc does not validate against REFI-QDA "
+                                              "Codebook.xsd")
+
+
+# ---------------------------------------------------------------- bringing work back
+
+
+def test_merge_appends_the_students_codings_as_a_new_coder_and_reports_alpha(data_dir: Path, tmp_path: Path, capsys):
+    before = read_table(data_dir / "coding.csv")
+    student = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
+    assert qda.main(["merge", str(student), "--coder", "student_2026", "--data-dir", str(data_dir)]) == 0
+    after = read_table(data_dir / "coding.csv")
+    pd.testing.assert_frame_equal(after.iloc[:len(before)], before)
+    assert after.iloc[len(before):].to_dict("records") == [
+        {"contribution_id": "CL-002", "code_id": "relationship_time", "coder": "student_2026",
+         "memo": "Only the part about time."},
+        {"contribution_id": "LW-002", "code_id": "listening", "coder": "student_2026", "memo": ""},
+        {"contribution_id": "LW-002", "code_id": "relationship_time", "coder": "student_2026", "memo": ""}]
+    out = capsys.readouterr().out
+    assert "  left out: LW-003 coded 'Digital capability', a code data/codebook.yaml does not have" in out
+    # CL-002 and LW-002 x 3 codes; consensus 010 010, student 010 110: one disagreement among 12 values,
+    # 5 "present": alpha = 1 - 11 * 1 / (7 * 5)
+    assert f"against the consensus: {1 - 11 / 35:.3f} over 2 contributions x 3 codes" in out
+    assert qda.main(["merge", str(student), "--coder", "student_2026", "--data-dir", str(data_dir)]) == 1
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--coder", "consensus"], "'consensus' is the agreed coding the analysis uses; merge under a new name"),
+    (["--coder", "coder_a"], "coder 'coder_a' already has rows in coding.csv; merge under a new name"),
+    (["--coder", "a b"], "coder name 'a b': use letters, digits, _ or -, starting with a letter"),
+    (["--coder", "x", "--user", "nobody"], "no codings by user 'nobody' in the archive (users: consensus, student)"),
+])
+def test_merge_refuses_to_write_over_a_coder_or_guess(data_dir: Path, tmp_path: Path, capsys, arguments, message):
+    before = (data_dir / "coding.csv").read_bytes()
+    student = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
+    assert qda.main(["merge", str(student), *arguments, "--data-dir", str(data_dir)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: {message}"
+    assert (data_dir / "coding.csv").read_bytes() == before
+
+
+def test_merge_dry_run_writes_nothing(data_dir: Path, tmp_path: Path, capsys):
+    before = (data_dir / "coding.csv").read_bytes()
+    student = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
+    assert qda.main(["merge", str(student), "--coder", "s", "--user", "student", "--dry-run",
+                     "--data-dir", str(data_dir)]) == 0
+    assert "3 codings by student to merge" in capsys.readouterr().out
+    assert (data_dir / "coding.csv").read_bytes() == before
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -407,3 +483,25 @@ def test_command_line_exports_and_imports(data_dir: Path, tmp_path: Path, capsys
     assert len(read_table(out)) == 5
     (tmp_path / "bad.qdpx").write_text("x", encoding="utf-8")
     assert qda.main(["import", str(tmp_path / "bad.qdpx"), "--data-dir", str(data_dir)]) == 2
+
+
+@pytest.mark.parametrize("command, options", [
+    ([], ["export", "import", "import-codebook", "merge"]),
+    (["export"], ["FOLDER", "--data-dir"]),
+    (["import"], ["FILE.qdpx", "--data-dir", "--coding-out"]),
+    (["import-codebook"], ["FILE.qdc", "--data-dir"]),
+    (["merge"], ["FILE.qdpx", "--coder", "--user", "--data-dir", "--dry-run"]),
+])
+def test_every_qda_command_lists_its_options(command, options, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["qda", *command, "--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0 and out.startswith(f"usage: python -m analysis qda {' '.join(command)}".rstrip())
+    assert all(option in out for option in options)
+
+
+@pytest.mark.parametrize("name", ["missing.qdpx", "."])
+def test_import_of_a_path_that_is_not_a_file_is_one_line(tmp_path: Path, capsys, name):
+    assert qda.main(["import", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {tmp_path / name}: ")

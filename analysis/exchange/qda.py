@@ -704,28 +704,132 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     return selections[columns], coding, report
 
 
+# ---------------------------------------------------------------- codebook import
+
+
+def read_qdc(path: Path | str) -> etree._Element:
+    """A REFI-QDA codebook file (.qdc), read at most MAX_MEMBER_BYTES and parsed and
+    validated as archives are. Raises QdaImportError."""
+    path = Path(path)
+    try:
+        with path.open("rb") as file:
+            xml = file.read(MAX_MEMBER_BYTES + 1)
+    except FileNotFoundError:
+        raise QdaImportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise QdaImportError(f"{path}: is a folder, not a .qdc file") from None
+    except OSError as error:
+        raise QdaImportError(f"{path}: cannot be read: {error.strerror}") from None
+    if len(xml) > MAX_MEMBER_BYTES:
+        raise QdaImportError(f"{path}: larger than the {MAX_MEMBER_BYTES // 2**20} MiB allowed")
+    return parse_xml(path, path.name, xml, "Codebook")
+
+
+def codebook_changes(root: etree._Element, codebook: dict, examples: dict[str, str]) -> pd.DataFrame:
+    """The codebook file's codes against ``codebook``: one row per code that is ``new`` (not
+    ours), ``changed`` (label, theme or definitions differ from what we export) or
+    ``missing`` (ours, absent from the file), with columns status, code_id, name, detail.
+    Codes are recognised as in ``code_ids``; non-codable codes are themes."""
+    parents = {child: parent for parent in root.iter() for child in parent if _tag(child) == "Code"}
+    elements = [c for c in root.iter() if isinstance(c.tag, str) and _tag(c) == "Code"
+                and c.get("isCodable") in ("true", "1") and c.get("name") != CASE_CODES_NAME]
+    table = pd.DataFrame([{"guid": _guid(c.get("guid")), "name": c.get("name") or "", "codable": True,
+                           "description": _text(c, "Description")} for c in elements],
+                         columns=["guid", "name", "codable", "description"])
+    ids, _ = code_ids(table, codebook)
+    ours = {str(c["id"]): c for c in codebook.get("codes") or []}
+    themes = {str(t["id"]): str(t["label"]) for t in codebook.get("themes") or []}
+    rows = []
+    for element, row in zip(elements, table.itertuples()):
+        code_id, parent = ids[row.guid], parents.get(element)
+        theme = parent.get("name") if parent is not None and _tag(parent) == "Code" else ""
+        if code_id not in ours:
+            rows.append(("new", "", row.name, f"under {theme}" if theme else "at the top level"))
+            continue
+        code = ours[code_id]
+        differences = [f"label {code['label']!r} is {row.name!r}" if row.name != str(code["label"]) else "",
+                       f"theme {themes.get(str(code['theme']), code['theme'])!r} is {theme!r}"
+                       if theme != themes.get(str(code["theme"])) else "",
+                       "definitions differ" if row.description.strip() != code_description(
+                           code, examples.get(str(code.get("example")), "")).strip() else ""]
+        if any(differences):
+            rows.append(("changed", code_id, row.name, "; ".join(filter(None, differences))))
+    found = set(ids.values())
+    rows += [("missing", cid, str(code["label"]), "") for cid, code in ours.items() if cid not in found]
+    return pd.DataFrame(rows, columns=["status", "code_id", "name", "detail"])
+
+
+def codebook_report(path: Path, changes: pd.DataFrame, reference: Path) -> str:
+    counts = changes["status"].value_counts()
+    lines = [f"{path} against {reference}: {counts.get('new', 0)} new, {counts.get('changed', 0)} changed, "
+             f"{counts.get('missing', 0)} missing codes."]
+    lines += [f"  {r.status}: {r.code_id or r.name}" + (f" ({r.name})" if r.code_id and r.name else "")
+              + (f": {r.detail}" if r.detail else "") for r in changes.itertuples()]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- command line
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``export [FOLDER]`` writes the project (.qdpx) and codebook (.qdc); ``import PATH``
-    prints how a project's codings map to contributions (exit 1 when some do not)."""
+    """Export, import, compare a codebook, or merge imported codings (see ``--help``).
+    Exit 0 on success, 1 when an import leaves codings unmatched or an export is refused,
+    2 when a file cannot be read."""
+    from analysis.exchange.merge import add_merge_command
+
     parser = argparse.ArgumentParser(prog="python -m analysis qda",
                                      description="Exchange the coding with QDA software as REFI-QDA files.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    export = sub.add_parser("export", help="write the project (.qdpx) and the codebook (.qdc) to a folder")
-    export.add_argument("folder", nargs="?", type=Path, default=OUTPUTS_DIR / "qda")
-    export.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    read = sub.add_parser("import", help="read a .qdpx and report how its codings map to contributions")
-    read.add_argument("path", type=Path)
-    read.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    read.add_argument("--coding-out", type=Path, help="also write the mapped coding as CSV here, for review")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    export = sub.add_parser("export", help="write the project (.qdpx) and the codebook (.qdc) to a folder",
+                            description=f"Write {QDPX_NAME} and {QDC_NAME} into FOLDER.")
+    export.add_argument("folder", nargs="?", type=Path, default=OUTPUTS_DIR, metavar="FOLDER",
+                        help=f"where to write them (default: {OUTPUTS_DIR.relative_to(PROJECT_ROOT)}, as the build does)")
+    export.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
+    read = sub.add_parser("import", help="read a .qdpx and report how its codings map to contributions",
+                          description="Read a REFI-QDA project and map its codings to contributions by position.")
+    read.add_argument("path", type=Path, metavar="FILE.qdpx")
+    read.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder to match against (default: data)")
+    read.add_argument("--coding-out", type=Path, metavar="CSV", help="also write the mapped coding as CSV here, for review")
+    book = sub.add_parser("import-codebook", help="list new, changed and missing codes of a .qdc against the codebook",
+                          description="Compare a REFI-QDA codebook file with data/codebook.yaml.")
+    book.add_argument("path", type=Path, metavar="FILE.qdc")
+    book.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
+    add_merge_command(sub)
     args = parser.parse_args(argv)
-    if args.command == "export":
-        for written in (write_qdpx(args.data_dir, args.folder / QDPX_NAME), write_qdc(args.data_dir, args.folder / QDC_NAME)):
-            print(f"wrote {written}")
-        return 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status = run(args)
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    return status
+
+
+def run(args: argparse.Namespace) -> int:
+    """One ``qda`` command; every refusal is one line on standard error."""
+    from analysis.exchange.merge import run_merge
+
     try:
+        if args.command == "export":
+            written = [write_qdpx(args.data_dir, args.folder / QDPX_NAME), write_qdc(args.data_dir, args.folder / QDC_NAME)]
+            print("\n".join(f"wrote {path}" for path in written))
+            return 0
+        if args.command == "import-codebook":
+            data = read_data(args.data_dir)
+            examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
+            changes = codebook_changes(read_qdc(args.path), data.codebook, examples)
+            print(codebook_report(args.path, changes, args.data_dir / "codebook.yaml"))
+            return 0
+        if args.command == "merge":
+            return run_merge(args)
         _, coding, report = read_qdpx(args.path, args.data_dir)
     except QdaImportError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
     print(report.summary())
     if args.coding_out:
