@@ -9,12 +9,15 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display_path
 
 
 def in_project(folder: Path | str) -> Path:
@@ -52,13 +55,56 @@ def figure_html(figures_dir: Path, name: str, number: int | None = None) -> str:
     )
 
 
-def save_table(table: pd.DataFrame, tables_dir: Path, name: str) -> Path:
-    """Write a full table as <name>.csv (UTF-8, LF) for readers who want every row."""
+def save_table(table: pd.DataFrame, tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> Path:
+    """Write a full table as <name>.csv (UTF-8, LF), and the run parameters that made it as <name>.json."""
     tables_dir = in_project(tables_dir)
     tables_dir.mkdir(parents=True, exist_ok=True)
     path = tables_dir / f"{name}.csv"
     table.to_csv(path, index=False, lineterminator="\n")
+    stamp = {"table": path.name, "parameters": _compared(parameters)}
+    (tables_dir / f"{name}.json").write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+class TableFromAnotherRun(ValueError):
+    """A saved table is missing or was made with other run parameters than the reader's."""
+
+
+def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> pd.DataFrame:
+    """A table written by `save_table`, refused unless it was made with these run parameters."""
+    tables_dir = in_project(tables_dir)
+    path, stamp_path = tables_dir / f"{name}.csv", tables_dir / f"{name}.json"
+    run = f"run {notebook_writing(name) or 'the notebook that writes it'} with these parameters first"
+    if not path.is_file():
+        raise TableFromAnotherRun(f"{display_path(path)} is missing; {run}")
+    made_with = json.loads(stamp_path.read_text(encoding="utf-8"))["parameters"] if stamp_path.is_file() else None
+    if made_with is None:
+        raise TableFromAnotherRun(f"{display_path(path)} records no run parameters; {run}")
+    wanted = _compared(parameters)
+    differing = [f"{key} {made_with.get(key)!r}, not {wanted.get(key)!r}" for key in sorted(set(wanted) | set(made_with))
+                 if made_with.get(key) != wanted.get(key)]
+    if differing:
+        raise TableFromAnotherRun(f"{display_path(path)} was made with other parameters ({'; '.join(differing)}); {run}")
+    return pd.read_csv(path)
+
+
+def notebook_writing(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
+    """The notebook whose code saves the table ``name`` (a literal name, or an f-string pattern)."""
+    for notebook in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+        for written in _SAVED_NAME.findall(code):
+            if re.fullmatch(re.sub(r"\\\{.*?\\\}", ".+", re.escape(written)), name):
+                return display_path(notebook)
+    return None
+
+
+_SAVED_NAME = re.compile(r"save_table\([^\n]*?,\s*f?\"([^\"]+)\"")
+
+
+def _compared(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The run parameters that shape a table (not the profile's name or description)."""
+    return {key: value for key, value in parameters.items() if key not in ("profile", "description")}
 
 
 def table_html(table: pd.DataFrame, caption: str, source_table: str | None = None) -> str:
