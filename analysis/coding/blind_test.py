@@ -225,6 +225,20 @@ def draw(data_dir: Path, fraction: float, seed: int) -> dict:
             "sample": len(sample), "fraction": fraction, "seed": seed, "packet_sha256": digest}
 
 
+
+def keyed_rows(returned: pd.DataFrame, key: pd.DataFrame, coder: str) -> tuple[pd.DataFrame, list[str]]:
+    """The coder's returned rows (``unit_id``, ``code_id``, ``memo``) as coding rows
+    (``contribution_id``, ``code_id``, ``coder``, ``memo``), verbatim and in the returned order,
+    and the problems found: units not in the key, and packet units the coder left out."""
+    contribution_of = dict(zip(key["unit_id"], key["contribution_id"]))
+    memo = returned["memo"] if "memo" in returned.columns else ""
+    rows = pd.DataFrame({"contribution_id": returned["unit_id"].map(contribution_of), "code_id": returned["code_id"],
+                         "coder": coder, "memo": memo})
+    problems = [f"unit {unit} is not in the key" for unit in returned.loc[rows["contribution_id"].isna(), "unit_id"]]
+    problems += [f"unit {unit} was not coded" for unit in sorted(set(key["unit_id"]) - set(returned["unit_id"]))]
+    return rows.fillna({"contribution_id": ""}), problems
+
+
 if __name__ == "__main__":
     import argparse
 

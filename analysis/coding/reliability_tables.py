@@ -1,0 +1,195 @@
+"""The reliability tables: one function, one seed, every test in data/reliability/tests.yaml.
+
+For each test (two coders on one sample) at the levels the analysis uses:
+
+- ``theme_alpha``: per theme (the level the briefing counts; a theme is present when any of its
+  codes is), Krippendorff's alpha with a bootstrap 95% interval, each coder's positives, and
+  the theme's status by the study's rule: below 0.667 not counted; 0.667 to 0.80 tentative;
+  0.80 or above counted; fewer than :data:`MIN_POSITIVES` positives too rare to test. The
+  pooled alpha over every contribution x theme decision is the last row.
+- ``code_alpha``: the same per code; a code with fewer than :data:`MIN_POSITIVES` positives
+  (sampled contributions that either coder gave it) shows "too rare to test" and no alpha.
+- ``summary``: the weakest tested theme (the headline), pooled alpha over themes and over
+  codes, alpha for the statement function (nominal; on the contributions whose function is
+  coded, and on all against the section rule), and alpha over each contribution's whole set
+  of codes (MASI distance).
+- ``disagreements``: every sampled contribution on which the two coders' codes or function differ.
+
+A code whose definition differs from the one the current test's coder was given, or that the
+given codebook lacks, is reported as "not yet tested" (:func:`untested_codes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from analysis.coding import alpha as al
+from analysis.coding.codes import NOT_CODABLE_THEME, load_codebook
+from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, alpha_table
+
+TESTS_YAML = "reliability/tests.yaml"
+MIN_POSITIVES = 5
+DEFINITION_FIELDS = ("theme", "brief_definition", "full_definition", "use_when", "do_not_use_when")
+STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE = "counted", "tentative", "not counted", "too rare to test"
+
+
+def load_tests(data_dir: Path) -> list[dict]:
+    """The tests of reliability/tests.yaml, oldest first."""
+    return list(yaml.safe_load((Path(data_dir) / TESTS_YAML).read_text(encoding="utf-8"))["tests"])
+
+
+def current_test(tests: Sequence[Mapping]) -> Mapping:
+    """The one test marked current."""
+    (test,) = [t for t in tests if t.get("current")]
+    return test
+
+
+def sample_ids(data_dir: Path, test: Mapping) -> list[str]:
+    """The contribution ids of a test's sample, in file order."""
+    return list(pd.read_csv(Path(data_dir) / test["sample"], dtype=str, keep_default_na=False)["contribution_id"])
+
+
+def status(alpha: float, positives: int) -> str:
+    """A theme's or code's status by the study's rule (see the module docstring)."""
+    if positives < MIN_POSITIVES:
+        return STATUS_TOO_RARE
+    if np.isnan(alpha) or alpha < THRESHOLD_TENTATIVE:
+        return STATUS_NOT_COUNTED
+    return STATUS_TENTATIVE if alpha < THRESHOLD_RELIABLE else STATUS_COUNTED
+
+
+def theme_coding(coding: pd.DataFrame, codebook: Mapping) -> tuple[pd.DataFrame, dict]:
+    """Coding rows lifted to themes (one row per contribution, theme and coder) and a
+    codebook-shaped mapping whose ``codes`` are the themes (``none`` left out)."""
+    theme_of = {str(c["id"]): str(c["theme"]) for c in codebook["codes"]}
+    lifted = coding.assign(code_id=coding["code_id"].map(theme_of))
+    lifted = lifted[lifted["code_id"].notna() & (lifted["code_id"] != NOT_CODABLE_THEME)]
+    lifted = lifted.drop_duplicates(["contribution_id", "code_id", "coder"])
+    themes = [{"id": t["id"], "label": t["label"]} for t in codebook["themes"] if t["id"] != NOT_CODABLE_THEME]
+    return lifted, {"codes": themes}
+
+
+def with_status(table: pd.DataFrame) -> pd.DataFrame:
+    """An alpha table with ``positives`` (contributions either coder coded) and ``status``;
+    alpha and its interval blanked where the code or theme is too rare to test."""
+    positives = table["n_a"] + table["n_b"] - table["n_both"]
+    out = table.assign(positives=positives, status=[status(a, p) for a, p in zip(table["alpha"], positives)])
+    pooled = out["code_id"] == POOLED
+    out.loc[pooled, "status"] = ""
+    rare = out["status"] == STATUS_TOO_RARE
+    out.loc[rare, ["alpha", "ci_low", "ci_high"]] = np.nan
+    return out
+
+
+def function_labels(coding: pd.DataFrame, coder: str, ids: Sequence[str], functions: Sequence[str]) -> dict[str, str]:
+    """Each contribution's coded statement function for ``coder`` ('' where none was coded)."""
+    rows = coding[(coding["coder"] == coder) & coding["code_id"].isin(functions) & coding["contribution_id"].isin(ids)]
+    coded = dict(zip(rows["contribution_id"], rows["code_id"]))
+    return {cid: coded.get(cid, "") for cid in ids}
+
+
+def code_sets(coding: pd.DataFrame, coder: str, ids: Sequence[str], functions: Sequence[str]) -> list[frozenset]:
+    """Each contribution's set of codes (statement functions left out), in ``ids`` order."""
+    rows = coding[(coding["coder"] == coder) & ~coding["code_id"].isin(functions)]
+    grouped = rows.groupby("contribution_id")["code_id"].agg(frozenset).to_dict()
+    return [grouped.get(cid, frozenset()) for cid in ids]
+
+
+def function_summary(reference: Mapping[str, str], second: Mapping[str, str], ids: Sequence[str], n_boot: int, seed: int, scope: str) -> dict:
+    """Alpha of two coders' statement functions over ``ids`` with a bootstrap interval."""
+    a, b = [reference[cid] for cid in ids], [second[cid] for cid in ids]
+    low, high, kept = al.percentile_interval(al.bootstrap_alpha(al.nominal_alpha, a, b, n_boot, seed)) if ids else (np.nan, np.nan, 0)
+    return {"measure": f"statement function ({scope})", "alpha": al.nominal_alpha(a, b) if ids else np.nan, "ci_low": low, "ci_high": high,
+            "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(a, b)])) if ids else np.nan}
+
+
+def disagreement_table(texts: Mapping[str, str], ids: Sequence[str], sets_a: Sequence[frozenset], sets_b: Sequence[frozenset],
+                       functions_a: Mapping[str, str], functions_b: Mapping[str, str]) -> pd.DataFrame:
+    """Sampled contributions on which the coders' codes or functions differ."""
+    records = [
+        {"contribution_id": cid, "text": texts.get(cid, ""), "codes_both": "; ".join(sorted(a & b)),
+         "codes_only_reference": "; ".join(sorted(a - b)), "codes_only_second": "; ".join(sorted(b - a)),
+         "function_reference": functions_a.get(cid, ""), "function_second": functions_b.get(cid, "")}
+        for cid, a, b in zip(ids, sets_a, sets_b)
+        if a != b or functions_a.get(cid, "") != functions_b.get(cid, "")
+    ]
+    return pd.DataFrame.from_records(records, columns=["contribution_id", "text", "codes_both", "codes_only_reference",
+                                                       "codes_only_second", "function_reference", "function_second"])
+
+
+def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping,
+                section_functions: Mapping[str, str | None], ids: Sequence[str], n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
+    """Every table of one test (see the module docstring)."""
+    coders = (test["reference"], test["second_coder"])
+    functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
+    theme_rows, theme_book = theme_coding(coding, codebook)
+    themes = with_status(alpha_table(theme_rows, theme_book, ids, coders, n_boot, seed))
+    code_rows = coding[~coding["code_id"].isin(functions)]
+    codes = with_status(alpha_table(code_rows, dict(codebook), ids, coders, n_boot, seed))
+    sets_a, sets_b = code_sets(coding, coders[0], ids, functions), code_sets(coding, coders[1], ids, functions)
+    section_of = dict(zip(contributions["contribution_id"], contributions["section"]))
+    by_rule = {cid: section_functions.get(section_of.get(cid)) or "" for cid in ids}
+    coded_a, coded_b = function_labels(coding, coders[0], ids, functions), function_labels(coding, coders[1], ids, functions)
+    reference_functions = {cid: by_rule[cid] or coded_a[cid] for cid in ids}
+    coded_scope = [cid for cid in ids if not by_rule[cid]]
+    tested = themes[(themes["code_id"] != POOLED) & themes["alpha"].notna()]
+    weakest = tested.sort_values(["alpha", "code_id"]).iloc[0] if len(tested) else None
+    pooled_theme, pooled_code = themes[themes["code_id"] == POOLED].iloc[0], codes[codes["code_id"] == POOLED].iloc[0]
+    summary = [
+        {"measure": "weakest theme", "label": weakest["label"] if weakest is not None else "", "alpha": weakest["alpha"] if weakest is not None else np.nan,
+         "ci_low": weakest["ci_low"] if weakest is not None else np.nan, "ci_high": weakest["ci_high"] if weakest is not None else np.nan,
+         "n_units": len(ids), "agreement": weakest["percent_agreement"] if weakest is not None else np.nan},
+        {"measure": "pooled over themes", "label": "", "alpha": pooled_theme["alpha"], "ci_low": pooled_theme["ci_low"], "ci_high": pooled_theme["ci_high"],
+         "n_units": int(pooled_theme["n_units"]), "agreement": pooled_theme["percent_agreement"]},
+        {"measure": "pooled over codes", "label": "", "alpha": pooled_code["alpha"], "ci_low": pooled_code["ci_low"], "ci_high": pooled_code["ci_high"],
+         "n_units": int(pooled_code["n_units"]), "agreement": pooled_code["percent_agreement"]},
+        {"label": "", **function_summary(reference_functions, coded_b, coded_scope, n_boot, seed, "where coded")},
+        {"label": "", **function_summary(reference_functions, coded_b, list(ids), n_boot, seed, "all, against the section rule")},
+        {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": al.masi_alpha(sets_a, sets_b),
+         **dict(zip(("ci_low", "ci_high"), al.percentile_interval(al.bootstrap_alpha(al.masi_alpha, sets_a, sets_b, n_boot, seed))[:2])),
+         "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(sets_a, sets_b)]))},
+    ]
+    texts = dict(zip(contributions["contribution_id"], contributions["text"]))
+    disagreeing = disagreement_table(texts, ids, sets_a, sets_b, reference_functions, coded_b)
+    label = {"test": test["id"], "codebook_version": test["codebook_version"]}
+    return {name: table.assign(**label) for name, table in
+            {"theme_alpha": themes, "code_alpha": codes, "summary": pd.DataFrame(summary), "disagreements": disagreeing}.items()}
+
+
+def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
+    """Codes of ``codebook`` that the current test's coder did not test as they now stand: added
+    since, or with a definition field that differs from the codebook as given."""
+    was = {str(c["id"]): c for c in given.get("codes", [])}
+    return [str(c["id"]) for c in codebook["codes"]
+            if str(c["id"]) not in was or any(str(c.get(f, "")).split() != str(was[str(c["id"])].get(f, "")).split() for f in DEFINITION_FIELDS)]
+
+
+def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
+                       n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
+    """The reliability tables of every test in tests.yaml, stacked (column ``test``), and
+    ``tests`` (the registry with each test's sample size). ``coding`` holds every coder's rows."""
+    data_dir = Path(data_dir)
+    codebook = load_codebook(data_dir)
+    tests = load_tests(data_dir)
+    stacked: dict[str, list[pd.DataFrame]] = {}
+    registry = []
+    for test in tests:
+        ids = sample_ids(data_dir, test)
+        registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "current", "blind", "note")}, "n_units": len(ids)})
+        for name, table in test_tables(test, contributions, coding, codebook, section_functions, ids, n_boot, seed).items():
+            stacked.setdefault(name, []).append(table)
+    tables = {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
+    tables["tests"] = pd.DataFrame(registry)
+    return tables
+
+
+def counted_themes(theme_alpha: pd.DataFrame, tests: Sequence[Mapping]) -> dict[str, str]:
+    """Each theme's status under the current test (theme id -> status)."""
+    current = current_test(tests)["id"]
+    rows = theme_alpha[(theme_alpha["test"] == current) & (theme_alpha["code_id"] != POOLED)]
+    return dict(zip(rows["code_id"], rows["status"]))

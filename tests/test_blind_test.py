@@ -1,0 +1,96 @@
+"""The blind test's sample, packet and key: exclusions, opacity, and the import by key."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.coding import blind_test as bt
+from analysis.coding.codes import load_codebook, load_sample
+from analysis.evidence.validate import load_contributions, load_groups, load_sources
+from analysis.paths import DATA_DIR
+
+BLIND = DATA_DIR / bt.BLIND_V2_DIR
+
+
+def test_quoted_phrases_and_cue_exposure():
+    codebook = {"codes": [{"use_when": 'speaks of "safe caseloads now" or "it"'}], "changelog": [{"changes": '"never counted here at all"'}]}
+    phrases = bt.quoted_phrases(codebook)
+    assert phrases == {"safe caseloads now"}
+    assert bt.cue_exposed({"A": "We want Safe caseloads now!", "B": "safe caseloads"}, phrases) == {"A"}
+
+
+def test_pilot_is_every_seventh_row_from_the_fourth():
+    ids = [f"X-{i:02d}" for i in range(1, 20)]
+    assert bt.pilot_ids(ids) == {"X-04", "X-11", "X-18"}
+
+
+def test_exclusions_name_every_reason():
+    contributions = pd.DataFrame({"contribution_id": ["A-1", "A-2", "A-3", "A-4", "A-5"], "text": ["one", "two", "three", "four", "five words quoted here"]})
+    codebook = {"codes": [{"example": "A-1", "use_when": 'as in "five words quoted"'}]}
+    excluded = bt.exclusions(contributions, codebook, earlier_sample=["A-2", "A-4"])
+    reasons = dict(zip(excluded["contribution_id"], excluded["reason"]))
+    assert reasons == {"A-1": "codebook example", "A-2": "earlier sample", "A-4": "pilot; earlier sample", "A-5": "codebook cue phrase"}
+
+
+def test_stratified_draw_takes_the_rounded_up_share_of_every_stratum():
+    eligible = pd.DataFrame({"contribution_id": [f"Q-{i}" for i in range(10)], "source_id": ["s"] * 7 + ["t"] * 3, "section": ["a"] * 4 + ["b"] * 3 + ["a"] * 3})
+    drawn = bt.draw_stratified(eligible, 0.5, seed=1)
+    strata = eligible.set_index("contribution_id").loc[drawn].groupby(["source_id", "section"]).size().to_dict()
+    assert strata == {("s", "a"): 2, ("s", "b"): 2, ("t", "a"): 2}
+    assert drawn == bt.draw_stratified(eligible, 0.5, seed=1)
+
+
+def test_packet_ids_are_opaque_and_the_key_maps_them_back():
+    texts = {"LW-q1-01": "alpha", "VD-ex-t6-d": "beta", "CC-r4-11": "gamma"}
+    packet, key = bt.make_packet(list(texts), texts, seed=5)
+    assert list(packet.columns) == ["unit_id", "text"] and list(key.columns) == ["unit_id", "contribution_id"]
+    assert all(unit.startswith("U-") and len(unit) == 8 for unit in packet["unit_id"])
+    assert dict(zip(key["unit_id"], key["contribution_id"].map(texts))) == dict(zip(packet["unit_id"], packet["text"]))
+    assert not set(packet["unit_id"]) & set(texts)
+
+
+def test_keyed_rows_import_verbatim_and_report_gaps():
+    key = pd.DataFrame({"unit_id": ["U-1", "U-2"], "contribution_id": ["A-1", "A-2"]})
+    returned = pd.DataFrame({"unit_id": ["U-1", "U-1", "U-9"], "code_id": ["x", "hope", "y"], "memo": ["", "a, b", ""]})
+    rows, problems = bt.keyed_rows(returned, key, "coder_c")
+    assert rows.to_dict("records")[1] == {"contribution_id": "A-1", "code_id": "hope", "coder": "coder_c", "memo": "a, b"}
+    assert problems == ["unit U-9 is not in the key", "unit U-2 was not coded"]
+
+
+# --- the committed packet -----------------------------------------------------------------------
+
+
+def test_committed_packet_holds_no_identifying_field():
+    contributions = load_contributions(DATA_DIR)
+    vocabulary = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))
+    names = bt.identifying_values(contributions, load_groups(DATA_DIR), load_sources(DATA_DIR), vocabulary)
+    packet_text = (BLIND / bt.PACKET_CSV).read_text(encoding="utf-8")
+    packet = pd.read_csv(BLIND / bt.PACKET_CSV, dtype=str, keep_default_na=False)
+    assert list(packet.columns) == ["unit_id", "text"]
+    assert bt.identifying_hits(packet_text, packet["text"], names) == []
+    given = (BLIND / bt.CODEBOOK_AS_GIVEN).read_text(encoding="utf-8") + (BLIND / bt.INSTRUCTIONS_MD).read_text(encoding="utf-8")
+    assert not [cid for cid in contributions["contribution_id"] if cid in given]
+    assert list(packet["unit_id"]) == sorted(packet["unit_id"])
+
+
+def test_committed_sample_excludes_examples_pilot_and_the_earlier_sample():
+    contributions = load_contributions(DATA_DIR)
+    key = pd.read_csv(BLIND / bt.KEY_CSV, dtype=str)
+    sample = set(key["contribution_id"])
+    assert len(sample) >= 110
+    assert not sample & bt.codebook_examples(load_codebook(DATA_DIR))
+    assert not sample & bt.pilot_ids(list(contributions["contribution_id"]))
+    assert not sample & set(load_sample(DATA_DIR))
+    assert set(pd.read_csv(BLIND / "exclusions.csv")["contribution_id"]).isdisjoint(sample)
+
+
+def test_committed_packet_matches_its_recorded_hash_and_the_key():
+    packet_text = (BLIND / bt.PACKET_CSV).read_text(encoding="utf-8")
+    readme = (BLIND / "README.md").read_text(encoding="utf-8")
+    assert bt.sha256_text(packet_text) in readme
+    packet = pd.read_csv(BLIND / bt.PACKET_CSV, dtype=str, keep_default_na=False)
+    key = pd.read_csv(BLIND / bt.KEY_CSV, dtype=str)
+    texts = dict(zip(load_contributions(DATA_DIR)["contribution_id"], load_contributions(DATA_DIR)["text"]))
+    assert list(packet["text"]) == [texts[cid] for cid in key["contribution_id"]]
