@@ -10,8 +10,8 @@ For each test (two coders on one sample) at the levels the analysis uses:
 - ``code_alpha``: the same per code; a code with fewer than :data:`MIN_POSITIVES` positives
   (sampled contributions that either coder gave it) shows "too rare to test" and no alpha.
 - ``summary``: the weakest tested theme (the headline), pooled alpha over themes and over
-  codes, alpha for the statement function (nominal; on the contributions whose function is
-  coded, and on all against the section rule), and alpha over each contribution's whole set
+  codes, alpha for the statement function where the second coder coded it (nominal; on the
+  contributions whose function is coded, and on all against the section rule), and alpha over each contribution's whole set
   of codes (MASI distance).
 - ``disagreements``: every sampled contribution on which the two coders' codes or function differ.
 
@@ -148,8 +148,9 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
          "n_units": int(pooled_theme["n_units"]), "agreement": pooled_theme["percent_agreement"]},
         {"measure": "pooled over codes", "label": "", "alpha": pooled_code["alpha"], "ci_low": pooled_code["ci_low"], "ci_high": pooled_code["ci_high"],
          "n_units": int(pooled_code["n_units"]), "agreement": pooled_code["percent_agreement"]},
-        {"label": "", **function_summary(reference_functions, coded_b, coded_scope, n_boot, seed, "where coded")},
-        {"label": "", **function_summary(reference_functions, coded_b, list(ids), n_boot, seed, "all, against the section rule")},
+        *([{"label": "", **function_summary(reference_functions, coded_b, coded_scope, n_boot, seed, "where coded")},
+           {"label": "", **function_summary(reference_functions, coded_b, list(ids), n_boot, seed, "all, against the section rule")}]
+          if any(coded_b.values()) else []),
         {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": al.masi_alpha(sets_a, sets_b),
          **dict(zip(("ci_low", "ci_high"), al.percentile_interval(al.bootstrap_alpha(al.masi_alpha, sets_a, sets_b, n_boot, seed))[:2])),
          "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(sets_a, sets_b)]))},
