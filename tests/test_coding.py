@@ -121,7 +121,7 @@ def test_fixture_is_valid(tmp_path):
     [
         (("XX-01", "four", "coder_a", ""), "unknown code 'four'"),
         (("XX-99", "one", "coder_a", ""), "unknown contribution_id 'XX-99'"),
-        (("XX-01", "one", "coder_c", ""), "unknown coder"),
+        (("XX-01", "one", "Coder C", ""), "coder does not match the pattern"),
         (("XX-01", "one", "consensus", ""), "duplicate row: XX-01 / one / consensus"),
         (("XX-04", "one", "consensus", ""), "not_codable combined with other consensus codes (one)"),
     ],

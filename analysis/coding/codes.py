@@ -58,11 +58,7 @@ SAMPLE_CSV = "reliability/sample.csv"
 NOT_CODABLE = "not_codable"
 NOT_CODABLE_THEME = "none"
 CONSENSUS = "consensus"
-CODERS: dict[str, str] = {
-    "coder_a": "The first coder: coded every contribution, knowing its source, section and speaker.",
-    "coder_b": "The second coder: coded the reliability sample blind, from the codebook and the texts alone.",
-    CONSENSUS: "The agreed coding the analysis uses (coder_a after reconciliation with coder_b and codebook revisions).",
-}
+CODER_PATTERN = r"^[a-z][a-z0-9_-]*$"  # who the coders are is said in data/reliability/ (README.md, tests.yaml)
 ORIGINS: dict[str, str] = {
     "deductive": "Taken from the documents' own categories (the nine facilitator action themes; the Changing Lives strengths, challenges and aspirations).",
     "inductive": "Found in the data while reading the contributions.",
@@ -74,7 +70,7 @@ CODE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 CODING_COLUMNS: tuple[Column, ...] = (
     Column("contribution_id", "str", "The contribution coded (data/contributions.csv).", pattern=ID_PATTERN),
     Column("code_id", "str", "The code applied (data/codebook.yaml).", pattern=CODE_ID_PATTERN),
-    Column("coder", "str", "Who coded: coder_a, coder_b, or consensus for the agreed coding the analysis uses.", allowed=tuple(CODERS)),
+    Column("coder", "str", "Who coded: consensus for the agreed coding the analysis uses; any other name is one coder's or one recorded state's rows (data/reliability/README.md).", pattern=CODER_PATTERN),
     Column("memo", "str", "The coder's note on a decision that needed thought; empty otherwise.", required=False),
 )
 
@@ -356,15 +352,15 @@ register_check(check_statement_functions)
 
 def load_coding(data_dir: Path = DATA_DIR, coder: str | None = None) -> pd.DataFrame:
     """coding.csv after :func:`check_coding` (raises DataValidationError), as text columns with
-    empty memos as ''. ``coder`` keeps one coder's rows (an unknown coder raises ValueError)."""
+    empty memos as ''. ``coder`` keeps one coder's rows (a coder with no rows raises ValueError)."""
     data_dir = Path(data_dir)
     problems = check_coding(data_dir)
     if problems:
         raise DataValidationError(problems)
     frame = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
     if coder is not None:
-        if coder not in CODERS:
-            raise ValueError(f"unknown coder {coder!r} (known: {', '.join(CODERS)})")
+        if coder not in set(frame["coder"]):
+            raise ValueError(f"unknown coder {coder!r} (coders in {CODING_CSV}: {', '.join(sorted(set(frame['coder'])))})")
         frame = frame[frame["coder"] == coder].reset_index(drop=True)
     return frame
 
