@@ -94,3 +94,13 @@ def test_committed_packet_matches_its_recorded_hash_and_the_key():
     key = pd.read_csv(BLIND / bt.KEY_CSV, dtype=str)
     texts = dict(zip(load_contributions(DATA_DIR)["contribution_id"], load_contributions(DATA_DIR)["text"]))
     assert list(packet["text"]) == [texts[cid] for cid in key["contribution_id"]]
+
+
+def test_coder_c_rows_are_the_returned_file_verbatim():
+    returned = pd.read_csv(BLIND / "coder_c_returned.csv", dtype=str, keep_default_na=False)
+    key = pd.read_csv(BLIND / bt.KEY_CSV, dtype=str)
+    expected, problems = bt.keyed_rows(returned, key, "coder_c")
+    coding = pd.read_csv(DATA_DIR / "coding.csv", dtype=str, keep_default_na=False)
+    imported = coding[coding["coder"] == "coder_c"].reset_index(drop=True)
+    assert problems == []
+    pd.testing.assert_frame_equal(imported, expected.reset_index(drop=True))
