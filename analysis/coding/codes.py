@@ -327,7 +327,10 @@ def check_statement_functions(data_dir: Path) -> list[Problem]:
     section whose function is coded, none in a section that fixes it. A data folder without
     a vocabulary has no problem here."""
     data_dir = Path(data_dir)
-    section_function = read_section_functions(data_dir)
+    try:
+        section_function = read_section_functions(data_dir)
+    except DataValidationError:
+        return []  # the vocabulary's own check reports it
     codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
     if not section_function or codebook is None:
         return []

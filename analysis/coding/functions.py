@@ -14,21 +14,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-VOCABULARY_YAML = "vocabulary.yaml"
+from analysis.evidence.vocabulary import VOCABULARY_YAML, section_functions
+
 FROM_SECTION = "section"
 FROM_CODING = "coding"
 
 
 def read_section_functions(data_dir: Path) -> dict[str, str | None]:
-    """Each section's statement function from ``vocabulary.yaml`` (None: coded); an empty
-    dict when the data folder has no vocabulary."""
-    path = Path(data_dir) / VOCABULARY_YAML
-    if not path.exists():
+    """Each section's statement function from the data folder's vocabulary (None: coded); an
+    empty dict when the folder has no vocabulary. Raises DataValidationError for a broken one."""
+    if not (Path(data_dir) / VOCABULARY_YAML).exists():
         return {}
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(s["id"]): s.get("statement_function") for s in content.get("sections") or [] if isinstance(s, dict)}
+    return section_functions(Path(data_dir))
 
 
 def statement_function_ids(codebook: Mapping) -> list[str]:
