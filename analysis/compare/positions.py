@@ -1,0 +1,213 @@
+"""Positions: what groups said about a theme, not only that they raised it.
+
+Every contribution has one statement function (hope, problem, need, proposal, strength or
+observation; :mod:`analysis.coding.functions`). Crossing it with the themes says, for each
+theme, which groups raised it as a hope, as a problem, as a need, as a proposal or as a
+strength, with counts and a quote each. Two kinds of opposition are then shown:
+
+- by rule (:func:`contrasting_judgements`): within one code, one group describes the thing
+  as working (strength) and another as going wrong (problem). This finds statements that
+  judge the same topic in opposite directions; it does not prove they contradict each other
+  (both may be true in different places), so the briefing calls them contrasting judgements;
+- by judgement (:func:`opposing_statements`): pairs of statements that take opposite
+  positions, listed with a reason in ``data/opposing_statements.csv``, because no rule
+  over functions and codes can see that "two voices" and "one voice" disagree.
+
+Deviant cases (:func:`deviant_cases`) are the statements that go against the way a theme is
+mostly judged: strengths in a theme mostly described as a problem, and the reverse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
+from analysis.compare.comparisons import typical_quote
+from analysis.evidence.readers import DataValidationError, Problem
+from analysis.paths import display_path
+
+OPPOSING_CSV = "opposing_statements.csv"
+OPPOSING_COLUMNS = ("statement_a", "statement_b", "code_id", "reason")
+#: The functions that say something about the theme's state or future (observation is left out).
+POSITION_FUNCTIONS = ("hope", "problem", "need", "proposal", "strength")
+JUDGED_WELL, JUDGED_BADLY = "strength", "problem"
+
+
+def contribution_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data_dir: Path) -> pd.Series:
+    """Each contribution's statement function (index contribution_id), by the rule of
+    :mod:`analysis.coding.functions` applied to the consensus coding."""
+    consensus = coding[coding["coder"] == "consensus"]
+    table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
+    return table.set_index("contribution_id")["statement_function"]
+
+
+def _quote(ids: Sequence[str], presence: pd.DataFrame, texts: pd.Series) -> str:
+    """A typical quote among ``ids`` (the rule of :func:`typical_quote`)."""
+    candidates = pd.DataFrame({"text": texts.loc[list(ids)], "n_coded": presence.loc[list(ids)].sum(axis=1)})
+    return typical_quote(candidates)
+
+
+def positions_by_group(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str) -> pd.DataFrame:
+    """One row per theme (or code) x statement function x group that raised it so: ``n``
+    (the group's contributions carrying the theme with that function), ``denominator`` (all
+    the group's contributions), ``contribution_ids`` and one typical quote. Cells with n 0
+    are left out; observation is kept (it is a function like the others)."""
+    item = presence.columns.name or "code_id"
+    frame = contributions.set_index("contribution_id").loc[presence.index]
+    texts, groups = frame["text"], frame[group_col]
+    function = functions.reindex(presence.index)
+    denominators = groups.value_counts()
+    records = []
+    for theme in presence.columns:
+        carrying = presence.index[presence[theme].to_numpy() == 1]
+        for (fn, group), ids in pd.Series(carrying, index=carrying).groupby([function.loc[carrying], groups.loc[carrying]]):
+            ids = sorted(ids)
+            quote_id = _quote(ids, presence, texts)
+            records.append({item: theme, "statement_function": fn, group_col: group, "n": len(ids),
+                            "denominator": int(denominators[group]), "contribution_ids": "; ".join(ids),
+                            "quote_id": quote_id, "quote": texts.loc[quote_id]})
+    columns = [item, "statement_function", group_col, "n", "denominator", "contribution_ids", "quote_id", "quote"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def positions_summary(positions: pd.DataFrame, function_order: Sequence[str] = POSITION_FUNCTIONS) -> pd.DataFrame:
+    """Per theme x function (in ``function_order``; others left out): how many groups raised
+    the theme so (``groups``), in how many contributions (``n``), the groups with their
+    counts (``by_group``: "group (n)", largest first, ties by name) and one quote among all
+    the cell's contributions."""
+    item, group_col = positions.columns[0], positions.columns[2]
+    kept = positions[positions["statement_function"].isin(function_order)]
+    records = []
+    for (theme, fn), cell in kept.groupby([item, "statement_function"], sort=False):
+        cell = cell.sort_values(["n", group_col], ascending=[False, True])
+        biggest = cell.iloc[0]
+        records.append({item: theme, "statement_function": fn, "groups": len(cell), "n": int(cell["n"].sum()),
+                        "by_group": "; ".join(f"{g} ({n})" for g, n in zip(cell[group_col], cell["n"])),
+                        "quote_id": biggest["quote_id"], "quote": biggest["quote"]})
+    table = pd.DataFrame.from_records(records, columns=[item, "statement_function", "groups", "n", "by_group", "quote_id", "quote"])
+    order = {fn: i for i, fn in enumerate(function_order)}
+    themes = {theme: i for i, theme in enumerate(dict.fromkeys(positions[item]))}
+    return table.sort_values([item, "statement_function"], key=lambda s: s.map(themes if s.name == item else order),
+                             ignore_index=True)
+
+
+def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str) -> pd.DataFrame:
+    """By rule: every code (or theme) that some group describes as working (a strength) while
+    another group describes it as going wrong (a problem). One row per code: the groups on
+    each side ("; "-joined), the statements on each side and a typical quote of each. A code
+    judged both ways by one group only is not a contrast between groups and has no row."""
+    item = presence.columns.name or "code_id"
+    frame = contributions.set_index("contribution_id").loc[presence.index]
+    texts, groups = frame["text"], frame[group_col]
+    function = functions.reindex(presence.index)
+    records = []
+    for code in presence.columns:
+        carrying = presence.index[presence[code].to_numpy() == 1]
+        well = sorted(carrying[function.loc[carrying].to_numpy() == JUDGED_WELL])
+        badly = sorted(carrying[function.loc[carrying].to_numpy() == JUDGED_BADLY])
+        groups_well, groups_badly = set(groups.loc[well]), set(groups.loc[badly])
+        if not well or not badly or (groups_well == groups_badly and len(groups_well) == 1):
+            continue
+        quote_well, quote_badly = _quote(well, presence, texts), _quote(badly, presence, texts)
+        records.append({item: code, "groups_strength": "; ".join(sorted(groups_well)), "n_strength": len(well),
+                        "quote_strength_id": quote_well, "quote_strength": texts.loc[quote_well],
+                        "groups_problem": "; ".join(sorted(groups_badly)), "n_problem": len(badly),
+                        "quote_problem_id": quote_badly, "quote_problem": texts.loc[quote_badly]})
+    columns = [item, "groups_strength", "n_strength", "quote_strength_id", "quote_strength",
+               "groups_problem", "n_problem", "quote_problem_id", "quote_problem"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def check_opposing(data_dir: Path, contribution_ids: Sequence[str], consensus: pd.DataFrame) -> list[Problem]:
+    """Problems in ``opposing_statements.csv``: missing columns or cells, unknown
+    contributions, a pair whose statements do not both carry its code in the consensus
+    coding, a statement paired with itself. A data folder without the file has none."""
+    path = Path(data_dir) / OPPOSING_CSV
+    if not path.exists():
+        return []
+    shown = display_path(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in OPPOSING_COLUMNS if c not in table.columns]
+    if missing:
+        return [Problem(shown, None, c, "missing column") for c in missing]
+    known = set(contribution_ids)
+    carried = set(zip(consensus["contribution_id"], consensus["code_id"]))
+    problems = []
+    for row, record in enumerate(table.to_dict("records"), start=1):
+        for column in OPPOSING_COLUMNS:
+            if not record[column].strip():
+                problems.append(Problem(shown, row, column, "empty"))
+        for column in ("statement_a", "statement_b"):
+            cid = record[column]
+            if cid and cid not in known:
+                problems.append(Problem(shown, row, column, f"unknown contribution {cid!r}"))
+            elif cid and record["code_id"] and (cid, record["code_id"]) not in carried:
+                problems.append(Problem(shown, row, column, f"{cid} does not carry {record['code_id']} in the consensus coding"))
+        if record["statement_a"] and record["statement_a"] == record["statement_b"]:
+            problems.append(Problem(shown, row, "statement_b", "the same statement as statement_a"))
+    return problems
+
+
+def opposing_statements(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, group_col: str) -> pd.DataFrame:
+    """The curated pairs of opposite statements with both quotes, their groups and the
+    reason; empty when the data folder lists none. Raises DataValidationError for a bad row
+    (file, row and column named)."""
+    consensus = coding[coding["coder"] == "consensus"]
+    ids = contributions["contribution_id"]
+    problems = check_opposing(data_dir, ids, consensus)
+    if problems:
+        raise DataValidationError(problems)
+    columns = ["code_id", "statement_a", "group_a", "quote_a", "statement_b", "group_b", "quote_b", "reason"]
+    path = Path(data_dir) / OPPOSING_CSV
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = table[table["statement_a"].isin(ids) & table["statement_b"].isin(ids)]  # a run may leave a source out
+    frame = contributions.set_index("contribution_id")
+    return pd.DataFrame({
+        "code_id": table["code_id"], "statement_a": table["statement_a"],
+        "group_a": table["statement_a"].map(frame[group_col]), "quote_a": table["statement_a"].map(frame["text"]),
+        "statement_b": table["statement_b"], "group_b": table["statement_b"].map(frame[group_col]),
+        "quote_b": table["statement_b"].map(frame["text"]), "reason": table["reason"],
+    }, columns=columns).reset_index(drop=True)
+
+
+def deviant_cases(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str,
+                  min_judged: int = 3, min_ratio: float = 1.5) -> pd.DataFrame:
+    """Statements against the way a theme is mostly judged. For each theme with at least
+    ``min_judged`` contributions judging its present state (strengths and problems) and a
+    clear majority (at least ``min_ratio`` times the other side), the majority judgement,
+    its count, and the statements on the minority side: how many, which groups, and one
+    quote. Themes without a clear majority have no row."""
+    item = presence.columns.name or "code_id"
+    frame = contributions.set_index("contribution_id").loc[presence.index]
+    texts, groups = frame["text"], frame[group_col]
+    function = functions.reindex(presence.index)
+    records = []
+    for theme in presence.columns:
+        carrying = presence.index[presence[theme].to_numpy() == 1]
+        sides = {fn: carrying[function.loc[carrying].to_numpy() == fn] for fn in (JUDGED_WELL, JUDGED_BADLY)}
+        n_well, n_badly = len(sides[JUDGED_WELL]), len(sides[JUDGED_BADLY])
+        if n_well + n_badly < min_judged or min(n_well, n_badly) == 0 or max(n_well, n_badly) < min_ratio * min(n_well, n_badly):
+            continue
+        majority, minority = (JUDGED_WELL, JUDGED_BADLY) if n_well > n_badly else (JUDGED_BADLY, JUDGED_WELL)
+        ids = sorted(sides[minority])
+        quote_id = _quote(ids, presence, texts)
+        records.append({item: theme, "majority": majority, "n_majority": len(sides[majority]), "deviant": minority,
+                        "n_deviant": len(ids), "deviant_groups": "; ".join(sorted(set(groups.loc[ids]))),
+                        "contribution_ids": "; ".join(ids), "quote_id": quote_id, "quote": texts.loc[quote_id]})
+    columns = [item, "majority", "n_majority", "deviant", "n_deviant", "deviant_groups", "contribution_ids", "quote_id", "quote"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def function_counts(functions: pd.Series, contributions: pd.DataFrame, group_col: str, order: Sequence[str]) -> pd.DataFrame:
+    """Contributions per group and statement function (a wide table of counts, functions
+    in ``order``), with each group's total."""
+    frame = contributions.set_index("contribution_id")
+    table = pd.crosstab(frame[group_col], functions.reindex(frame.index)).reindex(columns=list(order), fill_value=0)
+    table["all"] = table.sum(axis=1)
+    return table.reset_index().rename_axis(columns=None).astype({c: np.int64 for c in [*order, "all"]})

@@ -1,0 +1,440 @@
+"""The robustness grid: every headline finding recomputed with one analytic choice changed.
+
+A finding states a **claim** (:class:`Claim`): a theme raised by more groups than any other,
+a group raising a theme more often than the others, a source set or a side carrying a theme
+more often than another, a theme leading within a source set, themes leading a count. A
+claim is re-tested on a **view** (:class:`View`) of the data: which contributions are
+counted, with what weights, from which codes. Each **check** (:data:`CHECKS`) builds one view
+by changing one choice, as listed in ``data/robustness.yaml``:
+
+a. every contribution weighs the same (the briefing's choice; the baseline);
+b. every list or document section weighs the same (one author's 47 sentences weigh as one
+   list, like a group's five-item list);
+c. the derived groups (mixed groups, action planning groups, facilitators) are left out;
+d. contributions coded only not_codable are left out of the denominators;
+e. the contributions whose attribution is uncertain are left out;
+f. only codes whose reliability (Krippendorff's alpha) reaches the threshold are counted;
+g. a group counts as raising a theme only with at least two contributions carrying it.
+
+**Verdict rule.** Each claim is measured by a margin that is positive when the claim holds
+as stated: for a lead, the leader's value minus the best other value; for a difference, the
+higher side's share minus the lower side's. With m0 the margin of the baseline and m the
+margin under a check:
+
+- *reverses* when m < 0: the opposite holds (another theme leads; the difference changes sign);
+- *weakens* when 0 <= m < m0 / 2 (less than half as strong; a tie where there was a lead),
+  or when the claim says "most" or "largest" and another pair overtakes it;
+- *holds* otherwise;
+- *does not apply* when the check removes everything the finding describes (a finding about
+  the facilitators' themes, with the derived groups left out): it neither holds nor fails.
+
+A finding is **robust** when it holds under every check that applies to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.compare.comparisons import NOT_CODABLE, presence_matrix
+from analysis.compare.stats import adjusted_residuals
+from analysis.evidence.readers import DataValidationError, Problem, read_yaml
+from analysis.paths import display_path
+
+ROBUSTNESS_YAML = "robustness.yaml"
+HOLDS, WEAKENS, REVERSES, NOT_APPLICABLE = "holds", "weakens", "reverses", "does not apply"
+BASELINE = "a"
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The alternatives the grid tries, from ``data/robustness.yaml``."""
+
+    list_columns: tuple[str, ...]
+    derived_groups: tuple[str, ...]
+    uncertain: tuple[str, ...]
+    threshold: float
+    reliability_tables: tuple[str, ...]
+    raised_min_count: int
+    min_clusters: int
+    reasons: Mapping[str, str] = field(default_factory=dict)
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """``robustness.yaml`` of the data folder; a missing or wrong field raises
+    DataValidationError naming the file and the field."""
+    path = Path(data_dir) / ROBUSTNESS_YAML
+    content, problems = read_yaml(path)
+    shown = display_path(path)
+    if content is None:
+        raise DataValidationError(problems)
+    try:
+        uncertain = [entry for entry in content["uncertain_contributions"]]
+        settings = Settings(
+            list_columns=tuple(str(c) for c in content["list_columns"]),
+            derived_groups=tuple(str(g) for g in content["derived_groups"]["groups"]),
+            uncertain=tuple(str(cid) for entry in uncertain for cid in entry["ids"]),
+            threshold=float(content["reliability"]["threshold"]),
+            reliability_tables=tuple(str(t) for t in content["reliability"]["tables"]),
+            raised_min_count=int(content["raised_min_count"]),
+            min_clusters=int(content["min_clusters"]),
+            reasons={"derived_groups": str(content["derived_groups"]["reason"]).strip(),
+                     "uncertain": " ".join(str(entry["reason"]).strip() for entry in uncertain)},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise DataValidationError([Problem(shown, None, str(error).strip("'"), "missing or of the wrong type")]) from None
+    return settings
+
+
+def code_reliability(data_dir: Path, tables: Sequence[str], codebook: Mapping) -> tuple[pd.Series, str]:
+    """Krippendorff's alpha per code (index code_id, NaN where untested) from the first of
+    ``tables`` that exists in the data folder, and that table's path. A table giving alpha per
+    theme (``theme_id``) gives each code its theme's alpha. Raises FileNotFoundError when none
+    exists."""
+    for name in tables:
+        path = Path(data_dir) / name
+        if path.exists():
+            table = pd.read_csv(path)
+            codes = [str(code["id"]) for code in codebook["codes"]]
+            if "code_id" in table.columns:
+                alpha = table.set_index("code_id")["alpha"]
+                return alpha.reindex(codes).astype(float), name
+            theme_alpha = table.set_index("theme_id")["alpha"]
+            return pd.Series([theme_alpha.get(code["theme"], np.nan) for code in codebook["codes"]], index=codes, dtype=float), name
+    raise FileNotFoundError(f"none of the reliability tables exists in {display_path(Path(data_dir))}: {', '.join(tables)}")
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """The data a finding is computed from: which contributions (rows of ``presence`` and
+    ``contributions``, both indexed by contribution_id), with what weights, and how many
+    contributions make a group "raise" a theme."""
+
+    presence: pd.DataFrame
+    contributions: pd.DataFrame
+    weights: pd.Series
+    group_col: str
+    min_cell_n: int
+    min_count: int = 1
+
+    def shown(self) -> View:
+        """Only the groups with at least ``min_cell_n`` contributions (those the briefing shows)."""
+        sizes = self.contributions[self.group_col].value_counts()
+        keep = self.contributions[self.group_col].map(sizes).to_numpy() >= self.min_cell_n
+        return self.subset(keep)
+
+    def subset(self, keep) -> View:
+        keep = np.asarray(keep, dtype=bool)
+        return replace(self, presence=self.presence[keep], contributions=self.contributions[keep], weights=self.weights[keep])
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every view is built from: the run's contributions (with source_set), the consensus
+    coding, the codebook of counted codes, the theme level, the group column and settings."""
+
+    contributions: pd.DataFrame
+    consensus: pd.DataFrame
+    codebook: Mapping
+    level: str
+    group_col: str
+    min_cell_n: int
+    settings: Settings
+    alpha: pd.Series
+
+
+def build_view(inputs: Inputs, keep: pd.Series | None = None, codes: Sequence[str] | None = None,
+               weights: Callable[[pd.DataFrame], pd.Series] | None = None, min_count: int = 1) -> View:
+    """A view: the contributions where ``keep`` is true, coded with ``codes`` only (default all
+    counted codes), weighted by ``weights`` (default 1 each)."""
+    contributions = inputs.contributions if keep is None else inputs.contributions[keep.to_numpy()]
+    codebook = inputs.codebook
+    if codes is not None:
+        kept = [code for code in codebook["codes"] if code["id"] in set(codes)]
+        themes = {code["theme"] for code in kept}
+        codebook = {**codebook, "codes": kept, "themes": [t for t in codebook["themes"] if t["id"] in themes]}
+    known = {code["id"] for code in codebook["codes"]}
+    coding = inputs.consensus[inputs.consensus["code_id"].isin(known)]
+    presence = presence_matrix(contributions, coding, codebook, level=inputs.level)
+    frame = contributions.set_index("contribution_id")
+    w = pd.Series(1.0, index=frame.index) if weights is None else weights(frame)
+    return View(presence, frame, w, inputs.group_col, inputs.min_cell_n, min_count)
+
+
+def list_weights(columns: Sequence[str]) -> Callable[[pd.DataFrame], pd.Series]:
+    """Weights that make every list (contributions sharing ``columns``) weigh 1 in all."""
+    def weigh(frame: pd.DataFrame) -> pd.Series:
+        keys = frame[list(columns)].fillna("").astype(str).agg("|".join, axis=1)
+        return 1.0 / keys.map(keys.value_counts()).astype(float)
+    return weigh
+
+
+def only_not_codable(consensus: pd.DataFrame, codes: Sequence[str]) -> set[str]:
+    """Contributions whose consensus topic codes are only not_codable (``codes``: the topic codes)."""
+    topic = consensus[consensus["code_id"].isin(codes)]
+    by_contribution = topic.groupby("contribution_id")["code_id"].apply(set)
+    return {cid for cid, found in by_contribution.items() if found == {NOT_CODABLE}}
+
+
+def reliable_codes(codebook: Mapping, alpha: pd.Series, threshold: float) -> list[str]:
+    """The codebook's codes (not_codable kept) whose alpha is at least ``threshold``; an untested code is left out."""
+    return [code["id"] for code in codebook["codes"] if code["id"] == NOT_CODABLE or alpha.get(code["id"], np.nan) >= threshold]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One alternative analytic choice: a key (a to g), a short label and how to build its view."""
+
+    key: str
+    label: str
+    build: Callable[[Inputs], View]
+
+
+def _all_codes(inputs: Inputs) -> list[str]:
+    return [code["id"] for code in inputs.codebook["codes"]]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("a", "each contribution weighs the same (as briefed)", lambda i: build_view(i)),
+    Check("b", "each list or document section weighs the same",
+          lambda i: build_view(i, weights=list_weights([c for c in i.settings.list_columns if c in i.contributions.columns]))),
+    Check("c", "derived groups left out", lambda i: build_view(i, keep=~i.contributions["speaker_group"].isin(i.settings.derived_groups))),
+    Check("d", "not-codable units out of the denominators",
+          lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(only_not_codable(i.consensus, _all_codes(i))))),
+    Check("e", "uncertain attributions left out", lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(i.settings.uncertain))),
+    Check("f", "only codes with alpha of at least the threshold",
+          lambda i: build_view(i, codes=reliable_codes(i.codebook, i.alpha, i.settings.threshold))),
+    Check("g", "a theme counts as raised by a group only with two or more contributions",
+          lambda i: build_view(i, min_count=i.settings.raised_min_count)),
+)
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a finding asserts, in a form every view can re-test. ``kind`` is one of the keys of
+    :data:`EVALUATORS`; ``items`` are the theme(s) it names (several for a tie); ``higher`` and
+    ``lower`` the group, source set or side said to carry it more and less (``lower`` empty:
+    all the others); ``voices`` and ``subjects`` the groups pooled on each side of a
+    voice-and-subject comparison; ``largest``: the finding says it is the largest of its kind."""
+
+    kind: str
+    items: tuple[str, ...]
+    higher: str = ""
+    lower: str = ""
+    voices: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    largest: bool = False
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A claim's margin in one view (positive: it holds as stated), whether it is still the
+    largest of its kind, and the numbers behind it in words."""
+
+    margin: float
+    largest: bool
+    detail: str
+
+
+def _weighted_share(view: View, rows: np.ndarray) -> pd.Series:
+    """Weighted share of the selected rows carrying each item (NaN when no weight)."""
+    w = view.weights.to_numpy()[rows]
+    total = w.sum()
+    values = view.presence.to_numpy(dtype=float)[rows]
+    return pd.Series(w @ values / total if total > 0 else np.nan, index=view.presence.columns)
+
+
+def _lead(values: pd.Series, items: Sequence[str]) -> tuple[float, str]:
+    """The lowest value among ``items`` minus the highest among the others, and the best other."""
+    others = values.drop(list(items))
+    if others.empty:
+        return float(values[list(items)].min()), ""
+    return float(values[list(items)].min() - others.max()), str(others.idxmax())
+
+
+def reach(view: View) -> pd.Series:
+    """Per item: how many of the groups shown have at least ``min_count`` contributions carrying it."""
+    shown = view.shown()
+    counts = shown.presence.groupby(shown.contributions[shown.group_col].to_numpy()).sum()
+    return (counts >= shown.min_count).sum(axis=0)
+
+
+def evaluate_most_groups(claim: Claim, view: View) -> Evaluation | None:
+    values = reach(view)
+    if not set(claim.items) <= set(values.index) or values.empty:
+        return None
+    margin, other = _lead(values, claim.items)
+    groups = view.shown().contributions[view.group_col].nunique()
+    return Evaluation(margin, margin >= 0, f"{'/'.join(claim.items)} raised by {int(values[list(claim.items)].min())} of {groups} groups; "
+                                           f"next {other} by {int(values.get(other, 0))}")
+
+
+def _residual_leader(view: View) -> tuple[str, str]:
+    """The (group, item) with the largest adjusted residual on weighted counts, among cells
+    with at least two contributions."""
+    groups = view.contributions[view.group_col].to_numpy()
+    w = view.weights.to_numpy()
+    weighted = view.presence.mul(w, axis=0).groupby(groups).sum()
+    counts = view.presence.groupby(groups).sum()
+    sizes = pd.Series(w, index=view.presence.index).groupby(groups).sum().reindex(weighted.index).to_numpy()
+    residuals = pd.DataFrame({item: adjusted_residuals(weighted[item].to_numpy(), sizes) for item in weighted.columns},
+                             index=weighted.index)
+    residuals = residuals.where(counts >= 2)
+    stacked = residuals.stack()
+    return stacked.idxmax() if len(stacked) else ("", "")
+
+
+def evaluate_group_difference(claim: Claim, view: View) -> Evaluation | None:
+    shown = view.shown()
+    groups = shown.contributions[shown.group_col].to_numpy()
+    mine = groups == claim.higher
+    if not mine.any() or mine.all():
+        return None
+    item = claim.items[0]
+    share_mine, share_others = _weighted_share(shown, mine)[item], _weighted_share(shown, ~mine)[item]
+    leader = _residual_leader(shown)
+    return Evaluation(share_mine - share_others, tuple(leader) == (claim.higher, item),
+                      f"{share_mine:.0%} against {share_others:.0%} among the other groups; largest residual: {leader[0]} / {leader[1]}")
+
+
+def _two_sides(claim: Claim, view: View) -> tuple[np.ndarray, np.ndarray] | None:
+    frame = view.contributions
+    if claim.kind == "voice_subject":
+        voice = frame["speaker_group"].isin(claim.voices).to_numpy()
+        subject = frame["subject_group"].isin(claim.subjects).to_numpy()
+        sides = {"voice": voice, "subject": subject}
+    else:
+        sides = {claim.higher: (frame["source_set"] == claim.higher).to_numpy(), claim.lower: (frame["source_set"] == claim.lower).to_numpy()}
+    high, low = sides[claim.higher], sides[claim.lower]
+    return (high, low) if high.any() and low.any() else None
+
+
+def evaluate_side_difference(claim: Claim, view: View) -> Evaluation | None:
+    sides = _two_sides(claim, view)
+    if sides is None:
+        return None
+    high, low = (_weighted_share(view, rows) for rows in sides)
+    gaps = (high - low).abs()
+    item = claim.items[0]
+    return Evaluation(high[item] - low[item], gaps.idxmax() == item,
+                      f"{high[item]:.0%} ({claim.higher}) against {low[item]:.0%} ({claim.lower}); largest gap: {gaps.idxmax()}")
+
+
+def evaluate_leading_item(claim: Claim, view: View) -> Evaluation | None:
+    rows = (view.contributions["source_set"] == claim.higher).to_numpy()
+    if not rows.any():
+        return None
+    shares = _weighted_share(view, rows)
+    margin, other = _lead(shares, claim.items)
+    return Evaluation(margin, margin >= 0, f"{'/'.join(claim.items)} in {shares[list(claim.items)].min():.0%}; next {other} in {shares.get(other, np.nan):.0%}")
+
+
+def evaluate_most_examples(claim: Claim, view: View) -> Evaluation | None:
+    frame = view.contributions
+    examples = frame[(frame["section"] == "example_action") & frame["parent_id"].notna() & (frame["parent_id"] != "")]
+    if examples.empty:
+        return None
+    weights = view.weights.loc[examples.index]
+    shares = weights.groupby(examples["parent_id"]).sum() / weights.sum()
+    shares = shares.reindex(sorted(set(shares.index) | set(claim.items)), fill_value=0.0)
+    margin, other = _lead(shares, claim.items)
+    return Evaluation(margin, margin >= 0, f"{'/'.join(claim.items)}: at least {shares[list(claim.items)].min():.0%} of attributed example actions each; "
+                                           f"next {other}: {shares.get(other, 0):.0%}")
+
+
+EVALUATORS: dict[str, Callable[[Claim, View], Evaluation | None]] = {
+    "most_groups": evaluate_most_groups,
+    "group_difference": evaluate_group_difference,
+    "source_difference": evaluate_side_difference,
+    "voice_subject": evaluate_side_difference,
+    "leading_item": evaluate_leading_item,
+    "most_examples": evaluate_most_examples,
+}
+
+
+def evaluate(claim: Claim, view: View) -> Evaluation | None:
+    """The claim's evaluation in ``view``; None when the view holds nothing it describes."""
+    return EVALUATORS[claim.kind](claim, view)
+
+
+def verdict(baseline: Evaluation, checked: Evaluation | None, claims_largest: bool) -> str:
+    """holds, weakens, reverses or does not apply, by the rule in the module docstring."""
+    if checked is None:
+        return NOT_APPLICABLE
+    if checked.margin < 0:
+        return REVERSES
+    if checked.margin < baseline.margin / 2 or (baseline.margin > 0 and checked.margin == 0):
+        return WEAKENS
+    if claims_largest and baseline.largest and not checked.largest:
+        return WEAKENS
+    return HOLDS
+
+
+def robustness_grid(claims: Mapping[str, Claim], inputs: Inputs, checks: Sequence[Check] = CHECKS) -> pd.DataFrame:
+    """One row per finding x check: ``finding`` (its key), ``check``, ``label``, ``verdict``,
+    ``margin``, ``baseline_margin`` and ``detail``. The baseline is check a."""
+    views = {check.key: check.build(inputs) for check in checks}
+    baseline_view = views[BASELINE] if BASELINE in views else build_view(inputs)
+    records = []
+    for key, claim in claims.items():
+        base = evaluate(claim, baseline_view)
+        if base is None:
+            raise ValueError(f"finding {key!r} cannot be computed from the baseline data")
+        for check in checks:
+            result = evaluate(claim, views[check.key])
+            records.append({"finding": key, "check": check.key, "label": check.label,
+                            "verdict": verdict(base, result, claim.largest),
+                            "margin": np.nan if result is None else result.margin, "baseline_margin": base.margin,
+                            "detail": "" if result is None else result.detail})
+    return pd.DataFrame.from_records(records, columns=["finding", "check", "label", "verdict", "margin", "baseline_margin", "detail"])
+
+
+def verdict_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """Findings x checks, each cell a verdict (the grid as the briefing shows it), with a
+    ``robust`` column: yes when every applicable check holds."""
+    wide = grid.pivot(index="finding", columns="check", values="verdict").reindex(list(dict.fromkeys(grid["finding"])))
+    wide["robust"] = ["yes" if is_robust(row) else "no" for row in wide.itertuples(index=False)]
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def is_robust(verdicts: Sequence[str]) -> bool:
+    """Robust: every applicable check holds (and at least one applies)."""
+    applied = [v for v in verdicts if v != NOT_APPLICABLE]
+    return bool(applied) and all(v == HOLDS for v in applied)
+
+
+def robust_findings(grid: pd.DataFrame) -> list[str]:
+    """The keys of the findings that hold under every applicable check, in grid order."""
+    return [key for key, rows in grid.groupby("finding", sort=False) if is_robust(list(rows["verdict"]))]
+
+
+def what_changes(grid: pd.DataFrame) -> dict[str, list[tuple[str, str, str]]]:
+    """For each finding that is not robust: (check, label, verdict) of every check that changes it."""
+    changed = grid[~grid["verdict"].isin([HOLDS, NOT_APPLICABLE])]
+    return {key: list(zip(rows["check"], rows["label"], rows["verdict"])) for key, rows in changed.groupby("finding", sort=False)}
+
+
+def inputs_for(study, settings: Settings | None = None) -> Inputs:
+    """The grid's inputs for an opened study (analysis.compare.study.Study)."""
+    from analysis.coding.codes import code_ids
+    from analysis.compare.study import restrict_codebook
+
+    settings = settings or load_settings(study.data_dir)
+    counted = restrict_codebook(study.codebook, code_ids(study.codebook, counted_only=True) + ["not_codable"])
+    consensus = study.coding[study.coding["coder"] == "consensus"]
+    alpha, _ = code_reliability(study.data_dir, settings.reliability_tables, study.codebook)
+    return Inputs(study.contributions, consensus, counted, study.parameters["theme_level"], study.group_column,
+                  study.parameters["min_cell_n"], settings, alpha)
