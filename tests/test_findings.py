@@ -36,7 +36,8 @@ def test_widest_agreement_counts_groups_raising_the_theme_and_sums_its_contribut
     ])
     finding = fx.widest_agreement(table, "speaker_group", PRESENCE, CONTRIBUTIONS, LABELS)
     # relationships: raised by users and workers (2 of 2 groups shown), 2 + 1 = 3 of 3 + 2 = 5 contributions.
-    assert finding.headline.startswith("Widest agreement: Relationships was raised by 2 of the 2 groups shown, in 3 of their 5")
+    assert finding.headline.startswith("Most widely raised: Relationships was raised by 2 of the 2 groups shown, in 3 of their 5")
+    assert finding.claim.kind == "most_groups" and finding.claim.items == ("relationships",)
     assert (finding.n, finding.denominator) == (3, 5)
     assert finding.quote_id in {"a1", "a2"}  # the quote comes from users, whose share is highest
     assert finding.quote == CONTRIBUTIONS.set_index("contribution_id").loc[finding.quote_id, "text"]
@@ -76,8 +77,9 @@ def test_source_contrast_reports_the_largest_difference_with_its_interval_and_qu
 def test_prioritised_actions_counts_example_actions_under_each_theme_and_says_votes_are_missing():
     finding = fx.prioritised_actions(CONTRIBUTIONS)
     # t2 has two example actions (e1, e2); e3 has no theme: 2 of 2 attributed, 1 not attributable.
-    assert "into 2 themes" in finding.headline and "“Train the workforce”: 2 of the 2 example actions" in finding.headline
-    assert "(1 cannot be attributed)" in finding.headline and "votes" in finding.headline
+    assert "into 2 themes" in finding.headline and "of the 2 it places under a theme, most are listed under “Train the workforce” (2)" in finding.headline
+    assert "“examples of some of the actions that were generated”" in finding.headline
+    assert "1 cannot be placed" in finding.headline and "votes" in finding.headline
     assert (finding.quote_id, finding.quote) == ("t2", "Train the workforce")
     table = fx.action_themes_table(CONTRIBUTIONS)
     assert table["example_actions"].tolist() == [0, 2]
@@ -85,9 +87,41 @@ def test_prioritised_actions_counts_example_actions_under_each_theme_and_says_vo
 
 def test_leading_theme_in_a_source_set_and_none_when_the_set_is_absent():
     finding = fx.leading_theme(PRESENCE, CONTRIBUTIONS, "changing_lives_2006", "The review", LABELS)
-    # b1 carries relationships and b2 voice: a tie of 1 each broken by column order -> relationships.
-    assert finding.headline == "The review: the most frequent theme is Relationships, in 1 of 2 contributions (50%)."
+    # b1 carries relationships and b2 voice: a tie of 1 each, stated as a tie.
+    assert finding.headline == "The review: 2 themes tie as the most frequent, Relationships and Voice, each in 1 of 2 contributions (50%)."
+    assert finding.claim.items == ("relationships", "voice")
     assert fx.leading_theme(PRESENCE, CONTRIBUTIONS, "voices_2016", "2016", LABELS) is None
+
+
+def test_widest_agreement_states_a_tie_as_a_tie():
+    table = prevalence([
+        ("users", "relationships", 2, 3, 2 / 3, False), ("users", "workload", 1, 3, 1 / 3, False),
+        ("workers", "relationships", 1, 2, 0.5, False), ("workers", "workload", 1, 2, 0.5, False),
+    ])
+    finding = fx.widest_agreement(table, "speaker_group", PRESENCE, CONTRIBUTIONS, LABELS)
+    assert finding.headline.startswith("Most widely raised: 2 themes tie, each raised by 2 of the 2 groups shown: Relationships and Workload")
+    assert set(finding.claim.items) == {"relationships", "workload"}
+
+
+def test_prioritised_actions_states_a_tie_as_a_tie():
+    tied = pd.concat([CONTRIBUTIONS, pd.DataFrame({"contribution_id": ["e4", "e5"], "speaker_group": ["planners"] * 2,
+                                                   "section": ["example_action"] * 2, "parent_id": ["t1", "t1"],
+                                                   "list_position": [4, 5], "text": ["x", "y"]})], ignore_index=True)
+    finding = fx.prioritised_actions(tied)
+    assert "2 themes tie with 2 each: “Improve the image” and “Train the workforce”" in finding.headline
+
+
+def test_voice_and_subject_says_how_many_statements_answer_another_question():
+    voice = pd.DataFrame({
+        "side": ["voice", "voice", "subject", "subject"], "theme_id": ["relationships", "workload"] * 2,
+        "n": [2, 1, 1, 0], "denominator": [3, 3, 2, 2], "share": [2 / 3, 1 / 3, 0.5, 0.0],
+        "groups": ["users"] * 2 + ["people_who_use_services"] * 2, "comparison": ["Users: said and about"] * 4,
+    })
+    contributions = CONTRIBUTIONS.assign(section=["vision", "vision", "support"] + list(CONTRIBUTIONS["section"][3:]))
+    finding = fx.voice_and_subject(voice, "Users: said and about", PRESENCE, contributions, LABELS, {"support": "how to support them"})
+    # workload: 1 of 3 against 0 of 2 (gap 1/3); relationships 2/3 against 1/2 (gap 1/6). a3 (workload) answers another question.
+    assert "Workload is in 1 of 3 of their own statements (33%; 1 of them answers how to support them; without those, 0 of 2 (0%))" in finding.headline
+    assert finding.claim.higher == "voice" and finding.claim.voices == ("users",)
 
 
 def test_quote_for_refuses_when_nothing_carries_the_theme():

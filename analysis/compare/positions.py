@@ -208,6 +208,7 @@ def function_counts(functions: pd.Series, contributions: pd.DataFrame, group_col
     """Contributions per group and statement function (a wide table of counts, functions
     in ``order``), with each group's total."""
     frame = contributions.set_index("contribution_id")
-    table = pd.crosstab(frame[group_col], functions.reindex(frame.index)).reindex(columns=list(order), fill_value=0)
-    table["all"] = table.sum(axis=1)
+    counts = pd.crosstab(frame[group_col], functions.reindex(frame.index))
+    table = counts.reindex(columns=list(order), fill_value=0)
+    table["all"] = counts.sum(axis=1)
     return table.reset_index().rename_axis(columns=None).astype({c: np.int64 for c in [*order, "all"]})

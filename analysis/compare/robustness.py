@@ -228,7 +228,8 @@ class Claim:
     :data:`EVALUATORS`; ``items`` are the theme(s) it names (several for a tie); ``higher`` and
     ``lower`` the group, source set or side said to carry it more and less (``lower`` empty:
     all the others); ``voices`` and ``subjects`` the groups pooled on each side of a
-    voice-and-subject comparison; ``largest``: the finding says it is the largest of its kind."""
+    voice-and-subject comparison; ``largest``: the finding says it is the largest of its kind
+    (for a difference) or that its items tie (for a lead of several items)."""
 
     kind: str
     items: tuple[str, ...]
@@ -242,7 +243,7 @@ class Claim:
 @dataclass(frozen=True)
 class Evaluation:
     """A claim's margin in one view (positive: it holds as stated), whether it is still the
-    largest of its kind, and the numbers behind it in words."""
+    largest of its kind (a difference) or its items still tie (a lead), and the numbers in words."""
 
     margin: float
     largest: bool
@@ -257,12 +258,15 @@ def _weighted_share(view: View, rows: np.ndarray) -> pd.Series:
     return pd.Series(w @ values / total if total > 0 else np.nan, index=view.presence.columns)
 
 
-def _lead(values: pd.Series, items: Sequence[str]) -> tuple[float, str]:
-    """The lowest value among ``items`` minus the highest among the others, and the best other."""
+def _lead(values: pd.Series, items: Sequence[str]) -> tuple[float, str, bool]:
+    """The lowest value among ``items`` minus the highest among the others (0 when there is
+    no other), the best other, and whether the items are still level with each other."""
+    mine = values[list(items)]
     others = values.drop(list(items))
+    level = bool(mine.max() == mine.min())
     if others.empty:
-        return float(values[list(items)].min()), ""
-    return float(values[list(items)].min() - others.max()), str(others.idxmax())
+        return 0.0, "", level
+    return float(mine.min() - others.max()), str(others.idxmax()), level
 
 
 def reach(view: View) -> pd.Series:
@@ -276,9 +280,9 @@ def evaluate_most_groups(claim: Claim, view: View) -> Evaluation | None:
     values = reach(view)
     if not set(claim.items) <= set(values.index) or values.empty:
         return None
-    margin, other = _lead(values, claim.items)
+    margin, other, level = _lead(values, claim.items)
     groups = view.shown().contributions[view.group_col].nunique()
-    return Evaluation(margin, margin >= 0, f"{'/'.join(claim.items)} raised by {int(values[list(claim.items)].min())} of {groups} groups; "
+    return Evaluation(margin, level, f"{'/'.join(claim.items)} raised by {int(values[list(claim.items)].min())} of {groups} groups; "
                                            f"next {other} by {int(values.get(other, 0))}")
 
 
@@ -338,8 +342,8 @@ def evaluate_leading_item(claim: Claim, view: View) -> Evaluation | None:
     if not rows.any():
         return None
     shares = _weighted_share(view, rows)
-    margin, other = _lead(shares, claim.items)
-    return Evaluation(margin, margin >= 0, f"{'/'.join(claim.items)} in {shares[list(claim.items)].min():.0%}; next {other} in {shares.get(other, np.nan):.0%}")
+    margin, other, level = _lead(shares, claim.items)
+    return Evaluation(margin, level, f"{'/'.join(claim.items)} in {shares[list(claim.items)].min():.0%}; next {other} in {shares.get(other, np.nan):.0%}")
 
 
 def evaluate_most_examples(claim: Claim, view: View) -> Evaluation | None:
@@ -350,8 +354,8 @@ def evaluate_most_examples(claim: Claim, view: View) -> Evaluation | None:
     weights = view.weights.loc[examples.index]
     shares = weights.groupby(examples["parent_id"]).sum() / weights.sum()
     shares = shares.reindex(sorted(set(shares.index) | set(claim.items)), fill_value=0.0)
-    margin, other = _lead(shares, claim.items)
-    return Evaluation(margin, margin >= 0, f"{'/'.join(claim.items)}: at least {shares[list(claim.items)].min():.0%} of attributed example actions each; "
+    margin, other, level = _lead(shares, claim.items)
+    return Evaluation(margin, level, f"{'/'.join(claim.items)}: at least {shares[list(claim.items)].min():.0%} of attributed example actions each; "
                                            f"next {other}: {shares.get(other, 0):.0%}")
 
 
@@ -391,8 +395,8 @@ def robustness_grid(claims: Mapping[str, Claim], inputs: Inputs, checks: Sequenc
     records = []
     for key, claim in claims.items():
         base = evaluate(claim, baseline_view)
-        if base is None:
-            raise ValueError(f"finding {key!r} cannot be computed from the baseline data")
+        if base is None or base.margin < 0:
+            raise ValueError(f"finding {key!r} is not true of the baseline data (as briefed), so it cannot be re-tested")
         for check in checks:
             result = evaluate(claim, views[check.key])
             records.append({"finding": key, "check": check.key, "label": check.label,

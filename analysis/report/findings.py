@@ -10,16 +10,19 @@ says nothing rather than something empty.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.compare.comparisons import typical_quote
+from analysis.compare.robustness import Claim
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding: a sentence, its n and denominator, a quote with its id, and its table."""
+    """One finding: a sentence, its n and denominator, a quote with its id, its table, a
+    short ``key`` naming it in the robustness grid, and the ``claim`` the grid re-tests."""
 
     headline: str
     n: int
@@ -27,6 +30,19 @@ class Finding:
     quote_id: str
     quote: str
     table: str
+    key: str = ""
+    claim: Claim | None = field(default=None, compare=False)
+
+
+def names(items: Sequence[str], labels: Mapping[str, str]) -> str:
+    """Labels joined as English prose: "A", "A and B", "A, B and C"."""
+    shown = [labels.get(i, i) for i in items]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def leaders(values: pd.Series) -> list:
+    """Every index whose value equals the maximum (a tie is a tie), in the series' order."""
+    return list(values.index[values == values.max()])
 
 
 def percent(share: float) -> str:
@@ -55,23 +71,31 @@ def by_column(contributions: pd.DataFrame, column: str, values) -> pd.Series:
 
 
 def widest_agreement(prevalence: pd.DataFrame, group_col: str, presence, contributions, labels) -> Finding | None:
-    """The theme raised by the most groups (among groups shown), with its overall count."""
+    """The theme (or tied themes) raised by the most groups shown, with its contributions.
+
+    "Raised", not "agreed on": a group raises a theme when at least one of its contributions
+    carries it, whatever it says about it (the positions table says that)."""
     shown = prevalence[~prevalence["suppressed"].astype(bool)]
     if shown.empty:
         return None
     item = item_column(shown)
-    reach = shown[shown["n"] > 0].groupby(item)[group_col].nunique()
+    reach = shown[shown["n"] > 0].groupby(item)[group_col].nunique().reindex(shown[item].unique(), fill_value=0)
     totals = shown.groupby(item)[["n", "denominator"]].sum()
-    ranked = totals.join(reach.rename("groups")).fillna({"groups": 0}).sort_values(["groups", "n"], ascending=False)
-    best, row = ranked.index[0], ranked.iloc[0]
+    best = leaders(reach)
     n_groups = shown[group_col].nunique()
-    top_group = shown[shown[item] == best].sort_values("share", ascending=False)[group_col].iloc[0]
-    quote_id, quote = quote_for(presence, contributions, best, by_column(contributions, group_col, top_group))
-    return Finding(
-        f"Widest agreement: {labels.get(best, best)} was raised by {int(row['groups'])} of the {n_groups} groups shown, "
-        f"in {int(row['n'])} of their {int(row['denominator'])} contributions ({percent(row['n'] / row['denominator'])}).",
-        int(row["n"]), int(row["denominator"]), quote_id, quote, "prevalence_by_group",
-    )
+    first = sorted(best, key=lambda i: -totals.loc[i, "n"])[0]
+    top_group = shown[shown[item] == first].sort_values("share", ascending=False)[group_col].iloc[0]
+    quote_id, quote = quote_for(presence, contributions, first, by_column(contributions, group_col, top_group))
+    n, denominator = int(totals.loc[first, "n"]), int(totals.loc[first, "denominator"])
+    counts = "; ".join(f"{labels.get(i, i)} in {int(totals.loc[i, 'n'])}" for i in best)
+    if len(best) == 1:
+        text = (f"Most widely raised: {labels.get(first, first)} was raised by {int(reach[first])} of the {n_groups} groups shown, "
+                f"in {n} of their {denominator} contributions ({percent(n / denominator)}).")
+    else:
+        text = (f"Most widely raised: {len(best)} themes tie, each raised by {int(reach[first])} of the {n_groups} groups shown: "
+                f"{names(best, labels)} (contributions carrying each, of {denominator}: {counts}).")
+    return Finding(text, n, denominator, quote_id, quote, "prevalence_by_group", "most_widely_raised",
+                   Claim("most_groups", tuple(best), largest=len(best) > 1))
 
 
 def sharpest_difference(representation: pd.DataFrame, group_col: str, presence, contributions, labels) -> Finding | None:
@@ -90,7 +114,8 @@ def sharpest_difference(representation: pd.DataFrame, group_col: str, presence, 
         f"{int(row['n'])} of {int(row['denominator'])} contributions ({percent(row['share'])}), against "
         f"{other_n} of {other_d} ({percent(other_n / other_d) if other_d else 'none'}) among the other groups "
         f"(adjusted residual {row['adjusted_residual']:.1f}; descriptive).",
-        int(row["n"]), int(row["denominator"]), quote_id, quote, "representation_tests",
+        int(row["n"]), int(row["denominator"]), quote_id, quote, "representation_tests", "sharpest_difference",
+        Claim("group_difference", (row[item],), higher=row[group_col], largest=True),
     )
 
 
@@ -104,18 +129,36 @@ def source_contrast(differences: pd.DataFrame, a: str, b: str, presence, contrib
     higher = a if row["difference"] > 0 else b
     side = "a" if higher == a else "b"
     quote_id, quote = quote_for(presence, contributions, row[item], by_column(contributions, "source_set", higher))
+    lower = b if higher == a else a
     return Finding(
         f"{labels.get(a, a)} against {labels.get(b, b)}: {labels.get(row[item], row[item])} appears in "
         f"{int(row['n_a'])} of {int(row['denominator_a'])} contributions ({percent(row['share_a'])}) against "
         f"{int(row['n_b'])} of {int(row['denominator_b'])} ({percent(row['share_b'])}), a difference of "
-        f"{row['difference'] * 100:+.0f} percentage points (bootstrap 95% interval {row['ci_low'] * 100:+.0f} to "
-        f"{row['ci_high'] * 100:+.0f}).",
-        int(row[f"n_{side}"]), int(row[f"denominator_{side}"]), quote_id, quote, "source_differences",
+        f"{row['difference'] * 100:+.0f} percentage points ({interval_words(row)}).",
+        int(row[f"n_{side}"]), int(row[f"denominator_{side}"]), quote_id, quote, "source_differences", "source_contrast",
+        Claim("source_difference", (row[item],), higher=higher, lower=lower, largest=True),
     )
 
 
-def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributions, labels) -> Finding | None:
-    """For one comparison, the theme with the largest gap between voice and subject."""
+def interval_words(row: pd.Series) -> str:
+    """The bootstrap interval of a source difference in words: resampling whole lists where
+    the table has that interval, else contributions, saying which."""
+    contribution = f"{row['ci_low'] * 100:+.0f} to {row['ci_high'] * 100:+.0f}"
+    if "cluster_ci_low" in row.index and pd.notna(row["cluster_ci_low"]):
+        return (f"95% interval resampling whole lists {row['cluster_ci_low'] * 100:+.0f} to {row['cluster_ci_high'] * 100:+.0f}; "
+                f"resampling single statements {contribution}")
+    if "cluster_note" in row.index and isinstance(row["cluster_note"], str) and row["cluster_note"]:
+        return f"95% interval resampling single statements {contribution}, which treats statements as independent: {row['cluster_note']}"
+    return f"bootstrap 95% interval {contribution}"
+
+
+def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributions, labels,
+                      set_aside: Mapping[str, str] | None = None) -> Finding | None:
+    """For one comparison, the theme with the largest gap between voice and subject.
+
+    ``set_aside`` names sections whose items answer another question than the group's own
+    view (section -> the question, from data/robustness.yaml); when the voice side holds any,
+    the sentence says how many and gives the share without them."""
     table = voice[voice["comparison"] == comparison]
     if table.empty:
         return None
@@ -130,31 +173,55 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
     quote_id, quote = quote_for(presence, contributions, best, where)
     side = "voice" if said_more else "subject"
     subject_names = " and ".join(labels.get(g, g.replace("_", " ")) for g in subject_groups)
+    aside = _set_aside_words(presence, contributions, voice_groups, best, set_aside or {})
     return Finding(
         f"{comparison.split(':')[0]}: {labels.get(best, best)} is in {int(wide.loc[best, ('n', 'voice')])} of "
-        f"{int(wide.loc[best, ('denominator', 'voice')])} of their own statements ({percent(wide.loc[best, ('share', 'voice')])}) "
+        f"{int(wide.loc[best, ('denominator', 'voice')])} of their own statements ({percent(wide.loc[best, ('share', 'voice')])}{aside}) "
         f"and in {int(wide.loc[best, ('n', 'subject')])} of {int(wide.loc[best, ('denominator', 'subject')])} of the review's "
         f"aspirations for {subject_names} ({percent(wide.loc[best, ('share', 'subject')])}).",
         int(wide.loc[best, ("n", side)]), int(wide.loc[best, ("denominator", side)]), quote_id, quote, "voice_vs_subject",
+        "voice_subject: " + comparison.split(":")[0],
+        Claim("voice_subject", (best,), higher=side, lower="subject" if said_more else "voice",
+              voices=tuple(voice_groups), subjects=tuple(subject_groups), largest=True),
     )
 
 
+def _set_aside_words(presence, contributions, voice_groups, item, set_aside: Mapping[str, str]) -> str:
+    """"; N of them answer <question>; without them, n of d (s)" for the voice side, or ""."""
+    frame = contributions.set_index("contribution_id")
+    voices = frame[frame["speaker_group"].isin(voice_groups)]
+    aside = voices[voices["section"].isin(list(set_aside))]
+    if aside.empty:
+        return ""
+    rest = voices.index.difference(aside.index)
+    n_rest = int(presence.loc[presence.index.intersection(rest), item].sum())
+    questions = " or ".join(sorted({set_aside[s] for s in aside["section"]}))
+    return (f"; {len(aside)} of them answer{'s' if len(aside) == 1 else ''} {questions}; without those, {n_rest} of {len(rest)}"
+            f" ({percent(n_rest / len(rest)) if len(rest) else 'none'})")
+
+
 def prioritised_actions(contributions: pd.DataFrame) -> Finding | None:
-    """The facilitators' action themes and how many example actions the report lists under each."""
+    """The facilitators' action themes and how many of the report's example actions are listed
+    under each (ties stated as ties). The report gives "examples of some of the actions that
+    were generated", so a count describes the report's examples, not the actions."""
     themes = contributions[contributions["section"] == "action_theme"]
     examples = contributions[contributions["section"] == "example_action"]
     if themes.empty:
         return None
     under = examples["parent_id"].value_counts()
     attributed = int(examples["parent_id"].notna().sum())
-    counts = themes.assign(n=themes["contribution_id"].map(under).fillna(0).astype(int))
-    best = counts.sort_values(["n", "list_position"], ascending=[False, True]).iloc[0]
+    counts = themes.assign(n=themes["contribution_id"].map(under).fillna(0).astype(int)).sort_values("list_position")
+    top = counts[counts["n"] == counts["n"].max()]
+    first = top.iloc[0]
+    quoted = names([f"“{text}”" for text in top["text"]], {})
+    listed = (f"most are listed under “{first['text']}” ({int(first['n'])})" if len(top) == 1 else
+              f"{len(top)} themes tie with {int(first['n'])} each: {quoted}")
     return Finding(
-        f"Actions: facilitators distilled the groups' prioritised actions into {len(themes)} themes. "
-        f"The report lists most example actions under “{best['text']}”: {int(best['n'])} of the {attributed} "
-        f"example actions it attributes to a theme ({len(examples) - attributed} cannot be attributed). "
-        "How many votes each action had is not recorded anywhere.",
-        int(best["n"]), attributed, best["contribution_id"], best["text"], "action_themes",
+        f"Actions: the facilitators “themed the prioritised actions from all the groups” into {len(themes)} themes. The report gives "
+        f"“examples of some of the actions that were generated”; of the {attributed} it places under a theme, {listed}; "
+        f"{len(examples) - attributed} cannot be placed. How many votes each action had is not recorded anywhere.",
+        int(first["n"]), attributed, first["contribution_id"], first["text"], "action_themes", "example_actions",
+        Claim("most_examples", tuple(top["contribution_id"]), largest=len(top) > 1),
     )
 
 
@@ -169,11 +236,13 @@ def leading_theme(presence: pd.DataFrame, contributions: pd.DataFrame, source_se
     if counts.empty or counts.iloc[0] == 0:
         return None
     best, n = counts.index[0], int(counts.iloc[0])
+    tied = leaders(counts)
     quote_id, quote = quote_for(presence, contributions, best, members)
-    return Finding(
-        f"{name}: the most frequent {word} is {labels.get(best, best)}, in {n} of {len(ids)} contributions ({percent(n / len(ids))}).",
-        n, len(ids), quote_id, quote, "themes_by_source_set",
-    )
+    text = (f"{name}: the most frequent {word} is {labels.get(best, best)}, in {n} of {len(ids)} contributions ({percent(n / len(ids))})."
+            if len(tied) == 1 else
+            f"{name}: {len(tied)} {word}s tie as the most frequent, {names(tied, labels)}, each in {n} of {len(ids)} contributions ({percent(n / len(ids))}).")
+    return Finding(text, n, len(ids), quote_id, quote, "themes_by_source_set", f"leading: {source_set}",
+                   Claim("leading_item", tuple(tied), higher=source_set, largest=len(tied) > 1))
 
 
 def action_themes_table(contributions: pd.DataFrame) -> pd.DataFrame:
@@ -188,8 +257,18 @@ def action_themes_table(contributions: pd.DataFrame) -> pd.DataFrame:
 
 
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
-    """The findings as a table for outputs/tables/findings.csv."""
-    return pd.DataFrame([finding.__dict__ for finding in findings])
+    """The findings as a table for outputs/tables/findings.csv (the claim is in the robustness grid)."""
+    return pd.DataFrame([{k: v for k, v in finding.__dict__.items() if k != "claim"} for finding in findings])
+
+
+def claims_of(findings: Sequence[Finding]) -> dict[str, Claim]:
+    """The claims the robustness grid re-tests, by finding key."""
+    return {finding.key: finding.claim for finding in findings if finding.claim is not None}
+
+
+def robust_only(findings: Sequence[Finding], robust_keys: Sequence[str]) -> list[Finding]:
+    """The findings that hold under every robustness check (key messages are chosen from these)."""
+    return [finding for finding in findings if finding.key in set(robust_keys)]
 
 
 def lead_in_bold(headline: str) -> str:
@@ -207,3 +286,66 @@ def finding_html(finding: Finding) -> str:
         f'<p class="caveat">Table: <code>outputs/tables/{html.escape(finding.table)}.csv</code></p>'
         "</div>"
     )
+
+
+def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequence[str], labels: Mapping[str, str],
+                        level_word: str) -> tuple[pd.DataFrame, str]:
+    """How many of the groups shown raised each theme, with the contributions carrying it,
+    most groups first (ties by contributions, then codebook order), and its caption. Raised
+    is not agreed: whether the groups say the same about the theme is in the positions table."""
+    shown = prevalence[~prevalence["suppressed"].astype(bool)]
+    item = item_column(prevalence)
+    n_shown = shown[group_col].nunique()
+    reach = shown[shown["n"] > 0].groupby(item)[group_col].nunique().reindex(list(items), fill_value=0)
+    carrying = shown.groupby(item)["n"].sum().reindex(list(items), fill_value=0).astype(int)
+    order = pd.DataFrame({"reach": reach, "n": carrying, "position": range(len(items))}).sort_values(
+        ["reach", "n", "position"], ascending=[False, False, True]).index
+    table = pd.DataFrame({level_word: [labels.get(i, i) for i in order], "groups raising it": reach[order].to_numpy(),
+                          "of groups shown": n_shown, "contributions carrying it": carrying[order].to_numpy(),
+                          "of contributions": int(shown.groupby(group_col)["denominator"].first().sum())})
+    caption = (f"How many of the {n_shown} groups shown raised each {level_word} (at least one contribution carrying it), "
+               "whatever they said about it. Raising a theme is not agreeing about it.")
+    return table, caption
+
+
+def differences_table(representation: pd.DataFrame, group_col: str, labels: Mapping[str, str], level_word: str,
+                      min_residual: float = 2.0, min_n: int = 2) -> tuple[pd.DataFrame, str]:
+    """Every group x theme the group raised clearly more often than the other groups (adjusted
+    residual at least ``min_residual``, at least ``min_n`` contributions), with the group's
+    figures and the other groups' pooled figures on each row, and its caption. Whole-theme
+    p-values are not shown here (they belong to a theme, not a group: see the appendix)."""
+    item = item_column(representation)
+    totals = representation.groupby(item)[["n", "denominator"]].sum()
+    rows = representation.dropna(subset=["adjusted_residual"])
+    rows = rows[(rows["adjusted_residual"] >= min_residual) & (rows["n"] >= min_n)].sort_values("adjusted_residual", ascending=False)
+    others_n = rows[item].map(totals["n"]).to_numpy() - rows["n"].to_numpy()
+    others_d = rows[item].map(totals["denominator"]).to_numpy() - rows["denominator"].to_numpy()
+    table = pd.DataFrame({
+        "group": [labels.get(g, g) for g in rows[group_col]], level_word: [labels.get(i, i) for i in rows[item]],
+        "n": rows["n"].astype(int).to_numpy(), "group's contributions": rows["denominator"].astype(int).to_numpy(),
+        "share": rows["share"].round(2).to_numpy(), "other groups: n": others_n.astype(int),
+        "other groups: contributions": others_d.astype(int),
+        "other groups: share": pd.Series(others_n / others_d).round(2).to_numpy(),
+        "adjusted residual": rows["adjusted_residual"].round(1).to_numpy(),
+    })
+    caption = (f"All {len(table)} groups and {level_word}s where a group raised the {level_word} clearly more often than the other "
+               f"groups together (adjusted residual of {min_residual:g} or more, at least {min_n} contributions); descriptive, not "
+               f"inference. Each row gives the group's own figures and the other groups' pooled figures.")
+    return table, caption
+
+
+def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, str]:
+    """One row per theme: the test of whether it is spread evenly across the groups shown, its
+    p-value and its Benjamini–Hochberg adjusted p-value (descriptive), and, where the table has
+    it, the p-value when whole lists rather than single statements are shuffled."""
+    item = item_column(representation)
+    per_theme = representation.drop_duplicates(item).set_index(item)
+    table = pd.DataFrame({level_word: [labels.get(i, i) for i in per_theme.index], "test": per_theme["test"].to_numpy(),
+                          "p (statements shuffled)": per_theme["p_descriptive"].to_numpy(),
+                          "p, Benjamini–Hochberg adjusted": per_theme["p_bh_descriptive"].to_numpy()})
+    if "p_lists_descriptive" in per_theme.columns:
+        table["p (whole lists shuffled)"] = per_theme["p_lists_descriptive"].to_numpy()
+    caption = (f"Whether each {level_word} is spread unevenly across the groups shown: a permutation test of the chi-square "
+               "statistic. The Benjamini–Hochberg adjustment allows for testing many themes at once (it controls the "
+               "expected share of false alarms among the themes called uneven). Descriptive only: the groups are not samples.")
+    return table, caption

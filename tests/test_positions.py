@@ -1,0 +1,80 @@
+"""Positions on hand-made tables: themes by statement function and group, contrasting
+judgements by rule, curated opposite statements and deviant cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.compare import positions as pos
+from analysis.evidence.readers import DataValidationError
+
+CONTRIBUTIONS = pd.DataFrame({
+    "contribution_id": ["u1", "u2", "u3", "w1", "w2", "r1", "r2"],
+    "speaker_group": ["users", "users", "users", "workers", "workers", "review", "review"],
+    "text": ["We want a voice", "Nobody listens", "Give us a say now", "Our voice is strong", "Caseloads too high",
+             "Voice is weak", "Voice is weak again"],
+})
+PRESENCE = pd.DataFrame({"voice": [1, 1, 1, 1, 0, 1, 1], "workload": [0, 0, 0, 0, 1, 0, 0]},
+                        index=pd.Index(CONTRIBUTIONS["contribution_id"], name="contribution_id")).rename_axis(columns="theme_id")
+FUNCTIONS = pd.Series(["hope", "problem", "proposal", "strength", "problem", "problem", "problem"],
+                      index=CONTRIBUTIONS["contribution_id"])
+CODING = pd.DataFrame({"contribution_id": ["u2", "w1", "r1"], "code_id": ["voice", "voice", "voice"], "coder": ["consensus"] * 3})
+
+
+def test_positions_count_each_group_by_function_with_a_quote():
+    table = pos.positions_by_group(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    voice_problem = table[(table["theme_id"] == "voice") & (table["statement_function"] == "problem")]
+    assert dict(zip(voice_problem["speaker_group"], voice_problem["n"])) == {"users": 1, "review": 2}
+    assert voice_problem.set_index("speaker_group").loc["review", "denominator"] == 2
+    assert voice_problem.set_index("speaker_group").loc["users", "quote_id"] == "u2"
+    summary = pos.positions_summary(table)
+    row = summary[(summary["theme_id"] == "voice") & (summary["statement_function"] == "problem")].iloc[0]
+    assert (row["groups"], row["n"], row["by_group"]) == (2, 3, "review (2); users (1)")
+    assert summary[summary["theme_id"] == "voice"]["statement_function"].tolist() == ["hope", "problem", "proposal", "strength"]
+
+
+def test_contrasting_judgements_need_two_different_groups():
+    table = pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    # voice: workers call it a strength, users and the review a problem; workload: only a problem.
+    assert table["theme_id"].tolist() == ["voice"]
+    row = table.iloc[0]
+    assert (row["groups_strength"], row["n_strength"], row["groups_problem"], row["n_problem"]) == ("workers", 1, "review; users", 3)
+    assert row["quote_strength_id"] == "w1"
+    one_group = FUNCTIONS.copy()
+    one_group[["u1", "u2", "u3", "r1", "r2"]] = ["strength", "problem", "hope", "hope", "hope"]
+    only_users = pos.contrasting_judgements(PRESENCE.drop(index="w1"), CONTRIBUTIONS[CONTRIBUTIONS["contribution_id"] != "w1"],
+                                            one_group, "speaker_group")
+    assert only_users.empty  # users judge voice both ways: not a contrast between groups
+
+
+def test_deviant_cases_are_the_minority_against_a_clear_majority():
+    table = pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    # voice: 3 problems against 1 strength (3 >= 1.5 x 1): the strength is the deviant case.
+    assert table[["theme_id", "majority", "n_majority", "deviant", "n_deviant", "quote_id"]].values.tolist() == [
+        ["voice", "problem", 3, "strength", 1, "w1"]]
+    assert pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", min_ratio=4).empty
+
+
+def test_opposing_statements_quote_both_and_check_the_file(tmp_path):
+    (tmp_path / "opposing_statements.csv").write_text(
+        "statement_a,statement_b,code_id,reason\nw1,r1,voice,Strong against weak.\n", encoding="utf-8")
+    table = pos.opposing_statements(tmp_path, CONTRIBUTIONS, CODING, "speaker_group")
+    assert table[["statement_a", "group_a", "quote_a", "statement_b", "group_b"]].values.tolist() == [
+        ["w1", "workers", "Our voice is strong", "r1", "review"]]
+    (tmp_path / "opposing_statements.csv").write_text(
+        "statement_a,statement_b,code_id,reason\nw1,zz,voice,x\nu1,w1,voice,y\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as error:
+        pos.opposing_statements(tmp_path, CONTRIBUTIONS, CODING, "speaker_group")
+    lines = [str(p) for p in error.value.problems]
+    assert any(":1:statement_b: unknown contribution 'zz'" in line for line in lines)
+    assert any(":2:statement_a: u1 does not carry voice" in line for line in lines)
+
+
+def test_no_file_no_opposing_statements(tmp_path):
+    assert pos.opposing_statements(tmp_path, CONTRIBUTIONS, CODING, "speaker_group").empty
+
+
+def test_function_counts_per_group():
+    table = pos.function_counts(FUNCTIONS, CONTRIBUTIONS, "speaker_group", ["hope", "problem", "strength"])
+    assert table.set_index("speaker_group").loc["users", ["hope", "problem", "strength", "all"]].tolist() == [1, 1, 0, 3]
