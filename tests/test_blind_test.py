@@ -11,7 +11,7 @@ from analysis.coding.codes import load_codebook, load_sample
 from analysis.evidence.validate import load_contributions, load_groups, load_sources
 from analysis.paths import DATA_DIR
 
-BLIND = DATA_DIR / bt.BLIND_V2_DIR
+BLIND = DATA_DIR / "reliability" / "blind_v2"
 
 
 def test_quoted_phrases_and_cue_exposure():

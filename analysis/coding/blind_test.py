@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import yaml
 
-BLIND_V2_DIR = "reliability/blind_v2"
 PACKET_CSV = "packet.csv"
 KEY_CSV = "key.csv"
 CODEBOOK_AS_GIVEN = "codebook_as_given.yaml"
@@ -127,7 +126,7 @@ def make_packet(sample: Sequence[str], texts: Mapping[str, str], seed: int) -> t
 
 
 def codebook_as_given(codebook: Mapping, texts: Mapping[str, str]) -> dict:
-    """The codebook the coder receives: version, coding rules, statement functions, themes and
+    """The codebook the coder receives: version, coding and function rules, statement functions, themes and
     codes with their definitions; each example given as its text (never its id, which would name
     its source); no change log and no reliability notes (they discuss earlier coding)."""
 
@@ -140,6 +139,7 @@ def codebook_as_given(codebook: Mapping, texts: Mapping[str, str]) -> dict:
     return {
         "version": codebook["version"],
         "coding_rules": list(codebook["coding_rules"]),
+        **({"function_rules": list(codebook["function_rules"])} if "function_rules" in codebook else {}),
         "statement_functions": [entry(item) for item in codebook["statement_functions"]],
         "themes": [{"id": t["id"], "label": t["label"]} for t in codebook["themes"]],
         "codes": [entry(item) for item in codebook["codes"]],
@@ -202,28 +202,40 @@ def write_key(out_dir: Path, key: pd.DataFrame) -> Path:
     return path
 
 
-def draw(data_dir: Path, fraction: float, seed: int) -> dict:
-    """Draw the sample and write packet, codebook as given, exclusions and then the key under
-    ``data_dir/reliability/blind_v2``; return the record (counts, seed, packet sha256)."""
-    from analysis.coding.codes import load_codebook, load_sample
-    from analysis.evidence.validate import load_contributions, load_groups, load_sources
+def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only: bool = False) -> dict:
+    """Draw a sample and write its packet, codebook as given and exclusions, then its key, under
+    ``data_dir/reliability/<folder>``; return the record (counts, seed, packet sha256).
+
+    Every earlier test's sample (reliability/tests.yaml) is excluded. ``functions_only`` draws
+    only from sections whose statement function is coded, and gives the coder only the
+    function rules and definitions (a re-test of the functions alone)."""
+    from analysis.coding.codes import load_codebook
+    from analysis.coding.functions import read_section_functions
+    from analysis.coding.reliability_tables import load_tests, sample_ids
+    from analysis.evidence.validate import load_contributions
 
     data_dir = Path(data_dir)
-    out_dir = data_dir / BLIND_V2_DIR
+    out_dir = data_dir / "reliability" / folder
     contributions = load_contributions(data_dir)
     codebook = load_codebook(data_dir)
-    excluded = exclusions(contributions, codebook, load_sample(data_dir))
+    earlier = {cid for test in load_tests(data_dir) for cid in sample_ids(data_dir, test)}
+    excluded = exclusions(contributions, codebook, earlier)
     eligible = contributions[~contributions["contribution_id"].isin(excluded["contribution_id"])]
+    if functions_only:
+        coded_sections = [section for section, function in read_section_functions(data_dir).items() if function is None]
+        eligible = eligible[eligible["section"].isin(coded_sections)]
     sample = draw_stratified(eligible, fraction, seed)
     texts = dict(zip(contributions["contribution_id"], contributions["text"]))
     packet, key = make_packet(sample, texts, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     excluded.to_csv(out_dir / "exclusions.csv", index=False, lineterminator="\n")
-    digest = write_packet_files(out_dir, packet, codebook_as_given(codebook, texts))
+    given = codebook_as_given(codebook, texts)
+    if functions_only:
+        given = {k: given[k] for k in ("version", "function_rules", "statement_functions")}
+    digest = write_packet_files(out_dir, packet, given)
     write_key(out_dir, key)
     return {"contributions": len(contributions), "excluded": len(excluded), "eligible": len(eligible),
             "sample": len(sample), "fraction": fraction, "seed": seed, "packet_sha256": digest}
-
 
 
 def keyed_rows(returned: pd.DataFrame, key: pd.DataFrame, coder: str) -> tuple[pd.DataFrame, list[str]]:
@@ -248,5 +260,7 @@ if __name__ == "__main__":
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--fraction", type=float, required=True, help="share of each source x section stratum of eligible contributions")
     parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--folder", required=True, help="folder under data/reliability/ for the packet and key")
+    parser.add_argument("--functions-only", action="store_true", help="re-test the statement functions alone")
     for name, value in draw(**vars(parser.parse_args())).items():
         print(f"{name}: {value}")
