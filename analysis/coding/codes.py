@@ -416,6 +416,74 @@ def build_consensus(coding: pd.DataFrame, reconciliation: pd.DataFrame, base: st
     return pd.DataFrame.from_records(out, columns=[c.name for c in CODING_COLUMNS])
 
 
+#: Columns of a later test's reconciliation log (reliability/<test folder>/reconciliation.csv,
+#: named by the test's ``reconciliation`` in reliability/tests.yaml): each decision changes the
+#: consensus as it stood after every earlier log.
+LATER_RECONCILIATION_COLUMNS: tuple[Column, ...] = (
+    Column("contribution_id", "str", "The contribution.", pattern=ID_PATTERN),
+    Column("code_id", "str", "The code or statement function decided on.", pattern=CODE_ID_PATTERN),
+    Column("before", "str", "Whether the consensus carried it before this decision.", allowed=("present", "absent")),
+    Column("second_coder", "str", "Whether the test's second coder applied it; 'not coded' outside the test's sample.", allowed=("present", "absent", "not coded")),
+    Column("decision", "str", "Whether the consensus carries it now.", allowed=("present", "absent")),
+    Column("reason", "str", "Why, by the codebook's rules (a coder's slip, or a codebook revision named by version)."),
+)
+TESTS_YAML = "reliability/tests.yaml"
+
+
+def later_reconciliations(data_dir: Path) -> list[tuple[dict, Path]]:
+    """(test, log path) for every test in reliability/tests.yaml that names a reconciliation log, in order."""
+    path = Path(data_dir) / TESTS_YAML
+    if not path.exists():
+        return []
+    content, _ = _read_yaml(path)
+    return [(test, Path(data_dir) / test["reconciliation"]) for test in (content or {}).get("tests", []) if test.get("reconciliation")]
+
+
+def _in_test_scope(test: dict, function_ids: list[str]):
+    """A predicate on code ids: what a test's second coder coded (``scope: functions`` means the
+    statement functions only; otherwise everything)."""
+    if test.get("scope") == "functions":
+        return lambda code: code in function_ids
+    return lambda code: True
+
+
+def apply_decisions(consensus: set[tuple[str, str]], log: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (contribution, code) pairs of the consensus after a later log's decisions."""
+    added = {(r.contribution_id, r.code_id) for r in log.itertuples() if r.decision == "present"}
+    removed = {(r.contribution_id, r.code_id) for r in log.itertuples() if r.decision == "absent"}
+    return (consensus - removed) | added
+
+
+def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tuple[str, str]]) -> tuple[set[tuple[str, str]], list[Problem]]:
+    """Apply every later reconciliation log to ``consensus``, checking each row's ``before`` and
+    ``second_coder`` and that every disagreement in the test's sample has a decision."""
+    problems: list[Problem] = []
+    for test, path in later_reconciliations(data_dir):
+        log, found = _read_csv(path, LATER_RECONCILIATION_COLUMNS, {})
+        if log is None or found:
+            problems += found
+            continue
+        shown = display_path(path)
+        second = frame[frame["coder"] == test["second_coder"]]
+        second_pairs, second_units = set(zip(second["contribution_id"], second["code_id"])), set(second["contribution_id"])
+        reference = frame[frame["coder"] == test["reference"]]
+        reference_pairs = set(zip(reference["contribution_id"], reference["code_id"]))
+        for row, r in enumerate(log.itertuples(), start=1):
+            before = "present" if (r.contribution_id, r.code_id) in consensus else "absent"
+            if before != r.before:
+                problems.append(Problem(shown, row, "before", f"says {r.before} but the consensus before this log has {r.contribution_id} / {r.code_id} {before}"))
+            value = ("present" if (r.contribution_id, r.code_id) in second_pairs else "absent") if r.contribution_id in second_units else "not coded"
+            if value != r.second_coder:
+                problems.append(Problem(shown, row, "second_coder", f"says {r.second_coder} but {test['second_coder']} has it {value}"))
+        logged = set(zip(log["contribution_id"], log["code_id"]))
+        in_scope = _in_test_scope(test, statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {}))
+        differing = {(cid, code) for cid, code in reference_pairs ^ second_pairs if cid in second_units and in_scope(code)}
+        for cid, code in sorted(differing - logged):
+            problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {test['reference']} and {test['second_coder']} has no decision"))
+        consensus = apply_decisions(consensus, log)
+    return consensus, problems
+
+
 def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Problem]:
     """When reliability/reconciliation.csv exists: its own schema problems, and whether the
     consensus is exactly coder_a with the logged decisions applied (every change logged)."""
@@ -431,13 +499,14 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
     frame = frame.fillna("")
     expected = build_consensus(frame, log)
     actual = frame[frame["coder"] == CONSENSUS]
-    want = set(zip(expected["contribution_id"], expected["code_id"]))
+    want, later_problems = _later_log_problems(data_dir, frame, set(zip(expected["contribution_id"], expected["code_id"])))
+    problems += later_problems
     have = set(zip(actual["contribution_id"], actual["code_id"]))
     coding_shown = display_path(Path(data_dir) / CODING_CSV)
     for cid, code in sorted(have - want):
-        problems.append(Problem(coding_shown, None, "code_id", f"consensus {cid} / {code} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV}"))
+        problems.append(Problem(coding_shown, None, "code_id", f"consensus {cid} / {code} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV} or a later test's log"))
     for cid, code in sorted(want - have):
-        problems.append(Problem(coding_shown, None, "code_id", f"consensus lacks {cid} / {code} (coder_a's code or a logged decision in {RECONCILIATION_CSV})"))
+        problems.append(Problem(coding_shown, None, "code_id", f"consensus lacks {cid} / {code} (coder_a's code or a logged decision in {RECONCILIATION_CSV} or a later test's log)"))
     codebook, _ = _read_yaml(Path(data_dir) / CODEBOOK_YAML)
     frame = without_untested_functions(frame, ("coder_a", "coder_b"), statement_function_ids(codebook or {}))
     b = frame[frame["coder"] == "coder_b"]
