@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids, without_untested_functions
+from analysis.evidence.cache import cached
 from analysis.paths import DATA_DIR, display_path
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import (
@@ -202,6 +203,7 @@ def check_codebook(data_dir: Path) -> list[Problem]:
     return problems
 
 
+@cached
 def load_codebook(data_dir: Path = DATA_DIR) -> dict:
     """codebook.yaml as a dict, after :func:`check_codebook` (raises DataValidationError)."""
     problems = check_codebook(Path(data_dir))
@@ -353,6 +355,7 @@ def check_statement_functions(data_dir: Path) -> list[Problem]:
 register_check(check_statement_functions)
 
 
+@cached
 def load_coding(data_dir: Path = DATA_DIR, coder: str | None = None) -> pd.DataFrame:
     """coding.csv after :func:`check_coding` (raises DataValidationError), as text columns with
     empty memos as ''. ``coder`` keeps one coder's rows (a coder with no rows raises ValueError)."""
@@ -619,6 +622,7 @@ def shuffled(ids: Iterable[str], seed: int) -> list[str]:
     return [ids[i] for i in order]
 
 
+@cached
 def load_sample(data_dir: Path = DATA_DIR) -> list[str]:
     """The contribution ids of reliability/sample.csv (raises DataValidationError)."""
     frame, problems = _read_csv(Path(data_dir) / SAMPLE_CSV, SAMPLE_COLUMNS, {})

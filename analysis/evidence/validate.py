@@ -23,6 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.evidence import schema
+from analysis.evidence.cache import cached
 from analysis.evidence.readers import ROW_CONVENTION, DataValidationError, Problem, raise_if, read_csv, read_text, read_yaml
 from analysis.evidence.vocabulary import VOCABULARY_YAML, check_vocabulary, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
@@ -306,6 +307,7 @@ def load_source_texts(data_dir: Path) -> dict[str, str]:
     return _source_texts(Path(data_dir), set(sources["source_id"]))
 
 
+@cached
 def load_groups(data_dir: Path) -> dict:
     """groups.yaml, validated: keys ``speaker_groups`` and ``subject_groups``, each id -> fields."""
     path = Path(data_dir) / GROUPS_YAML
@@ -314,6 +316,7 @@ def load_groups(data_dir: Path) -> dict:
     return content
 
 
+@cached
 def load_contributions(data_dir: Path) -> pd.DataFrame:
     """contributions.csv, validated, typed, with derived ``speaker_sector`` and ``source_set``."""
     data_dir = Path(data_dir)

@@ -442,14 +442,21 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 1, e
 
 def _validate_data(data_dir: Path) -> None:
     """Stop before any notebook runs when the data has problems."""
-    import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
-    from analysis.evidence.validate import validate_all
+    from analysis.evidence.cache import cached
 
-    problems = validate_all(data_dir)
+    problems = cached(_data_problems)(data_dir)
     if problems:
         lines = "\n".join(f"  {problem}" for problem in problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise BuildFailed(f"the data in {display_path(data_dir)} has {len(problems)} problem(s):\n{lines}{more}")
+
+
+def _data_problems(data_dir: Path) -> list:
+    """Every registered check's problems (the codebook and coding checks included)."""
+    import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+    from analysis.evidence.validate import validate_all
+
+    return validate_all(data_dir)
 
 
 def main(params_path: str, jobs: int = 1, outputs_dir: str | None = None, figures_dir: str | None = None) -> int:

@@ -1,0 +1,121 @@
+"""Load and validate each data file once: results kept by the sha256 of the data they came from.
+
+``@cached`` wraps a function whose first argument is a data folder (a loader or a checker).
+Its result is kept under a key made of the function's name, its other arguments, the sha256
+of every file in the data folder and the sha256 of the package's own code, so a changed data
+file or a changed line of code gives a new key and the function runs again. Results are kept
+in this process (so notebooks sharing a kernel load once) and, for data folders inside the
+project, on disk under ``outputs/.cache/`` (so the next process, or the next build, reuses
+them). Callers receive a copy: changing it never changes what the next caller gets.
+
+Nothing is cached when the function raises: a file with problems is read again, and reported
+again, every time.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import inspect
+import os
+import pickle
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from analysis.paths import OUTPUTS_DIR, PROJECT_ROOT
+
+CACHE_DIR = OUTPUTS_DIR / ".cache"
+KEPT_IN_MEMORY = 32  # results, most recently used first; enough for every loader on two data folders
+
+Result = TypeVar("Result")
+_memory: OrderedDict[str, Any] = OrderedDict()
+
+
+def files_sha256(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """One sha256 over every file below ``folder`` (path and content), optionally only some suffixes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        if suffixes is None or path.suffix in suffixes:
+            digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0" + _file_sha256(path).encode("ascii"))
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_sha256_at(path: str, modified_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    """sha256 of a file, hashed again only when its modification time or size changes."""
+    status = path.stat()
+    return _file_sha256_at(str(path), status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=1)
+def code_sha256() -> str:
+    """sha256 of the package's code, read once per process."""
+    return files_sha256(PROJECT_ROOT / "analysis", suffixes=(".py",))
+
+
+def cached(function: Callable[..., Result]) -> Callable[..., Result]:
+    """Keep ``function``'s results by data and code sha256, in memory and on disk (see the module)."""
+    signature = inspect.signature(function)
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Result:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = list(bound.arguments.items())
+        data_dir = Path(arguments[0][1]).resolve()
+        key = hashlib.sha256(
+            "\n".join([name, repr(arguments[1:]), files_sha256(data_dir), code_sha256()]).encode("utf-8")
+        ).hexdigest()
+        if key in _memory:
+            _memory.move_to_end(key)
+            return copy.deepcopy(_memory[key])
+        stored = _disk_path(name, data_dir)
+        result = _read(stored, key) if stored else None
+        if result is None:
+            result = function(*args, **kwargs)
+            if stored:
+                _write(stored, key, result)
+        _memory[key] = result
+        while len(_memory) > KEPT_IN_MEMORY:
+            _memory.popitem(last=False)
+        return copy.deepcopy(result)
+
+    return wrapper
+
+
+def _disk_path(name: str, data_dir: Path) -> Path | None:
+    """One file per function and data folder inside the project (so entries are replaced, not piled up)."""
+    if not data_dir.is_relative_to(PROJECT_ROOT) or data_dir.is_relative_to(OUTPUTS_DIR):
+        return None
+    folder = hashlib.sha256(str(data_dir.relative_to(PROJECT_ROOT)).encode("utf-8")).hexdigest()[:12]
+    return CACHE_DIR / folder / f"{name}.pickle"
+
+
+def _read(path: Path, key: str) -> Any | None:
+    """The stored result when it was stored under ``key``; None otherwise or when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            stored_key, result = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return result if stored_key == key else None
+
+
+def _write(path: Path, key: str, result: Any) -> None:
+    """Store atomically (write a temporary file, then rename), so a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            pickle.dump((key, result), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only checkout still builds, only without the disk cache

@@ -1,0 +1,67 @@
+"""The load cache: each data folder's results computed once per content and code, never shared by mutation."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.evidence import cache
+
+
+@pytest.fixture()
+def counted(tmp_path, monkeypatch):
+    """A cached loader over a small data folder, counting how often it really runs; disk cache in tmp_path."""
+    monkeypatch.setattr(cache, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(cache, "OUTPUTS_DIR", tmp_path / "outputs")
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "outputs" / ".cache")
+    monkeypatch.setattr(cache, "_memory", type(cache._memory)())
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "table.csv").write_text("id,n\na,1\n", encoding="utf-8")
+    calls: list[Path] = []
+
+    def load_table(data_dir: Path, column: str = "n") -> pd.DataFrame:
+        calls.append(data_dir)
+        frame = pd.read_csv(data_dir / "table.csv")
+        if frame.empty:
+            raise ValueError("no rows")
+        return frame[["id", column]]
+
+    return cache.cached(load_table), data, calls
+
+
+def test_a_second_load_of_unchanged_data_does_not_run_again_and_returns_a_copy(counted):
+    load, data, calls = counted
+    first = load(data)
+    first.loc[0, "n"] = 99  # the caller's copy
+    second = load(data)
+    assert len(calls) == 1
+    assert second.loc[0, "n"] == 1
+
+
+def test_changed_data_or_other_arguments_load_again(counted):
+    load, data, calls = counted
+    load(data)
+    load(data, column="id")
+    assert len(calls) == 2
+    (data / "table.csv").write_text("id,n\na,2\nb,3\n", encoding="utf-8")
+    assert load(data)["n"].tolist() == [2, 3]
+    assert len(calls) == 3
+
+
+def test_the_disk_cache_serves_another_process(counted):
+    load, data, calls = counted
+    load(data)
+    cache._memory.clear()  # as a new process would start
+    assert load(data)["n"].tolist() == [1]
+    assert len(calls) == 1
+    assert list((cache.CACHE_DIR).rglob("*.pickle"))
+
+
+def test_a_failure_is_not_cached(counted):
+    load, data, calls = counted
+    (data / "table.csv").write_text("id,n\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ValueError, match="no rows"):
+            load(data)
+    assert len(calls) == 2
