@@ -10,7 +10,7 @@ def parser() -> argparse.ArgumentParser:
     sub = commands.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="run every notebook and write the briefing (HTML and PDF)")
     build.add_argument("--params", default="params/default.yaml", help="run profile (YAML)")
-    build.add_argument("--jobs", type=int, default=2, help="analysis notebooks run at once")
+    build.add_argument("--jobs", type=int, default=1, help="kernels the notebooks share (default 1: all in one, the least CPU)")
     build.add_argument("--outputs-dir", default=None, help="write outputs here instead of outputs/")
     build.add_argument("--figures-dir", default=None, help="write figures here instead of figures/")
     sub.add_parser("validate", help="check every data file; one line per problem")
