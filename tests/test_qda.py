@@ -150,6 +150,19 @@ def test_each_coded_contribution_is_a_case_linked_to_its_text(qdpx: Path, data_d
         assert (linked.get("startPosition"), linked.get("endPosition")) == (str(row.char_start), str(row.char_end))
 
 
+def test_statement_functions_travel_as_codes_of_their_own_theme(data_dir: Path, tmp_path: Path):
+    with (data_dir / "codebook.yaml").open("a", encoding="utf-8") as book:
+        book.write("statement_functions:\n  - id: hope\n    label: Hope\n    brief_definition: A desired future.\n")
+    with (data_dir / "coding.csv").open("a", encoding="utf-8") as coding:
+        coding.write("CL-002,hope,consensus,\n")
+    path = qda.write_qdpx(data_dir, tmp_path / "functions.qdpx")
+    (functions,) = [t for t in qde(path).findall("q:CodeBook/q:Codes/q:Code", NS) if t.get("name") == "Statement functions"]
+    assert [(c.get("name"), c.get("guid")) for c in functions.findall("q:Code", NS)] == [("Hope", qda.guid("code", "hope"))]
+    _, coding, report = qda.read_qdpx(path, data_dir)
+    assert ("CL-002", "hope", "consensus", "") in set(coding.itertuples(index=False, name=None))
+    assert report.new_codes == [] and len(coding) == len(read_table(data_dir / "coding.csv"))
+
+
 def test_a_selection_whose_stored_text_was_whitespace_cleaned_says_so(data_dir: Path, tmp_path: Path):
     source = data_dir / "sources" / "changing_lives_2006.txt"
     text = source.read_text(encoding="utf-8")

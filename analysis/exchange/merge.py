@@ -24,7 +24,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from analysis.exchange.opendata import CONSENSUS, read_table
+from analysis.exchange.opendata import CONSENSUS, read_data, read_table
 from analysis.paths import DATA_DIR
 
 CODER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -100,17 +100,17 @@ def alpha_against_consensus(coding: pd.DataFrame, coder: str, codes: list[str]) 
 def run_merge(args: argparse.Namespace) -> int:
     """The ``merge`` command. Raises QdaImportError or ValueError with one line."""
     from analysis.coding.codes import write_coding
-    from analysis.exchange.qda import read_data, read_qdpx
+    from analysis.exchange.qda import exchange_data, read_qdpx
 
-    data = read_data(args.data_dir)
+    data = exchange_data(args.data_dir)
     path = args.data_dir / "coding.csv"
     coding = read_table(path)
     existing = set(coding["coder"])
     check_coder_name(args.coder, existing)
     _, imported, report = read_qdpx(args.path, args.data_dir)
     user = chosen_user(imported, existing, args.user)
-    codes = [str(c["id"]) for c in data.codebook.get("codes") or []]
-    rows, left_out = merged_rows(imported, user, args.coder, set(codes))
+    codes = [str(c["id"]) for c in read_data(args.data_dir).codebook.get("codes") or []]  # topic codes, for alpha
+    rows, left_out = merged_rows(imported, user, args.coder, {str(c["id"]) for c in data.codebook["codes"]})
     print(report.summary())
     print(f"{len(rows)} codings by {user} to merge into {path} as coder {args.coder}.")
     for row in left_out.itertuples():

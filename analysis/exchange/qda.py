@@ -1,23 +1,29 @@
 """Exchange the coding with QDA software as REFI-QDA 1.0 files (QualCoder, NVivo, ATLAS.ti, MAXQDA).
 
-``write_qdpx`` writes a project: the source texts, the codebook (themes as non-codable
-parent codes, codes as codable children with their definitions), every coded contribution
-as a text selection carrying one coding per coding row (coders are users), memos as notes,
-and one case per coded contribution whose variables are its speaker group and sector, source
-and section. ``write_qdc`` writes the codebook alone. ``read_qdpx`` reads a project back and
-maps each coding to a contribution by its position in the source text.
+``write_qdpx`` writes a project shaped to what those programs read (see ``project_xml``):
+the source texts, the codebook (themes as non-codable parent codes, codes as codable
+children with their definitions), one text selection per coding row with its coder and
+memo, and one case per coded contribution with its variables, linked to its text.
+``write_qdc`` writes the codebook alone. ``read_qdpx`` reads a project back and maps each
+coding to a contribution by its position; ``codebook_changes`` compares a codebook file
+with ours. Bringing coding back into data/coding.csv is ``analysis.exchange.merge``.
 
-Positions: REFI-QDA gives a text selection's start and end as character positions in the
-plain-text source stored in the archive, from 0, the end exclusive. We count characters as
-Unicode code points, as QualCoder's importer does (``fulltext[start:end]``), and these are
-Python ``str`` indices: ``char_start``
-and ``char_end`` are written unchanged and the source files are copied byte for byte
-(UTF-8, no byte-order mark, LF line endings). On import, a source whose text differs from
-ours (another tool may add CRs) has its codings reported, not mapped. Tools built on UTF-16 strings count a
-character beyond U+FFFF (an emoji) as two, so ``write_qdpx`` warns when a source has one.
+Positions: REFI-QDA gives a text selection's start and end as positions in the plain-text
+source stored in the archive, from 0, the end exclusive. We write Unicode characters
+(Python ``str`` indices, as QualCoder counts) over the source files copied byte for byte
+(UTF-8, no byte-order mark, LF line endings). Other programs may store CRLF line endings and
+a byte-order mark and count UTF-16 code units (NVivo for Windows); on import, a source whose
+text differs from ours only so has its positions mapped onto our text by the counting that
+fits (``fit_counting``), and the report says which. A source whose text differs otherwise
+has its codings reported, not mapped. ``write_qdpx`` warns when a source has characters
+beyond U+FFFF, where the countings differ.
+
+Archives are read defensively (``open_archive``, ``parse_xml``): no DTDs, entities or
+network; member names that leave the archive and members over MAX_MEMBER_BYTES refused.
 
 Reproducible: GUIDs are uuid5 of a fixed namespace and a stable key ("code:<code id>",
-"selection:<contribution id>", "coding:<contribution id>|<code id>|<coder>"), and zip entries carry a fixed date.
+"selection:<contribution id>", "coding:<contribution id>|<code id>|<coder>"), elements are
+dated by ``export_time`` and zip entries carry a fixed date.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ import pandas as pd
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from analysis.exchange.opendata import ZIP_DATE, ProjectData, read_data, write_zip
+from analysis.exchange.opendata import TIDY_EXTRA, ZIP_DATE, ProjectData, read_data, read_table, write_zip
 from analysis.paths import DATA_DIR, OUTPUTS_DIR, PROJECT_ROOT
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS
 
@@ -61,6 +67,10 @@ CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
 CASE_VARIABLES = {c.name: c.description for c in (*CONTRIBUTION_COLUMNS, *DERIVED_CONTRIBUTION_COLUMNS)
                   if c.name in ("speaker_group", "speaker_sector", "speaker_label", "subject_group", "mixed_group",
                                 "source_id", "section")}
+CASE_VARIABLES["statement_function"] = next(c.description for c in TIDY_EXTRA if c.name == "statement_function")
+FUNCTIONS_THEME = {"id": "statement_functions", "label": "Statement functions",
+                   "description": "What a contribution does, beside what it is about: one per contribution, coded "
+                                  "where its section does not fix it (data/vocabulary.yaml)."}
 SOURCE_VARIABLES = {c.name: c.description for c in SOURCE_COLUMNS
                     if c.name in ("title", "author_or_organisation", "date", "kind", "source_set")}
 
@@ -75,6 +85,19 @@ def guid(kind: str, key: str) -> str:
 
 
 # ---------------------------------------------------------------- export
+
+
+def exchange_data(data_dir: Path | str) -> ProjectData:
+    """The data folder as exchanged: every row of coding.csv (statement functions included),
+    and the codebook with its statement functions as codes of one more theme."""
+    data = read_data(data_dir)
+    codebook = dict(data.codebook)
+    functions = [dict(f, theme=FUNCTIONS_THEME["id"]) for f in codebook.get("statement_functions") or []
+                 if isinstance(f, dict)]
+    if functions:
+        codebook["themes"] = [*(codebook.get("themes") or []), FUNCTIONS_THEME]
+        codebook["codes"] = [*(codebook.get("codes") or []), *functions]
+    return dataclasses.replace(data, codebook=codebook, coding=read_table(Path(data_dir) / "coding.csv"))
 
 
 def export_problems(data: ProjectData) -> list[str]:
@@ -182,6 +205,7 @@ def project_xml(data: ProjectData, created: str) -> etree._Element:
     coded = coded.sort_values(["source_id", "char_start", "char_end", "contribution_id"])
     examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
     sectors = dict(zip(data.speaker_groups["group_id"], data.speaker_groups["sector"]))
+    functions = dict(zip(data.statement_functions["contribution_id"], data.statement_functions["statement_function"]))
     by_contribution = {cid: rows for cid, rows in coding.groupby("contribution_id")}
     dated = {"creationDateTime": created}
 
@@ -208,7 +232,7 @@ def project_xml(data: ProjectData, created: str) -> etree._Element:
 
     def case(row) -> etree._Element:
         values = {name: str(getattr(row, name, "")) for name in CASE_VARIABLES} | {
-            "speaker_sector": sectors.get(row.speaker_group, "")}
+            "speaker_sector": sectors.get(row.speaker_group, ""), "statement_function": functions.get(row.contribution_id, "")}
         return E.Case(*[_value(E, name, values[name]) for name in CASE_VARIABLES if values[name]],
                       E.SelectionRef(targetGUID=guid("selection", row.contribution_id)),
                       guid=guid("case", row.contribution_id), name=row.contribution_id)
@@ -252,7 +276,7 @@ def xml_bytes(root: etree._Element) -> bytes:
 def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
     """Write the REFI-QDA project of the data folder to ``out_path`` (.qdpx). Raises
     ValueError listing ``export_problems``; warns about characters beyond U+FFFF."""
-    data = read_data(data_dir)
+    data = exchange_data(data_dir)
     problems = export_problems(data)
     if problems:
         raise ValueError("cannot export the project:\n  " + "\n  ".join(problems))
@@ -271,7 +295,7 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
 
 def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
     """Write the codebook as a REFI-QDA codebook file (.qdc) to ``out_path``."""
-    data = read_data(data_dir)
+    data = exchange_data(data_dir)
     examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -662,7 +686,7 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     path = Path(path)
     root, files = open_archive(path)
     project = parse_project(root, files, path)
-    data = read_data(data_dir) if data_dir is not None else None
+    data = exchange_data(data_dir) if data_dir is not None else None
     known_sources = {} if data is None else {
         **{guid("source", s): s for s in data.sources["source_id"]}, **{s: s for s in data.sources["source_id"]}}
     selections, sources = project["selections"], project["sources"]
@@ -814,7 +838,7 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(f"wrote {path}" for path in written))
             return 0
         if args.command == "import-codebook":
-            data = read_data(args.data_dir)
+            data = exchange_data(args.data_dir)
             examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
             changes = codebook_changes(read_qdc(args.path), data.codebook, examples)
             print(codebook_report(args.path, changes, args.data_dir / "codebook.yaml"))
