@@ -1,47 +1,57 @@
-"""The project's command line: python -m analysis <command>."""
+"""The project's command line: python -m analysis <command>.
+
+Every option is checked: an unknown one is an error, never ignored. ``build`` is parsed here;
+the other commands parse their own options (``python -m analysis <command> --help`` lists them).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from importlib import import_module
+
+
+#: Commands whose own module parses their options: name -> (module, one-line help).
+DELEGATED: dict[str, tuple[str, str]] = {
+    "validate": ("analysis.evidence.validate", "check every data file; one line per problem"),
+    "extract": ("analysis.evidence.corpus", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
+    "qda": ("analysis.exchange.qda", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
+    "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools"),
+}
 
 
 def parser() -> argparse.ArgumentParser:
-    commands = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
-    sub = commands.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="run every notebook and write the briefing (HTML and PDF)")
-    build.add_argument("--params", default="params/default.yaml", help="run profile (YAML)")
-    build.add_argument("--jobs", type=int, default=1, help="kernels the notebooks share (default 1: all in one, the least CPU)")
-    build.add_argument("--outputs-dir", default=None, help="write outputs here instead of outputs/")
-    build.add_argument("--figures-dir", default=None, help="write figures here instead of figures/")
-    sub.add_parser("validate", help="check every data file; one line per problem")
-    sub.add_parser("extract", help="rebuild data/contributions.csv from the source texts")
-    sub.add_parser("qda", add_help=False,  # python -m analysis qda [COMMAND] --help lists the qda options
-                   help="REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding")
-    sub.add_parser("benchmark", help="time the build against the naive chain of command-line tools")
+    commands = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    sub = commands.add_subparsers(dest="command", required=True, metavar="command")
+    build = sub.add_parser("build", help="run every notebook and write the briefing (HTML and PDF)",
+                           description="Run every notebook with a run profile and write the briefing (HTML and PDF).")
+    build.add_argument("--params", default="params/default.yaml", help="run profile (YAML; default: %(default)s)")
+    build.add_argument("--jobs", type=_positive, default=1, help="kernels the notebooks share (default %(default)s: all in one, the least CPU)")
+    build.add_argument("--outputs-dir", default=None, help="write outputs here instead of the profile's own folder")
+    build.add_argument("--figures-dir", default=None, help="write figures here instead of the profile's own folder")
+    for name, (_, help_line) in DELEGATED.items():
+        sub.add_parser(name, help=f"{help_line} (options: python -m analysis {name} --help)", add_help=False)
     return commands
 
 
+def _positive(text: str) -> int:
+    """An integer of at least 1, for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
-    args, rest = parser().parse_known_args(argv)
-    if args.command == "build":
-        from analysis.report.build import main as build_main
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in DELEGATED:
+        if argv[0] == "validate":
+            import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+        return import_module(DELEGATED[argv[0]][0]).main(argv[1:])
+    args = parser().parse_args(argv)
+    from analysis.report.build import main as build_main
 
-        return build_main(args.params, jobs=args.jobs, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)
-    if args.command == "validate":
-        import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
-        from analysis.evidence.validate import main as validate_main
-
-        return validate_main(rest)
-    if args.command == "extract":
-        from analysis.evidence.corpus import main as extract_main
-
-        return extract_main(rest)
-    if args.command == "qda":
-        from analysis.exchange.qda import main as qda_main
-
-        return qda_main(rest)
-    if args.command == "benchmark":
-        from analysis.report.benchmark import main as benchmark_main
-
-        return benchmark_main(rest)
-    return 2
+    return build_main(args.params, jobs=args.jobs, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)

@@ -1,19 +1,20 @@
 """Run profiles (params/*.yaml): one definition of every parameter, checked before anything runs.
 
-papermill only logs a parameter a notebook does not declare, so the build never relies on it:
-every profile is checked here against ``PARAMETERS`` and stops with a one-line error naming
-the parameter and what is allowed.
+A parameter lives in one place, ``PARAMETERS``: the build passes every one to every notebook,
+notebooks hand their whole namespace to :func:`analysis.compare.study.open_study`, and the
+README's table is :func:`parameters_markdown`. Every profile is checked here and stops with a
+one-line error naming the parameter and what is allowed: first names, types and values
+(:func:`check_parameters`), then against the data (:func:`check_against_data`), so a value
+that leaves a comparison nothing to compare is refused before any notebook runs.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from analysis.evidence.readers import DataValidationError, read_csv_records, read_yaml
 from analysis.paths import PROJECT_ROOT, display_path
 
 
@@ -40,6 +41,7 @@ PARAMETERS: dict[str, Parameter] = {
     "group_level": Parameter(str, "group", "compare fine speaker groups or broad sectors", choices=("group", "sector")),
     "theme_level": Parameter(str, "theme", "count themes or individual codes", choices=("theme", "code")),
     "min_cell_n": Parameter(int, 5, "groups with fewer contributions than this are suppressed in tables and figures", minimum=1),
+    "min_source_n": Parameter(int, 20, "source sets with fewer contributions than this are reported but not given comparison figures", minimum=1),
     "seed": Parameter(int, 20120329, "random seed for bootstrap, permutation and subsampling", minimum=0),
     "n_bootstrap": Parameter(int, 2000, "bootstrap and permutation resamples", minimum=10),
 }
@@ -51,15 +53,14 @@ def load_profile(path: Path) -> dict[str, Any]:
     where = display_path(path)
     if not path.is_file():
         raise ParameterError(f"{where}: no such parameter file")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParameterError(f"{where}: not valid YAML ({_one_line(error)})") from error
-    if raw is None:
-        raw = {}
+    raw, problems = read_yaml(path, mapping=False)
+    if problems:
+        raise ParameterError(f"{where}: {problems[0].message}")
     if not isinstance(raw, dict):
-        raise ParameterError(f"{where}: expected a mapping of parameter names to values")
-    return check_parameters(raw, where)
+        raise ParameterError(f"{where}: expected a mapping of parameter names to values, such as 'profile: my_run'")
+    if not raw:
+        raise ParameterError(f"{where}: names no parameters; a profile gives at least its name ('profile: my_run')")
+    return check_against_data(check_parameters(raw, where), where)
 
 
 def check_parameters(raw: dict[str, Any], where: str = "parameters") -> dict[str, Any]:
@@ -120,16 +121,57 @@ def read_source_catalogue(data_dir: Path, where: str = "parameters") -> list[dic
         raise ParameterError(
             f"{where}: parameter 'data_dir' is {display_path(Path(data_dir))!r}, which has no sources/sources.csv"
         )
-    with catalogue.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    records, problems = read_csv_records(catalogue)
+    if problems:
+        raise ParameterError(f"{where}: parameter 'data_dir': {problems[0]}")
+    missing = [column for column in ("source_id", "source_set") if column not in records[0]]
+    if missing:
+        raise ParameterError(f"{where}: parameter 'data_dir': {display_path(catalogue)} has no column {missing[0]!r}")
+    return records
+
+
+def check_against_data(values: dict[str, Any], where: str = "parameters") -> dict[str, Any]:
+    """Refuse values that leave the comparison of groups nothing to compare; return ``values``.
+
+    The selected sources must hold contributions, and at least two groups (at the chosen
+    ``group_level``) must reach ``min_cell_n``. Data that cannot be loaded is left to the
+    data validation, which names every problem.
+    """
+    from analysis.evidence.validate import load_contributions
+
+    try:
+        contributions = load_contributions(PROJECT_ROOT / values["data_dir"])
+    except DataValidationError:
+        return values
+    selected = contributions[contributions["source_id"].isin(values["sources"])]
+    if selected.empty:
+        raise ParameterError(f"{where}: parameter 'sources' selects {', '.join(values['sources'])}, which hold no contributions")
+    column = {"group": "speaker_group", "sector": "speaker_sector"}[values["group_level"]]
+    sizes = selected[column].value_counts()
+    if len(sizes) < 2:
+        raise ParameterError(
+            f"{where}: parameter 'sources' leaves one {values['group_level']} ({sizes.index[0]}), and comparing needs two; "
+            "allowed: sources with at least two"
+        )
+    if (sizes >= values["min_cell_n"]).sum() < 2:
+        raise ParameterError(
+            f"{where}: parameter 'min_cell_n' is {values['min_cell_n']}, which leaves fewer than two of the "
+            f"{len(sizes)} {values['group_level']}s to compare; allowed: at most {int(sizes.iloc[1])} with these sources"
+        )
+    return values
 
 
 def _kind_name(kind: type) -> str:
     return {str: "text", int: "an integer", list: "a list"}.get(kind, kind.__name__)
 
 
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
+def _allowed(spec: Parameter) -> str:
+    """What a parameter allows, in words."""
+    if spec.choices:
+        return ", ".join(spec.choices)
+    if spec.minimum is not None:
+        return f"integer ≥ {spec.minimum}"
+    return _kind_name(spec.kind)
 
 
 def describe_parameters() -> list[dict[str, str]]:
@@ -137,10 +179,17 @@ def describe_parameters() -> list[dict[str, str]]:
     return [
         {
             "parameter": name,
-            "default": str(spec.default),
-            "allowed": ", ".join(spec.choices) if spec.choices else _kind_name(spec.kind),
+            "default": ", ".join(spec.default) if isinstance(spec.default, list) else str(spec.default),
+            "allowed": _allowed(spec),
             "meaning": spec.description,
         }
         for name, spec in PARAMETERS.items()
     ]
+
+
+def parameters_markdown() -> str:
+    """The README's parameter table, made from ``PARAMETERS``."""
+    rows = ["| parameter | default | allowed | meaning |", "|---|---|---|---|"]
+    rows += [f"| `{row['parameter']}` | {row['default']} | {row['allowed']} | {row['meaning']} |" for row in describe_parameters()]
+    return "\n".join(rows) + "\n"
 

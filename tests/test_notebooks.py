@@ -1,4 +1,5 @@
-"""Notebooks stay thin and parameterised: one parameters cell declaring every profile parameter, no outputs."""
+"""Notebooks stay thin and parameterised: one parameters cell agreeing with PARAMETERS, every
+parameter passed through to open_study, no outputs."""
 
 import ast
 
@@ -13,12 +14,21 @@ BUILD_PARAMETERS = {"tables_dir", "figures_dir", "exports_dir"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_one_parameters_cell_declaring_every_parameter(path):
+def test_one_parameters_cell_agreeing_with_the_definitions(path):
     notebook = nbformat.read(str(path), as_version=4)
     tagged = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
     assert len(tagged) == 1
-    declared = {node.target.id for node in ast.parse(tagged[0].source).body if isinstance(node, ast.AnnAssign)}
-    assert declared == set(PARAMETERS) | BUILD_PARAMETERS
+    declared = {node.target.id: ast.literal_eval(node.value) for node in ast.parse(tagged[0].source).body if isinstance(node, ast.AnnAssign)}
+    assert BUILD_PARAMETERS <= set(declared) <= set(PARAMETERS) | BUILD_PARAMETERS
+    assert {"profile", "data_dir", "sources"} <= set(declared)
+    assert {name: value for name, value in declared.items() if name in PARAMETERS} == {name: PARAMETERS[name].default for name in declared if name in PARAMETERS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_parameter_reaches_the_study_not_a_fixed_list(path):
+    notebook = nbformat.read(str(path), as_version=4)
+    calls = [cell.source for cell in notebook.cells if "open_study(" in cell.source]
+    assert len(calls) == 1 and "open_study(globals())" in calls[0]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

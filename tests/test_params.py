@@ -75,3 +75,59 @@ def test_every_shipped_profile_is_valid(profile):
     values = load_profile(profile)
     assert values["profile"] == profile.stem
     assert values["sources"]
+
+
+FIXTURE_DATA = "tests/fixtures/data"
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("", "is empty"),
+    ("   \n\n", "is empty"),
+    ("# only a comment\n", "expected a mapping of parameter names to values"),
+    ("{}\n", "names no parameters"),
+    ("profile: x\nsources: [all\n", "not valid YAML at line 3, column 1: "),
+    ("profile: x\n  bad: indent\n", "not valid YAML at line 2, column 6: "),
+])
+def test_empty_or_broken_profiles_are_refused_on_one_line(tmp_path, content, expected):
+    path = tmp_path / "p.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ParameterError) as caught:
+        load_profile(path)
+    assert expected in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_min_cell_n_that_leaves_fewer_than_two_groups_is_refused_naming_it(tmp_path):
+    from analysis.evidence.validate import load_contributions
+
+    sizes = load_contributions(FIXTURE_DATA).value_counts("speaker_group")
+    path = tmp_path / "p.yaml"
+    path.write_text(f"profile: x\ndata_dir: {FIXTURE_DATA}\nmin_cell_n: {int(sizes.iloc[1]) + 1}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=rf"parameter 'min_cell_n' is {int(sizes.iloc[1]) + 1}, .*allowed: at most {int(sizes.iloc[1])} "):
+        load_profile(path)
+    path.write_text(f"profile: x\ndata_dir: {FIXTURE_DATA}\nmin_cell_n: {int(sizes.iloc[1])}\n", encoding="utf-8")
+    assert load_profile(path)["min_cell_n"] == int(sizes.iloc[1])
+
+
+def test_sources_that_leave_a_single_group_are_refused_naming_the_parameter(tmp_path):
+    from analysis.evidence.validate import load_contributions
+
+    contributions = load_contributions(FIXTURE_DATA)
+    per_source = contributions.groupby("source_id")["speaker_group"].nunique()
+    lone = per_source[per_source == 1].index[0]
+    path = tmp_path / "p.yaml"
+    path.write_text(f"profile: x\ndata_dir: {FIXTURE_DATA}\nsources: [{lone}]\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="parameter 'sources' leaves one group"):
+        load_profile(path)
+
+
+def test_a_catalogue_with_a_byte_order_mark_and_windows_line_ends_reads_like_any_other(data_dir):
+    catalogue = data_dir / "sources" / "sources.csv"
+    catalogue.write_bytes(b"\xef\xbb\xbf" + catalogue.read_bytes().replace(b"\n", b"\r\n"))
+    assert check_parameters({"data_dir": str(data_dir), "sources": ["set_b"]})["sources"] == ["gamma_2006"]
+
+
+def test_the_readme_parameter_table_is_the_one_made_from_the_definitions():
+    from analysis.params import parameters_markdown
+    from analysis.paths import PROJECT_ROOT
+
+    assert parameters_markdown() in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

@@ -215,7 +215,7 @@ def test_crosswalk_problems(tmp_path):
     (data / rel.CROSSWALK_CSV).write_text("code_id,facilitator_theme_id,note\nimage,VD-theme-01,\ninvented,VD-theme-07,\n", encoding="utf-8")
     messages = [p.message for p in rel.check_crosswalk(data)]
     assert "unknown code 'invented' (not in codebook.yaml)" in messages
-    assert "'VD-theme-07' is not an action theme in contributions.csv" in messages
+    assert "'VD-theme-07' is not a contribution in contributions.csv" in messages
     assert "code 'other' of the codebook is not in the crosswalk" in messages
 
 

@@ -3,7 +3,8 @@
 import pytest
 
 from analysis.params import ParameterError
-from analysis.compare.study import available_comparisons, open_study, restrict_codebook
+from analysis.compare.study import available_comparisons, open_study, restrict_codebook, scope_phrase
+from analysis.params import PARAMETERS, check_parameters
 
 FIXTURE = {"data_dir": "tests/fixtures/data", "min_cell_n": 2, "seed": 1, "n_bootstrap": 50}
 
@@ -32,12 +33,39 @@ def test_notebook_parameters_are_checked_like_a_profile():
         open_study({**FIXTURE, "group_level": "team"})
 
 
-def test_voice_and_subject_comparisons_need_both_sides():
+def test_voice_and_subject_comparisons_come_from_the_groups_file_and_need_both_sides():
     study = open_study(FIXTURE)
-    comparisons = available_comparisons(study.contributions)
+    comparisons = study.voice_subject_comparisons
     assert [voices for voices, _ in comparisons.values()] == [["service_users_carers"], ["practitioners_vd_1"]]
-    lancaster_only = open_study({**FIXTURE, "sources": ["lancaster_2012"]})
-    assert available_comparisons(lancaster_only.contributions) == {}
+    first_set = study.source_sets[0]
+    assert open_study({**FIXTURE, "sources": [first_set]}).voice_subject_comparisons == {}
+    only_voices = [{"name": "n", "voices": ["service_users_carers"], "subjects": ["nobody"]}]
+    assert available_comparisons(study.contributions, only_voices) == {}
+
+
+def test_a_notebook_namespace_passes_every_parameter_and_nothing_else():
+    namespace = {**FIXTURE, "min_source_n": 6, "tables_dir": "t", "pd": object(), "sources": ["all"]}
+    study = open_study(namespace)
+    assert set(study.parameters) == set(PARAMETERS)
+    assert study.parameters["min_source_n"] == 6 and study.parameters["theme_level"] == PARAMETERS["theme_level"].default
+
+
+def test_source_sets_smaller_than_min_source_n_are_reported_not_compared():
+    study = open_study(FIXTURE)
+    sizes = study.source_set_sizes
+    assert list(sizes) == study.source_sets and sum(sizes.values()) == len(study.contributions)
+    cut = sorted(sizes.values())[1]  # keeps all but the smallest set
+    smaller = open_study({**FIXTURE, "min_source_n": cut})
+    assert smaller.small_source_sets == [name for name, n in sizes.items() if n < cut] != []
+    assert smaller.compared_source_sets == [name for name, n in sizes.items() if n >= cut]
+
+
+def test_the_scope_names_the_selected_source_sets_by_their_labels():
+    study = open_study(FIXTURE)
+    labels = [study.labels[name] for name in study.source_sets]
+    assert scope_phrase(study.parameters) == f"{', '.join(labels[:-1])} and {labels[-1]} compared"
+    one = check_parameters({**FIXTURE, "sources": [study.source_sets[0]]})
+    assert scope_phrase(one) == f"{labels[0]} only"
 
 
 def test_restrict_codebook_drops_themes_left_empty():

@@ -42,6 +42,7 @@ import pandas as pd
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids, without_untested_functions
 from analysis.evidence.cache import cached
 from analysis.paths import DATA_DIR, display_path
+from analysis.evidence.readers import read_csv, read_table
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import (
     CONTRIBUTIONS_CSV,
@@ -227,12 +228,8 @@ def code_ids(codebook: dict, counted_only: bool = False) -> list[str]:
 
 def _contribution_ids(data_dir: Path) -> list[str] | None:
     """The contribution ids of contributions.csv, read without validating it (None if unreadable)."""
-    path = Path(data_dir) / CONTRIBUTIONS_CSV
-    if not path.exists():
-        return None
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["contribution_id"])
-    except (ValueError, pd.errors.ParserError):
+    frame = read_table(Path(data_dir) / CONTRIBUTIONS_CSV)
+    if frame is None or "contribution_id" not in frame:
         return None
     return list(frame["contribution_id"])
 
@@ -336,11 +333,10 @@ def check_statement_functions(data_dir: Path) -> list[Problem]:
     codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
     if not section_function or codebook is None:
         return []
-    contributions_path, coding_path = data_dir / CONTRIBUTIONS_CSV, data_dir / CODING_CSV
-    if not contributions_path.exists() or not coding_path.exists():
+    coding_path = data_dir / CODING_CSV
+    contributions, coding = read_table(data_dir / CONTRIBUTIONS_CSV), read_table(coding_path)
+    if contributions is None or coding is None:
         return []
-    contributions = pd.read_csv(contributions_path, dtype=str, keep_default_na=False)
-    coding = pd.read_csv(coding_path, dtype=str, keep_default_na=False)
     if not {"contribution_id", "section"} <= set(contributions.columns) or not {"contribution_id", "code_id", "coder"} <= set(coding.columns):
         return []
     shown = display_path(coding_path)
@@ -363,7 +359,7 @@ def load_coding(data_dir: Path = DATA_DIR, coder: str | None = None) -> pd.DataF
     problems = check_coding(data_dir)
     if problems:
         raise DataValidationError(problems)
-    frame = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
+    frame = read_table(data_dir / CODING_CSV)
     if coder is not None:
         if coder not in set(frame["coder"]):
             raise ValueError(f"unknown coder {coder!r} (coders in {CODING_CSV}: {', '.join(sorted(set(frame['coder'])))})")
@@ -549,8 +545,8 @@ CROSSWALK_COLUMNS: tuple[Column, ...] = (
 
 def check_crosswalk(data_dir: Path) -> list[Problem]:
     """Problems in the crosswalk: missing columns, a code not in the codebook, a codebook code
-    missing from the crosswalk, a duplicate code, a theme id that is not an action theme of
-    contributions.csv. A data folder without a crosswalk has no problem here (the facilitator
+    missing from the crosswalk, a duplicate code, a theme id that is not a contribution of
+    contributions.csv, or themes drawn from more than one section (one list of themes). A data folder without a crosswalk has no problem here (the facilitator
     comparison is then not made)."""
     data_dir = Path(data_dir)
     path = data_dir / CROSSWALK_CSV
@@ -562,18 +558,17 @@ def check_crosswalk(data_dir: Path) -> list[Problem]:
     shown = display_path(path)
     codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
     codes = [str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)]
-    contributions = data_dir / "contributions.csv"
-    themes = set()
-    if contributions.exists():
-        table = pd.read_csv(contributions, dtype=str, keep_default_na=False)
-        if {"section", "contribution_id"} <= set(table.columns):
-            themes = set(table.loc[table["section"] == "action_theme", "contribution_id"])
+    table = read_table(data_dir / CONTRIBUTIONS_CSV)
+    section_of = dict(zip(table["contribution_id"], table["section"])) if table is not None and {"section", "contribution_id"} <= set(table.columns) else {}
+    theme_sections = {section_of.get(theme) for theme in frame["facilitator_theme_id"].dropna()} - {None}
     for row, record in enumerate(frame.to_dict("records"), start=1):
         code, theme = record.get("code_id"), record.get("facilitator_theme_id")
         if codebook is not None and isinstance(code, str) and code not in codes:
             problems.append(Problem(shown, row, "code_id", f"unknown code {code!r} (not in codebook.yaml)"))
-        if isinstance(theme, str) and themes and theme not in themes:
-            problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is not an action theme in contributions.csv"))
+        if isinstance(theme, str) and section_of and theme not in section_of:
+            problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is not a contribution in {CONTRIBUTIONS_CSV}"))
+        elif isinstance(theme, str) and len(theme_sections) > 1:
+            problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is a {section_of[theme]}; the crosswalk's themes lie in several sections ({', '.join(sorted(theme_sections))}), not one list"))
     listed = set(frame["code_id"].dropna())
     problems += [Problem(shown, None, "code_id", f"code {code!r} of the codebook is not in the crosswalk") for code in codes if code not in listed]
     return problems
@@ -694,7 +689,7 @@ def write_blind_packet(
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     codebook = load_codebook(data_dir)
-    contributions = pd.read_csv(data_dir / CONTRIBUTIONS_CSV, dtype=str, keep_default_na=False)
+    contributions = read_table(data_dir / CONTRIBUTIONS_CSV)
     text_of = dict(zip(contributions["contribution_id"], contributions["text"]))
     unknown = [cid for cid in sample if cid not in text_of]
     if unknown:
@@ -740,7 +735,10 @@ def write_sample(data_dir: Path, sample: Sequence[str]) -> Path:
 
 def read_blind_coding(path: Path) -> pd.DataFrame:
     """The blind coder's file as text columns contribution_id, code_id, memo (memo '' if absent)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame, problems = read_csv(path)
+    if frame is None:
+        raise DataValidationError(problems)
+    frame = frame.fillna("")
     missing = {"contribution_id", "code_id"} - set(frame.columns)
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
@@ -767,7 +765,7 @@ def import_blind_coding(data_dir: Path, path: Path, coder: str = "coder_b") -> d
         "rows": [len(blind)],
     }
     coding_path = data_dir / CODING_CSV
-    existing = pd.read_csv(coding_path, dtype=str, keep_default_na=False) if coding_path.exists() else pd.DataFrame(columns=[c.name for c in CODING_COLUMNS])
+    existing = read_table(coding_path) if coding_path.exists() else pd.DataFrame(columns=[c.name for c in CODING_COLUMNS])
     existing = existing[existing["coder"] != coder]
     rows = blind.assign(coder=coder)[[c.name for c in CODING_COLUMNS]]
     write_coding(pd.concat([existing, rows], ignore_index=True), coding_path)
@@ -794,7 +792,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="print the problems of the codebook and the coding")
     args = parser.parse_args(argv)
     if args.command == "sample":
-        contributions = pd.read_csv(args.data_dir / CONTRIBUTIONS_CSV, dtype=str, keep_default_na=False)
+        contributions = read_table(args.data_dir / CONTRIBUTIONS_CSV)
         ids = draw_reliability_sample(contributions, args.fraction, args.seed)
         path = write_sample(args.data_dir, ids)
         written = write_blind_packet(args.data_dir, ids, args.blind_dir, seed=args.seed + SHUFFLE_SEED_OFFSET, ready=not args.no_ready)

@@ -1,12 +1,17 @@
 """One call gives a notebook everything it analyses, for the parameters it was given.
 
-``open_study(parameters)`` checks the parameters (the same rules as the build), loads and
+``open_study(globals())`` takes every parameter of ``PARAMETERS`` from a notebook's namespace
+(a missing one takes its default), checks them (the same rules as the build), loads and
 validates the data, keeps the selected sources, and builds the presence table at the chosen
-theme level and the grouping at the chosen group level.
+theme level and the grouping at the chosen group level. What the study holds adapts to the
+data: source sets come in the vocabulary's order with its labels, a source set smaller than
+``min_source_n`` is reported but not compared, and voice-and-subject comparisons are those
+data/groups.yaml defines whose groups are present.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +21,7 @@ import pandas as pd
 from analysis.coding.codes import code_ids, load_codebook, load_coding
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
-from analysis.params import PARAMETERS, check_parameters
+from analysis.params import PARAMETERS, check_parameters, read_source_catalogue
 from analysis.paths import PROJECT_ROOT
 
 GROUP_COLUMNS = {"group": "speaker_group", "sector": "speaker_sector"}
@@ -62,6 +67,29 @@ class Study:
         present = set(self.contributions["source_set"])
         return [name for name in self.vocabulary.source_sets if name in present]
 
+    @property
+    def source_set_sizes(self) -> dict[str, int]:
+        """Contributions per source set present, in the vocabulary's order."""
+        counts = self.contributions["source_set"].value_counts()
+        return {name: int(counts[name]) for name in self.source_sets}
+
+    @property
+    def compared_source_sets(self) -> list[str]:
+        """The source sets given comparison figures: those with at least ``min_source_n`` contributions."""
+        return [name for name, n in self.source_set_sizes.items() if n >= self.parameters["min_source_n"]]
+
+    @property
+    def small_source_sets(self) -> list[str]:
+        """The source sets reported but not compared, being smaller than ``min_source_n``."""
+        return [name for name in self.source_sets if name not in self.compared_source_sets]
+
+    @property
+    def voice_subject_comparisons(self) -> dict[str, tuple[list[str], list[str]]]:
+        """The voice-and-subject comparisons of data/groups.yaml possible in this run."""
+        from analysis.evidence.validate import load_groups
+
+        return available_comparisons(self.contributions, load_groups(self.data_dir).get("voice_subject_comparisons", []))
+
 
 def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
     """The codebook with only the given codes, and only the themes that still hold a code."""
@@ -80,11 +108,12 @@ def group_labels(data_dir: Path, level: str) -> dict[str, str]:
     return {group_id: fields["short_label"] for group_id, fields in groups.items()}
 
 
-def open_study(parameters: dict[str, Any]) -> Study:
-    """Check the parameters, load and validate the data, and shape it for analysis."""
+def open_study(namespace: Mapping[str, Any]) -> Study:
+    """Check the parameters found in ``namespace`` (a notebook's ``globals()``: every name of
+    ``PARAMETERS`` it holds), load and validate the data, and shape it for analysis."""
     from analysis.evidence.validate import load_contributions
 
-    checked = check_parameters({k: v for k, v in parameters.items() if k in PARAMETERS}, where="notebook parameters")
+    checked = check_parameters({k: v for k, v in namespace.items() if k in PARAMETERS}, where="notebook parameters")
     data_dir = PROJECT_ROOT / checked["data_dir"]
     contributions = load_contributions(data_dir)
     contributions = contributions[contributions["source_id"].isin(checked["sources"])].reset_index(drop=True)
@@ -106,26 +135,32 @@ def open_study(parameters: dict[str, Any]) -> Study:
     return replace(study, presence=study.presence_at(checked["theme_level"]))
 
 
-VOICE_SUBJECT_COMPARISONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "Service users and carers: what they said, and what the review aspires for them": (
-        ("service_users_carers",), ("people_who_use_services", "carers"),
-    ),
-    "Practitioners: what they asked for, and what the review asks of workers and employers": (
-        ("practitioners_workshop", "practitioners_vd_1", "practitioners_vd_2"),
-        ("social_service_workers", "employing_organisations"),
-    ),
-}
-
-
-def available_comparisons(contributions: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
-    """The voice-and-subject comparisons possible in these contributions (both sides present)."""
+def available_comparisons(contributions: pd.DataFrame, comparisons: list[Mapping[str, Any]]) -> dict[str, tuple[list[str], list[str]]]:
+    """The voice-and-subject ``comparisons`` (each a name, voices and subjects, as in
+    data/groups.yaml) possible in these contributions: both sides present."""
     speakers = set(contributions["speaker_group"])
     subjects = set(contributions["subject_group"].dropna())
     available = {}
-    for name, (voices, about) in VOICE_SUBJECT_COMPARISONS.items():
-        present_voices = [g for g in voices if g in speakers]
-        present_subjects = [g for g in about if g in subjects]
+    for comparison in comparisons:
+        present_voices = [g for g in comparison["voices"] if g in speakers]
+        present_subjects = [g for g in comparison["subjects"] if g in subjects]
         if present_voices and present_subjects:
-            available[name] = (present_voices, present_subjects)
+            available[comparison["name"]] = (present_voices, present_subjects)
     return available
+
+
+def selected_source_sets(parameters: Mapping[str, Any]) -> list[str]:
+    """The source sets a run's checked parameters select, in the vocabulary's order."""
+    data_dir = PROJECT_ROOT / parameters["data_dir"]
+    chosen = {row["source_set"] for row in read_source_catalogue(data_dir) if row["source_id"] in parameters["sources"]}
+    return [name for name in load_vocabulary(data_dir).source_sets if name in chosen]
+
+
+def scope_phrase(parameters: Mapping[str, Any]) -> str:
+    """What a run covers, in words from the vocabulary's labels: "A, B and C compared" or "A only"."""
+    labels = load_vocabulary(PROJECT_ROOT / parameters["data_dir"]).labels()
+    names = [labels[name] for name in selected_source_sets(parameters)]
+    if len(names) == 1:
+        return f"{names[0]} only"
+    return f"{', '.join(names[:-1])} and {names[-1]} compared"
 

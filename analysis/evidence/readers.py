@@ -171,3 +171,10 @@ def read_csv_records(path: Path, allow_no_rows: bool = False) -> tuple[list[dict
     if frame is None:
         return None, problems
     return frame.fillna("").to_dict("records"), []
+
+
+def read_table(path: Path) -> pd.DataFrame | None:
+    """A CSV file as text columns with empty cells as "", or None when :func:`read_csv`
+    refuses it (its own check reports why)."""
+    frame, _ = read_csv(path)
+    return None if frame is None else frame.fillna("")

@@ -179,6 +179,30 @@ def check_groups(data_dir: Path) -> list[Problem]:
                     if label in owner_of_label:
                         problems.append(Problem(shown, None, f"{where}.labels", f"label {label!r} also belongs to {owner_of_label[label]}"))
                     owner_of_label[label] = str(group_id)
+                if "mixed_groups" in group and not isinstance(group["mixed_groups"], bool):
+                    problems.append(Problem(shown, None, f"{where}.mixed_groups", "must be true or false"))
+    return problems + _comparison_problems(content, shown)
+
+
+def _comparison_problems(content: dict, shown: str) -> list[Problem]:
+    """Problems in groups.yaml's voice_subject_comparisons: each a name, voices and subjects
+    that are defined groups (the part is optional)."""
+    comparisons = content.get("voice_subject_comparisons", [])
+    if not isinstance(comparisons, list):
+        return [Problem(shown, None, "voice_subject_comparisons", "must be a list")]
+    problems = []
+    for n, comparison in enumerate(comparisons, start=1):
+        where = f"voice_subject_comparisons[{n}]"
+        if not isinstance(comparison, dict) or not isinstance(comparison.get("name"), str):
+            problems.append(Problem(shown, None, where, "needs a name, voices and subjects"))
+            continue
+        for side, part in (("voices", "speaker_groups"), ("subjects", "subject_groups")):
+            groups = comparison.get(side)
+            defined = content.get(part) if isinstance(content.get(part), dict) else {}
+            if not isinstance(groups, list) or not groups:
+                problems.append(Problem(shown, None, f"{where}.{side}", f"must be a non-empty list of {part}"))
+                continue
+            problems += [Problem(shown, None, f"{where}.{side}", f"{group!r} is not one of the {part}") for group in groups if group not in defined]
     return problems
 
 
@@ -219,10 +243,11 @@ def _preview(text: str, limit: int = 60) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
 
 
-def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[str, str], shown: str) -> list[Problem]:
+def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[str, str], mixed: set[str], shown: str) -> list[Problem]:
     """Checks across columns and files: spans against the sources, parents, subject and mixed groups.
 
-    Problems come in row order, and within a row: span, parent, subject group, mixed group."""
+    ``roles`` gives each section's speaker role; ``mixed`` the speaker groups made of mixed
+    groups. Problems come in row order, and within a row: span, parent, subject group, mixed group."""
     def column(name: str) -> pd.Series:
         return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
 
@@ -258,10 +283,10 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[
     needs_subject = about_a_group & column("subject_group").isna()
     found += [(row, 2, Problem(shown, row, "subject_group", f"a {section} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
               for row, section in zip(rows[needs_subject], column("section")[needs_subject])]
-    is_mixed = column("speaker_group") == "mixed"
+    is_mixed = column("speaker_group").isin(mixed)
     has_mixed = column("mixed_group").notna()
-    found += [(row, 3, Problem(shown, row, "mixed_group", "a mixed group's row needs mixed_group" if mixed else "mixed_group is only for speaker_group mixed"))
-              for row, mixed in zip(rows[is_mixed != has_mixed], is_mixed[is_mixed != has_mixed])]
+    found += [(row, 3, Problem(shown, row, "mixed_group", f"a row of {group} needs mixed_group (groups.yaml: mixed_groups)" if needs else f"mixed_group is only for a group with mixed_groups: true in {GROUPS_YAML}"))
+              for row, needs, group in zip(rows[is_mixed != has_mixed], is_mixed[is_mixed != has_mixed], column("speaker_group")[is_mixed != has_mixed])]
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
 
 
@@ -274,7 +299,10 @@ def check_contributions(data_dir: Path) -> list[Problem]:
         return problems
     texts = _source_texts(data_dir, vocabularies.get("source_ids", set()))
     roles = {} if check_vocabulary(data_dir) else {key: entry["speaker_role"] for key, entry in load_vocabulary(data_dir).sections.items()}
-    return problems + _row_problems(frame, texts, roles, display_path(data_dir / CONTRIBUTIONS_CSV))
+    groups, _ = _read_yaml(data_dir / GROUPS_YAML)
+    speakers = groups.get("speaker_groups") if groups is not None else None
+    mixed = {key for key, group in speakers.items() if isinstance(group, dict) and group.get("mixed_groups") is True} if isinstance(speakers, dict) else set()
+    return problems + _row_problems(frame, texts, roles, mixed, display_path(data_dir / CONTRIBUTIONS_CSV))
 
 
 Check = Callable[[Path], list[Problem]]
