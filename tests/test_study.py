@@ -39,7 +39,7 @@ def test_voice_and_subject_comparisons_come_from_the_groups_file_and_need_both_s
     assert [voices for voices, _ in comparisons.values()] == [["service_users_carers"], ["practitioners_vd_1"]]
     first_set = study.source_sets[0]
     assert open_study({**FIXTURE, "sources": [first_set]}).voice_subject_comparisons == {}
-    only_voices = [{"name": "n", "voices": ["service_users_carers"], "subjects": ["nobody"]}]
+    only_voices = {"n": {"voices": ["service_users_carers"], "subjects": ["nobody"]}}
     assert available_comparisons(study.contributions, only_voices) == {}
 
 

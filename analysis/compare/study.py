@@ -88,7 +88,7 @@ class Study:
         """The voice-and-subject comparisons of data/groups.yaml possible in this run."""
         from analysis.evidence.validate import load_groups
 
-        return available_comparisons(self.contributions, load_groups(self.data_dir).get("voice_subject_comparisons", []))
+        return available_comparisons(self.contributions, load_groups(self.data_dir).get("voice_subject_comparisons", {}))
 
 
 def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
@@ -135,17 +135,17 @@ def open_study(namespace: Mapping[str, Any]) -> Study:
     return replace(study, presence=study.presence_at(checked["theme_level"]))
 
 
-def available_comparisons(contributions: pd.DataFrame, comparisons: list[Mapping[str, Any]]) -> dict[str, tuple[list[str], list[str]]]:
-    """The voice-and-subject ``comparisons`` (each a name, voices and subjects, as in
+def available_comparisons(contributions: pd.DataFrame, comparisons: Mapping[str, Mapping[str, list[str]]]) -> dict[str, tuple[list[str], list[str]]]:
+    """The voice-and-subject ``comparisons`` (name -> voices and subjects, as in
     data/groups.yaml) possible in these contributions: both sides present."""
     speakers = set(contributions["speaker_group"])
     subjects = set(contributions["subject_group"].dropna())
     available = {}
-    for comparison in comparisons:
+    for name, comparison in comparisons.items():
         present_voices = [g for g in comparison["voices"] if g in speakers]
         present_subjects = [g for g in comparison["subjects"] if g in subjects]
         if present_voices and present_subjects:
-            available[comparison["name"]] = (present_voices, present_subjects)
+            available[name] = (present_voices, present_subjects)
     return available
 
 

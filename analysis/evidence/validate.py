@@ -185,16 +185,16 @@ def check_groups(data_dir: Path) -> list[Problem]:
 
 
 def _comparison_problems(content: dict, shown: str) -> list[Problem]:
-    """Problems in groups.yaml's voice_subject_comparisons: each a name, voices and subjects
-    that are defined groups (the part is optional)."""
-    comparisons = content.get("voice_subject_comparisons", [])
-    if not isinstance(comparisons, list):
-        return [Problem(shown, None, "voice_subject_comparisons", "must be a list")]
+    """Problems in groups.yaml's voice_subject_comparisons: name -> voices and subjects, each a
+    non-empty list of defined groups (the part is optional)."""
+    comparisons = content.get("voice_subject_comparisons", {})
+    if not isinstance(comparisons, dict):
+        return [Problem(shown, None, "voice_subject_comparisons", "must be a mapping of names to voices and subjects")]
     problems = []
-    for n, comparison in enumerate(comparisons, start=1):
-        where = f"voice_subject_comparisons[{n}]"
-        if not isinstance(comparison, dict) or not isinstance(comparison.get("name"), str):
-            problems.append(Problem(shown, None, where, "needs a name, voices and subjects"))
+    for name, comparison in comparisons.items():
+        where = f"voice_subject_comparisons.{name}"
+        if not isinstance(comparison, dict):
+            problems.append(Problem(shown, None, where, "needs voices and subjects"))
             continue
         for side, part in (("voices", "speaker_groups"), ("subjects", "subject_groups")):
             groups = comparison.get(side)
