@@ -30,6 +30,8 @@ from analysis.compare.stats import (
     adjusted_residuals,
     benjamini_hochberg,
     chi_square_k_by_2,
+    cluster_bootstrap_shares,
+    cluster_permutation_chi_square,
     correspondence_analysis,
     fisher_two_by_two,
     permutation_chi_square,
@@ -60,6 +62,9 @@ __all__ = [
     "prevalence_difference_bootstrap",
     "voice_vs_subject",
     "cooccurrence",
+    "list_ids",
+    "prevalence_difference_by_list",
+    "representation_tests_by_list",
 ]
 
 
@@ -593,3 +598,95 @@ def cooccurrence(presence: pd.DataFrame, min_count: int = 1) -> pd.DataFrame:
         ["count", "jaccard", "code_a", "code_b"], ascending=[False, False, True, True],
         ignore_index=True,
     )
+
+
+# --- 11. resampling whole lists ---------------------------------------------------------
+
+
+def list_ids(contributions: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    """Each contribution's list (index contribution_id): the values of ``columns`` joined, so
+    contributions of one group's list, one author's article or one reader's replies share it."""
+    frame = contributions.set_index("contribution_id")
+    return frame[list(columns)].fillna("").astype(str).agg("|".join, axis=1).rename("list_id")
+
+
+def _cluster_counts(rows: np.ndarray, clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per cluster: contributions carrying each item, and contributions."""
+    codes, inverse = np.unique(clusters, return_inverse=True)
+    present = np.zeros((len(codes), rows.shape[1]))
+    np.add.at(present, inverse, rows)
+    return present, np.bincount(inverse, minlength=len(codes)).astype(float)
+
+
+def prevalence_difference_by_list(
+    presence: pd.DataFrame,
+    contributions: pd.DataFrame,
+    lists: pd.Series,
+    a: str,
+    b: str,
+    *,
+    n_boot: int,
+    seed: int,
+    min_clusters: int,
+    column: str = "source_set",
+    alpha: float = 0.05,
+    labels: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The interval of (share of a - share of b) when whole lists are resampled within each
+    side, per code (or theme): ``n_lists_a``, ``n_lists_b``, ``cluster_ci_low``,
+    ``cluster_ci_high`` and ``cluster_note``. With fewer than ``min_clusters`` lists on a side
+    no interval is given and the note says why (a percentile interval from a handful of
+    lists would mostly show which lists happened to be drawn)."""
+    labels = _by_contribution(presence, contributions, column)
+    list_of = lists.reindex(presence.index).to_numpy()
+    item = _item_column(presence)
+    values = presence.to_numpy(dtype=float)
+    rng = np.random.default_rng(seed)
+    sides, counts = [], []
+    for name in (a, b):
+        rows = (labels == name).to_numpy()
+        if not rows.any():
+            raise ValueError(f"no contributions with {column} = {name!r}")
+        present, sizes = _cluster_counts(values[rows], list_of[rows])
+        sides.append((present, sizes))
+        counts.append(len(sizes))
+    table = pd.DataFrame({item: presence.columns.astype(object), "n_lists_a": counts[0], "n_lists_b": counts[1]})
+    if min(counts) < min_clusters:
+        fewest = a if counts[0] <= counts[1] else b
+        table["cluster_ci_low"] = table["cluster_ci_high"] = np.nan
+        table["cluster_note"] = (f"{(labels or {}).get(fewest, fewest)} has only {min(counts)} lists or document sections, too few to resample "
+                                 f"(at least {min_clusters} are needed), so no interval treats its statements as clustered")
+        return table
+    differences = (cluster_bootstrap_shares(*sides[0], n_boot, rng) - cluster_bootstrap_shares(*sides[1], n_boot, rng))
+    low, high = np.nanpercentile(differences, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
+    table["cluster_ci_low"], table["cluster_ci_high"], table["cluster_note"] = low, high, ""
+    return table
+
+
+def representation_tests_by_list(presence: pd.DataFrame, groups: pd.Series, lists: pd.Series, *,
+                                 n_permutations: int, seed: int) -> pd.DataFrame:
+    """Per code (or theme): the permutation p of the group x (present, absent) chi-square when
+    whole lists, not single statements, are shuffled between groups (``p_lists_descriptive``),
+    its Benjamini–Hochberg adjustment across codes (``p_lists_bh_descriptive``) and how many
+    lists there are (``n_lists``). Lists must lie within one group; a code nobody or everybody
+    used is not tested."""
+    aligned = _aligned_groups(presence, groups)
+    rows = aligned.notna().to_numpy()
+    list_of = lists.reindex(presence.index).to_numpy()[rows]
+    group_codes = aligned[rows].cat.remove_unused_categories().cat.codes.to_numpy()
+    codes, inverse = np.unique(list_of, return_inverse=True)
+    list_group = np.full(len(codes), -1)
+    for index, group in zip(inverse, group_codes):
+        if list_group[index] not in (-1, group):
+            raise ValueError(f"list {codes[index]!r} spans more than one group")
+        list_group[index] = group
+    present, sizes = _cluster_counts(presence.to_numpy(dtype=float)[rows], list_of)
+    totals = present.sum(axis=0)
+    varies = (totals > 0) & (totals < sizes.sum())
+    p = np.full(presence.shape[1], np.nan)
+    if varies.any() and len(set(group_codes)) > 1:
+        _, permuted = cluster_permutation_chi_square(present[:, varies], sizes, list_group, int(group_codes.max()) + 1,
+                                                     n_permutations, seed)
+        p[varies] = permuted
+    return pd.DataFrame({_item_column(presence): presence.columns.astype(object), "n_lists": len(codes),
+                         "p_lists_descriptive": p, "p_lists_bh_descriptive": benjamini_hochberg(p)})

@@ -64,6 +64,7 @@ class Settings:
     reliability_tables: tuple[str, ...]
     raised_min_count: int
     min_clusters: int
+    set_aside: Mapping[str, str] = field(default_factory=dict)
     reasons: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -85,6 +86,7 @@ def load_settings(data_dir: Path) -> Settings:
             reliability_tables=tuple(str(t) for t in content["reliability"]["tables"]),
             raised_min_count=int(content["raised_min_count"]),
             min_clusters=int(content["min_clusters"]),
+            set_aside={str(k): str(v) for k, v in (content.get("set_aside_sections") or {}).items()},
             reasons={"derived_groups": str(content["derived_groups"]["reason"]).strip(),
                      "uncertain": " ".join(str(entry["reason"]).strip() for entry in uncertain)},
         )
@@ -97,7 +99,7 @@ def code_reliability(data_dir: Path, tables: Sequence[str], codebook: Mapping) -
     """Krippendorff's alpha per code (index code_id, NaN where untested) from the first of
     ``tables`` that exists in the data folder, and that table's path. A table giving alpha per
     theme (``theme_id``) gives each code its theme's alpha. Raises FileNotFoundError when none
-    exists."""
+    exists (:func:`inputs_for` then leaves check f out)."""
     for name in tables:
         path = Path(data_dir) / name
         if path.exists():
@@ -150,7 +152,8 @@ class Inputs:
     group_col: str
     min_cell_n: int
     settings: Settings
-    alpha: pd.Series
+    alpha: pd.Series | None  # None: no reliability table, so check f cannot be made
+    alpha_table: str = ""
 
 
 def build_view(inputs: Inputs, keep: pd.Series | None = None, codes: Sequence[str] | None = None,
@@ -197,7 +200,7 @@ class Check:
 
     key: str
     label: str
-    build: Callable[[Inputs], View]
+    build: Callable[[Inputs], View | None]
 
 
 def _all_codes(inputs: Inputs) -> list[str]:
@@ -213,7 +216,7 @@ CHECKS: tuple[Check, ...] = (
           lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(only_not_codable(i.consensus, _all_codes(i))))),
     Check("e", "uncertain attributions left out", lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(i.settings.uncertain))),
     Check("f", "only codes with alpha of at least the threshold",
-          lambda i: build_view(i, codes=reliable_codes(i.codebook, i.alpha, i.settings.threshold))),
+          lambda i: None if i.alpha is None else build_view(i, codes=reliable_codes(i.codebook, i.alpha, i.settings.threshold))),
     Check("g", "a theme counts as raised by a group only with two or more contributions",
           lambda i: build_view(i, min_count=i.settings.raised_min_count)),
 )
@@ -398,11 +401,12 @@ def robustness_grid(claims: Mapping[str, Claim], inputs: Inputs, checks: Sequenc
         if base is None or base.margin < 0:
             raise ValueError(f"finding {key!r} is not true of the baseline data (as briefed), so it cannot be re-tested")
         for check in checks:
-            result = evaluate(claim, views[check.key])
+            result = None if views[check.key] is None else evaluate(claim, views[check.key])
             records.append({"finding": key, "check": check.key, "label": check.label,
                             "verdict": verdict(base, result, claim.largest),
                             "margin": np.nan if result is None else result.margin, "baseline_margin": base.margin,
-                            "detail": "" if result is None else result.detail})
+                            "detail": ("no reliability table in the data" if views[check.key] is None else "")
+                            if result is None else result.detail})
     return pd.DataFrame.from_records(records, columns=["finding", "check", "label", "verdict", "margin", "baseline_margin", "detail"])
 
 
@@ -439,6 +443,9 @@ def inputs_for(study, settings: Settings | None = None) -> Inputs:
     settings = settings or load_settings(study.data_dir)
     counted = restrict_codebook(study.codebook, code_ids(study.codebook, counted_only=True) + ["not_codable"])
     consensus = study.coding[study.coding["coder"] == "consensus"]
-    alpha, _ = code_reliability(study.data_dir, settings.reliability_tables, study.codebook)
+    try:
+        alpha, table = code_reliability(study.data_dir, settings.reliability_tables, study.codebook)
+    except FileNotFoundError:
+        alpha, table = None, ""
     return Inputs(study.contributions, consensus, counted, study.parameters["theme_level"], study.group_column,
-                  study.parameters["min_cell_n"], settings, alpha)
+                  study.parameters["min_cell_n"], settings, alpha, table)

@@ -176,3 +176,40 @@ def correspondence_analysis(table: pd.DataFrame) -> CorrespondenceAnalysis:
         total_inertia=total,
         left_out=[str(name) for name in [*empty_rows, *empty_columns]],
     )
+
+
+def cluster_bootstrap_shares(cluster_present: np.ndarray, cluster_sizes: np.ndarray, n_boot: int,
+                             rng: np.random.Generator) -> np.ndarray:
+    """Shares from resampling whole clusters: ``n_boot`` x items.
+
+    ``cluster_present`` (clusters x items) counts each cluster's contributions carrying each
+    item and ``cluster_sizes`` its contributions. Each resample draws as many clusters as
+    there are, with replacement; its share is the drawn clusters' count over their size
+    (the statements of a list stay together)."""
+    n_clusters = len(cluster_sizes)
+    draws = rng.multinomial(n_clusters, np.full(n_clusters, 1 / n_clusters), size=n_boot).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (draws @ np.asarray(cluster_present, dtype=float)) / (draws @ np.asarray(cluster_sizes, dtype=float))[:, None]
+
+
+def cluster_permutation_chi_square(cluster_present: np.ndarray, cluster_sizes: np.ndarray, cluster_groups: np.ndarray,
+                                   n_groups: int, n_permutations: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Observed chi-square and permutation p per item, shuffling whole clusters between groups.
+
+    Each cluster (a list) belongs to one group; the groups' labels are shuffled over the
+    clusters ``n_permutations`` times (each group keeps its number of lists, its size may
+    change), so statements of one list always move together. p = (1 + shuffles with
+    chi-square >= observed) / (1 + n_permutations)."""
+    present = np.asarray(cluster_present, dtype=float)
+    sizes = np.asarray(cluster_sizes, dtype=float)
+    labels = np.asarray(cluster_groups)
+    one_hot = np.eye(n_groups)[labels]
+    observed = chi_square_k_by_2(present.T @ one_hot, sizes @ one_hot)
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.tile(labels, (n_permutations, 1)), axis=1)
+    at_least = np.zeros(present.shape[1])
+    tolerance = 1e-9 * np.maximum(observed, 1.0)
+    for row in shuffled:
+        hot = np.eye(n_groups)[row]
+        at_least += chi_square_k_by_2(present.T @ hot, sizes @ hot) >= observed - tolerance
+    return observed, (1 + at_least) / (1 + n_permutations)

@@ -349,3 +349,103 @@ def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], l
                "statistic. The Benjamini–Hochberg adjustment allows for testing many themes at once (it controls the "
                "expected share of false alarms among the themes called uneven). Descriptive only: the groups are not samples.")
     return table, caption
+
+
+# --- robustness and positions, as the briefing shows them ------------------------------------
+
+VERDICT_WORDS = {"weakens": "weakens", "reverses": "reverses"}
+
+
+def robustness_note(finding: Finding, grid: pd.DataFrame) -> str:
+    """One sentence on how the finding fares in the robustness grid: robust, or which checks
+    change it and how."""
+    rows = grid[grid["finding"] == finding.key]
+    if rows.empty:
+        return "Not re-tested in the robustness grid."
+    changed = rows[rows["verdict"].isin(list(VERDICT_WORDS))]
+    if changed.empty:
+        return "Robust: holds under every robustness check that applies to it."
+    parts = [f"{verdict} when {label} ({check})" for check, label, verdict in zip(changed["check"], changed["label"], changed["verdict"])]
+    return "Not robust: it " + "; ".join(parts) + "."
+
+
+def finding_with_note_html(finding: Finding, note: str) -> str:
+    """A finding as :func:`finding_html` shows it, followed by its robustness note."""
+    return finding_html(finding).removesuffix("</div>") + f'<p class="caveat">{html.escape(note)}</p></div>'
+
+
+def grid_table(grid: pd.DataFrame, findings: Sequence[Finding]) -> tuple[pd.DataFrame, str]:
+    """The robustness grid as the briefing shows it: one row per finding (its lead-in), one
+    column per check, each cell a verdict, a last column saying whether it is robust; and the
+    caption naming every check."""
+    from analysis.compare.robustness import verdict_table
+
+    lead = {f.key: f.headline.partition(": ")[0] for f in findings}
+    table = verdict_table(grid)
+    table.insert(0, "finding", table.pop("finding").map(lambda k: lead.get(k, k)))
+    checks = grid.drop_duplicates("check")
+    caption = ("Each headline finding recomputed with one choice changed: "
+               + "; ".join(f"({c}) {label}" for c, label in zip(checks["check"], checks["label"]))
+               + ". Holds: the finding stands at least half as strong; weakens: less than half as strong, a tie, or no longer "
+                 "the largest; reverses: the opposite holds; does not apply: the check removes what the finding describes. "
+                 "Robust means it holds under every check that applies.")
+    return table, caption
+
+
+def _group_names(groups: str, labels: Mapping[str, str]) -> str:
+    return "; ".join(labels.get(g, g) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
+
+
+def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
+                    functions: Sequence[str] = ("hope", "problem", "need", "proposal", "strength")) -> tuple[pd.DataFrame, str]:
+    """Per theme and statement function: the groups that raised it so, with their counts, and
+    one quote (from the group with most such statements), and the caption."""
+    item, group_col = by_group.columns[0], by_group.columns[2]
+    kept = by_group[by_group["statement_function"].isin(functions)]
+    order = {fn: i for i, fn in enumerate(functions)}
+    themes = {t: i for i, t in enumerate(dict.fromkeys(by_group[item]))}
+    records = []
+    for (theme, fn), cell in kept.groupby([item, "statement_function"], sort=False):
+        cell = cell.sort_values(["n", group_col], ascending=[False, True])
+        records.append({"_t": themes[theme], "_f": order[fn], level_word: labels.get(theme, theme), "raised as": fn,
+                        "groups (contributions)": "; ".join(f"{labels.get(g, g)} ({n})" for g, n in zip(cell[group_col], cell["n"])),
+                        "a quote": f"“{cell.iloc[0]['quote']}” ({cell.iloc[0]['quote_id']})"})
+    table = pd.DataFrame.from_records(records, columns=["_t", "_f", level_word, "raised as", "groups (contributions)", "a quote"])
+    table = table.sort_values(["_t", "_f"]).drop(columns=["_t", "_f"]).reset_index(drop=True)
+    caption = (f"For each {level_word}, the groups that raised it as a hope, a problem, a need, a proposal or a strength, with how "
+               "many of their contributions did so, and one quote from the group with most. Observations (statements that "
+               "describe without judging) are left out here; every row is in the table behind it.")
+    return table, caption
+
+
+def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The curated opposite statements, both quoted, with their groups and the reason."""
+    return pd.DataFrame({
+        "one says": [f"“{q}” ({labels.get(g, g)}, {i})" for q, g, i in zip(opposing["quote_a"], opposing["group_a"], opposing["statement_a"])],
+        "another says": [f"“{q}” ({labels.get(g, g)}, {i})" for q, g, i in zip(opposing["quote_b"], opposing["group_b"], opposing["statement_b"])],
+        "why they are opposite": opposing["reason"],
+    })
+
+
+def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Codes described as working by some groups and as going wrong by others, one quote each."""
+    item = contrasts.columns[0]
+    return pd.DataFrame({
+        "code": [labels.get(c, c) for c in contrasts[item]],
+        "as a strength": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
+                          zip(contrasts["groups_strength"], contrasts["n_strength"], contrasts["quote_strength"], contrasts["quote_strength_id"])],
+        "as a problem": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
+                         zip(contrasts["groups_problem"], contrasts["n_problem"], contrasts["quote_problem"], contrasts["quote_problem_id"])],
+    })
+
+
+def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> pd.DataFrame:
+    """Themes mostly judged one way, with the statements that judge them the other way."""
+    item = deviant.columns[0]
+    return pd.DataFrame({
+        level_word: [labels.get(t, t) for t in deviant[item]],
+        "mostly": [f"{m} ({n})" for m, n in zip(deviant["majority"], deviant["n_majority"])],
+        "against the grain": [f"{d} ({n}), from {_group_names(g, labels)}" for d, n, g in
+                              zip(deviant["deviant"], deviant["n_deviant"], deviant["deviant_groups"])],
+        "a quote": [f"“{q}” ({i})" for q, i in zip(deviant["quote"], deviant["quote_id"])],
+    })

@@ -1,0 +1,51 @@
+"""The briefing's methods text and its SRQR table, from the data folder.
+
+``data/methods.md`` holds the methods in words, with every number left as a ``{name}`` that the
+build fills in (:func:`methods_values`); ``data/srqr.csv`` says where the briefing answers each
+item of the Standards for Reporting Qualitative Research (O'Brien et al. 2014), or why an item
+does not apply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+METHODS_MD = "methods.md"
+SRQR_CSV = "srqr.csv"
+AUDIT_MARK = "Audit of the consensus"
+_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
+
+
+def methods_markdown(data_dir: Path, values: Mapping[str, object]) -> str:
+    """``methods.md`` with its comment removed and every ``{name}`` filled from ``values``
+    (a name without a value raises KeyError naming it)."""
+    text = (Path(data_dir) / METHODS_MD).read_text(encoding="utf-8")
+    return _COMMENT.sub("", text).format_map(dict(values)).strip()
+
+
+def methods_values(contributions: pd.DataFrame, functions_from: pd.Series, n_lists: int, sample_size: int,
+                   reconciliation: pd.DataFrame, codebook_version: str) -> dict[str, object]:
+    """The numbers ``methods.md`` names, computed from the data: contributions, lists, the
+    reliability sample, logged decisions (and those of the audit), and how many statement
+    functions come from a section and how many were coded (``functions_from``: "section" or
+    "coding" per contribution)."""
+    return {
+        "n_contributions": len(contributions),
+        "n_lists": n_lists,
+        "n_sample": sample_size,
+        "n_decisions": len(reconciliation),
+        "n_audit": int(reconciliation["reason"].str.contains(AUDIT_MARK, regex=False).sum()),
+        "n_fixed_function": int((functions_from == "section").sum()),
+        "n_coded_function": int((functions_from == "coding").sum()),
+        "codebook_version": codebook_version,
+    }
+
+
+def srqr_table(data_dir: Path) -> pd.DataFrame:
+    """The SRQR items, each with where the briefing answers it (or why it does not apply)."""
+    table = pd.read_csv(Path(data_dir) / SRQR_CSV, dtype=str, keep_default_na=False)
+    return table.rename(columns={"item": "SRQR item", "topic": "topic", "where_answered": "where the briefing answers it"})
