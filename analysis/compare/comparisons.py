@@ -637,14 +637,14 @@ def prevalence_difference_by_list(
     ``cluster_ci_high`` and ``cluster_note``. With fewer than ``min_clusters`` lists on a side
     no interval is given and the note says why (a percentile interval from a handful of
     lists would mostly show which lists happened to be drawn)."""
-    labels = _by_contribution(presence, contributions, column)
+    side_of = _by_contribution(presence, contributions, column)
     list_of = lists.reindex(presence.index).to_numpy()
     item = _item_column(presence)
     values = presence.to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
     sides, counts = [], []
     for name in (a, b):
-        rows = (labels == name).to_numpy()
+        rows = (side_of == name).to_numpy()
         if not rows.any():
             raise ValueError(f"no contributions with {column} = {name!r}")
         present, sizes = _cluster_counts(values[rows], list_of[rows])

@@ -49,3 +49,12 @@ def srqr_table(data_dir: Path) -> pd.DataFrame:
     """The SRQR items, each with where the briefing answers it (or why it does not apply)."""
     table = pd.read_csv(Path(data_dir) / SRQR_CSV, dtype=str, keep_default_na=False)
     return table.rename(columns={"item": "SRQR item", "topic": "topic", "where_answered": "where the briefing answers it"})
+
+
+def logged_decisions(data_dir: Path, log: str = "reliability/reconciliation.csv") -> pd.DataFrame:
+    """The reconciliation log of the data folder; an empty log (columns contribution_id, code_id,
+    reason) when the folder has none."""
+    path = Path(data_dir) / log
+    if not path.exists():
+        return pd.DataFrame(columns=["contribution_id", "code_id", "reason"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
