@@ -96,21 +96,44 @@ def load_settings(data_dir: Path) -> Settings:
 
 
 def code_reliability(data_dir: Path, tables: Sequence[str], codebook: Mapping) -> tuple[pd.Series, str]:
-    """Krippendorff's alpha per code (index code_id, NaN where untested) from the first of
-    ``tables`` that exists in the data folder, and that table's path. A table giving alpha per
-    theme (``theme_id``) gives each code its theme's alpha. Raises FileNotFoundError when none
-    exists (:func:`inputs_for` then leaves check f out)."""
+    """Krippendorff's alpha per code (index code_id; NaN where none can be had) and where it
+    came from. With a register of reliability tests (``reliability/tests.yaml``) the current
+    test decides: a code's own alpha, or its theme's alpha where the code is too rare to test
+    on its own (the briefing counts themes). Without one, the first of ``tables`` that exists
+    (a table per code, ``code_id``, or per theme, ``theme_id``). Raises FileNotFoundError when
+    there is neither (:func:`inputs_for` then leaves check f out)."""
+    data_dir = Path(data_dir)
+    codes = [str(code["id"]) for code in codebook["codes"]]
+    theme_of = {str(code["id"]): code["theme"] for code in codebook["codes"]}
+    if (data_dir / "reliability" / "tests.yaml").exists():
+        code_alpha, theme_alpha, test = _current_test_alpha(data_dir)
+        alpha = code_alpha.reindex(codes)
+        alpha = alpha.fillna(pd.Series({c: theme_alpha.get(theme_of[c], np.nan) for c in codes}))
+        return alpha.astype(float), f"{test} (a code's own alpha; its theme's where the code is too rare to test alone)"
     for name in tables:
-        path = Path(data_dir) / name
+        path = data_dir / name
         if path.exists():
             table = pd.read_csv(path)
-            codes = [str(code["id"]) for code in codebook["codes"]]
             if "code_id" in table.columns:
-                alpha = table.set_index("code_id")["alpha"]
-                return alpha.reindex(codes).astype(float), name
+                return table.set_index("code_id")["alpha"].reindex(codes).astype(float), name
             theme_alpha = table.set_index("theme_id")["alpha"]
-            return pd.Series([theme_alpha.get(code["theme"], np.nan) for code in codebook["codes"]], index=codes, dtype=float), name
-    raise FileNotFoundError(f"none of the reliability tables exists in {display_path(Path(data_dir))}: {', '.join(tables)}")
+            return pd.Series([theme_alpha.get(theme_of[c], np.nan) for c in codes], index=codes, dtype=float), name
+    raise FileNotFoundError(f"no reliability test or table in {display_path(data_dir)}: {', '.join(tables)}")
+
+
+def _current_test_alpha(data_dir: Path) -> tuple[pd.Series, pd.Series, str]:
+    """Per-code and per-theme alpha of the current reliability test (no bootstrap needed)."""
+    from analysis.coding.reliability_tables import current_test, load_tests, reliability_tables
+    from analysis.coding.functions import read_section_functions
+    from analysis.evidence.validate import load_contributions
+
+    contributions = load_contributions(data_dir)
+    coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)
+    tables = reliability_tables(data_dir, contributions, coding, read_section_functions(data_dir), n_boot=0, seed=0)
+    test = current_test(load_tests(data_dir))["id"]
+    by_code = tables["code_alpha"][tables["code_alpha"]["test"] == test].set_index("code_id")["alpha"]
+    by_theme = tables["theme_alpha"][tables["theme_alpha"]["test"] == test].set_index("code_id")["alpha"]
+    return by_code, by_theme, test
 
 
 # --- views ----------------------------------------------------------------------------------
