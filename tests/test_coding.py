@@ -345,5 +345,47 @@ def test_real_consensus_is_coder_a_with_the_logged_decisions():
     frame = pd.read_csv(DATA_DIR / "coding.csv", dtype=str, keep_default_na=False)
     log = pd.read_csv(DATA_DIR / coding.RECONCILIATION_CSV, dtype=str, keep_default_na=False)
     expected = coding.build_consensus(frame, log)
+    pairs = set(zip(expected["contribution_id"], expected["code_id"]))
+    for _, path in coding.later_reconciliations(DATA_DIR):
+        pairs = coding.apply_decisions(pairs, pd.read_csv(path, dtype=str, keep_default_na=False))
     actual = frame[frame["coder"] == "consensus"]
-    assert sorted(zip(actual["contribution_id"], actual["code_id"])) == sorted(zip(expected["contribution_id"], expected["code_id"]))
+    assert sorted(zip(actual["contribution_id"], actual["code_id"])) == sorted(pairs)
+
+
+LATER_LOG_HEADER = "contribution_id,code_id,before,second_coder,decision,reason\n"
+
+
+def later_test_data(tmp_path, later_log: str) -> Path:
+    """XX-01 in a section that fixes its function (need), the others in a section whose function
+    is coded; a later test whose second coder coded XX-01 and XX-02, with ``later_log`` as its log
+    (the first log holds one row only because it may not be empty)."""
+    tmp_path.mkdir()
+    book = dict(CODEBOOK, statement_functions=[{"id": "need"}, {"id": "hope"}])
+    rows = [("XX-01", "one", "coder_a", ""), ("XX-02", "two", "coder_a", ""), ("XX-02", "hope", "coder_a", ""),
+            ("XX-03", "three", "coder_a", ""), ("XX-04", "not_codable", "coder_a", "")]
+    rows += [(cid, code, "reference", "") for cid, code, _, _ in rows if cid in ("XX-01", "XX-02")]
+    rows += [("XX-01", "one", "second", ""), ("XX-01", "hope", "second", ""), ("XX-02", "two", "second", ""),
+             ("XX-02", "need", "second", "")]
+    consensus = [(cid, code, "consensus", "") for cid, code, coder, _ in rows if coder == "coder_a" and (cid, code) != ("XX-02", "hope")]
+    data = make_data(tmp_path, codebook=book, rows=rows + consensus + [("XX-02", "need", "consensus", "")])
+    contributions = CONTRIBUTIONS.assign(section=["fixed", "coded", "coded", "coded"])
+    contributions.to_csv(data / "contributions.csv", index=False)
+    vocabulary = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))
+    vocabulary["sections"] = [{"id": "fixed", "meaning": "m", "statement_function": "need", "speaker_role": "voice"},
+                              {"id": "coded", "meaning": "m", "statement_function": None, "speaker_role": "voice"}]
+    (data / "vocabulary.yaml").write_text(yaml.safe_dump(vocabulary), encoding="utf-8")
+    (data / "reliability").mkdir()
+    (data / "reliability" / "reconciliation.csv").write_text(LOG_HEADER + "XX-03,one,absent,not coded,absent,Not carried.\n", encoding="utf-8")
+    (data / "reliability" / "tests.yaml").write_text(yaml.safe_dump({"tests": [
+        {"id": "t", "reference": "reference", "second_coder": "second", "reconciliation": "reliability/later.csv"}]}), encoding="utf-8")
+    (data / "reliability" / "later.csv").write_text(later_log, encoding="utf-8")
+    return data
+
+
+def test_a_function_the_section_fixes_needs_no_decision_but_a_coded_one_does(tmp_path):
+    decided = LATER_LOG_HEADER + "XX-02,hope,present,absent,absent,Second coder right.\nXX-02,need,absent,present,present,Second coder right.\n"
+    assert coding.check_coding(later_test_data(tmp_path / "a", decided)) == []
+    undecided = LATER_LOG_HEADER + "XX-02,hope,present,absent,absent,Second coder right.\n"
+    found = messages(coding.check_coding(later_test_data(tmp_path / "b", undecided)))
+    assert "code_id: the disagreement on XX-02 / need between reference and second has no decision" in found
+    assert not [m for m in found if "XX-01 / hope" in m]

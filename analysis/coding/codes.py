@@ -453,10 +453,31 @@ def apply_decisions(consensus: set[tuple[str, str]], log: pd.DataFrame) -> set[t
     return (consensus - removed) | added
 
 
+def _fixed_function_ids(data_dir: Path) -> set[str]:
+    """Contributions whose section fixes their statement function (data/vocabulary.yaml): the
+    rule decides it, so a second coder's function there is no disagreement to reconcile. Empty
+    when the vocabulary or contributions.csv cannot be read (their own checks report it)."""
+    try:
+        section_function = read_section_functions(Path(data_dir))
+    except DataValidationError:
+        return set()
+    path = Path(data_dir) / CONTRIBUTIONS_CSV
+    if not section_function or not path.exists():
+        return set()
+    contributions = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not {"contribution_id", "section"} <= set(contributions.columns):
+        return set()
+    fixed = contributions["section"].map(section_function).notna()
+    return set(contributions.loc[fixed, "contribution_id"])
+
+
 def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tuple[str, str]]) -> tuple[set[tuple[str, str]], list[Problem]]:
     """Apply every later reconciliation log to ``consensus``, checking each row's ``before`` and
-    ``second_coder`` and that every disagreement in the test's sample has a decision."""
+    ``second_coder`` and that every disagreement in the test's sample has a decision (a
+    statement function fixed by the contribution's section is decided by rule, not here)."""
     problems: list[Problem] = []
+    function_ids = statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {})
+    fixed = _fixed_function_ids(data_dir)
     for test, path in later_reconciliations(data_dir):
         log, found = _read_csv(path, LATER_RECONCILIATION_COLUMNS, {})
         if log is None or found:
@@ -475,8 +496,9 @@ def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tupl
             if value != r.second_coder:
                 problems.append(Problem(shown, row, "second_coder", f"says {r.second_coder} but {test['second_coder']} has it {value}"))
         logged = set(zip(log["contribution_id"], log["code_id"]))
-        in_scope = _in_test_scope(test, statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {}))
-        differing = {(cid, code) for cid, code in reference_pairs ^ second_pairs if cid in second_units and in_scope(code)}
+        in_scope = _in_test_scope(test, function_ids)
+        differing = {(cid, code) for cid, code in reference_pairs ^ second_pairs
+                     if cid in second_units and in_scope(code) and not (code in function_ids and cid in fixed)}
         for cid, code in sorted(differing - logged):
             problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {test['reference']} and {test['second_coder']} has no decision"))
         consensus = apply_decisions(consensus, log)
