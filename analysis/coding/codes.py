@@ -299,7 +299,7 @@ def check_coding(data_dir: Path) -> list[Problem]:
             for cid in contribution_ids:
                 if cid not in codes_of:
                     problems.append(Problem(shown, None, "contribution_id", f"contribution {cid} has no consensus code"))
-        for cid in sorted(codes_of):
+        for cid in sorted(codes_of) if codebook is not None else []:  # without a codebook, functions are not told from codes
             codes = codes_of[cid] - functions
             if NOT_CODABLE in codes and len(codes) > 1:
                 problems.append(Problem(shown, None, "code_id", f"contribution {cid}: {NOT_CODABLE} combined with other consensus codes ({', '.join(sorted(codes - {NOT_CODABLE}))})"))
@@ -313,7 +313,7 @@ def check_coding(data_dir: Path) -> list[Problem]:
                     problems.append(Problem(book, None, f"codes.{code_id}.example", f"unknown contribution id {example!r}"))
                 elif code_id not in codes_of.get(example, set()):
                     problems.append(Problem(book, None, f"codes.{code_id}.example", f"{example} does not carry {code_id} in the consensus coding"))
-        problems += _reconciliation_problems(data_dir, frame)
+        problems += _reconciliation_problems(data_dir, frame) if codebook is not None else []
     return problems
 
 

@@ -4,8 +4,8 @@ Each source has one extraction function holding the rules for its layout (which 
 headings, lists, table rows or prose). The few manual repairs and attribution decisions
 are data, in data/extraction_repairs.yaml; every entry there must match the text, or
 extraction stops with an error. Character offsets are Python ``str`` indices into the
-decoded text of data/sources/<source_id>.txt. :func:`write_contributions` writes the table
-in a stable order, so rebuilding it gives the same bytes.
+decoded text of data/sources/<source_id>.txt. :func:`contributions_csv` gives the table's
+text in a stable order, so rebuilding it gives the same bytes.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
-import yaml
 
 from analysis.evidence import schema
 from analysis.paths import DATA_DIR, display_path
-from analysis.evidence.validate import CONTRIBUTIONS_CSV, load_groups, load_source_texts, load_sources
+from analysis.evidence.readers import DataValidationError, Problem, raise_if, read_yaml
+from analysis.evidence.validate import CONTRIBUTIONS_CSV, SOURCES_CSV, load_groups, load_source_texts, load_sources
 
 REPAIRS_YAML = "extraction_repairs.yaml"
 T = TypeVar("T")
@@ -581,10 +581,19 @@ EXTRACTORS: dict[str, Callable[[Context], list[dict]]] = {
 }
 
 
+class ExtractionError(ValueError):
+    """A source's text does not follow its rule, or a recorded repair does not match it."""
+
+
 def load_repairs(data_dir: Path) -> dict[str, list[dict]]:
     """data/extraction_repairs.yaml: kind of repair -> entries (each with a source_id)."""
-    with open(Path(data_dir) / REPAIRS_YAML, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    path = Path(data_dir) / REPAIRS_YAML
+    content, problems = read_yaml(path)
+    raise_if(problems)
+    malformed = [kind for kind, entries in content.items() if not isinstance(entries, list) or not all(isinstance(e, dict) and "source_id" in e for e in entries)]
+    if malformed:
+        raise_if([Problem(display_path(path), None, malformed[0], "must be a list of entries, each with a source_id")])
+    return content
 
 
 def repairs_for(repairs: dict[str, list[dict]], source_id: str) -> dict[str, list[dict]]:
@@ -606,14 +615,17 @@ def build_contributions(data_dir: Path) -> pd.DataFrame:
     repairs = load_repairs(data_dir)
     unknown = {entry["source_id"] for entries in repairs.values() for entry in entries} - set(sources["source_id"])
     if unknown:
-        raise ValueError(f"{REPAIRS_YAML}: unknown source ids {sorted(unknown)}")
+        raise ExtractionError(f"{display_path(Path(data_dir) / REPAIRS_YAML)}: unknown source ids {', '.join(sorted(unknown))}")
     rows = []
     for source_id in sources["source_id"]:
         if source_id not in EXTRACTORS:
-            raise KeyError(f"no extraction rules for source {source_id!r}")
+            raise ExtractionError(f"{display_path(Path(data_dir) / SOURCES_CSV)}: no extraction rule for source {source_id!r}")
         ctx = Context(source_id, texts[source_id], groups, repairs_for(repairs, source_id))
-        found = sorted(EXTRACTORS[source_id](ctx), key=lambda row: (row["char_start"], row["char_end"]))
-        _check_attributions_used(ctx, found)
+        try:
+            found = sorted(EXTRACTORS[source_id](ctx), key=lambda row: (row["char_start"], row["char_end"]))
+            _check_attributions_used(ctx, found)
+        except (ValueError, KeyError) as error:
+            raise ExtractionError(f"{display_path(Path(data_dir) / 'sources' / f'{source_id}.txt')}: {error}") from error
         rows += found
     frame = pd.DataFrame(rows, columns=schema.column_names(schema.CONTRIBUTION_COLUMNS))
     return frame.astype({column.name: column.dtype for column in schema.CONTRIBUTION_COLUMNS})
@@ -624,13 +636,6 @@ def contributions_csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def write_contributions(data_dir: Path) -> Path:
-    """Rebuild ``contributions.csv`` in ``data_dir`` from the sources; return its path."""
-    path = Path(data_dir) / CONTRIBUTIONS_CSV
-    path.write_bytes(contributions_csv(build_contributions(data_dir)).encode("utf-8"))
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command line: rebuild contributions.csv, or with ``--check`` report whether it is current."""
     parser = argparse.ArgumentParser(prog="python -m analysis extract", description="Rebuild data/contributions.csv from the source texts.")
@@ -638,11 +643,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the file differs from a rebuild")
     args = parser.parse_args(argv)
     path = args.data_dir / CONTRIBUTIONS_CSV
+    try:
+        rebuilt = contributions_csv(build_contributions(args.data_dir)).encode("utf-8")
+    except DataValidationError as error:
+        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        return 1
+    except ExtractionError as error:
+        print(error, file=sys.stderr)
+        return 1
     if args.check:
-        current = path.exists() and path.read_bytes() == contributions_csv(build_contributions(args.data_dir)).encode("utf-8")
+        current = path.is_file() and path.read_bytes() == rebuilt
         print(f"{display_path(path)}: {'up to date' if current else 'differs from a rebuild'}")
         return 0 if current else 1
-    write_contributions(args.data_dir)
+    path.write_bytes(rebuilt)
     print(f"wrote {display_path(path)}")
     return 0
 

@@ -243,11 +243,11 @@ def _preview(text: str, limit: int = 60) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
 
 
-def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[str, str], mixed: set[str], shown: str) -> list[Problem]:
+def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[str, str], mixed: set[str] | None, shown: str) -> list[Problem]:
     """Checks across columns and files: spans against the sources, parents, subject and mixed groups.
 
     ``roles`` gives each section's speaker role; ``mixed`` the speaker groups made of mixed
-    groups. Problems come in row order, and within a row: span, parent, subject group, mixed group."""
+    groups (None when groups.yaml cannot be read: its own check says why). Problems come in row order, and within a row: span, parent, subject group, mixed group."""
     def column(name: str) -> pd.Series:
         return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
 
@@ -283,8 +283,8 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[
     needs_subject = about_a_group & column("subject_group").isna()
     found += [(row, 2, Problem(shown, row, "subject_group", f"a {section} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
               for row, section in zip(rows[needs_subject], column("section")[needs_subject])]
-    is_mixed = column("speaker_group").isin(mixed)
-    has_mixed = column("mixed_group").notna()
+    is_mixed = column("speaker_group").isin(mixed or ())
+    has_mixed = column("mixed_group").notna() if mixed is not None else is_mixed
     found += [(row, 3, Problem(shown, row, "mixed_group", f"a row of {group} needs mixed_group (groups.yaml: mixed_groups)" if needs else f"mixed_group is only for a group with mixed_groups: true in {GROUPS_YAML}"))
               for row, needs, group in zip(rows[is_mixed != has_mixed], is_mixed[is_mixed != has_mixed], column("speaker_group")[is_mixed != has_mixed])]
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
@@ -301,7 +301,7 @@ def check_contributions(data_dir: Path) -> list[Problem]:
     roles = {} if check_vocabulary(data_dir) else {key: entry["speaker_role"] for key, entry in load_vocabulary(data_dir).sections.items()}
     groups, _ = _read_yaml(data_dir / GROUPS_YAML)
     speakers = groups.get("speaker_groups") if groups is not None else None
-    mixed = {key for key, group in speakers.items() if isinstance(group, dict) and group.get("mixed_groups") is True} if isinstance(speakers, dict) else set()
+    mixed = {key for key, group in speakers.items() if isinstance(group, dict) and group.get("mixed_groups") is True} if isinstance(speakers, dict) else None
     return problems + _row_problems(frame, texts, roles, mixed, display_path(data_dir / CONTRIBUTIONS_CSV))
 
 

@@ -128,7 +128,7 @@ class ProjectData:
 
 def read_table(path: Path) -> pd.DataFrame:
     """A CSV as text columns, empty cells as empty strings."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")  # a byte-order mark is dropped, as analysis.evidence.readers does
 
 
 def _text(value: object) -> str:

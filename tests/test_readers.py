@@ -1,0 +1,109 @@
+"""One way in for every data file: broken copies in a temporary folder give one line, never a traceback.
+
+Each case breaks one file of a copy of the real data and runs the command a student would
+(``validate``, ``extract --check``), in process, as ``python -m analysis`` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.evidence import readers
+from analysis.evidence.validate import load_contributions, load_sources
+from analysis.paths import DATA_DIR
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+
+
+def run(capsys, *argv: str) -> tuple[int, list[str]]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return code, [line for line in (captured.out + captured.err).splitlines() if line.strip()]
+
+
+def header_only(path: Path) -> bytes:
+    return path.read_bytes().split(b"\n", 1)[0] + b"\n"
+
+
+@pytest.mark.parametrize("name, damage, message", [
+    ("contributions.csv", lambda path: b"", "is empty"),
+    ("contributions.csv", header_only, "has no rows (only a header)"),
+    ("contributions.csv", lambda path: path.read_bytes().replace(b"Lancaster", b"Lanc\xe4ster", 1), "not valid UTF-8 at byte offset"),
+    ("contributions.csv", lambda path: path.read_bytes().replace(b"\n", b"\n\x00", 3)[:4000], "holds a NUL byte at line 2, column 1"),
+    ("coding.csv", lambda path: b"", "is empty"),
+    ("sources/sources.csv", header_only, "has no rows"),
+    ("groups.yaml", lambda path: path.read_bytes().replace(b"speaker_groups:\n", b"speaker_groups:\n  - [unclosed\n", 1), "not valid YAML at line"),
+    ("vocabulary.yaml", lambda path: b"source_sets: [\n", "not valid YAML at line 2, column 1"),
+    ("codebook.yaml", lambda path: b"   \n", "is empty"),
+    ("sources/changing_lives_2006.txt", lambda path: BOM + path.read_bytes(), "starts with a byte-order mark"),
+])
+def test_a_broken_file_gives_one_line_naming_it_and_a_non_zero_exit(data_copy, capsys, name, damage, message):
+    path = data_copy / name
+    path.write_bytes(damage(path))
+    code, lines = run(capsys, "validate", "--data-dir", str(data_copy))
+    assert code == 1
+    named = [line for line in lines if line.startswith(f"{data_copy / name}:") and message in line]
+    assert len(named) == 1, lines
+    assert len(lines) <= 4, lines  # the line itself, and at most a consequence or two, not one per coding row
+
+
+def test_a_header_only_contributions_file_is_one_line_not_a_problem_per_coding_row(data_copy, capsys):
+    path = data_copy / "contributions.csv"
+    path.write_bytes(header_only(path))
+    code, lines = run(capsys, "validate", "--data-dir", str(data_copy))
+    assert code == 1 and len(lines) == 2, lines  # the problem and the count
+    assert lines[0] == f"{path}::: has no rows (only a header)"
+
+
+@pytest.mark.parametrize("name", ["contributions.csv", "sources/sources.csv", "coding.csv", "groups.yaml"])
+def test_a_byte_order_mark_and_windows_line_ends_are_accepted_by_every_reader(data_copy, capsys, name):
+    path = data_copy / name
+    path.write_bytes(BOM + path.read_bytes().replace(b"\n", b"\r\n"))
+    code, lines = run(capsys, "validate", "--data-dir", str(data_copy))
+    assert code == 0, lines
+    assert len(load_contributions(data_copy)) == len(load_contributions(DATA_DIR))
+    assert list(load_sources(data_copy)["source_id"]) == list(load_sources(DATA_DIR)["source_id"])
+
+
+def test_extract_reports_a_broken_input_in_lines(data_copy, capsys):
+    (data_copy / "extraction_repairs.yaml").write_bytes(b"joined_lines: [\n")
+    code, lines = run(capsys, "extract", "--check", "--data-dir", str(data_copy))
+    assert code == 1 and len(lines) == 1 and "extraction_repairs.yaml:::" in lines[0] and "not valid YAML at line 2" in lines[0]
+
+
+def test_extract_reports_a_text_that_no_longer_follows_its_rule(data_copy, capsys):
+    catalogue = data_copy / "sources" / "sources.csv"
+    source_id = load_sources(data_copy)["source_id"].iloc[-1]
+    source = data_copy / "sources" / f"{source_id}.txt"
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    source.write_text(source.read_text(encoding="utf-8")[:200], encoding="utf-8")  # the text cut short
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(before, hashlib.sha256(source.read_bytes()).hexdigest()), encoding="utf-8")
+    code, lines = run(capsys, "extract", "--check", "--data-dir", str(data_copy))
+    assert code == 1 and len(lines) == 1, lines
+    assert lines[0].startswith(f"{source}: ")
+
+
+def test_a_yaml_error_is_one_line_with_its_line_and_column(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\nb: [2\nc: 3\n", encoding="utf-8")
+    content, problems = readers.read_yaml(path)
+    assert content is None and len(problems) == 1
+    assert "\n" not in str(problems[0]) and "line 3, column 2" in problems[0].message
+
+
+def test_a_row_longer_than_the_header_is_named(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+    frame, problems = readers.read_csv(path)
+    assert frame is None and [(p.row, p.message) for p in problems] == [(2, "has 3 cells but the header names 2 columns")]
