@@ -160,20 +160,24 @@ class QualCoderApp:
 
 
 class Answered:
-    """A message box or dialog that is answered at once."""
+    """A message box or dialog answered at once; as the export's line-endings dialog, it
+    answers "MAXQDA line endings" (CRLF) when ``maxqda`` is set."""
+
+    maxqda = False
 
     def __init__(self, *args, **kwargs):
-        self.ui = self
+        self.ui = self.radioButton_maxqda = self
 
     def exec(self):
         return 1
 
-    radioButton_maxqda = type("Unchecked", (), {"isChecked": staticmethod(lambda: False)})
+    def isChecked(self) -> bool:
+        return self.maxqda
 
 
-def qualcoder_roundtrip(qualcoder: Path, qdpx: Path, work: Path) -> tuple[dict, dict, Path]:
-    """Import ``qdpx`` into a new QualCoder project, add a code and a coding, export; return
-    (expected, held, exported archive)."""
+def qualcoder_roundtrip(qualcoder: Path, qdpx: Path, work: Path, maxqda: bool) -> tuple[dict, dict, Path]:
+    """Import ``qdpx`` into a new QualCoder project, add a code and a coding, export (with
+    CRLF line endings when ``maxqda``); return (expected, held, exported archive)."""
     os.environ["HOME"] = str(work / "home")
     (work / "home" / ".qualcoder").mkdir(parents=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -184,6 +188,7 @@ def qualcoder_roundtrip(qualcoder: Path, qdpx: Path, work: Path) -> tuple[dict, 
 
     qt = QtWidgets.QApplication([])  # noqa: F841  (kept alive while QualCoder runs)
     refi.Message = refi.RefiLineEndings = Answered
+    Answered.maxqda = maxqda
     QtWidgets.QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: (str(qdpx), "(*.qdpx)"))
     QtWidgets.QFileDialog.getExistingDirectory = staticmethod(lambda *a, **k: str(work / "exported"))
     (work / "exported").mkdir()
@@ -226,12 +231,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project-python", default=".venv/bin/python",
                         help="the Python of this project, to run `python -m analysis qda import`")
     parser.add_argument("--keep", type=Path, help="copy QualCoder's exported archive here")
+    parser.add_argument("--maxqda-line-endings", action="store_true",
+                        help="answer QualCoder's export dialog with its MAXQDA option (texts saved with CRLF)")
     args = parser.parse_args(argv)
     if not (args.qualcoder / "src" / "qualcoder" / "refi.py").is_file():
         print(f"{args.qualcoder}: not a QualCoder source tree (no src/qualcoder/refi.py)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as work:
-        want, got, exported = qualcoder_roundtrip(args.qualcoder.resolve(), args.qdpx.resolve(), Path(work))
+        want, got, exported = qualcoder_roundtrip(args.qualcoder.resolve(), args.qdpx.resolve(), Path(work),
+                                                   args.maxqda_line_endings)
         print(f"QualCoder ({args.qualcoder}) imported {args.qdpx}:")
         lost = compare(want, got)
         if args.keep:

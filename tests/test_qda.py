@@ -363,6 +363,15 @@ def test_xml_that_is_broken_or_does_not_validate_is_refused(qdpx: Path, tmp_path
         qda.read_qdpx(path)
 
 
+def test_a_selection_guid_used_twice_is_refused(tmp_path: Path):
+    members = from_tool_members()
+    members["project.qde"] = members["project.qde"].replace(b"0b7a1c2d-0000-4000-8000-000000000102",
+                                                            b"0b7a1c2d-0000-4000-8000-000000000101")
+    with pytest.raises(qda.QdaImportError, match=r"twice\.qdpx: selection GUIDs appear more than once: "
+                                                  r"0b7a1c2d-0000-4000-8000-000000000101$"):
+        qda.read_qdpx(write_archive(tmp_path / "twice.qdpx", members))
+
+
 # ---------------------------------------------------------------- unsafe archives
 
 
@@ -462,7 +471,7 @@ def test_merge_appends_the_students_codings_as_a_new_coder_and_reports_alpha(dat
 @pytest.mark.parametrize("arguments, message", [
     (["--coder", "consensus"], "'consensus' is the agreed coding the analysis uses; merge under a new name"),
     (["--coder", "coder_a"], "coder 'coder_a' already has rows in coding.csv; merge under a new name"),
-    (["--coder", "a b"], "coder name 'a b': use letters, digits, _ or -, starting with a letter"),
+    (["--coder", "Student"], "coder name 'Student': use lower-case letters, digits, _ or -, starting with a letter"),
     (["--coder", "x", "--user", "nobody"], "no codings by user 'nobody' in the archive (users: consensus, student)"),
 ])
 def test_merge_refuses_to_write_over_a_coder_or_guess(data_dir: Path, tmp_path: Path, capsys, arguments, message):

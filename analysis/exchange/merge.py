@@ -24,10 +24,9 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
+from analysis.coding.codes import CODER_PATTERN
 from analysis.exchange.opendata import CONSENSUS, read_data, read_table
 from analysis.paths import DATA_DIR
-
-CODER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
 def add_merge_command(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +35,7 @@ def add_merge_command(sub: argparse._SubParsersAction) -> None:
                                        "a new coder name (never consensus nor a coder already there), then report "
                                        "Krippendorff's alpha of that coder against the consensus.")
     merge.add_argument("path", type=Path, metavar="FILE.qdpx")
-    merge.add_argument("--coder", required=True, help="the new coder name for these codings (letters, digits, _ or -)")
+    merge.add_argument("--coder", required=True, help="the new coder name for these codings (lower-case letters, digits, _ or -)")
     merge.add_argument("--user", help="the program's user whose codings to merge (default: the one user who is not "
                                       "already a coder in coding.csv)")
     merge.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
@@ -63,8 +62,8 @@ def check_coder_name(coder: str, existing: set[str]) -> None:
         raise ValueError(f"{CONSENSUS!r} is the agreed coding the analysis uses; merge under a new name")
     if coder in existing:
         raise ValueError(f"coder {coder!r} already has rows in coding.csv; merge under a new name")
-    if not CODER_NAME.match(coder):
-        raise ValueError(f"coder name {coder!r}: use letters, digits, _ or -, starting with a letter")
+    if not re.match(CODER_PATTERN, coder):
+        raise ValueError(f"coder name {coder!r}: use lower-case letters, digits, _ or -, starting with a letter")
 
 
 def merged_rows(imported: pd.DataFrame, user: str, coder: str, codebook_codes: set[str]

@@ -29,6 +29,7 @@ dated by ``export_time`` and zip entries carry a fixed date.
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import datetime
 import functools
@@ -513,6 +514,9 @@ def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> 
                                 "code_guid": code_guid,
                                 "coder": users.get(user) or "unknown",
                                 "memo": "\n\n".join(filter(None, note)) or _text(selection, "Description")})
+    repeated = sorted(g for g, n in collections.Counter(s["selection_guid"] for s in selections).items() if n > 1)
+    if repeated:
+        raise QdaImportError(f"{path}: selection GUIDs appear more than once: {', '.join(repeated[:5])}")
     return {"origin": root.get("origin") or "",
             "codes": pd.DataFrame(codes, columns=["guid", "name", "codable", "description"]),
             "sources": pd.DataFrame(sources, columns=["source_guid", "source_name", "text"]),
