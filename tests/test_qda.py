@@ -262,8 +262,8 @@ def test_codings_in_a_source_whose_text_changed_are_reported_not_mapped(data_dir
 
 
 def test_nvivo_windows_text_with_crlf_bom_and_utf16_positions_is_mapped(data_dir: Path, tmp_path: Path):
-    """NVivo for Windows stores texts with CRLF and a byte-order mark and counts positions in
-    UTF-16 code units: a character beyond U+FFFF before a selection counts two."""
+    """NVivo for Windows stores texts with CRLF and a byte-order mark in a folder "Sources" and
+    counts positions in UTF-16 code units: a character beyond U+FFFF before a selection counts two."""
     source = data_dir / "sources" / "changing_lives_2006.txt"
     ours = source.read_text(encoding="utf-8")
     assert ours.index("—") < 201  # in CL-001, before CL-002
@@ -273,8 +273,8 @@ def test_nvivo_windows_text_with_crlf_bom_and_utf16_positions_is_mapped(data_dir
     start, end = (len(windows[:ours_position + ours[:ours_position].count("\n")].encode("utf-16-le")) // 2
                   for ours_position in (234, 261))
     assert (start, end) == (234 + 4, 261 + 4)  # three CRs and one surrogate before the selection
-    members = from_tool_members()
-    members[CL_SOURCE] = "\ufeff".encode() + windows.encode("utf-8")
+    members = {name.replace("sources/", "Sources/"): data for name, data in from_tool_members().items()}
+    members["Sources/" + CL_SOURCE.removeprefix("sources/")] = "\ufeff".encode() + windows.encode("utf-8")
     members["project.qde"] = members["project.qde"].replace(b'startPosition="234" endPosition="261"',
                                                             f'startPosition="{start}" endPosition="{end}"'.encode())
     selections, coding, report = qda.read_qdpx(write_archive(tmp_path / "nvivo.qdpx", members), data_dir)
@@ -285,7 +285,8 @@ def test_nvivo_windows_text_with_crlf_bom_and_utf16_positions_is_mapped(data_dir
 
 
 def test_crlf_counted_as_one_place_is_detected(data_dir: Path, tmp_path: Path):
-    """ATLAS.ti stores CRLF but counts a line break as one place."""
+    """ATLAS.ti (and QualCoder's "MAXQDA line endings" export) store CRLF but count a line break
+    as one place."""
     members = from_tool_members()
     members[CL_SOURCE] = members[CL_SOURCE].replace(b"\n", b"\r\n")
     _, coding, report = qda.read_qdpx(write_archive(tmp_path / "atlas.qdpx", members), data_dir)
@@ -370,6 +371,26 @@ def test_a_selection_guid_used_twice_is_refused(tmp_path: Path):
     with pytest.raises(qda.QdaImportError, match=r"twice\.qdpx: selection GUIDs appear more than once: "
                                                   r"0b7a1c2d-0000-4000-8000-000000000101$"):
         qda.read_qdpx(write_archive(tmp_path / "twice.qdpx", members))
+
+
+@pytest.mark.parametrize("old, new, status", [
+    (b'startPosition="282"', b'startPosition="-5"', 1),
+    (b'startPosition="282" endPosition="328"', b'startPosition="328" endPosition="282"', 1),
+    (b'endPosition="328"', b'endPosition="99999"', 1),
+    (b'<CodeRef targetGUID="0b7a1c2d-0000-4000-8000-000000000022"/>', b'<CodeRef targetGUID="{0B7A1C2D-0000-4000-8000-0000000009FF}"/>', 1),
+    (b"6A1C2B3D4E02.txt", b"6A1C2B3D4EFF.txt", 2),
+    (b"internal://8F14E45F-CEEA-467A-9575-6A1C2B3D4E02.txt", b"absolute:///etc/passwd", 2),
+    (b'encoding="utf-8"', b'encoding="no-such-encoding"', 2),
+], ids=["negative start", "start after end", "beyond the text", "unknown code", "missing source file",
+        "source outside the archive", "unknown encoding"])
+def test_a_bad_archive_is_reported_never_a_traceback(data_dir: Path, tmp_path: Path, capsys, old, new, status):
+    members = from_tool_members()
+    assert old in members["project.qde"]
+    members["project.qde"] = members["project.qde"].replace(old, new, 1)
+    path = write_archive(tmp_path / "bad.qdpx", members)
+    assert qda.main(["import", str(path), "--data-dir", str(data_dir)]) == status
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: ") and err.count("\n") == 1 if status == 2 else "match no contribution" in err
 
 
 # ---------------------------------------------------------------- unsafe archives
