@@ -16,7 +16,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "validate": ("analysis.evidence.validate", "check every data file; one line per problem"),
     "extract": ("analysis.evidence.corpus", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
     "qda": ("analysis.exchange.qda", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
-    "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools"),
+    "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools "
+                  "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions)"),
 }
 
 
@@ -47,6 +48,10 @@ def _positive(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["benchmark"] and "--scale" in argv:
+        from analysis.report.scale_benchmark import main as scale_main
+
+        return scale_main([arg for arg in argv[1:] if arg != "--scale"])
     if argv and argv[0] in DELEGATED:
         if argv[0] == "validate":
             import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
