@@ -493,30 +493,34 @@ def prevalence_difference_bootstrap(
     ``a`` and ``b`` are values of ``column`` (source sets by default). Each of ``n_boot``
     resamples draws contributions with replacement within a and within b separately (their
     sizes fixed), with a generator seeded by ``seed``; the interval is the alpha/2 and
-    1 - alpha/2 percentiles of the resampled differences. Columns: source_a, source_b, the
-    code or theme, n_a, denominator_a, share_a, n_b, denominator_b, share_b, difference,
-    ci_low, ci_high.
+    1 - alpha/2 percentiles of the resampled differences. A code's resampled share depends
+    only on how many drawn contributions carry it, which is binomial (the side's size, its
+    share), so those counts are drawn directly: time and memory do not grow with the number
+    of contributions. Columns: source_a, source_b, the code or theme, n_a, denominator_a,
+    share_a, n_b, denominator_b, share_b, difference, ci_low, ci_high.
     """
     labels = _by_contribution(presence, contributions, column)
-    sides = {}
+    values = presence.to_numpy()
+    if not np.isin(values, (0, 1)).all():
+        raise ValueError("presence must hold only 0 and 1")
+    carrying, sizes = {}, {}
     for name in (a, b):
-        rows = presence.to_numpy(dtype=float)[(labels == name).to_numpy()]
-        if not len(rows):
+        rows = (labels == name).to_numpy()
+        if not rows.any():
             raise ValueError(f"no contributions with {column} = {name!r}")
-        sides[name] = rows
+        carrying[name], sizes[name] = rows.astype(np.int64) @ values, int(rows.sum())
     rng = np.random.default_rng(seed)
 
-    def resampled_shares(rows: np.ndarray) -> np.ndarray:
-        weights = rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), size=n_boot)
-        return weights @ rows / len(rows)
+    def resampled_shares(name: str) -> np.ndarray:
+        return rng.binomial(sizes[name], carrying[name] / sizes[name], size=(n_boot, len(carrying[name]))) / sizes[name]
 
-    differences = resampled_shares(sides[a]) - resampled_shares(sides[b])
+    differences = resampled_shares(a) - resampled_shares(b)
     low, high = np.percentile(differences, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
     table = pd.DataFrame({"source_a": a, "source_b": b, _item_column(presence): presence.columns.astype(object)})
     for suffix, name in (("a", a), ("b", b)):
-        table[f"n_{suffix}"] = sides[name].sum(axis=0).astype(int)
-        table[f"denominator_{suffix}"] = len(sides[name])
-        table[f"share_{suffix}"] = sides[name].mean(axis=0)
+        table[f"n_{suffix}"] = carrying[name].astype(int)
+        table[f"denominator_{suffix}"] = sizes[name]
+        table[f"share_{suffix}"] = carrying[name] / sizes[name]
     table["difference"] = table["share_a"] - table["share_b"]
     table["ci_low"], table["ci_high"] = low, high
     return table

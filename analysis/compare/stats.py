@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.stats import fisher_exact
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
@@ -78,21 +79,26 @@ def permutation_chi_square(
     """Observed chi-square and permutation p for each column of a 0/1 matrix.
 
     Group labels (0..n_groups-1, one per row) are shuffled ``n_permutations`` times with a
-    generator seeded by ``seed``; the same shuffles serve every column. p = (1 + number of
-    shuffles with chi-square >= observed) / (1 + n_permutations), so it is never 0.
+    generator seeded by ``seed``. A column's chi-square depends on a shuffle only through how
+    many of the column's ``m`` carriers land in each group, which for a uniform shuffle is
+    multivariate hypergeometric (group sizes, ``m`` draws); those counts are drawn directly,
+    column by column, so time and memory do not grow with the number of rows. p = (1 +
+    number of shuffles with chi-square >= observed) / (1 + n_permutations), so it is never 0.
     """
     presence = np.asarray(presence, dtype=float)
+    if not np.isin(presence, (0.0, 1.0)).all():
+        raise ValueError("presence must hold only 0 and 1")
+    labels = np.asarray(labels)
     sizes = np.bincount(labels, minlength=n_groups)
-    one_hot = np.eye(n_groups)[labels]
-    observed = chi_square_k_by_2(presence.T @ one_hot, sizes)
+    membership = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(n_groups, len(labels)))
+    observed = chi_square_k_by_2(np.asarray((membership @ presence).T), sizes)
     rng = np.random.default_rng(seed)
-    shuffled = rng.permuted(np.tile(labels, (n_permutations, 1)), axis=1)
-    shuffled_present = np.stack(
-        [(shuffled == group).astype(float) @ presence for group in range(n_groups)], axis=-1
-    )
-    statistics = chi_square_k_by_2(shuffled_present, sizes)
     tolerance = 1e-9 * np.maximum(observed, 1.0)
-    at_least = (statistics >= observed - tolerance).sum(axis=0)
+    at_least = np.zeros(len(observed))
+    for column, carriers in enumerate(presence.sum(axis=0).astype(np.int64)):
+        shuffled_present = rng.multivariate_hypergeometric(sizes, carriers, size=n_permutations)
+        statistics = chi_square_k_by_2(shuffled_present, sizes)
+        at_least[column] = (statistics >= observed[column] - tolerance[column]).sum()
     return observed, (1 + at_least) / (1 + n_permutations)
 
 
