@@ -309,6 +309,7 @@ def test_build_consensus_applies_the_log():
     assert set(consensus["coder"]) == {"consensus"}
     memos = dict(zip(consensus["contribution_id"] + "/" + consensus["code_id"], consensus["memo"]))
     assert memos["XX-01/one"] == "a's memo" and memos["XX-01/two"] == "Reconciliation: B right."
+    assert coding.consensus_pairs(frame, log) == {("XX-01", "one"), ("XX-01", "two"), ("XX-02", "two"), ("XX-03", "one"), ("XX-04", "not_codable")}
 
 
 def reconciled_data(tmp_path, log=LOG, consensus_edit=None):

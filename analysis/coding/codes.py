@@ -471,6 +471,20 @@ def _fixed_function_ids(data_dir: Path) -> set[str]:
     return set(contributions.loc[fixed, "contribution_id"])
 
 
+def _pairs(rows: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (contribution_id, code_id) pairs of coding rows."""
+    return set(zip(rows["contribution_id"].tolist(), rows["code_id"].tolist()))
+
+
+def consensus_pairs(coding: pd.DataFrame, reconciliation: pd.DataFrame, base: str = "coder_a") -> set[tuple[str, str]]:
+    """The (contribution_id, code_id) pairs of :func:`build_consensus`, without building its
+    rows: ``base``'s pairs less those decided absent, plus those decided present (a later
+    decision on the same pair overrides an earlier one)."""
+    decided = dict(zip(zip(reconciliation["contribution_id"].tolist(), reconciliation["code_id"].tolist()), reconciliation["decision"].tolist()))
+    kept = {pair for pair in _pairs(coding[coding["coder"] == base]) if decided.get(pair) != "absent"}
+    return kept | {pair for pair, decision in decided.items() if decision == "present"}
+
+
 def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tuple[str, str]]) -> tuple[set[tuple[str, str]], list[Problem]]:
     """Apply every later reconciliation log to ``consensus``, checking each row's ``before`` and
     ``second_coder`` and that every disagreement in the test's sample has a decision (a
@@ -517,12 +531,11 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
     shown = display_path(path)
     duplicated = log[log.duplicated(["contribution_id", "code_id"])]
     problems += [Problem(shown, int(i) + 1, None, f"second decision on {r.contribution_id} / {r.code_id}") for i, r in duplicated.iterrows()]
-    frame = frame.fillna("")
-    expected = build_consensus(frame, log)
+    frame = frame[["contribution_id", "code_id", "coder"]].fillna("")
     actual = frame[frame["coder"] == CONSENSUS]
-    want, later_problems = _later_log_problems(data_dir, frame, set(zip(expected["contribution_id"], expected["code_id"])))
+    want, later_problems = _later_log_problems(data_dir, frame, consensus_pairs(frame, log))
     problems += later_problems
-    have = set(zip(actual["contribution_id"], actual["code_id"]))
+    have = _pairs(actual)
     coding_shown = display_path(Path(data_dir) / CODING_CSV)
     for cid, code in sorted(have - want):
         problems.append(Problem(coding_shown, None, "code_id", f"consensus {cid} / {code} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV} or a later test's log"))
@@ -532,7 +545,7 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
     frame = without_untested_functions(frame, ("coder_a", "coder_b"), statement_function_ids(codebook or {}))
     b = frame[frame["coder"] == "coder_b"]
     b_coded = set(b["contribution_id"])
-    pairs = {coder: set(zip(rows["contribution_id"], rows["code_id"])) for coder, rows in (("coder_a", frame[frame["coder"] == "coder_a"]), ("coder_b", b))}
+    pairs = {"coder_a": _pairs(frame[frame["coder"] == "coder_a"]), "coder_b": _pairs(b)}
     for row, r in enumerate(log.itertuples(), start=1):
         applied = "present" if (r.contribution_id, r.code_id) in pairs["coder_a"] else "absent"
         if applied != r.coder_a:
