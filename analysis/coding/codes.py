@@ -293,7 +293,7 @@ def check_coding(data_dir: Path) -> list[Problem]:
     if {"contribution_id", "code_id", "coder"} <= columns:
         consensus = frame[(frame["coder"] == CONSENSUS) & frame["contribution_id"].notna()]
         codes_of: dict[str, set] = {}
-        for cid, code in zip(consensus["contribution_id"], consensus["code_id"]):
+        for cid, code in zip(consensus["contribution_id"].tolist(), consensus["code_id"].tolist()):
             codes_of.setdefault(cid, set()).add(code)
         if contribution_ids is not None:
             for cid in contribution_ids:
@@ -544,7 +544,7 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
     codebook, _ = _read_yaml(Path(data_dir) / CODEBOOK_YAML)
     frame = without_untested_functions(frame, ("coder_a", "coder_b"), statement_function_ids(codebook or {}))
     b = frame[frame["coder"] == "coder_b"]
-    b_coded = set(b["contribution_id"])
+    b_coded = set(b["contribution_id"].tolist())
     pairs = {"coder_a": _pairs(frame[frame["coder"] == "coder_a"]), "coder_b": _pairs(b)}
     for row, r in enumerate(log.itertuples(), start=1):
         applied = "present" if (r.contribution_id, r.code_id) in pairs["coder_a"] else "absent"

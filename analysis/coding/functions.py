@@ -44,10 +44,12 @@ def function_problems(
     a contribution of a coded section with no function or several, a function coded where
     the section fixes it, a section unknown to the vocabulary, a fixed function that is not
     a statement function."""
-    coded = coding[coding["code_id"].isin(function_ids)]
-    functions_of = coded.groupby("contribution_id")["code_id"].apply(list).to_dict()
+    coded = coding[coding["code_id"].isin(function_ids) & coding["contribution_id"].notna()]
+    functions_of: dict[str, list[str]] = {}
+    for cid, code in zip(coded["contribution_id"].tolist(), coded["code_id"].tolist()):
+        functions_of.setdefault(cid, []).append(code)
     problems = []
-    for cid, section in zip(contributions["contribution_id"], contributions["section"]):
+    for cid, section in zip(contributions["contribution_id"].tolist(), contributions["section"].tolist()):
         given = functions_of.get(cid, [])
         if section not in section_function:
             problems.append((cid, f"section {section!r} has no statement_function in {VOCABULARY_YAML}"))

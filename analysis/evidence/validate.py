@@ -253,7 +253,7 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[
 
     found: list[tuple[int, int, Problem]] = []  # (row, check, problem), sorted at the end
     source_ids = column("source_id")
-    spans = zip(range(1, len(frame) + 1), column("text"), source_ids, column("char_start"), column("char_end"))
+    spans = zip(range(1, len(frame) + 1), column("text").tolist(), source_ids.tolist(), column("char_start").tolist(), column("char_end").tolist())
     for row, text, source_id, start, end in spans:
         source = texts.get(source_id) if isinstance(source_id, str) else None
         if source is None:
