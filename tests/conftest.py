@@ -22,6 +22,6 @@ def data_copy(tmp_path: Path) -> Path:
     """A copy of the evidence files (vocabulary, sources, groups, contributions, repairs) to break."""
     target = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "data" / "sources", target / "sources")
-    for name in ("vocabulary.yaml", "groups.yaml", "contributions.csv", "extraction_repairs.yaml"):
+    for name in ("vocabulary.yaml", "groups.yaml", "contributions.csv", "extraction_repairs.yaml", "extraction_rules.yaml"):
         shutil.copy(PROJECT_ROOT / "data" / name, target / name)
     return target

@@ -453,20 +453,17 @@ def apply_decisions(consensus: set[tuple[str, str]], log: pd.DataFrame) -> set[t
     return (consensus - removed) | added
 
 
-def _fixed_function_ids(data_dir: Path) -> set[str]:
+def _fixed_function_ids(data_dir: Path) -> set[str] | None:
     """Contributions whose section fixes their statement function (data/vocabulary.yaml): the
-    rule decides it, so a second coder's function there is no disagreement to reconcile. Empty
+    rule decides it, so a second coder's function there is no disagreement to reconcile. None
     when the vocabulary or contributions.csv cannot be read (their own checks report it)."""
     try:
         section_function = read_section_functions(Path(data_dir))
     except DataValidationError:
-        return set()
-    path = Path(data_dir) / CONTRIBUTIONS_CSV
-    if not section_function or not path.exists():
-        return set()
-    contributions = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if not {"contribution_id", "section"} <= set(contributions.columns):
-        return set()
+        return None
+    contributions = read_table(Path(data_dir) / CONTRIBUTIONS_CSV)
+    if not section_function or contributions is None or not {"contribution_id", "section"} <= set(contributions.columns):
+        return None
     fixed = contributions["section"].map(section_function).notna()
     return set(contributions.loc[fixed, "contribution_id"])
 
@@ -512,8 +509,8 @@ def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tupl
         logged = set(zip(log["contribution_id"], log["code_id"]))
         in_scope = _in_test_scope(test, function_ids)
         differing = {(cid, code) for cid, code in reference_pairs ^ second_pairs
-                     if cid in second_units and in_scope(code) and not (code in function_ids and cid in fixed)}
-        for cid, code in sorted(differing - logged):
+                     if cid in second_units and in_scope(code) and not (code in function_ids and cid in (fixed or ()))}
+        for cid, code in sorted(differing - logged) if fixed is not None else []:
             problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {test['reference']} and {test['second_coder']} has no decision"))
         consensus = apply_decisions(consensus, log)
     return consensus, problems

@@ -1,9 +1,13 @@
 """Extraction of contributions from the source texts into data/contributions.csv.
 
-Each source has one extraction function holding the rules for its layout (which lines are
-headings, lists, table rows or prose). The few manual repairs and attribution decisions
-are data, in data/extraction_repairs.yaml; every entry there must match the text, or
-extraction stops with an error. Character offsets are Python ``str`` indices into the
+How each source is read is found by its source id in data/extraction_rules.yaml: its id
+prefix, and either a known ``layout`` (:mod:`analysis.evidence.layouts`: lists under
+headings, a two-column table, prose), which needs no Python at all, or a rule of its own, the
+module ``analysis/evidence/rules/<source_id>.py`` with a function ``extract(ctx)``. Either way
+the sections come from the entry, so no section name is written in code. This module holds
+what every rule shares: lines, list items, blocks, sentences and :func:`contribution`. The few
+manual repairs and attribution decisions are data, in data/extraction_repairs.yaml; every
+entry there must match the text, or extraction stops with an error. Character offsets are Python ``str`` indices into the
 decoded text of data/sources/<source_id>.txt. :func:`contributions_csv` gives the table's
 text in a stable order, so rebuilding it gives the same bytes.
 """
@@ -11,12 +15,14 @@ text in a stable order, so rebuilding it gives the same bytes.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -26,6 +32,8 @@ from analysis.evidence.readers import DataValidationError, Problem, raise_if, re
 from analysis.evidence.validate import CONTRIBUTIONS_CSV, SOURCES_CSV, load_groups, load_source_texts, load_sources
 
 REPAIRS_YAML = "extraction_repairs.yaml"
+RULES_YAML = "extraction_rules.yaml"
+RULES_PACKAGE = "analysis.evidence.rules"
 T = TypeVar("T")
 
 
@@ -72,6 +80,19 @@ class Context:
     text: str
     groups: dict
     repairs: dict[str, list[dict]]
+    rule: Mapping[str, Any]
+
+    @property
+    def id_prefix(self) -> str:
+        """The two capital letters that start this source's contribution ids."""
+        return self.rule["id_prefix"]
+
+    def section(self, part: str) -> str:
+        """The section (data/vocabulary.yaml) of one part of this source, as its rule entry maps it."""
+        try:
+            return self.rule["sections"][part]
+        except KeyError:
+            raise ValueError(f"{RULES_YAML}: {self.source_id} has no section for its part {part!r}") from None
 
     def entries(self, kind: str) -> list[dict]:
         """This source's repair entries of one kind."""
@@ -222,13 +243,8 @@ def position(item: Item, order: int) -> int:
     return item.number if item.number is not None else order
 
 
-# --- 000: Lancaster practitioner workshop -------------------------------------------------
+# --- tables --------------------------------------------------------------------------------------
 
-LW_SPEAKER = "Lancaster Practitioner workshop"
-LW_Q1_HEADING = "What is the meaningful contribution that social work can make to citizens in the future?"
-LW_Q2_HEADING = "What are the opportunities and challenges affecting social work today?"
-LW_TABLE_HEADER = "What do you need in order to make such a contribution and develop your career?\t"
-LW_OTHER_IDEAS = "Other ideas"
 _CELL_ITEM = re.compile(r"<p>(.*?)</p>")
 
 
@@ -241,210 +257,7 @@ def cell_items(text: str, start: int, end: int) -> list[Span]:
     return [trimmed(text, start + match.start(1), start + match.end(1)) for match in _CELL_ITEM.finditer(cell)]
 
 
-def extract_workshop(ctx: Context) -> list[dict]:
-    """000: the answers to question 1, and the needs / university-support table.
-
-    Question 1's answers are the numbered lines under its heading. In the table each line
-    is a row: left cell a need, right cell the suggestions (one per ``<p>``) that get the
-    need as parent; a row with an empty left cell continues the need above; the row
-    headed "Other ideas" holds other ideas. Question 2's list is absent from the text.
-    """
-    lines = lines_of(ctx.text)
-    rows = []
-    answers = lines[find_line(lines, LW_Q1_HEADING) + 1 : find_line(lines, LW_Q2_HEADING)]
-    for item in filter(None, map(parse_item, answers)):
-        rows.append(contribution(ctx, f"LW-q1-{item.number:02d}", "contribution", LW_SPEAKER, item.span, list_position=item.number))
-
-    table = [line for line in lines[find_line(lines, LW_TABLE_HEADER) + 1 :] if line.text.strip()]
-    cells = []
-    for line in table:
-        if "\t" not in line.text:
-            raise ValueError(f"table row without a tab: {line.text!r}")
-        tab = line.start + line.text.index("\t")
-        cells.append((trimmed(ctx.text, line.start, tab), cell_items(ctx.text, tab + 1, line.start + len(line.text))))
-    cells = joined(cells, lambda cell: cell[0].text or None, lambda a, b: (joined_span(a[0], b[0]), a[1] + b[1]), ctx.entries("joined_lines"))
-
-    need_id, need_number, suggestions = None, 0, 0
-    for left, right in cells:
-        if left.text == LW_OTHER_IDEAS:
-            need_id = None
-            for order, span in enumerate(right, start=1):
-                rows.append(contribution(ctx, f"LW-other-{order:02d}", "other_idea", LW_SPEAKER, span, list_position=order))
-            continue
-        if left.text:
-            need_number, suggestions = need_number + 1, 0
-            need_id = f"LW-need-{need_number:02d}"
-            rows.append(contribution(ctx, need_id, "need", LW_SPEAKER, left, list_position=need_number))
-        elif need_id is None:
-            raise ValueError("a table row with an empty left cell has no need above it")
-        for span in right:
-            suggestions += 1
-            rows.append(contribution(ctx, f"LW-uni-{need_number:02d}-{suggestions:02d}", "university_support", LW_SPEAKER, span, list_position=suggestions, parent_id=need_id))
-    return rows
-
-
-# --- 001: Lancaster visioning day ----------------------------------------------------------
-
-VD_FACILITATORS = "Facilitators"
-VD_ACTION_GROUPS = "action planning groups"
-VD_CAPTIONS = ("One of the action planning groups",)
-_MIXED_HEADING = re.compile(r"^Group ([0-9]+)$")
-
-
-def _unlettered_gap_allowed(ctx: Context, block: Block, item: Item) -> bool:
-    """Whether a recorded decision lets ``block``'s list go on after a blank line at ``item``."""
-    return any(
-        entry["heading"] == block.heading.text.strip() and entry["resumes_with"] == item.span.text
-        for entry in ctx.entries("list_continues_after_blank_line")
-    )
-
-
-def stakeholder_lists(ctx: Context, found: Sequence[Item | Line], section: str, prefix: str) -> list[dict]:
-    """Rows for every list under a stakeholder-group or mixed-group heading in ``found``.
-
-    Headings without items are narrative and skipped. A blank line inside a list is an
-    error unless data/extraction_repairs.yaml records that the list goes on.
-    """
-    rows = []
-    for block in blocks(found):
-        if not block.items:
-            continue
-        label = block.heading.text.strip()
-        mixed = _MIXED_HEADING.match(label)
-        group = ctx.speaker(label, section)
-        code = f"m{mixed.group(1)}" if mixed else ctx.groups["speaker_groups"][group]["id_code"]
-        for order, item in enumerate(block.items, start=1):
-            if item.after_blank and not _unlettered_gap_allowed(ctx, block, item):
-                raise ValueError(f"list under {label!r} goes on after a blank line at {item.span.text!r}; record a decision")
-            number = position(item, order)
-            rows.append(
-                contribution(
-                    ctx, f"VD-{prefix}-{code}-{number:02d}", section, label, item.span,
-                    speaker_group=group, mixed_group=f"mixed_{mixed.group(1)}" if mixed else None, list_position=number,
-                )
-            )
-    return rows
-
-
-def action_themes(ctx: Context, found: Sequence[Item | Line]) -> list[dict]:
-    """The facilitators' numbered action themes (one list)."""
-    lists = [block for block in blocks(found) if block.items]
-    if len(lists) != 1:
-        raise ValueError(f"expected one list of action themes, found {len(lists)}")
-    return [
-        contribution(ctx, f"VD-theme-{item.number:02d}", "action_theme", VD_FACILITATORS, item.span, list_position=item.number)
-        for item in lists[0].items
-    ]
-
-
-def _theme_of(ctx: Context, heading: str) -> int | None:
-    """The action theme of an example-action heading (it may end a longer line)."""
-    themes = [entry["theme"] for entry in ctx.entries("example_action_headings") if heading.endswith(entry["heading"])]
-    return themes[0] if len(themes) == 1 else None
-
-
-def example_actions(ctx: Context, found: Sequence[Item | Line]) -> list[dict]:
-    """Example actions under their theme headings, linked to the theme where attributable.
-
-    Items keep their printed letters, and lettering must run a), b), c) ... under each
-    heading; a run recorded in ``unattributed_example_actions`` gets no parent, and so do
-    recorded ``fragments``. Any other line here that is not a known heading or caption is
-    an error.
-    """
-    rows, unattributed = [], 0
-    fragments = {entry["text"]: entry for entry in ctx.entries("fragments")}
-    runs = ctx.entries("unattributed_example_actions")
-    used_headings = set()
-    for block in blocks(found):
-        heading = block.heading.text.strip()
-        theme = _theme_of(ctx, heading)
-        if theme is None:
-            if heading in fragments:
-                entry = fragments.pop(heading)
-                unattributed += 1
-                span = trimmed(ctx.text, block.heading.start, block.heading.start + len(block.heading.text))
-                rows.append(contribution(ctx, f"VD-ex-na-{unattributed:02d}", entry["section"], entry["speaker_label"], span))
-            elif heading not in VD_CAPTIONS:
-                raise ValueError(f"unexpected line among the example actions: {heading!r}")
-            if block.items:
-                raise ValueError(f"list items under {heading!r}, which is not an action theme heading")
-            continue
-        used_headings.add(theme)
-        run = [entry for entry in runs if heading.endswith(entry["under_heading"])]
-        attributed, expected = True, 1
-        for item in block.items:
-            if run and item.span.text.startswith(run[0]["starts_with"]):
-                attributed, expected = False, item.number
-            if item.number != expected:
-                raise ValueError(f"lettering breaks under {heading!r} at {item.span.text!r}; record a decision")
-            expected += 1
-            if attributed:
-                letter = chr(ord("a") + item.number - 1)
-                rows.append(contribution(ctx, f"VD-ex-t{theme}-{letter}", "example_action", VD_ACTION_GROUPS, item.span, list_position=item.number, parent_id=f"VD-theme-{theme:02d}"))
-            else:
-                unattributed += 1
-                rows.append(contribution(ctx, f"VD-ex-na-{unattributed:02d}", "example_action", VD_ACTION_GROUPS, item.span, list_position=item.number))
-        if run and attributed:
-            raise ValueError(f"unattributed_example_actions: {run[0]['starts_with']!r} not found under {heading!r}")
-    recorded = {entry["theme"] for entry in ctx.entries("example_action_headings")}
-    if fragments or used_headings != recorded:
-        raise ValueError(f"example actions: unused fragments {sorted(fragments)} or headings {sorted(recorded - used_headings)}")
-    return rows
-
-
-def extract_visioning_day(ctx: Context) -> list[dict]:
-    """001: visions, commonalities, opportunities and challenges, action themes, example actions.
-
-    Each part of the report is read between its own heading and the next part's.
-    """
-    lines = lines_of(ctx.text)
-    found = tokens(ctx, lines)
-    return (
-        stakeholder_lists(ctx, between(found, lines, "VISIONING", "Following this, participants moved"), "vision", "vis")
-        + stakeholder_lists(ctx, between(found, lines, "Following this, participants moved", "OPPORTUNITIES AND CHALLENGES AFFECTING"), "commonality", "com")
-        + stakeholder_lists(ctx, between(found, lines, "OPPORTUNITIES AND CHALLENGES AFFECTING", "WHAT ACTION NEEDS"), "opportunity_challenge", "oc")
-        + action_themes(ctx, between(found, lines, "Facilitators themed the prioritised actions", "The following section gives examples"))
-        + example_actions(ctx, between(found, lines, "The following section gives examples", "Where possible, participants were asked"))
-    )
-
-
-# --- 002: Changing Lives --------------------------------------------------------------------
-
-CL_SPEAKER = "21st Century Social Work Review Group"
-CL_PARTS = {
-    "Strengths to build on": ("strength", "str"),
-    "Challenges to tackle": ("challenge", "chl"),
-    "Services for the 21st Century: our aspirations": ("aspiration", "asp"),
-}
-CL_SUBJECT_SUFFIX = " should:"
-
-
-def extract_changing_lives(ctx: Context) -> list[dict]:
-    """002: the bulleted strengths, challenges and aspirations (each under its subject group).
-
-    Bullets before "Strengths to build on" list where the evidence came from, not views,
-    and are left out; so are the page furniture lines and the prose.
-    """
-    subjects = {group["label"]: subject_id for subject_id, group in ctx.groups["subject_groups"].items()}
-    rows, part, subject, counts = [], None, None, {}
-    for line in lines_of(ctx.text):
-        text = line.text.strip()
-        if text in CL_PARTS:
-            part, subject = CL_PARTS[text], None
-        elif part and part[0] == "aspiration" and text.endswith(CL_SUBJECT_SUFFIX):
-            subject = subjects[text.removesuffix(CL_SUBJECT_SUFFIX)]
-        elif (item := parse_item(line)) is not None and part is not None:
-            section, code = part
-            if section == "aspiration":
-                if subject is None:
-                    raise ValueError(f"aspiration without a subject group: {item.span.text!r}")
-                code = f"asp-{ctx.groups['subject_groups'][subject]['id_code']}"
-            counts[code] = counts.get(code, 0) + 1
-            rows.append(contribution(ctx, f"CL-{code}-{counts[code]:02d}", section, CL_SPEAKER, item.span, subject_group=subject, list_position=counts[code]))
-    return rows
-
-
-# --- 003 and 004: prose ---------------------------------------------------------------------
+# --- prose ---------------------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(r"[.?!][’”\"')]*(?=\s+[‘“\"'(]?[A-Z])")
 
@@ -493,93 +306,7 @@ def paragraphs_without(ctx: Context, lines: Sequence[Line], skipped: Sequence[st
     ]
 
 
-CS_SPEAKER = "Centre for Social Work Practice"
-CS_SKIPPED = (
-    "Centre for Social Work Practice",
-    "Rationale: A site of national leadership for therapeutic and relationship-based social work",
-    "A site of national leadership for therapeutic and relationship-based social work",
-    "The Context",
-    "Variable potential",
-    "Social work and social care",
-    "Networking – the basis for the centre’s development and potential",
-    "The potential of social pedagogy for relationship based social work practice",
-    "Become an important part of our vibrant community: Join us",
-)
-
-
-def extract_cswp(ctx: Context) -> list[dict]:
-    """003: the statement's prose as units, without its name, title and headings or the
-    closing "Join us" invitation."""
-    paragraphs = [("body", span) for span in paragraphs_without(ctx, lines_of(ctx.text), CS_SKIPPED)]
-    return [
-        contribution(ctx, f"CS-{number:03d}", "prose", CS_SPEAKER, unit)
-        for number, (_, unit) in enumerate(prose_units(ctx, paragraphs), start=1)
-    ]
-
-
-CC_AUTHOR = "Laura Walters"
-CC_ARTICLE_END = "More from Community Care"
-CC_RESPONSES = "7 Responses to ‘Things get better for service users when we make social work better for ourselves’"
-CC_SKIPPED = (
-    "‘Things get better for service users when we make social work better for ourselves’",
-    "A social worker highlights the benefits of a social work forum, a vehicle she is using to help drive changes to working conditions",
-    "Picture: Mathias Rosenthal",
-    "by Laura Walters",
-    "High caseloads",
-    "Change from within",
-    "Strong leadership",
-    "Laura Walters is a children’s social worker",
-)
-_RESPONSE = re.compile(r"^ *(?:(?P<number>[0-9]+)\.|•) (?P<name>.+?) (?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2}, [0-9]{4} at [0-9]{1,2}:[0-9]{2} [ap]m #$")
-
-
-def extract_community_care(ctx: Context) -> list[dict]:
-    """004: the article's prose and the responses below it, each response its own speaker.
-
-    The article ends at "More from Community Care"; its headline, standfirst, picture
-    credit, byline, subheadings and author note are left out. A response starts at a line
-    "N. name date at time #" (numbered, or "•" for a reply nested under response N), and
-    its text is the indented lines that follow, with list markers left out of the spans.
-    Units are keyed ``art`` for the article, ``rN`` for response N and ``rNa``, ``rNb`` for
-    replies nested under it.
-    """
-    lines = lines_of(ctx.text)
-    end = find_line(lines, CC_ARTICLE_END)
-    paragraphs = [("art", span) for span in paragraphs_without(ctx, lines[:end], CC_SKIPPED)]
-    speakers = {"art": CC_AUTHOR}
-    number, nested, owner = 0, 0, None
-    for line in lines[find_line(lines, CC_RESPONSES) + 1 :]:
-        header = _RESPONSE.match(line.text)
-        if header:
-            if header.group("number"):
-                number, nested, owner = int(header.group("number")), 0, f"r{header.group('number')}"
-            else:
-                nested += 1
-                owner = f"r{number}{chr(ord('a') + nested - 1)}"
-            speakers[owner] = header.group("name")
-        elif line.text.strip():
-            if owner is None:
-                raise ValueError(f"text before the first response: {line.text!r}")
-            item = parse_item(line)
-            paragraphs.append((owner, item.span if item else trimmed(ctx.text, line.start, line.start + len(line.text))))
-    rows, counts = [], {}
-    for owner, unit in prose_units(ctx, paragraphs):
-        counts[owner] = counts.get(owner, 0) + 1
-        contribution_id = f"CC-art-{counts[owner]:03d}" if owner == "art" else f"CC-{owner}-{counts[owner]:02d}"
-        rows.append(contribution(ctx, contribution_id, "prose" if owner == "art" else "reply", speakers[owner], unit))
-    return rows
-
-
 # --- the whole table ------------------------------------------------------------------------
-
-EXTRACTORS: dict[str, Callable[[Context], list[dict]]] = {
-    "lancaster_workshop_2012": extract_workshop,
-    "lancaster_visioning_day_2012": extract_visioning_day,
-    "changing_lives_2006": extract_changing_lives,
-    "cswp_rationale_2016": extract_cswp,
-    "community_care_forum_2016": extract_community_care,
-}
-
 
 class ExtractionError(ValueError):
     """A source's text does not follow its rule, or a recorded repair does not match it."""
@@ -594,6 +321,56 @@ def load_repairs(data_dir: Path) -> dict[str, list[dict]]:
     if malformed:
         raise_if([Problem(display_path(path), None, malformed[0], "must be a list of entries, each with a source_id")])
     return content
+
+
+def load_rules(data_dir: Path, source_ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    """data/extraction_rules.yaml, checked: one entry per source, each with an id prefix of two
+    capital letters unique to it, a known layout or a rule module of its own, and sections
+    known to data/vocabulary.yaml."""
+    from analysis.evidence.layouts import LAYOUTS
+    from analysis.evidence.vocabulary import load_vocabulary
+
+    path = Path(data_dir) / RULES_YAML
+    shown = display_path(path)
+    content, problems = read_yaml(path)
+    raise_if(problems)
+    sections = load_vocabulary(data_dir).sections
+    prefixes: dict[str, str] = {}
+    for source_id in source_ids:
+        entry = content.get(source_id)
+        if not isinstance(entry, dict):
+            problems.append(Problem(shown, None, source_id, f"no entry for the source {source_id} of {SOURCES_CSV}"))
+            continue
+        prefix = entry.get("id_prefix")
+        if not isinstance(prefix, str) or not re.fullmatch(r"[A-Z]{2}", prefix):
+            problems.append(Problem(shown, None, f"{source_id}.id_prefix", "must be two capital letters"))
+        elif prefix in prefixes:
+            problems.append(Problem(shown, None, f"{source_id}.id_prefix", f"{prefix} is also the prefix of {prefixes[prefix]}"))
+        else:
+            prefixes[prefix] = source_id
+        layout = entry.get("layout")
+        if layout is not None and layout not in LAYOUTS:
+            problems.append(Problem(shown, None, f"{source_id}.layout", f"{layout!r}; allowed: {', '.join(LAYOUTS)}, or none with a rule module"))
+        elif layout is None and importlib.util.find_spec(f"{RULES_PACKAGE}.{source_id}") is None:
+            problems.append(Problem(shown, None, f"{source_id}.layout", f"missing, and there is no rule module analysis/evidence/rules/{source_id}.py"))
+        named = entry.get("sections", {})
+        if not isinstance(named, dict):
+            problems.append(Problem(shown, None, f"{source_id}.sections", "must map the rule's parts to sections"))
+            continue
+        problems += [Problem(shown, None, f"{source_id}.sections.{part}", f"unknown section {section!r} (not defined in vocabulary.yaml)")
+                     for part, section in named.items() if section not in sections]
+    problems += [Problem(shown, None, name, f"not a source of {SOURCES_CSV}") for name in content if name not in source_ids]
+    raise_if(problems)
+    return {source_id: content[source_id] for source_id in source_ids}
+
+
+def extractor(ctx: Context) -> Callable[[Context], list[dict]]:
+    """The function that reads this source: its known layout, or its own rule module."""
+    from analysis.evidence.layouts import LAYOUTS
+
+    if ctx.rule.get("layout") is not None:
+        return LAYOUTS[ctx.rule["layout"]]
+    return importlib.import_module(f"{RULES_PACKAGE}.{ctx.source_id}").extract
 
 
 def repairs_for(repairs: dict[str, list[dict]], source_id: str) -> dict[str, list[dict]]:
@@ -616,13 +393,12 @@ def build_contributions(data_dir: Path) -> pd.DataFrame:
     unknown = {entry["source_id"] for entries in repairs.values() for entry in entries} - set(sources["source_id"])
     if unknown:
         raise ExtractionError(f"{display_path(Path(data_dir) / REPAIRS_YAML)}: unknown source ids {', '.join(sorted(unknown))}")
+    rules = load_rules(data_dir, list(sources["source_id"]))
     rows = []
     for source_id in sources["source_id"]:
-        if source_id not in EXTRACTORS:
-            raise ExtractionError(f"{display_path(Path(data_dir) / SOURCES_CSV)}: no extraction rule for source {source_id!r}")
-        ctx = Context(source_id, texts[source_id], groups, repairs_for(repairs, source_id))
+        ctx = Context(source_id, texts[source_id], groups, repairs_for(repairs, source_id), rules[source_id])
         try:
-            found = sorted(EXTRACTORS[source_id](ctx), key=lambda row: (row["char_start"], row["char_end"]))
+            found = sorted(extractor(ctx)(ctx), key=lambda row: (row["char_start"], row["char_end"]))
             _check_attributions_used(ctx, found)
         except (ValueError, KeyError) as error:
             raise ExtractionError(f"{display_path(Path(data_dir) / 'sources' / f'{source_id}.txt')}: {error}") from error

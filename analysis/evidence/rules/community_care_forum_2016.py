@@ -1,0 +1,63 @@
+"""The Community Care article, 2016, and its readers' responses.
+
+Sections (data/extraction_rules.yaml): ``article`` and ``replies``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.evidence.corpus import Context, contribution, find_line, lines_of, paragraphs_without, parse_item, prose_units, trimmed
+
+
+CC_AUTHOR = "Laura Walters"
+CC_ARTICLE_END = "More from Community Care"
+CC_RESPONSES = "7 Responses to ‘Things get better for service users when we make social work better for ourselves’"
+CC_SKIPPED = (
+    "‘Things get better for service users when we make social work better for ourselves’",
+    "A social worker highlights the benefits of a social work forum, a vehicle she is using to help drive changes to working conditions",
+    "Picture: Mathias Rosenthal",
+    "by Laura Walters",
+    "High caseloads",
+    "Change from within",
+    "Strong leadership",
+    "Laura Walters is a children’s social worker",
+)
+_RESPONSE = re.compile(r"^ *(?:(?P<number>[0-9]+)\.|•) (?P<name>.+?) (?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2}, [0-9]{4} at [0-9]{1,2}:[0-9]{2} [ap]m #$")
+
+
+def extract(ctx: Context) -> list[dict]:
+    """The article's prose and the responses below it, each response its own speaker.
+
+    The article ends at "More from Community Care"; its headline, standfirst, picture
+    credit, byline, subheadings and author note are left out. A response starts at a line
+    "N. name date at time #" (numbered, or "•" for a reply nested under response N), and
+    its text is the indented lines that follow, with list markers left out of the spans.
+    Units are keyed ``art`` for the article, ``rN`` for response N and ``rNa``, ``rNb`` for
+    replies nested under it.
+    """
+    lines = lines_of(ctx.text)
+    end = find_line(lines, CC_ARTICLE_END)
+    paragraphs = [("art", span) for span in paragraphs_without(ctx, lines[:end], CC_SKIPPED)]
+    speakers = {"art": CC_AUTHOR}
+    number, nested, owner = 0, 0, None
+    for line in lines[find_line(lines, CC_RESPONSES) + 1 :]:
+        header = _RESPONSE.match(line.text)
+        if header:
+            if header.group("number"):
+                number, nested, owner = int(header.group("number")), 0, f"r{header.group('number')}"
+            else:
+                nested += 1
+                owner = f"r{number}{chr(ord('a') + nested - 1)}"
+            speakers[owner] = header.group("name")
+        elif line.text.strip():
+            if owner is None:
+                raise ValueError(f"text before the first response: {line.text!r}")
+            item = parse_item(line)
+            paragraphs.append((owner, item.span if item else trimmed(ctx.text, line.start, line.start + len(line.text))))
+    rows, counts = [], {}
+    for owner, unit in prose_units(ctx, paragraphs):
+        counts[owner] = counts.get(owner, 0) + 1
+        contribution_id = f"{ctx.id_prefix}-art-{counts[owner]:03d}" if owner == "art" else f"{ctx.id_prefix}-{owner}-{counts[owner]:02d}"
+        rows.append(contribution(ctx, contribution_id, ctx.section("article" if owner == "art" else "replies"), speakers[owner], unit))
+    return rows
