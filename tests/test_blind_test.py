@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from analysis.coding import blind_test as bt
-from analysis.coding.codes import load_codebook, load_sample
+from analysis.coding.codes import load_codebook
 from analysis.evidence.validate import load_contributions, load_groups, load_sources
 from analysis.paths import DATA_DIR
 
@@ -34,14 +34,6 @@ def test_exclusions_name_every_reason():
     assert reasons == {"A-1": "codebook example", "A-2": "earlier sample", "A-4": "pilot; earlier sample", "A-5": "codebook cue phrase"}
 
 
-def test_stratified_draw_takes_the_rounded_up_share_of_every_stratum():
-    eligible = pd.DataFrame({"contribution_id": [f"Q-{i}" for i in range(10)], "source_id": ["s"] * 7 + ["t"] * 3, "section": ["a"] * 4 + ["b"] * 3 + ["a"] * 3})
-    drawn = bt.draw_stratified(eligible, 0.5, seed=1)
-    strata = eligible.set_index("contribution_id").loc[drawn].groupby(["source_id", "section"]).size().to_dict()
-    assert strata == {("s", "a"): 2, ("s", "b"): 2, ("t", "a"): 2}
-    assert drawn == bt.draw_stratified(eligible, 0.5, seed=1)
-
-
 def test_packet_ids_are_opaque_and_the_key_maps_them_back():
     texts = {"LW-q1-01": "alpha", "VD-ex-t6-d": "beta", "CC-r4-11": "gamma"}
     packet, key = bt.make_packet(list(texts), texts, seed=5)
@@ -62,28 +54,31 @@ def test_keyed_rows_import_verbatim_and_report_gaps():
 # --- the committed packet -----------------------------------------------------------------------
 
 
-def test_committed_packet_holds_no_identifying_field():
+@pytest.mark.parametrize("folder", ["blind_v2", "blind_v3"])
+def test_committed_packet_holds_no_identifying_field(folder):
+    blind = BLIND.parent / folder
     contributions = load_contributions(DATA_DIR)
     vocabulary = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))
     names = bt.identifying_values(contributions, load_groups(DATA_DIR), load_sources(DATA_DIR), vocabulary)
-    packet_text = (BLIND / bt.PACKET_CSV).read_text(encoding="utf-8")
-    packet = pd.read_csv(BLIND / bt.PACKET_CSV, dtype=str, keep_default_na=False)
+    packet_text = (blind / bt.PACKET_CSV).read_text(encoding="utf-8")
+    packet = pd.read_csv(blind / bt.PACKET_CSV, dtype=str, keep_default_na=False)
     assert list(packet.columns) == ["unit_id", "text"]
     assert bt.identifying_hits(packet_text, packet["text"], names) == []
-    given = (BLIND / bt.CODEBOOK_AS_GIVEN).read_text(encoding="utf-8") + (BLIND / bt.INSTRUCTIONS_MD).read_text(encoding="utf-8")
+    given = (blind / bt.CODEBOOK_AS_GIVEN).read_text(encoding="utf-8") + (blind / bt.INSTRUCTIONS_MD).read_text(encoding="utf-8")
     assert not [cid for cid in contributions["contribution_id"] if cid in given]
     assert list(packet["unit_id"]) == sorted(packet["unit_id"])
 
 
-def test_committed_sample_excludes_examples_pilot_and_the_earlier_sample():
+@pytest.mark.parametrize("folder, earlier, size", [("blind_v2", ["sample.csv"], 110), ("blind_v3", ["sample.csv", "blind_v2/key.csv"], 50)])
+def test_committed_sample_excludes_examples_pilot_and_earlier_samples(folder, earlier, size):
     contributions = load_contributions(DATA_DIR)
-    key = pd.read_csv(BLIND / bt.KEY_CSV, dtype=str)
-    sample = set(key["contribution_id"])
-    assert len(sample) >= 110
+    sample = set(pd.read_csv(BLIND.parent / folder / bt.KEY_CSV, dtype=str)["contribution_id"])
+    assert len(sample) >= size
     assert not sample & bt.codebook_examples(load_codebook(DATA_DIR))
     assert not sample & bt.pilot_ids(list(contributions["contribution_id"]))
-    assert not sample & set(load_sample(DATA_DIR))
-    assert set(pd.read_csv(BLIND / "exclusions.csv")["contribution_id"]).isdisjoint(sample)
+    for path in earlier:
+        assert not sample & set(pd.read_csv(BLIND.parent / path, dtype=str)["contribution_id"])
+    assert set(pd.read_csv(BLIND.parent / folder / "exclusions.csv")["contribution_id"]).isdisjoint(sample)
 
 
 def test_committed_packet_matches_its_recorded_hash_and_the_key():
@@ -104,3 +99,20 @@ def test_coder_c_rows_are_the_returned_file_verbatim():
     imported = coding[coding["coder"] == "coder_c"].reset_index(drop=True)
     assert problems == []
     pd.testing.assert_frame_equal(imported, expected.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("folder, fraction, seed, functions_only", [("blind_v2", 0.5, 20261130, False), ("blind_v3", 1.0, 20261201, True)])
+def test_committed_samples_are_redrawn_exactly_from_their_recorded_exclusions(folder, fraction, seed, functions_only):
+    from analysis.coding.codes import draw_reliability_sample
+    from analysis.coding.functions import read_section_functions
+
+    contributions = load_contributions(DATA_DIR)
+    excluded = pd.read_csv(BLIND.parent / folder / "exclusions.csv", dtype=str)
+    eligible = contributions[~contributions["contribution_id"].isin(excluded["contribution_id"])]
+    if functions_only:
+        coded = [section for section, function in read_section_functions(DATA_DIR).items() if function is None]
+        eligible = eligible[eligible["section"].isin(coded)]
+    sample = draw_reliability_sample(eligible, fraction, seed, strata=("source_id", "section"))
+    packet, key = bt.make_packet(sample, dict(zip(contributions["contribution_id"], contributions["text"])), seed)
+    assert bt.csv_text(packet) == (BLIND.parent / folder / bt.PACKET_CSV).read_text(encoding="utf-8")
+    assert bt.csv_text(key) == (BLIND.parent / folder / bt.KEY_CSV).read_text(encoding="utf-8")

@@ -246,39 +246,6 @@ def test_real_sample_file_matches_the_rule():
     assert len(expected) == sum(math.ceil(0.25 * n) for n in strata)
 
 
-def test_blind_packet_holds_only_ids_and_texts(tmp_path):
-    data = make_data(tmp_path)
-    out = tmp_path / "blind"
-    sample = ["XX-01", "XX-02", "XX-03"]
-    written = coding.write_blind_packet(data, sample, out, seed=3)
-    assert {p.name for p in written} == {"codebook.yaml", "sample_texts.csv", "INSTRUCTIONS.md", "READY"}
-    assert (out / "codebook.yaml").read_bytes() == (data / "codebook.yaml").read_bytes()
-    texts = pd.read_csv(out / "sample_texts.csv", dtype=str, keep_default_na=False)
-    assert list(texts.columns) == ["contribution_id", "text"]
-    assert sorted(texts["contribution_id"]) == sample
-    assert texts.set_index("contribution_id").loc["XX-01", "text"] == "first, with a comma"
-    assert list(texts["contribution_id"]) == coding.shuffled(sample, 3)
-    instructions = (out / "INSTRUCTIONS.md").read_text(encoding="utf-8")
-    assert "coder_b.csv" in instructions and "DONE" in instructions
-    assert "coder_a" not in instructions and "consensus" not in instructions
-
-
-def test_import_blind_coding_keeps_rows_verbatim_and_reports(tmp_path):
-    data = make_data(tmp_path)
-    coding.write_sample(data, ["XX-01", "XX-02"])
-    blind = tmp_path / "coder_b.csv"
-    blind.write_text("contribution_id,code_id,memo\nXX-01,one,\nXX-01,invented,\"why, so\"\nXX-03,two,\n", encoding="utf-8")
-    report = coding.import_blind_coding(data, blind)
-    assert report["unknown_codes"] == ["invented"]
-    assert report["outside_sample"] == ["XX-03"]
-    assert report["sample_not_coded"] == ["XX-02"]
-    frame = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
-    b = frame[frame["coder"] == "coder_b"]
-    assert list(map(tuple, b[["contribution_id", "code_id", "memo"]].values)) == [("XX-01", "one", ""), ("XX-01", "invented", "why, so"), ("XX-03", "two", "")]
-    assert len(frame[frame["coder"] != "coder_b"]) == len(CODING_ROWS)
-    assert any("unknown code 'invented'" in p.message for p in coding.check_coding(data))
-
-
 # --- consensus and reconciliation ---------------------------------------------------------------
 
 RECONCILED_ROWS = [

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -91,21 +90,6 @@ def exclusions(contributions: pd.DataFrame, codebook: Mapping, earlier_sample: I
         if any(cid in members for members in reasons.values())
     ]
     return pd.DataFrame(rows, columns=["contribution_id", "reason"])
-
-
-def draw_stratified(eligible: pd.DataFrame, fraction: float, seed: int, strata: Sequence[str] = ("source_id", "section")) -> list[str]:
-    """Ids of a stratified sample of ``eligible``: each stratum gives ``ceil(fraction * n)`` of its
-    ``n`` rows, drawn without replacement with one ``numpy.random.default_rng(seed)``, strata in
-    sorted order; returned in the order of ``eligible``."""
-    if not 0 < fraction <= 1:
-        raise ValueError(f"fraction must be in (0, 1], not {fraction}")
-    rng = np.random.default_rng(seed)
-    chosen: set[str] = set()
-    for _, stratum in eligible.groupby(list(strata), sort=True):
-        ids = list(stratum["contribution_id"])
-        picked = rng.choice(len(ids), size=math.ceil(fraction * len(ids)), replace=False)
-        chosen.update(ids[i] for i in picked)
-    return [cid for cid in eligible["contribution_id"] if cid in chosen]
 
 
 def opaque_unit_ids(n: int, seed: int) -> list[str]:
@@ -209,7 +193,7 @@ def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only
     Every earlier test's sample (reliability/tests.yaml) is excluded. ``functions_only`` draws
     only from sections whose statement function is coded, and gives the coder only the
     function rules and definitions (a re-test of the functions alone)."""
-    from analysis.coding.codes import load_codebook
+    from analysis.coding.codes import draw_reliability_sample, load_codebook
     from analysis.coding.functions import read_section_functions
     from analysis.coding.reliability_tables import load_tests, sample_ids
     from analysis.evidence.validate import load_contributions
@@ -224,7 +208,7 @@ def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only
     if functions_only:
         coded_sections = [section for section, function in read_section_functions(data_dir).items() if function is None]
         eligible = eligible[eligible["section"].isin(coded_sections)]
-    sample = draw_stratified(eligible, fraction, seed)
+    sample = draw_reliability_sample(eligible, fraction, seed, strata=("source_id", "section"))
     texts = dict(zip(contributions["contribution_id"], contributions["text"]))
     packet, key = make_packet(sample, texts, seed)
     out_dir.mkdir(parents=True, exist_ok=True)

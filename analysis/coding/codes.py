@@ -1,4 +1,4 @@
-"""The codebook and the coding: loading, validation, the reliability sample and the blind packet.
+"""The codebook and the coding: loading, validation, reliability samples and reconciliation logs.
 
 Files (in the data folder):
 
@@ -7,32 +7,26 @@ Files (in the data folder):
   fields of :data:`CODE_FIELDS`; ``count_in_briefing`` optional). The ``not_codable`` code
   sits in the theme ``none``, which holds nothing else.
 - ``coding.csv``: long format, one row per contribution x code x coder, columns
-  :data:`CODING_COLUMNS`. ``coder_a`` and ``coder_b`` are the two independent coders (B
-  coded the reliability sample blind); ``consensus`` is the agreed coding the analysis uses.
-- ``reliability/sample.csv``: the contributions of the reliability sample;
-  ``reliability/reconciliation.csv``: every decision that makes the consensus differ from
-  coder_a, and every decision on a disagreement between coder_a and coder_b.
+  :data:`CODING_COLUMNS`. ``consensus`` is the agreed coding the analysis uses; the other
+  coders are described in ``reliability/README.md`` and the tests in ``reliability/tests.yaml``.
+- ``reliability/sample.csv``: the first test's sample; ``reliability/reconciliation.csv``:
+  every decision that makes the consensus differ from coder_a, and every decision on a
+  disagreement between coder_a and coder_b; later tests' logs (:data:`LATER_RECONCILIATION_COLUMNS`)
+  apply after it, in the order of tests.yaml. Blind packets, keys and the returned files of
+  later tests are in their folders (:mod:`analysis.coding.blind_test`).
 - ``crosswalk_facilitator_themes.csv``: each code mapped to one of the visioning day's nine
   facilitator action themes, or to none (used by :mod:`analysis.coding.reliability`).
 
 Importing this module registers :func:`check_coding` and :func:`check_crosswalk` with
 :func:`analysis.evidence.validate.register_check`, so ``python -m analysis validate`` checks the codebook,
 the coding, the reconciliation log and the crosswalk once the module is imported.
-
-Command line: ``python -m analysis.coding.codes sample`` draws the reliability sample and writes the
-blind packet; ``python -m analysis.coding.codes import-b`` adds the blind coder's file as ``coder_b``
-rows, verbatim.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
-import io
 import math
 import re
-import shutil
-import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -106,8 +100,6 @@ CODEBOOK_TOP_FIELDS = ("version", "date", "changelog", "themes", "codes")
 CHANGELOG_FIELDS = ("version", "date", "changes", "reason")
 
 DEFAULT_SEED = 20120329  # the date of the Lancaster visioning day
-SHUFFLE_SEED_OFFSET = 1
-BLIND_DIR = Path("/tmp/blind")
 
 
 # --- the codebook ---------------------------------------------------------------------------
@@ -618,9 +610,10 @@ def draw_reliability_sample(
     seed: int = DEFAULT_SEED,
     strata: Sequence[str] = ("source_id", "speaker_group"),
 ) -> list[str]:
-    """Contribution ids of a stratified random sample for the reliability coding.
+    """Contribution ids of a stratified random sample for a reliability test.
 
-    Rule: every stratum (source_id x speaker_group) contributes ``ceil(fraction * n)`` of its
+    Rule: every stratum (by default source_id x speaker_group, the first test's; the blind test
+    on codebook 2.0 used source_id x section) contributes ``ceil(fraction * n)`` of its
     ``n`` contributions, drawn without replacement. Rounding up means every stratum, even one
     of a single contribution, is represented, and the sample is at least ``fraction`` of the
     whole (it is slightly more, as each stratum rounds up). Strata are visited in sorted order
@@ -642,13 +635,6 @@ def draw_reliability_sample(
     return [cid for cid in contributions["contribution_id"] if cid in chosen]
 
 
-def shuffled(ids: Iterable[str], seed: int) -> list[str]:
-    """``ids`` in a random order fixed by ``seed``."""
-    ids = list(ids)
-    order = np.random.default_rng(seed).permutation(len(ids))
-    return [ids[i] for i in order]
-
-
 @cached
 def load_sample(data_dir: Path = DATA_DIR) -> list[str]:
     """The contribution ids of reliability/sample.csv (raises DataValidationError)."""
@@ -656,192 +642,3 @@ def load_sample(data_dir: Path = DATA_DIR) -> list[str]:
     if problems:
         raise DataValidationError(problems)
     return list(frame["contribution_id"])
-
-
-INSTRUCTIONS = """# Instructions for the second coder
-
-You are coding a sample of {n} contributions (statements, list items and sentences) from
-documents about the future of social work in the UK. You work alone, from the codebook and
-the texts only.
-
-## Files
-
-- `codebook.yaml` — the codebook, version {version}: {n_themes} themes and {n_codes} codes,
-  including `not_codable`. Read the `coding_rules` first, then every code: `brief_definition`,
-  `full_definition`, `use_when` and `do_not_use_when` (which names the neighbouring code to use
-  instead). The example texts named in the codebook are quoted at the end of this file.
-- `sample_texts.csv` — the contributions to code: `contribution_id` and `text`, in a random
-  order.
-
-## How to code
-
-1. Read each text and apply **every** code whose definition fits what the text says (in its
-   own words or by direct implication of them). A text often carries two or three codes; do
-   not code ideas it only hints at.
-2. Code the topic, not the stance: a problem and a wish about the same thing take the same
-   code.
-3. Every contribution gets at least one code. Use `not_codable` only when no other code fits
-   anything the text says (thanks, remarks that only manage a conversation, a fragment with
-   no recoverable sense, a sentence that only points back to another); never combine it with
-   another code.
-4. Use only the code ids in the codebook. Do not invent codes; if nothing fits well, use the
-   nearest code and say so in the memo.
-5. Code each text on its own; do not look for the documents or any other coding.
-
-## Output
-
-Write `coder_b.csv` in this folder (UTF-8, comma-separated, with a header line) with the
-columns
-
-    contribution_id,code_id,memo
-
-one row per contribution x code (a contribution with three codes has three rows). `memo` is
-optional: a short note where a decision needed thought (quote it if it contains commas).
-Every contribution in `sample_texts.csv` must appear at least once.
-
-When the file is complete, create the empty file `DONE` in this folder.
-
-## Example texts named in the codebook
-
-{examples}
-"""
-
-
-def write_blind_packet(
-    data_dir: Path,
-    sample: Sequence[str],
-    out_dir: Path = BLIND_DIR,
-    seed: int = DEFAULT_SEED + SHUFFLE_SEED_OFFSET,
-    ready: bool = True,
-) -> list[Path]:
-    """Write the blind coder's packet to ``out_dir``: a byte copy of the codebook,
-    ``sample_texts.csv`` (contribution_id and text only, shuffled with ``seed``) and
-    ``INSTRUCTIONS.md``; then, if ``ready``, the empty file ``READY``. Nothing about the
-    first coder's coding is written. Returns the paths written."""
-    data_dir, out_dir = Path(data_dir), Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    codebook = load_codebook(data_dir)
-    contributions = read_table(data_dir / CONTRIBUTIONS_CSV)
-    text_of = dict(zip(contributions["contribution_id"], contributions["text"]))
-    unknown = [cid for cid in sample if cid not in text_of]
-    if unknown:
-        raise ValueError(f"sample ids not in {CONTRIBUTIONS_CSV}: {', '.join(unknown)}")
-    written = []
-    book = out_dir / "codebook.yaml"
-    shutil.copyfile(data_dir / CODEBOOK_YAML, book)
-    written.append(book)
-    texts = out_dir / "sample_texts.csv"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["contribution_id", "text"])
-    for cid in shuffled(sample, seed):
-        writer.writerow([cid, text_of[cid]])
-    texts.write_text(buffer.getvalue(), encoding="utf-8")
-    written.append(texts)
-    examples = "\n".join(
-        f"- `{code['id']}` ({code['example']}): {text_of.get(str(code['example']), '(not found)')}"
-        for code in codebook["codes"]
-    )
-    themes = [t for t in codebook["themes"]]
-    instructions = out_dir / "INSTRUCTIONS.md"
-    instructions.write_text(INSTRUCTIONS.format(n=len(sample), version=codebook["version"], n_themes=len(themes),
-                                                n_codes=len(codebook["codes"]), examples=examples), encoding="utf-8")
-    written.append(instructions)
-    if ready:
-        flag = out_dir / "READY"
-        flag.touch()
-        written.append(flag)
-    return written
-
-
-def write_sample(data_dir: Path, sample: Sequence[str]) -> Path:
-    """Write reliability/sample.csv (one column, contribution_id, in file order)."""
-    path = Path(data_dir) / SAMPLE_CSV
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"contribution_id": list(sample)}).to_csv(path, index=False, lineterminator="\n")
-    return path
-
-
-# --- importing the blind coder's file ---------------------------------------------------------
-
-
-def read_blind_coding(path: Path) -> pd.DataFrame:
-    """The blind coder's file as text columns contribution_id, code_id, memo (memo '' if absent)."""
-    frame, problems = read_csv(path)
-    if frame is None:
-        raise DataValidationError(problems)
-    frame = frame.fillna("")
-    missing = {"contribution_id", "code_id"} - set(frame.columns)
-    if missing:
-        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-    if "memo" not in frame.columns:
-        frame["memo"] = ""
-    return frame[["contribution_id", "code_id", "memo"]]
-
-
-def import_blind_coding(data_dir: Path, path: Path, coder: str = "coder_b") -> dict[str, list]:
-    """Add the rows of ``path`` to coding.csv as ``coder`` rows, verbatim (existing rows of that
-    coder are replaced). Nothing is dropped: a code id not in the codebook, an id outside the
-    sample or a duplicate row is kept and reported in the returned dict (and then reported by
-    :func:`check_coding` too)."""
-    data_dir = Path(data_dir)
-    blind = read_blind_coding(path)
-    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
-    known = {str(c["id"]) for c in codebook["codes"]}
-    sample = set(load_sample(data_dir))
-    report = {
-        "unknown_codes": sorted(set(blind["code_id"]) - known),
-        "outside_sample": sorted(set(blind["contribution_id"]) - sample),
-        "sample_not_coded": sorted(sample - set(blind["contribution_id"])),
-        "duplicates": [tuple(r) for r in blind[blind.duplicated(["contribution_id", "code_id"])][["contribution_id", "code_id"]].itertuples(index=False)],
-        "rows": [len(blind)],
-    }
-    coding_path = data_dir / CODING_CSV
-    existing = read_table(coding_path) if coding_path.exists() else pd.DataFrame(columns=[c.name for c in CODING_COLUMNS])
-    existing = existing[existing["coder"] != coder]
-    rows = blind.assign(coder=coder)[[c.name for c in CODING_COLUMNS]]
-    write_coding(pd.concat([existing, rows], ignore_index=True), coding_path)
-    return report
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``sample``: draw the sample, write reliability/sample.csv and the blind packet (then READY).
-    ``import-b``: add the blind coder's coder_b.csv to coding.csv, verbatim, and report oddities.
-    ``check``: print the problems of the codebook and the coding."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.coding.codes", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sample = sub.add_parser("sample", help="draw the reliability sample and write the blind packet")
-    sample.add_argument("--fraction", type=float, default=0.25)
-    sample.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    sample.add_argument("--blind-dir", type=Path, default=BLIND_DIR)
-    sample.add_argument("--no-ready", action="store_true", help="do not create READY")
-    imp = sub.add_parser("import-b", help="import the blind coder's file as coder_b rows")
-    imp.add_argument("--blind-dir", type=Path, default=BLIND_DIR)
-    sub.add_parser("check", help="print the problems of the codebook and the coding")
-    args = parser.parse_args(argv)
-    if args.command == "sample":
-        contributions = read_table(args.data_dir / CONTRIBUTIONS_CSV)
-        ids = draw_reliability_sample(contributions, args.fraction, args.seed)
-        path = write_sample(args.data_dir, ids)
-        written = write_blind_packet(args.data_dir, ids, args.blind_dir, seed=args.seed + SHUFFLE_SEED_OFFSET, ready=not args.no_ready)
-        print(f"{len(ids)} of {len(contributions)} contributions ({len(ids) / len(contributions):.1%}) -> {display_path(path)}")
-        for p in written:
-            print(f"wrote {p}")
-        return 0
-    if args.command == "import-b":
-        report = import_blind_coding(args.data_dir, args.blind_dir / "coder_b.csv")
-        for key, values in report.items():
-            print(f"{key}: {len(values) if key != 'rows' else values[0]}" + (f" ({', '.join(map(str, values))})" if values and key != "rows" else ""))
-        return 0
-    problems = check_coding(args.data_dir)
-    for problem in problems:
-        print(problem)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
