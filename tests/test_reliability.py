@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.coding import alpha as al
 from analysis.coding import reliability as rel
+from analysis.coding.codes import check_crosswalk
 from analysis.paths import DATA_DIR
 
 # --- Krippendorff's alpha by hand -----------------------------------------------------------
@@ -21,16 +23,16 @@ from analysis.paths import DATA_DIR
 
 def test_alpha_of_a_tiny_table_by_hand():
     a, b = [1, 1, 0, 0, 0], [1, 0, 0, 0, 0]
-    assert rel.krippendorff_alpha(a, b) == pytest.approx(4 / 7)
+    assert al.nominal_alpha(a, b) == pytest.approx(4 / 7)
     assert float(rel.binary_alpha(np.array(a), np.array(b))) == pytest.approx(4 / 7)
 
 
 def test_alpha_perfect_systematic_and_undefined():
-    assert rel.krippendorff_alpha([1, 0, 1, 0], [1, 0, 1, 0]) == pytest.approx(1.0)
+    assert al.nominal_alpha([1, 0, 1, 0], [1, 0, 1, 0]) == pytest.approx(1.0)
     # always opposite: d = 4, n = 8, n_0 = n_1 = 4: 1 - 7 * 4 / 16 = -0.75
-    assert rel.krippendorff_alpha([1, 0, 1, 0], [0, 1, 0, 1]) == pytest.approx(-0.75)
+    assert al.nominal_alpha([1, 0, 1, 0], [0, 1, 0, 1]) == pytest.approx(-0.75)
     assert float(rel.binary_alpha(np.array([1, 0, 1, 0]), np.array([0, 1, 0, 1]))) == pytest.approx(-0.75)
-    assert math.isnan(rel.krippendorff_alpha([0, 0, 0], [0, 0, 0]))
+    assert math.isnan(al.nominal_alpha([0, 0, 0], [0, 0, 0]))
     assert np.isnan(rel.binary_alpha(np.array([1, 1]), np.array([1, 1])))
 
 
@@ -40,7 +42,7 @@ def test_closed_form_equals_the_package_on_random_tables():
         n = int(rng.integers(3, 40))
         a = (rng.random(n) < rng.random()).astype(int)
         b = np.where(rng.random(n) < 0.8, a, 1 - a)
-        expected = rel.krippendorff_alpha(a, b)
+        expected = al.nominal_alpha(a, b)
         got = float(rel.binary_alpha(a, b))
         assert (math.isnan(expected) and math.isnan(got)) or got == pytest.approx(expected)
 
@@ -113,14 +115,6 @@ def test_unknown_code_of_a_coder_is_kept_and_flagged():
     table = rel.alpha_table(coding_frame(rows), CODEBOOK, SAMPLE, n_boot=0).set_index("code_id")
     assert not table.loc["invented", "in_codebook"]
     assert table.loc["invented", "n_b"] == 1 and table.loc["invented", "n_a"] == 0
-
-
-def test_disagreements_table():
-    contributions = pd.DataFrame({"contribution_id": SAMPLE, "text": ["one", "two", "three", "four", "five"]})
-    table = rel.disagreements(coding_frame(ROWS), contributions, SAMPLE)
-    assert table.to_dict("records") == [
-        {"contribution_id": "C2", "text": "two", "codes_both": "", "codes_only_a": "x", "codes_only_b": "y"}
-    ]
 
 
 # --- Cohen's kappa -----------------------------------------------------------------------------
@@ -203,17 +197,17 @@ def test_real_crosswalk_covers_every_code_once():
     crosswalk = rel.load_crosswalk(DATA_DIR)
     codes = [c["id"] for c in load_codebook(DATA_DIR)["codes"]]
     assert sorted(crosswalk["code_id"]) == sorted(codes)
-    assert rel.check_crosswalk(DATA_DIR) == []
+    assert check_crosswalk(DATA_DIR) == []
 
 
 def test_crosswalk_problems(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    assert rel.check_crosswalk(data) == []  # no crosswalk: nothing to check
+    assert check_crosswalk(data) == []  # no crosswalk: nothing to check
     (data / "codebook.yaml").write_text("codes:\n  - id: image\n  - id: other\n", encoding="utf-8")
     pd.DataFrame({"contribution_id": ["VD-theme-01"], "section": ["action_theme"]}).to_csv(data / "contributions.csv", index=False)
     (data / rel.CROSSWALK_CSV).write_text("code_id,facilitator_theme_id,note\nimage,VD-theme-01,\ninvented,VD-theme-07,\n", encoding="utf-8")
-    messages = [p.message for p in rel.check_crosswalk(data)]
+    messages = [p.message for p in check_crosswalk(data)]
     assert "unknown code 'invented' (not in codebook.yaml)" in messages
     assert "'VD-theme-07' is not a contribution in contributions.csv" in messages
     assert "code 'other' of the codebook is not in the crosswalk" in messages

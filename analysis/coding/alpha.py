@@ -19,13 +19,13 @@ import krippendorff
 import numpy as np
 
 def nominal_alpha(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
-    """Nominal alpha of two coders' labels over the same units; NaN when fewer than two labels occur."""
-    labels = sorted({*a, *b}, key=str)
+    """Nominal alpha of two coders' labels over the same units (package ``krippendorff``); NaN
+    when fewer than two labels occur (alpha undefined)."""
+    both = np.concatenate([np.asarray(a), np.asarray(b)])
+    labels, codes = np.unique(both, return_inverse=True)
     if len(labels) < 2:
         return float("nan")
-    index = {label: i for i, label in enumerate(labels)}
-    data = np.array([[index[x] for x in a], [index[y] for y in b]], dtype=float)
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    return float(krippendorff.alpha(reliability_data=codes.reshape(2, -1).astype(float), level_of_measurement="nominal"))
 
 
 def masi_distance(first: frozenset, second: frozenset) -> float:

@@ -1,6 +1,8 @@
-"""Inter-coder reliability of the coding, and agreement with the facilitators' action themes.
+"""Agreement of two coders on present/absent decisions, and agreement with the facilitators' action themes.
 
-Reliability (two coders, the reliability sample):
+The tables for every reliability test are assembled by :mod:`analysis.coding.reliability_tables`.
+
+Reliability (two coders, one sample):
 
 - Each code is a present/absent decision for each sampled contribution. Krippendorff's alpha
   (nominal) is computed per code over the sampled contributions, and pooled over every
@@ -42,22 +44,18 @@ their codes maps to (``agreement_any``), which does not depend on the tie rule.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import krippendorff
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.coding.functions import statement_function_ids, without_untested_functions
-from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV, NOT_CODABLE, check_crosswalk, load_codebook, load_coding, load_sample  # noqa: F401
-from analysis.paths import DATA_DIR, display_path
+from analysis.coding.alpha import nominal_alpha
+from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV
+from analysis.paths import DATA_DIR
 
-RELIABILITY_DIR = "reliability"
 POOLED = "(pooled)"
 NO_THEME = "none"
 DEFAULT_SEED = 20060201  # any fixed number; Changing Lives was published in February 2006
@@ -69,15 +67,6 @@ BOOTSTRAP_CHUNK = 2**22  # drawn units held in memory at once by the bootstrap (
 
 
 # --- alpha ------------------------------------------------------------------------------------
-
-
-def krippendorff_alpha(a: Sequence[int], b: Sequence[int]) -> float:
-    """Nominal Krippendorff's alpha of two coders' values over the same units (package
-    ``krippendorff``); NaN when only one value occurs (alpha undefined)."""
-    data = np.vstack([np.asarray(a, dtype=float), np.asarray(b, dtype=float)])
-    if data.size == 0 or len(np.unique(data[~np.isnan(data)])) < 2:
-        return float("nan")
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
 def binary_alpha(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -187,7 +176,7 @@ def alpha_table(
         low, high, valid = interval(per_code_boot[:, j]) if n_resamples else (float("nan"), float("nan"), 0)
         records.append({
             "code_id": code, "label": labels.get(code, ""),
-            "alpha": krippendorff_alpha(a[:, j], b[:, j]), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
+            "alpha": nominal_alpha(a[:, j], b[:, j]), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
             "percent_agreement": float((a[:, j] == b[:, j]).mean()) if n else float("nan"),
             "prevalence_a": float(a[:, j].mean()) if n else float("nan"),
             "prevalence_b": float(b[:, j].mean()) if n else float("nan"),
@@ -197,37 +186,13 @@ def alpha_table(
     low, high, valid = interval(pooled_boot) if n_resamples else (float("nan"), float("nan"), 0)
     records.append({
         "code_id": POOLED, "label": "All contribution x code decisions",
-        "alpha": krippendorff_alpha(a.ravel(), b.ravel()), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
+        "alpha": nominal_alpha(a.ravel(), b.ravel()), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
         "percent_agreement": float((a == b).mean()) if a.size else float("nan"),
         "prevalence_a": float(a.mean()) if a.size else float("nan"),
         "prevalence_b": float(b.mean()) if b.size else float("nan"),
         "n_a": int(a.sum()), "n_b": int(b.sum()), "n_both": int((a & b).sum()), "n_units": int(a.size), "in_codebook": True,
     })
     return pd.DataFrame.from_records(records)
-
-
-def disagreements(
-    coding: pd.DataFrame,
-    contributions: pd.DataFrame,
-    sample: Sequence[str],
-    coders: tuple[str, str] = ("coder_a", "coder_b"),
-) -> pd.DataFrame:
-    """Sampled contributions on which the coders differ: ``contribution_id``, ``text``,
-    ``codes_both``, ``codes_only_a``, ``codes_only_b`` (codes joined by '; ', sorted), in
-    sample order."""
-    text_of = dict(zip(contributions["contribution_id"], contributions["text"]))
-    sample = list(dict.fromkeys(sample))
-    in_sample = coding[coding["contribution_id"].isin(sample)]
-    codes_of = [_codes_by_contribution(in_sample[in_sample["coder"] == c]) for c in coders]
-    records = []
-    for cid in sample:
-        sets = [set(codes.get(cid, ())) for codes in codes_of]
-        if sets[0] != sets[1]:
-            records.append({"contribution_id": cid, "text": text_of.get(cid, ""),
-                            "codes_both": "; ".join(sorted(sets[0] & sets[1])),
-                            "codes_only_a": "; ".join(sorted(sets[0] - sets[1])),
-                            "codes_only_b": "; ".join(sorted(sets[1] - sets[0]))})
-    return pd.DataFrame.from_records(records, columns=["contribution_id", "text", "codes_both", "codes_only_a", "codes_only_b"])
 
 
 # --- Cohen's kappa and the facilitator themes ----------------------------------------------------
@@ -371,67 +336,3 @@ def statsmodels_kappa(table: pd.DataFrame) -> float:
     from statsmodels.stats.inter_rater import cohens_kappa
 
     return float(cohens_kappa(table.to_numpy(dtype=float), return_results=False))
-
-
-# --- the report ---------------------------------------------------------------------------------
-
-
-def reliability_report(data_dir: Path = DATA_DIR, n_boot: int = DEFAULT_N_BOOT, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
-    """The reliability tables from the data folder: ``alpha`` (per code and pooled),
-    ``disagreements`` and, with a crosswalk, ``facilitator_items`` and ``facilitator_confusion``."""
-    from analysis.evidence.validate import load_contributions
-
-    data_dir = Path(data_dir)
-    contributions = load_contributions(data_dir)
-    codebook = load_codebook(data_dir)
-    coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)  # coder_b verbatim, even if it has problems
-    coding = without_untested_functions(coding, ("coder_a", "coder_b"), statement_function_ids(codebook))
-    sample = load_sample(data_dir)
-    tables = {
-        "alpha": alpha_table(coding, codebook, sample, n_boot=n_boot, seed=seed),
-        "disagreements": disagreements(coding, contributions, sample),
-    }
-    if (data_dir / CROSSWALK_CSV).exists():
-        crosswalk = load_crosswalk(data_dir)
-        result = facilitator_agreement(contributions, load_coding(data_dir), crosswalk)
-        tables["facilitator_items"] = result.items
-        tables["facilitator_confusion"] = result.confusion.reset_index()
-        summary = []
-        runs = [("consensus", "all example actions", result),
-                ("coder_a", "reliability sample", facilitator_agreement(contributions, coding, crosswalk, "coder_a", sample)),
-                ("coder_b", "reliability sample", facilitator_agreement(contributions, coding, crosswalk, "coder_b", sample))]
-        for coder, scope, run in runs:
-            summary.append({"coder": coder, "example_actions": scope, "n": run.n, "agreement": run.agreement,
-                            "agreement_any": run.agreement_any, "kappa": run.kappa, "kappa_statsmodels": run.kappa_statsmodels})
-        tables["facilitator_summary"] = pd.DataFrame(summary)
-    return tables
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Print the reliability summary and write the tables to data/reliability/ (``--write``)."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.coding.reliability", description="Inter-coder reliability and facilitator agreement.")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--write", action="store_true", help="write the tables to data/reliability/")
-    args = parser.parse_args(argv)
-    tables = reliability_report(args.data_dir, args.n_boot, args.seed)
-    with pd.option_context("display.width", 200, "display.max_rows", 100, "display.max_colwidth", 60):
-        print(tables["alpha"].drop(columns=["label"]).round(3).to_string(index=False))
-        if "facilitator_summary" in tables:
-            print(tables["facilitator_summary"].round(3).to_string(index=False))
-    if args.write:
-        out = args.data_dir / RELIABILITY_DIR
-        out.mkdir(parents=True, exist_ok=True)
-        names = {"alpha": "alpha_by_code.csv", "disagreements": "disagreements.csv",
-                 "facilitator_items": "facilitator_items.csv", "facilitator_confusion": "facilitator_confusion.csv",
-                 "facilitator_summary": "facilitator_summary.csv"}
-        for key, table in tables.items():
-            path = out / names[key]
-            table.to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
-            print(f"wrote {display_path(path)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

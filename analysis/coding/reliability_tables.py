@@ -29,8 +29,8 @@ import pandas as pd
 import yaml
 
 from analysis.coding import alpha as al
-from analysis.coding.codes import NOT_CODABLE_THEME, load_codebook
-from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, alpha_table
+from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, load_codebook
+from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, alpha_table, facilitator_agreement, load_crosswalk
 
 TESTS_YAML = "reliability/tests.yaml"
 MIN_POSITIVES = 5
@@ -127,6 +127,8 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     """Every table of one test (see the module docstring)."""
     coders = (test["reference"], test["second_coder"])
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
+    if test.get("scope") == "functions":
+        return function_test_tables(test, contributions, coding, section_functions, functions, ids, n_boot, seed)
     theme_rows, theme_book = theme_coding(coding, codebook)
     themes = with_status(alpha_table(theme_rows, theme_book, ids, coders, n_boot, seed))
     code_rows = coding[~coding["code_id"].isin(functions)]
@@ -156,10 +158,24 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
          "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(sets_a, sets_b)]))},
     ]
     texts = dict(zip(contributions["contribution_id"], contributions["text"]))
-    disagreeing = disagreement_table(texts, ids, sets_a, sets_b, reference_functions, coded_b)
+    functions_tested = any(coded_b.values())
+    disagreeing = disagreement_table(texts, ids, sets_a, sets_b, reference_functions if functions_tested else {}, coded_b if functions_tested else {})
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
     return {name: table.assign(**label) for name, table in
             {"theme_alpha": themes, "code_alpha": codes, "summary": pd.DataFrame(summary), "disagreements": disagreeing}.items()}
+
+
+def function_test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
+                         functions: Sequence[str], ids: Sequence[str], n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
+    """The tables of a test of the statement functions alone: alpha where coded, and the
+    contributions whose functions differ."""
+    reference = function_labels(coding, test["reference"], ids, functions)
+    second = function_labels(coding, test["second_coder"], ids, functions)
+    texts = dict(zip(contributions["contribution_id"], contributions["text"]))
+    summary = pd.DataFrame([{"label": "", **function_summary(reference, second, list(ids), n_boot, seed, "where coded")}])
+    empty = [frozenset()] * len(ids)
+    label = {"test": test["id"], "codebook_version": test["codebook_version"]}
+    return {"summary": summary.assign(**label), "disagreements": disagreement_table(texts, ids, empty, empty, reference, second).assign(**label)}
 
 
 def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
@@ -181,7 +197,9 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
     registry = []
     for test in tests:
         ids = sample_ids(data_dir, test)
-        registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "current", "blind", "note")}, "n_units": len(ids)})
+        if not (coding["coder"] == test["second_coder"]).any():
+            continue  # drawn and sent, not yet returned
+        registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "scope", "current", "blind", "note")}, "n_units": len(ids)})
         for name, table in test_tables(test, contributions, coding, codebook, section_functions, ids, n_boot, seed).items():
             stacked.setdefault(name, []).append(table)
     tables = {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
@@ -194,3 +212,34 @@ def counted_themes(theme_alpha: pd.DataFrame, tests: Sequence[Mapping]) -> dict[
     current = current_test(tests)["id"]
     rows = theme_alpha[(theme_alpha["test"] == current) & (theme_alpha["code_id"] != POOLED)]
     return dict(zip(rows["code_id"], rows["status"]))
+
+
+def facilitator_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, tests: Sequence[Mapping]) -> dict[str, pd.DataFrame]:
+    """The external check against the facilitators' action themes, when the data have a
+    crosswalk: the consensus on every example action, and the current test's two coders on
+    the example actions in its sample (blind for the second coder only)."""
+    if not (Path(data_dir) / CROSSWALK_CSV).exists():
+        return {}
+    crosswalk = load_crosswalk(data_dir)
+    current = current_test(tests)
+    ids = sample_ids(data_dir, current)
+    runs = [(CONSENSUS, "all example actions", facilitator_agreement(contributions, coding, crosswalk)),
+            (current["reference"], f"{current['id']} sample", facilitator_agreement(contributions, coding, crosswalk, current["reference"], ids)),
+            (current["second_coder"], f"{current['id']} sample", facilitator_agreement(contributions, coding, crosswalk, current["second_coder"], ids))]
+    summary = pd.DataFrame([{"coder": coder, "example_actions": scope, "n": run.n, "agreement": run.agreement,
+                             "agreement_any": run.agreement_any, "kappa": run.kappa, "kappa_statsmodels": run.kappa_statsmodels}
+                            for coder, scope, run in runs])
+    return {"facilitator_items": runs[0][2].items, "facilitator_confusion": runs[0][2].confusion.reset_index(), "facilitator_summary": summary}
+
+
+def reliability_report(data_dir: Path, n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
+    """Every reliability table of the data folder, from one call with one seed: the tests'
+    tables (see :func:`reliability_tables`) and the facilitator check."""
+    from analysis.coding.functions import read_section_functions
+    from analysis.evidence.validate import load_contributions
+
+    data_dir = Path(data_dir)
+    contributions = load_contributions(data_dir)
+    coding = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
+    tables = reliability_tables(data_dir, contributions, coding, read_section_functions(data_dir), n_boot, seed)
+    return {**tables, **facilitator_tables(data_dir, contributions, coding, load_tests(data_dir))}
