@@ -24,10 +24,9 @@ the coding, the reconciliation log and the crosswalk once the module is imported
 
 from __future__ import annotations
 
-import csv
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
