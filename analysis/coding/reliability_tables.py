@@ -243,3 +243,13 @@ def reliability_report(data_dir: Path, n_boot: int, seed: int) -> dict[str, pd.D
     coding = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
     tables = reliability_tables(data_dir, contributions, coding, read_section_functions(data_dir), n_boot, seed)
     return {**tables, **facilitator_tables(data_dir, contributions, coding, load_tests(data_dir))}
+
+
+def untested_in_current(data_dir: Path, codebook: Mapping) -> list[str]:
+    """Codes not tested as they now stand by the current test (:func:`untested_codes` against the
+    codebook its coder was given, kept beside its sample); none when no given codebook was kept."""
+    test = current_test(load_tests(data_dir))
+    given = Path(data_dir) / Path(test["sample"]).parent / "codebook_as_given.yaml"
+    if not given.exists():
+        return []
+    return untested_codes(codebook, yaml.safe_load(given.read_text(encoding="utf-8")))

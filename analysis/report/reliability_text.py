@@ -1,0 +1,118 @@
+"""The briefing's account of the coding and its reliability, written from the saved tables.
+
+Every number comes from the reliability tables of notebook 40 (``reliability_tests``,
+``reliability_theme_alpha``, ``reliability_summary``, ``reliability_code_alpha``,
+``reliability_disagreements``); the order of events is the one the tests' records give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from analysis.coding.reliability import POOLED
+from analysis.coding.reliability_tables import STATUS_COUNTED, STATUS_NOT_COUNTED, STATUS_TENTATIVE, STATUS_TOO_RARE, status
+
+FUNCTION_MEASURE = "statement function (where coded)"
+
+
+def _of(table: pd.DataFrame, test_id: str) -> pd.DataFrame:
+    return table[table["test"] == test_id]
+
+
+def _interval(row: Mapping) -> str:
+    return f"95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f}"
+
+
+def _names(labels: Sequence[str]) -> str:
+    labels = list(labels)
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def function_result(tests: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """The latest test that measured the statement function where it is coded, and its summary row."""
+    measured = summary[summary["measure"] == FUNCTION_MEASURE]
+    for test in reversed(list(tests.itertuples(index=False))):
+        rows = measured[measured["test"] == test.id]
+        if len(rows):
+            return tests.set_index("id").loc[test.id], rows.iloc[0]
+    return None
+
+
+def function_status(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """Whether coded statement functions are counted, by the study's rule on the latest test of them."""
+    result = function_result(tests, summary)
+    return status(result[1]["alpha"], 5) if result else STATUS_NOT_COUNTED
+
+
+def theme_sentence(themes: pd.DataFrame) -> str:
+    """What the current test's theme statuses mean for the briefing."""
+    rows = themes[themes["code_id"] != POOLED]
+    by_status = {s: list(rows.loc[rows["status"] == s, "label"]) for s in (STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE)}
+    if len(by_status[STATUS_COUNTED]) == len(rows):
+        return f"All {len(rows)} themes reach 0.80 or more, so every theme is counted."
+    parts = [f"{len(by_status[STATUS_COUNTED])} of {len(rows)} themes reach 0.80 or more and are counted"]
+    if by_status[STATUS_TENTATIVE]:
+        parts.append(f"{_names(by_status[STATUS_TENTATIVE])} (0.667 to 0.80) {'is' if len(by_status[STATUS_TENTATIVE]) == 1 else 'are'} counted as tentative and marked so")
+    if by_status[STATUS_NOT_COUNTED]:
+        parts.append(f"{_names(by_status[STATUS_NOT_COUNTED])} (below 0.667) {'is' if len(by_status[STATUS_NOT_COUNTED]) == 1 else 'are'} not counted")
+    if by_status[STATUS_TOO_RARE]:
+        parts.append(f"{_names(by_status[STATUS_TOO_RARE])} {'was' if len(by_status[STATUS_TOO_RARE]) == 1 else 'were'} too rare in the sample to test")
+    return "; ".join(parts) + "."
+
+
+def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: pd.DataFrame, codes: pd.DataFrame,
+                           disagreements: pd.DataFrame, corpus_size: int, untested: Sequence[str]) -> list[str]:
+    """Markdown paragraphs: who coded what in what order, the current test's results where the
+    briefing counts, the statement function, disagreements, the earlier tests as history."""
+    current = tests[tests["current"].astype(bool)].iloc[0]
+    themes, summary, codes = _of(themes, current["id"]), _of(summary, current["id"]).set_index("measure"), _of(codes, current["id"])
+    weakest, pooled = summary.loc["weakest theme"], summary.loc["pooled over themes"]
+    rows = codes[codes["code_id"] != POOLED]
+    rare = rows[rows["status"] == STATUS_TOO_RARE]
+    n_disagreeing = len(_of(disagreements, current["id"]))
+    n = int(current["n_units"])
+    paragraphs = [
+        f"A first coder coded all {corpus_size} contributions, reading each in its context (its document, section and "
+        "speaker). The consensus coding the analysis uses is that coding with every later decision applied and logged "
+        "with its reason.",
+        f"**The reliability test this briefing relies on** (codebook {current['codebook_version']}): an independent coder "
+        f"received only a packet of {n} contributions, each under a random label and in a random order, with the codebook "
+        "and the instructions: no document, section, speaker or group. The contributions were drawn at random, stratified "
+        "by document and section, from those never shown in the codebook, the pilot or an earlier test. The coder's answers "
+        "were committed unchanged, then compared with the consensus as it stood before the test (the packet, the key and "
+        "the answers are in the data folder).",
+        f"At the level this briefing counts, themes, the weakest theme is **{weakest['label']}** at Krippendorff's alpha "
+        f"**{weakest['alpha']:.2f}** ({_interval(weakest)}); pooled over themes, alpha is {pooled['alpha']:.2f} "
+        f"({_interval(pooled)}). {theme_sentence(themes)} Comparing each contribution's whole set of codes "
+        f"(MASI distance), alpha is {summary.loc['set of codes per contribution (MASI)', 'alpha']:.2f}. {len(rare)} of "
+        f"{len(rows)} codes were carried by fewer than five sampled contributions and are too rare to test one by one.",
+    ]
+    paragraphs.append(
+        f"The two coders differed on {n_disagreeing} of the {n} contributions (codes or statement function). Each "
+        "difference was settled after the answers were committed, by the codebook's rules, and logged with its reason."
+    )
+    for earlier in tests[~tests["current"].astype(bool)].itertuples(index=False):
+        paragraphs.append(f"*Earlier test ({earlier.id}, codebook {earlier.codebook_version}, {earlier.n_units} contributions).* {earlier.note}")
+    if untested:
+        paragraphs.append(f"Not yet tested (added or redefined after the test): {_names(list(untested))}.")
+    return paragraphs
+
+
+def function_paragraph(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """How reliable the coded statement functions are, and what follows for the briefing."""
+    result = function_result(tests, summary)
+    if result is None:
+        return "The statement function has not been tested where it is coded, so coded functions are not counted."
+    test, row = result
+    verdict = status(row["alpha"], 5)
+    follows = {
+        STATUS_COUNTED: "so coded functions are counted.",
+        STATUS_TENTATIVE: "so coded functions are counted as tentative.",
+        STATUS_NOT_COUNTED: "below 0.667, so coded functions are not counted: hopes, problems, needs and proposals are "
+                            "counted only where the document's own heading says which an item is.",
+    }[verdict]
+    return (f"Where the statement function is coded (prose, replies and mixed lists), the test {test.name} "
+            f"(codebook {test['codebook_version']}, {int(row['n_units'])} contributions) gives alpha {row['alpha']:.2f} "
+            f"({_interval(row)}), {follows}")
