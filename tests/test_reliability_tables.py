@@ -1,11 +1,15 @@
 """The reliability tables on hand-made codings with known answers."""
 
 import math
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis.coding import reliability_tables as rt
+
+FIXTURE = Path(__file__).parent / "fixtures" / "data"
 
 CODEBOOK = {
     "themes": [{"id": "t1", "label": "Theme one"}, {"id": "t2", "label": "Theme two"}, {"id": "none", "label": "None"}],
@@ -106,3 +110,29 @@ def test_functions_only_test_reports_function_alpha_and_disagreements():
     tables = rt.test_tables(test, CONTRIBUTIONS, coding_frame(functions), CODEBOOK, {"fixed": "hope", "coded": None}, ["X-4", "X-5", "X-6"], 20, 1)
     assert set(tables) == {"summary", "disagreements"}
     assert list(tables["disagreements"]["contribution_id"]) == ["X-6"]
+
+
+def function_data(tmp_path, second_functions):
+    (tmp_path / "reliability").mkdir(parents=True)
+    shutil.copy(FIXTURE / "vocabulary.yaml", tmp_path / "vocabulary.yaml")  # its section "prose" has its function coded
+    ids = [f"F-{i}" for i in range(1, 9)]
+    pd.DataFrame({"contribution_id": ids}).to_csv(tmp_path / "reliability" / "sample.csv", index=False)
+    (tmp_path / "reliability" / "tests.yaml").write_text(
+        "tests:\n  - {id: t, codebook_version: '1', sample: reliability/sample.csv, reference: ref, second_coder: sec, current: true}\n", encoding="utf-8")
+    contributions = pd.DataFrame({"contribution_id": ids, "section": ["prose"] * 8})
+    reference = ["hope", "problem"] * 4
+    coding = coding_frame(rows("ref", zip(ids, reference)) + rows("sec", zip(ids, second_functions)))
+    return contributions, coding
+
+
+def test_coded_functions_are_counted_only_when_their_latest_test_reaches_the_threshold(tmp_path):
+    contributions, coding = function_data(tmp_path, ["hope", "problem"] * 4)
+    assert rt.coded_function_status(tmp_path, coding, contributions, CODEBOOK) == rt.STATUS_COUNTED
+    contributions, coding = function_data(tmp_path / "weak", ["hope", "hope", "problem", "problem"] * 2)
+    assert rt.coded_function_status(tmp_path / "weak", coding, contributions, CODEBOOK) == rt.STATUS_NOT_COUNTED
+
+
+def test_coded_functions_never_tested_are_not_counted(tmp_path):
+    contributions, coding = function_data(tmp_path, ["hope"] * 8)
+    untested = coding[coding["coder"] != "sec"]
+    assert rt.coded_function_status(tmp_path, untested, contributions, CODEBOOK) == rt.STATUS_NOT_COUNTED

@@ -476,7 +476,8 @@ def consensus_pairs(coding: pd.DataFrame, reconciliation: pd.DataFrame, base: st
 def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tuple[str, str]]) -> tuple[set[tuple[str, str]], list[Problem]]:
     """Apply every later reconciliation log to ``consensus``, checking each row's ``before`` and
     ``second_coder`` and that every disagreement in the test's sample has a decision (a
-    statement function fixed by the contribution's section is decided by rule, not here)."""
+    statement function fixed by the contribution's section is decided by rule, not here; that
+    last check waits until contributions.csv can be read)."""
     problems: list[Problem] = []
     function_ids = statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {})
     fixed = _fixed_function_ids(data_dir)
@@ -497,11 +498,14 @@ def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tupl
             value = ("present" if (r.contribution_id, r.code_id) in second_pairs else "absent") if r.contribution_id in second_units else "not coded"
             if value != r.second_coder:
                 problems.append(Problem(shown, row, "second_coder", f"says {r.second_coder} but {test['second_coder']} has it {value}"))
+        if fixed is None:
+            consensus = apply_decisions(consensus, log)
+            continue  # which disagreements the rule decides is unknown until contributions.csv reads
         logged = set(zip(log["contribution_id"], log["code_id"]))
         in_scope = _in_test_scope(test, function_ids)
         differing = {(cid, code) for cid, code in reference_pairs ^ second_pairs
-                     if cid in second_units and in_scope(code) and not (code in function_ids and cid in (fixed or ()))}
-        for cid, code in sorted(differing - logged) if fixed is not None else []:
+                     if cid in second_units and in_scope(code) and not (code in function_ids and cid in fixed)}
+        for cid, code in sorted(differing - logged):
             problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {test['reference']} and {test['second_coder']} has no decision"))
         consensus = apply_decisions(consensus, log)
     return consensus, problems

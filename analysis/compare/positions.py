@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
+from analysis.coding.functions import FROM_CODING, read_section_functions, statement_function_ids, statement_functions
+from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_status
 from analysis.compare.comparisons import typical_quote
 from analysis.evidence.readers import DataValidationError, Problem
 from analysis.paths import display_path
@@ -39,9 +40,13 @@ JUDGED_WELL, JUDGED_BADLY = "strength", "problem"
 
 def contribution_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data_dir: Path) -> pd.Series:
     """Each contribution's statement function (index contribution_id), by the rule of
-    :mod:`analysis.coding.functions` applied to the consensus coding."""
+    :mod:`analysis.coding.functions` applied to the consensus coding; a coded function is left
+    empty (not counted) while the reliability tests put coded functions below 0.667
+    (:func:`analysis.coding.reliability_tables.coded_function_status`)."""
     consensus = coding[coding["coder"] == "consensus"]
     table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
+    if coded_function_status(data_dir, coding, contributions, codebook) == STATUS_NOT_COUNTED:
+        table.loc[table["function_from"] == FROM_CODING, "statement_function"] = pd.NA
     return table.set_index("contribution_id")["statement_function"]
 
 
