@@ -3,7 +3,7 @@
 import json
 
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from analysis.report.benchmark import code_cells, floor_script, summary
+from analysis.report.benchmark import code_cells, floor_script, summary, tables_agree
 
 
 def test_the_floor_runs_every_notebooks_code_cells_in_order_and_compiles(tmp_path):
@@ -23,3 +23,13 @@ def test_the_summary_gives_medians_and_ratios():
     assert "build / floor: CPU 1.50 (target at most 1.30), wall 1.50" in printed
     assert "build / naive chain: CPU 0.50, wall 0.60" in printed
     assert "CPU spread (max - min) across repetitions: build 12.0 s, floor 0.0 s, naive 0.0 s" in printed
+
+
+def test_tables_agree_only_when_every_chain_wrote_the_same_bytes():
+    same = {"a.csv": b"x\n1\n", "b.csv": b"y\n"}
+    assert tables_agree({"build": same, "floor": dict(same), "naive": dict(same)}) == (
+        "tables: the build, the floor and the naive chain wrote the same 2 tables, byte for byte")
+    changed = {**same, "b.csv": b"y\n2\n"}
+    missing = {"a.csv": same["a.csv"]}
+    assert tables_agree({"build": same, "floor": changed, "naive": missing}) == (
+        "tables differ between build, floor and naive chain: b.csv")

@@ -112,9 +112,13 @@ def run_chain(commands: list[list[str]]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def one_repetition(params: Path) -> dict[str, tuple[float, float]]:
-    """Build, floor (rendering the notebook that build executed) and naive chain, each with an empty load cache."""
-    timings = {}
+TABLES = {"build": "outputs/tables", "floor": "outputs/tables", "naive": "tables"}
+
+
+def one_repetition(params: Path) -> tuple[dict[str, tuple[float, float]], dict[str, dict[str, bytes]]]:
+    """Build, floor (rendering the notebook that build executed) and naive chain, each with an empty
+    load cache: their wall and CPU seconds, and the tables each wrote."""
+    timings, tables = {}, {}
     build_scratch = Path(tempfile.mkdtemp(prefix="benchmark-build-"))
     try:
         for name in CHAINS:
@@ -127,12 +131,23 @@ def one_repetition(params: Path) -> dict[str, tuple[float, float]]:
                 else:
                     commands = (build_commands if name == "build" else naive_commands)(params, scratch)
                 timings[name] = run_chain(commands)
+                tables[name] = {path.name: path.read_bytes() for path in sorted((scratch / TABLES[name]).glob("*.csv"))}
             finally:
                 if scratch != build_scratch:
                     shutil.rmtree(scratch, ignore_errors=True)
     finally:
         shutil.rmtree(build_scratch, ignore_errors=True)
-    return timings
+    return timings, tables
+
+
+def tables_agree(tables: dict[str, dict[str, bytes]]) -> str:
+    """One line: whether every chain wrote the same tables, byte for byte, or which differ."""
+    reference = tables["build"]
+    differing = sorted({name for chain in tables.values() for name in set(chain) ^ set(reference)}
+                       | {name for chain in tables.values() for name in set(chain) & set(reference) if chain[name] != reference[name]})
+    if differing:
+        return f"tables differ between build, floor and naive chain: {', '.join(differing)}"
+    return f"tables: the build, the floor and the naive chain wrote the same {len(reference)} tables, byte for byte"
 
 
 def _briefing_stem() -> str:
@@ -163,10 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     args = options.parse_args(argv)
     params = (PROJECT_ROOT / args.params).resolve()
     timings: dict[str, list[tuple[float, float]]] = {name: [] for name in CHAINS}
+    agreement = []
     for repetition in range(1, args.repeat + 1):
-        for name, (wall, cpu) in one_repetition(params).items():
+        measured, tables = one_repetition(params)
+        for name, (wall, cpu) in measured.items():
             timings[name].append((wall, cpu))
+        agreement.append(tables_agree(tables))
         print(f"repetition {repetition}: " + "; ".join(
             f"{name} {timings[name][-1][0]:.1f} s wall, {timings[name][-1][1]:.1f} s CPU" for name in CHAINS), flush=True)
     print(summary(timings, args.repeat, args.params))
-    return 0
+    print(*sorted(set(agreement)), sep="\n")
+    return 0 if all(line.startswith("tables: ") for line in agreement) else 1

@@ -118,16 +118,21 @@ class SharedKernel:
         self.log_path = Path(log_path)
 
     def __enter__(self) -> "SharedKernel":
+        from jupyter_client.kernelspec import NoSuchKernel
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         self.manager = AsyncKernelManager(kernel_name="python3")
-        run_sync(self.manager.start_kernel)(
-            cwd=str(PROJECT_ROOT), stdout=self._log, stderr=self._log,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+        try:
+            run_sync(self.manager.start_kernel)(
+                cwd=str(PROJECT_ROOT), stdout=self._log, stderr=self._log,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+        except (NoSuchKernel, OSError, RuntimeError) as error:
+            self._log.close()
+            raise BuildFailed(f"could not start the python3 kernel: {error}") from error
         return self
 
     def fresh_namespace(self) -> None:
@@ -469,10 +474,9 @@ def main(params_path: str, jobs: int = 1, outputs_dir: str | None = None, figure
         layout = None
         if outputs_dir or figures_dir:
             layout = profile_layout(Path(params_path), load_profile(Path(params_path)))
-            layout = BuildLayout(
-                outputs_dir=Path(outputs_dir).resolve() if outputs_dir else layout.outputs_dir,
-                figures_dir=Path(figures_dir).resolve() if figures_dir else layout.figures_dir,
-            )
+            outputs = Path(outputs_dir).resolve() if outputs_dir else layout.outputs_dir
+            figures = Path(figures_dir).resolve() if figures_dir else (outputs / "figures" if outputs_dir else layout.figures_dir)
+            layout = BuildLayout(outputs_dir=outputs, figures_dir=figures)
         build(Path(params_path), layout=layout, jobs=jobs)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
