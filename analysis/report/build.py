@@ -178,6 +178,7 @@ def run_notebook(kernel: SharedKernel, notebook: Path, executed: Path, parameter
         papermill.execute_notebook(
             parameterised(notebook, parameters), str(executed), kernel_name="python3",
             progress_bar=False, log_output=False, km=kernel.manager,
+            request_save_on_cell_execute=False,  # written once at the end (or on failure), not after every cell
         )
     except PapermillExecutionError as error:
         raise BuildFailed(f"{display_path(notebook)} failed {failing_line(notebook, executed, error.traceback)}: "
