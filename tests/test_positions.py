@@ -56,23 +56,37 @@ def test_deviant_cases_are_the_minority_against_a_clear_majority():
     assert pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", min_ratio=4).empty
 
 
+def write_data(folder):
+    CONTRIBUTIONS.to_csv(folder / "contributions.csv", index=False)
+    CODING.to_csv(folder / "coding.csv", index=False)
+
+
 def test_opposing_statements_quote_both_and_check_the_file(tmp_path):
+    write_data(tmp_path)
     (tmp_path / "opposing_statements.csv").write_text(
         "statement_a,statement_b,code_id,reason\nw1,r1,voice,Strong against weak.\n", encoding="utf-8")
-    table = pos.opposing_statements(tmp_path, CONTRIBUTIONS, CODING, "speaker_group")
+    table = pos.opposing_statements(tmp_path, CONTRIBUTIONS, "speaker_group")
     assert table[["statement_a", "group_a", "quote_a", "statement_b", "group_b"]].values.tolist() == [
         ["w1", "workers", "Our voice is strong", "r1", "review"]]
     (tmp_path / "opposing_statements.csv").write_text(
         "statement_a,statement_b,code_id,reason\nw1,zz,voice,x\nu1,w1,voice,y\n", encoding="utf-8")
     with pytest.raises(DataValidationError) as error:
-        pos.opposing_statements(tmp_path, CONTRIBUTIONS, CODING, "speaker_group")
+        pos.opposing_statements(tmp_path, CONTRIBUTIONS, "speaker_group")
     lines = [str(p) for p in error.value.problems]
     assert any(":1:statement_b: unknown contribution 'zz'" in line for line in lines)
     assert any(":2:statement_a: u1 does not carry voice" in line for line in lines)
 
 
+def test_a_run_without_one_side_of_a_pair_leaves_the_pair_out(tmp_path):
+    write_data(tmp_path)
+    (tmp_path / "opposing_statements.csv").write_text(
+        "statement_a,statement_b,code_id,reason\nw1,r1,voice,Strong against weak.\n", encoding="utf-8")
+    run = CONTRIBUTIONS[CONTRIBUTIONS["speaker_group"] != "review"]
+    assert pos.opposing_statements(tmp_path, run, "speaker_group").empty
+
+
 def test_no_file_no_opposing_statements(tmp_path):
-    assert pos.opposing_statements(tmp_path, CONTRIBUTIONS, CODING, "speaker_group").empty
+    assert pos.opposing_statements(tmp_path, CONTRIBUTIONS, "speaker_group").empty
 
 
 def test_function_counts_per_group():

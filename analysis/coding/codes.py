@@ -534,12 +534,13 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
     for cid, code in sorted(want - have):
         problems.append(Problem(coding_shown, None, "code_id", f"consensus lacks {cid} / {code} (coder_a's code or a logged decision in {RECONCILIATION_CSV} or a later test's log)"))
     codebook, _ = _read_yaml(Path(data_dir) / CODEBOOK_YAML)
+    all_of_a = set(zip(frame.loc[frame["coder"] == "coder_a", "contribution_id"], frame.loc[frame["coder"] == "coder_a", "code_id"]))
     frame = without_untested_functions(frame, ("coder_a", "coder_b"), statement_function_ids(codebook or {}))
     b = frame[frame["coder"] == "coder_b"]
     b_coded = set(b["contribution_id"].tolist())
     pairs = {"coder_a": _pairs(frame[frame["coder"] == "coder_a"]), "coder_b": _pairs(b)}
     for row, r in enumerate(log.itertuples(), start=1):
-        applied = "present" if (r.contribution_id, r.code_id) in pairs["coder_a"] else "absent"
+        applied = "present" if (r.contribution_id, r.code_id) in all_of_a else "absent"
         if applied != r.coder_a:
             problems.append(Problem(shown, row, "coder_a", f"says {r.coder_a} but coder_a's coding has it {applied}"))
         b_value = ("present" if (r.contribution_id, r.code_id) in pairs["coder_b"] else "absent") if r.contribution_id in b_coded else "not coded"

@@ -50,6 +50,45 @@ def contribution_functions(contributions: pd.DataFrame, coding: pd.DataFrame, co
     return table.set_index("contribution_id")["statement_function"]
 
 
+def function_status(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping) -> pd.DataFrame:
+    """One row saying whether the coded statement functions are counted: ``n_from_section``,
+    ``n_coded``, ``alpha`` (the current reliability test's alpha for the function where it is
+    coded; empty when no test has covered it), ``threshold`` (the study's 0.667) and
+    ``coded_counted``. Functions fixed by a section's heading are always counted."""
+    from analysis.coding.reliability import THRESHOLD_TENTATIVE
+
+    consensus = coding[coding["coder"] == "consensus"]
+    table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
+    alpha = _coded_function_alpha(Path(data_dir))
+    return pd.DataFrame([{"n_from_section": int((table["function_from"] == "section").sum()),
+                          "n_coded": int((table["function_from"] == "coding").sum()), "alpha": alpha,
+                          "threshold": THRESHOLD_TENTATIVE, "coded_counted": bool(alpha >= THRESHOLD_TENTATIVE)}])
+
+
+def _coded_function_alpha(data_dir: Path) -> float:
+    """The current reliability test's alpha for the statement function where it is coded (NaN if none)."""
+    if not (data_dir / "reliability" / "tests.yaml").exists():
+        return float("nan")
+    from analysis.coding.reliability_tables import current_test, load_tests, reliability_tables
+    from analysis.evidence.validate import load_contributions
+
+    coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)
+    tables = reliability_tables(data_dir, load_contributions(data_dir), coding, read_section_functions(data_dir), n_boot=0, seed=0)
+    summary = tables["summary"][tables["summary"]["test"] == current_test(load_tests(data_dir))["id"]]
+    rows = summary[summary["measure"].str.contains("function") & summary["measure"].str.contains("where coded")]
+    return float(rows["alpha"].iloc[0]) if len(rows) else float("nan")
+
+
+def counted_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data_dir: Path,
+                      coded_counted: bool) -> pd.Series:
+    """Each contribution's statement function, with the coded ones left out (missing) unless
+    ``coded_counted``: a function that failed or has not had its reliability test is not counted."""
+    consensus = coding[coding["coder"] == "consensus"]
+    table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
+    keep = table["function_from"].eq("section") | coded_counted
+    return table.set_index("contribution_id")["statement_function"].where(keep.to_numpy())
+
+
 def _quote(ids: Sequence[str], presence: pd.DataFrame, texts: pd.Series) -> str:
     """A typical quote among ``ids`` (the rule of :func:`typical_quote`)."""
     candidates = pd.DataFrame({"text": texts.loc[list(ids)], "n_coded": presence.loc[list(ids)].sum(axis=1)})
@@ -127,13 +166,17 @@ def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, 
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def check_opposing(data_dir: Path, contribution_ids: Sequence[str], consensus: pd.DataFrame) -> list[Problem]:
-    """Problems in ``opposing_statements.csv``: missing columns or cells, unknown
-    contributions, a pair whose statements do not both carry its code in the consensus
-    coding, a statement paired with itself. A data folder without the file has none."""
+def check_opposing(data_dir: Path) -> list[Problem]:
+    """Problems in ``opposing_statements.csv``, against the whole data folder (a run may leave
+    sources out): missing columns or cells, unknown contributions, a pair whose statements do
+    not both carry its code in the consensus coding, a statement paired with itself. A data
+    folder without the file has none."""
     path = Path(data_dir) / OPPOSING_CSV
     if not path.exists():
         return []
+    contribution_ids = pd.read_csv(Path(data_dir) / "contributions.csv", dtype=str, keep_default_na=False)["contribution_id"]
+    coding = pd.read_csv(Path(data_dir) / "coding.csv", dtype=str, keep_default_na=False)
+    consensus = coding[coding["coder"] == "consensus"]
     shown = display_path(path)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in OPPOSING_COLUMNS if c not in table.columns]
@@ -157,13 +200,12 @@ def check_opposing(data_dir: Path, contribution_ids: Sequence[str], consensus: p
     return problems
 
 
-def opposing_statements(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, group_col: str) -> pd.DataFrame:
-    """The curated pairs of opposite statements with both quotes, their groups and the
-    reason; empty when the data folder lists none. Raises DataValidationError for a bad row
-    (file, row and column named)."""
-    consensus = coding[coding["coder"] == "consensus"]
+def opposing_statements(data_dir: Path, contributions: pd.DataFrame, group_col: str) -> pd.DataFrame:
+    """The curated pairs of opposite statements among ``contributions`` (the run's), with both
+    quotes, their groups and the reason; empty when the data folder lists none. Raises
+    DataValidationError for a bad row (file, row and column named)."""
     ids = contributions["contribution_id"]
-    problems = check_opposing(data_dir, ids, consensus)
+    problems = check_opposing(data_dir)
     if problems:
         raise DataValidationError(problems)
     columns = ["code_id", "statement_a", "group_a", "quote_a", "statement_b", "group_b", "quote_b", "reason"]

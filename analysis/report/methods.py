@@ -9,7 +9,7 @@ does not apply.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -27,22 +27,40 @@ def methods_markdown(data_dir: Path, values: Mapping[str, object]) -> str:
     return _COMMENT.sub("", text).format_map(dict(values)).strip()
 
 
-def methods_values(contributions: pd.DataFrame, functions_from: pd.Series, n_lists: int, sample_size: int,
-                   reconciliation: pd.DataFrame, codebook_version: str) -> dict[str, object]:
-    """The numbers ``methods.md`` names, computed from the data: contributions, lists, the
-    reliability sample, logged decisions (and those of the audit), and how many statement
+def methods_values(contributions: pd.DataFrame, functions_from: pd.Series, n_lists: int, tests: Sequence[Mapping],
+                   reconciliation: pd.DataFrame, codebook_version: str, function_status: Mapping) -> dict[str, object]:
+    """The values ``methods.md`` names, computed from the data: contributions, lists, the
+    reliability tests (``tests``: each with ``id``, ``codebook_version``, ``n_units``, ``blind``,
+    ``current`` and ``note``), logged decisions (and those of the audit), how many statement
     functions come from a section and how many were coded (``functions_from``: "section" or
-    "coding" per contribution)."""
+    "coding" per contribution), and whether the coded ones are counted (``function_status``:
+    ``alpha``, ``threshold``, ``coded_counted``)."""
+    alpha, threshold = function_status["alpha"], function_status["threshold"]
+    if pd.isna(alpha):
+        reliability = "No second coder has coded them yet, so they are not counted."
+    else:
+        reliability = (f"A blind second coder reached Krippendorff's alpha {alpha:.2f} on them (the study's threshold is "
+                       f"{threshold:.3f}), " + ("so they are counted." if function_status["coded_counted"] else
+                                              "so they are not counted until a re-test on fresh contributions reaches it."))
     return {
         "n_contributions": len(contributions),
         "n_lists": n_lists,
-        "n_sample": sample_size,
+        "reliability_tests": "\n".join(test_line(test) for test in tests) or "   - (no test recorded in the data)",
         "n_decisions": len(reconciliation),
-        "n_audit": int(reconciliation["reason"].str.contains(AUDIT_MARK, regex=False).sum()),
+        "n_audit": int(reconciliation["reason"].astype(str).str.contains(AUDIT_MARK, regex=False).sum()),
         "n_fixed_function": int((functions_from == "section").sum()),
         "n_coded_function": int((functions_from == "coding").sum()),
         "codebook_version": codebook_version,
+        "function_reliability": reliability,
     }
+
+
+def test_line(test: Mapping) -> str:
+    """One reliability test as a list item of the methods: size, codebook, blind or not, its note."""
+    blind = "blind" if test.get("blind") else "not blind"
+    current = "; its results decide what the briefing counts" if test.get("current") else ""
+    return (f"   - {test['n_units']} contributions on codebook {test['codebook_version']} ({blind}{current}). "
+            f"{' '.join(str(test.get('note', '')).split())}")
 
 
 def srqr_table(data_dir: Path) -> pd.DataFrame:
@@ -58,3 +76,15 @@ def logged_decisions(data_dir: Path, log: str = "reliability/reconciliation.csv"
     if not path.exists():
         return pd.DataFrame(columns=["contribution_id", "code_id", "reason"])
     return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def reliability_tests(data_dir: Path) -> list[dict]:
+    """The reliability tests of the data folder with their sample sizes (``n_units``), oldest
+    first; an empty list when the folder records none."""
+    path = Path(data_dir) / "reliability" / "tests.yaml"
+    if not path.exists():
+        return []
+    import yaml
+
+    tests = yaml.safe_load(path.read_text(encoding="utf-8"))["tests"]
+    return [{**test, "n_units": len(pd.read_csv(Path(data_dir) / test["sample"], dtype=str))} for test in tests]
