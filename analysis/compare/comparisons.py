@@ -659,7 +659,7 @@ def prevalence_difference_by_list(
         fewest = a if counts[0] <= counts[1] else b
         table["cluster_ci_low"] = table["cluster_ci_high"] = np.nan
         table["cluster_note"] = (f"{(labels or {}).get(fewest, fewest)} has only {min(counts)} lists or document sections, too few to resample "
-                                 f"(at least {min_clusters} are needed), so no interval treats its statements as clustered")
+                                 f"whole lists (at least {min_clusters} are needed)")
         return table
     differences = (cluster_bootstrap_shares(*sides[0], n_boot, rng) - cluster_bootstrap_shares(*sides[1], n_boot, rng))
     low, high = np.nanpercentile(differences, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)

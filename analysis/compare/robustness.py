@@ -219,7 +219,8 @@ def reliable_codes(codebook: Mapping, alpha: pd.Series, threshold: float) -> lis
 
 @dataclass(frozen=True)
 class Check:
-    """One alternative analytic choice: a key (a to g), a short label and how to build its view."""
+    """One alternative analytic choice: a key (a to g), a short label (a clause that reads after
+    "when"; ``{name}`` takes a setting's value) and how to build its view."""
 
     key: str
     label: str
@@ -234,13 +235,13 @@ CHECKS: tuple[Check, ...] = (
     Check("a", "each contribution weighs the same (as briefed)", lambda i: build_view(i)),
     Check("b", "each list or document section weighs the same",
           lambda i: build_view(i, weights=list_weights([c for c in i.settings.list_columns if c in i.contributions.columns]))),
-    Check("c", "derived groups left out", lambda i: build_view(i, keep=~i.contributions["speaker_group"].isin(i.settings.derived_groups))),
-    Check("d", "not-codable units out of the denominators",
+    Check("c", "the derived groups are left out", lambda i: build_view(i, keep=~i.contributions["speaker_group"].isin(i.settings.derived_groups))),
+    Check("d", "not-codable units are left out of the denominators",
           lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(only_not_codable(i.consensus, _all_codes(i))))),
-    Check("e", "uncertain attributions left out", lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(i.settings.uncertain))),
-    Check("f", "only codes with alpha of at least the threshold",
+    Check("e", "the uncertain attributions are left out", lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(i.settings.uncertain))),
+    Check("f", "only codes with alpha of at least {threshold:.2f} are counted",
           lambda i: None if i.alpha is None else build_view(i, codes=reliable_codes(i.codebook, i.alpha, i.settings.threshold))),
-    Check("g", "a theme counts as raised by a group only with two or more contributions",
+    Check("g", "a group counts as raising a theme only with at least {raised_min_count} contributions carrying it",
           lambda i: build_view(i, min_count=i.settings.raised_min_count)),
 )
 
@@ -425,7 +426,7 @@ def robustness_grid(claims: Mapping[str, Claim], inputs: Inputs, checks: Sequenc
             raise ValueError(f"finding {key!r} is not true of the baseline data (as briefed), so it cannot be re-tested")
         for check in checks:
             result = None if views[check.key] is None else evaluate(claim, views[check.key])
-            records.append({"finding": key, "check": check.key, "label": check.label,
+            records.append({"finding": key, "check": check.key, "label": check.label.format(**vars(inputs.settings)),
                             "verdict": verdict(base, result, claim.largest),
                             "margin": np.nan if result is None else result.margin, "baseline_margin": base.margin,
                             "detail": ("no reliability table in the data" if views[check.key] is None else "")

@@ -148,7 +148,7 @@ def interval_words(row: pd.Series) -> str:
         return (f"95% interval resampling whole lists {row['cluster_ci_low'] * 100:+.0f} to {row['cluster_ci_high'] * 100:+.0f}; "
                 f"resampling single statements {contribution}")
     if "cluster_note" in row.index and isinstance(row["cluster_note"], str) and row["cluster_note"]:
-        return f"95% interval resampling single statements {contribution}, which treats statements as independent: {row['cluster_note']}"
+        return f"95% interval {contribution} from resampling single statements, which treats them as independent; {row['cluster_note']}"
     return f"bootstrap 95% interval {contribution}"
 
 
@@ -345,6 +345,7 @@ def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], l
                           "p, Benjamini–Hochberg adjusted": per_theme["p_bh_descriptive"].to_numpy()})
     if "p_lists_descriptive" in per_theme.columns:
         table["p (whole lists shuffled)"] = per_theme["p_lists_descriptive"].to_numpy()
+        table["p (whole lists shuffled), Benjamini–Hochberg adjusted"] = per_theme["p_lists_bh_descriptive"].to_numpy()
     caption = (f"Whether each {level_word} is spread unevenly across the groups shown: a permutation test of the chi-square "
                "statistic. The Benjamini–Hochberg adjustment allows for testing many themes at once (it controls the "
                "expected share of false alarms among the themes called uneven). Descriptive only: the groups are not samples.")
