@@ -109,6 +109,8 @@ def test_committed_samples_are_redrawn_exactly_from_their_recorded_exclusions(fo
     contributions = load_contributions(DATA_DIR)
     excluded = pd.read_csv(BLIND.parent / folder / "exclusions.csv", dtype=str)
     eligible = contributions[~contributions["contribution_id"].isin(excluded["contribution_id"])]
+    drawn = pd.read_csv(BLIND.parent / folder / bt.KEY_CSV, dtype=str)["contribution_id"]
+    eligible = eligible[eligible["source_id"].isin(contributions.loc[contributions["contribution_id"].isin(drawn), "source_id"])]  # not sources added later
     if functions_only:
         coded = [section for section, function in read_section_functions(DATA_DIR).items() if function is None]
         eligible = eligible[eligible["section"].isin(coded)]

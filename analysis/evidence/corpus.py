@@ -373,6 +373,15 @@ def extractor(ctx: Context) -> Callable[[Context], list[dict]]:
     return importlib.import_module(f"{RULES_PACKAGE}.{ctx.source_id}").extract
 
 
+def id_scheme(rule: Mapping[str, Any], source_id: str) -> str:
+    """The regular expression a source's ids follow after their prefix: its layout's, or its rule module's ``ID_SCHEME``."""
+    from analysis.evidence.layouts import ID_SCHEMES
+
+    if rule.get("layout") is not None:
+        return ID_SCHEMES[rule["layout"]]
+    return importlib.import_module(f"{RULES_PACKAGE}.{source_id}").ID_SCHEME
+
+
 def repairs_for(repairs: dict[str, list[dict]], source_id: str) -> dict[str, list[dict]]:
     """The entries that concern one source, by kind."""
     return {kind: [entry for entry in entries if entry["source_id"] == source_id] for kind, entries in repairs.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from analysis.evidence.corpus import Context, contribution, lines_of, parse_item
 
 
+ID_SCHEME = r"(str|chl|asp-[a-z]+)-\d\d"  # after the prefix: part (aspirations by subject group) and number
 CL_SPEAKER = "21st Century Social Work Review Group"
 CL_PARTS = {  # printed heading -> the part (data/extraction_rules.yaml) and its code in ids
     "Strengths to build on": ("strengths", "str"),

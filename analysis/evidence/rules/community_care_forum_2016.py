@@ -10,6 +10,7 @@ import re
 from analysis.evidence.corpus import Context, contribution, find_line, lines_of, paragraphs_without, parse_item, prose_units, trimmed
 
 
+ID_SCHEME = r"(art-\d\d\d|r\d[a-z]?-\d\d)"  # after the prefix: article unit, or response (and nested reply) unit
 CC_AUTHOR = "Laura Walters"
 CC_ARTICLE_END = "More from Community Care"
 CC_RESPONSES = "7 Responses to ‘Things get better for service users when we make social work better for ourselves’"
