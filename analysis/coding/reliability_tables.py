@@ -272,3 +272,29 @@ def coded_function_status(data_dir: Path, coding: pd.DataFrame, contributions: p
             reference = function_labels(coding, test["reference"], ids, functions)
             return status(al.nominal_alpha([reference[c] for c in ids], [second[c] for c in ids]), len(ids))
     return STATUS_NOT_COUNTED
+
+
+def theme_statuses(data_dir: Path, coding: pd.DataFrame, codebook: Mapping) -> dict[str, str]:
+    """Each theme's status under the current test (point estimates; theme id -> status); empty
+    when the data have no reliability tests."""
+    if not (Path(data_dir) / TESTS_YAML).exists():
+        return {}
+    test = current_test(load_tests(data_dir))
+    if not (coding["coder"] == test["second_coder"]).any():
+        return {}
+    rows, themes = theme_coding(coding, codebook)
+    table = with_status(alpha_table(rows, themes, sample_ids(data_dir, test), (test["reference"], test["second_coder"]), 0, 0))
+    table = table[table["code_id"] != POOLED]
+    return dict(zip(table["code_id"], table["status"]))
+
+
+def apply_theme_statuses(codebook: Mapping, statuses: Mapping[str, str]) -> dict:
+    """The codebook as the briefing counts it: codes of a theme not counted marked
+    ``count_in_briefing: false``; a tentative theme's label marked "(tentative)"."""
+    dropped = {theme for theme, s in statuses.items() if s == STATUS_NOT_COUNTED}
+    tentative = {theme for theme, s in statuses.items() if s == STATUS_TENTATIVE}
+    return {
+        **codebook,
+        "themes": [{**t, "label": f"{t['label']} (tentative)"} if t["id"] in tentative else dict(t) for t in codebook["themes"]],
+        "codes": [{**c, "count_in_briefing": False} if c["theme"] in dropped else dict(c) for c in codebook["codes"]],
+    }
