@@ -55,7 +55,31 @@ def test_masi_alpha_with_single_labels_equals_nominal_alpha():
 def test_bootstrap_alpha_is_reproducible_and_brackets_the_estimate():
     a = ["hope", "problem", "need", "hope", "proposal", "problem"] * 10
     b = ["hope", "problem", "need", "need", "proposal", "problem"] * 10
-    first = al.bootstrap_alpha(al.nominal_alpha, a, b, n_boot=300, seed=3)
-    np.testing.assert_array_equal(first, al.bootstrap_alpha(al.nominal_alpha, a, b, n_boot=300, seed=3))
+    first = al.bootstrap_alpha(a, b, n_boot=300, seed=3)
+    np.testing.assert_array_equal(first, al.bootstrap_alpha(a, b, n_boot=300, seed=3))
     low, high, kept = al.percentile_interval(first)
     assert kept == 300 and low <= al.nominal_alpha(a, b) <= high < 1
+
+
+def test_closed_forms_equal_the_package_on_random_data():
+    import krippendorff
+
+    rng = np.random.default_rng(4)
+    labels = ["hope", "problem", "need", "proposal"]
+    sets = [frozenset(), frozenset({"x"}), frozenset({"x", "y"}), frozenset({"y"}), frozenset({"z", "x"})]
+    for _ in range(20):
+        n = int(rng.integers(4, 40))
+        a = list(rng.choice(labels, n))
+        b = [x if rng.random() < 0.7 else str(rng.choice(labels)) for x in a]
+        values, ia, ib = al.encode(a, b)
+        if len(values) > 1:
+            expected = krippendorff.alpha(reliability_data=np.vstack([ia, ib]).astype(float), level_of_measurement="nominal")
+            assert al.nominal_alpha(a, b) == pytest.approx(expected)
+        sa = [sets[i] for i in rng.integers(0, len(sets), n)]
+        sb = [s if rng.random() < 0.6 else sets[int(rng.integers(0, len(sets)))] for s in sa]
+        values, ia, ib = al.encode(sa, sb)
+        if len(values) > 1:
+            delta = al.masi_delta(values)
+            metric = lambda v1, v2, i1, i2, n_v, dtype=np.float64: delta[i1, i2].astype(dtype)  # noqa: E731
+            expected = krippendorff.alpha(reliability_data=np.vstack([ia, ib]).astype(float), value_domain=np.arange(len(values)), level_of_measurement=metric)
+            assert al.masi_alpha(sa, sb) == pytest.approx(expected)

@@ -2,38 +2,35 @@
 
 - **Binary presence** (a code or a theme present or absent for a contribution): see
   :func:`analysis.coding.reliability.alpha_table`, which bootstraps the closed form.
-- **One label per unit** (the statement function): nominal alpha from the package.
+- **One label per unit** (the statement function): nominal alpha.
 - **A set of codes per unit**: alpha with the MASI distance (Passonneau 2006), which scores
   two sets by their overlap: ``1 - J * M`` with ``J`` the Jaccard index and ``M`` 1 for equal
   sets, 2/3 when one contains the other, 1/3 when they only overlap and 0 when disjoint.
 
-Bootstrap intervals resample units (contributions) with replacement; a resample where alpha
-is undefined (a single value throughout) is dropped and the number kept is reported.
+For two coders and no missing values, alpha with any distance ``delta`` has the closed form
+``1 - (n - 1) * 2 * sum_u delta(a_u, b_u) / sum_ck n_c n_k delta(c, k)``, with ``n`` = 2 x units
+and ``n_c`` how often value ``c`` was used. It is computed from per-unit counts, so a bootstrap
+resample is a vector of how often each unit was drawn, and resamples are drawn in chunks:
+memory stays bounded whatever the number of resamples. The tests check the closed form against
+the ``krippendorff`` package. A resample where alpha is undefined (one value throughout) is
+dropped and the number kept is reported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-import krippendorff
 import numpy as np
+from scipy import sparse
 
-def nominal_alpha(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
-    """Nominal alpha of two coders' labels over the same units (package ``krippendorff``); NaN
-    when fewer than two labels occur (alpha undefined)."""
-    both = np.concatenate([np.asarray(a), np.asarray(b)])
-    labels, codes = np.unique(both, return_inverse=True)
-    if len(labels) < 2:
-        return float("nan")
-    return float(krippendorff.alpha(reliability_data=codes.reshape(2, -1).astype(float), level_of_measurement="nominal"))
+BOOTSTRAP_CHUNK_CELLS = 2**22  # drawn-unit counts held at once (chunk x units)
 
 
 def masi_distance(first: frozenset, second: frozenset) -> float:
     """MASI distance between two sets of labels (0 when equal, 1 when disjoint)."""
     if not first and not second:
         return 0.0
-    union = len(first | second)
-    jaccard = len(first & second) / union
+    jaccard = len(first & second) / len(first | second)
     if first == second:
         monotonicity = 1.0
     elif first <= second or second <= first:
@@ -45,20 +42,86 @@ def masi_distance(first: frozenset, second: frozenset) -> float:
     return 1 - jaccard * monotonicity
 
 
-def masi_alpha(a: Sequence[frozenset], b: Sequence[frozenset]) -> float:
-    """Alpha of two coders' label sets over the same units, with the MASI distance (package
-    ``krippendorff`` with a distance callable); NaN when every unit has the same set."""
-    domain = sorted({*a, *b}, key=lambda s: sorted(map(str, s)))
-    if len(domain) < 2:
+def encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[list, np.ndarray, np.ndarray]:
+    """The distinct values of both coders and each coder's values as indices into them."""
+    if isinstance(a, np.ndarray) and a.dtype.kind in "biuf":
+        values, inverse = np.unique(np.concatenate([a.ravel(), np.asarray(b).ravel()]), return_inverse=True)
+        return list(values), inverse[: a.size].astype(np.int64), inverse[a.size :].astype(np.int64)
+    index: dict = {}
+    ia = np.fromiter((index.setdefault(x, len(index)) for x in a), dtype=np.int64, count=len(a))
+    ib = np.fromiter((index.setdefault(y, len(index)) for y in b), dtype=np.int64, count=len(b))
+    return list(index), ia, ib
+
+
+def _alpha_from_weights(weights: np.ndarray, per_unit: np.ndarray, used: sparse.csr_matrix, delta: np.ndarray) -> np.ndarray:
+    """Closed-form alpha for each row of ``weights`` (how often each unit counts)."""
+    n = 2 * weights.sum(axis=1)
+    observed = 2 * weights @ per_unit
+    counts = np.asarray((used.T @ weights.T).T)  # (rows, values)
+    expected = np.einsum("ic,cd,id->i", counts, delta, counts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1 - (n - 1) * observed / expected
+    return np.where(expected > 0, alpha, np.nan)
+
+
+def _parts(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, sparse.csr_matrix]:
+    units, values = len(ia), len(delta)
+    rows = np.concatenate([np.arange(units), np.arange(units)])
+    used = sparse.csr_matrix((np.ones(2 * units), (rows, np.concatenate([ia, ib]))), shape=(units, values))
+    return delta[ia, ib], used
+
+
+def distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> float:
+    """Alpha of two coders' encoded values with distance matrix ``delta``; NaN when undefined."""
+    if len(ia) == 0:
         return float("nan")
-    index = {value: i for i, value in enumerate(domain)}
-    distances = np.array([[masi_distance(x, y) for y in domain] for x in domain])
-    data = np.array([[index[x] for x in a], [index[y] for y in b]], dtype=float)
+    per_unit, used = _parts(ia, ib, delta)
+    return float(_alpha_from_weights(np.ones((1, len(ia))), per_unit, used, delta)[0])
 
-    def metric(v1, v2, i1, i2, n_v, dtype=np.float64):
-        return distances[i1, i2].astype(dtype)
 
-    return float(krippendorff.alpha(reliability_data=data, value_domain=np.arange(len(domain)), level_of_measurement=metric))
+def bootstrap_distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """:func:`distance_alpha` on ``n_boot`` resamples of the units, drawn in chunks."""
+    units = len(ia)
+    out = np.full(n_boot, np.nan)
+    if units == 0:
+        return out
+    per_unit, used = _parts(ia, ib, delta)
+    rng = np.random.default_rng(seed)
+    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // units)
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        weights = rng.multinomial(units, np.full(units, 1 / units), size=size).astype(float)
+        out[start : start + size] = _alpha_from_weights(weights, per_unit, used, delta)
+    return out
+
+
+def nominal_delta(values: Sequence) -> np.ndarray:
+    """The nominal distance: 0 for the same value, 1 otherwise."""
+    return 1 - np.eye(len(values))
+
+
+def masi_delta(values: Sequence[frozenset]) -> np.ndarray:
+    """The MASI distance between every two of ``values``."""
+    return np.array([[masi_distance(x, y) for y in values] for x in values])
+
+
+def nominal_alpha(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Nominal alpha of two coders' labels over the same units; NaN when fewer than two labels occur."""
+    values, ia, ib = encode(a, b)
+    return distance_alpha(ia, ib, nominal_delta(values))
+
+
+def masi_alpha(a: Sequence[frozenset], b: Sequence[frozenset]) -> float:
+    """Alpha of two coders' label sets over the same units, with the MASI distance; NaN when
+    every unit has the same set."""
+    values, ia, ib = encode(a, b)
+    return distance_alpha(ia, ib, masi_delta(values))
+
+
+def bootstrap_alpha(a: Sequence[Hashable], b: Sequence[Hashable], n_boot: int, seed: int, masi: bool = False) -> np.ndarray:
+    """Bootstrap distribution of nominal (or, with ``masi``, MASI) alpha over the units."""
+    values, ia, ib = encode(a, b)
+    return bootstrap_distance_alpha(ia, ib, masi_delta(values) if masi else nominal_delta(values), n_boot, seed)
 
 
 def percentile_interval(values: np.ndarray) -> tuple[float, float, int]:
@@ -68,14 +131,3 @@ def percentile_interval(values: np.ndarray) -> tuple[float, float, int]:
         return float("nan"), float("nan"), 0
     low, high = np.percentile(valid, [2.5, 97.5])
     return float(low), float(high), int(len(valid))
-
-
-def bootstrap_alpha(statistic, a: Sequence, b: Sequence, n_boot: int, seed: int) -> np.ndarray:
-    """``statistic(a', b')`` on ``n_boot`` resamples of the units (pairs) with replacement."""
-    a, b = list(a), list(b)
-    rng = np.random.default_rng(seed)
-    values = np.empty(n_boot)
-    for k in range(n_boot):
-        draw = rng.integers(0, len(a), len(a))
-        values[k] = statistic([a[i] for i in draw], [b[i] for i in draw])
-    return values

@@ -103,7 +103,7 @@ def code_sets(coding: pd.DataFrame, coder: str, ids: Sequence[str], functions: S
 def function_summary(reference: Mapping[str, str], second: Mapping[str, str], ids: Sequence[str], n_boot: int, seed: int, scope: str) -> dict:
     """Alpha of two coders' statement functions over ``ids`` with a bootstrap interval."""
     a, b = [reference[cid] for cid in ids], [second[cid] for cid in ids]
-    low, high, kept = al.percentile_interval(al.bootstrap_alpha(al.nominal_alpha, a, b, n_boot, seed)) if ids else (np.nan, np.nan, 0)
+    low, high, kept = al.percentile_interval(al.bootstrap_alpha(a, b, n_boot, seed)) if ids else (np.nan, np.nan, 0)
     return {"measure": f"statement function ({scope})", "alpha": al.nominal_alpha(a, b) if ids else np.nan, "ci_low": low, "ci_high": high,
             "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(a, b)])) if ids else np.nan}
 
@@ -154,7 +154,7 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
            {"label": "", **function_summary(reference_functions, coded_b, list(ids), n_boot, seed, "all, against the section rule")}]
           if any(coded_b.values()) else []),
         {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": al.masi_alpha(sets_a, sets_b),
-         **dict(zip(("ci_low", "ci_high"), al.percentile_interval(al.bootstrap_alpha(al.masi_alpha, sets_a, sets_b, n_boot, seed))[:2])),
+         **dict(zip(("ci_low", "ci_high"), al.percentile_interval(al.bootstrap_alpha(sets_a, sets_b, n_boot, seed, masi=True))[:2])),
          "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(sets_a, sets_b)]))},
     ]
     texts = dict(zip(contributions["contribution_id"], contributions["text"]))

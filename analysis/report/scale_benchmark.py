@@ -196,7 +196,7 @@ def _functions(rng: np.random.Generator, contributions: pd.DataFrame, section_fu
 def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_DIR) -> Path:
     """A data folder of ``n`` synthetic contributions in this project's format (see the module
     docstring); the vocabulary and the statement functions are the real data's."""
-    from analysis.coding.codes import draw_reliability_sample, write_coding, write_sample
+    from analysis.coding.codes import draw_reliability_sample, write_coding
     from analysis.coding.functions import read_section_functions, statement_function_ids
 
     folder = Path(folder)
@@ -224,7 +224,10 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
                         coder_a.assign(coder="consensus"), functions.assign(coder="consensus")], ignore_index=True)
     coding["memo"] = ""
     write_coding(coding, folder / "coding.csv")
-    write_sample(folder, sample)
+    pd.DataFrame({"contribution_id": sample}).to_csv(folder / "reliability" / "sample.csv", index=False, lineterminator="\n")
+    _write_yaml(folder / "reliability" / "tests.yaml", {"tests": [{
+        "id": "synthetic", "codebook_version": "1.0", "sample": "reliability/sample.csv", "reference": "coder_a",
+        "second_coder": "coder_b", "current": True, "blind": True, "note": "Synthetic."}]})
     reconciliation.to_csv(folder / "reliability" / "reconciliation.csv", index=False, lineterminator="\n")
     _write_yaml(folder / "codebook.yaml", _codebook(real_codebook, contributions, coding))
     theme_ids = [f"SV-theme-{i:02d}" for i in range(1, N_ACTION_THEMES + 1)]
@@ -340,17 +343,14 @@ def _cooccurrence(state: dict) -> pd.DataFrame:
 
 
 def _reliability(state: dict) -> None:
-    from analysis.coding.codes import load_sample
-    from analysis.coding.reliability import alpha_table, disagreements, facilitator_agreement, load_crosswalk
+    from analysis.coding.functions import read_section_functions
+    from analysis.coding.reliability_tables import facilitator_tables, load_tests, reliability_tables
 
     study, p = state["study"], state["parameters"]
-    sample = load_sample(study.data_dir)
-    crosswalk = load_crosswalk(study.data_dir)
-    state["alpha"] = alpha_table(study.coding, study.codebook, sample, n_boot=p["n_bootstrap"], seed=p["seed"])
-    disagreements(study.coding, study.contributions, sample)
-    facilitator_agreement(study.contributions, study.coding, crosswalk)
-    for coder in ("coder_a", "coder_b"):
-        facilitator_agreement(study.contributions, study.coding, crosswalk, coder, sample)
+    tables = reliability_tables(study.data_dir, study.contributions, study.coding, read_section_functions(study.data_dir),
+                                p["n_bootstrap"], p["seed"])
+    facilitator_tables(study.data_dir, study.contributions, study.coding, load_tests(study.data_dir))
+    state["alpha"] = tables["theme_alpha"]
 
 
 def _figures(state: dict) -> None:
