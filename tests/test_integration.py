@@ -94,14 +94,18 @@ def test_exports_are_written_beside_the_briefing(smoke_build):
     assert (outputs / "tables" / "findings.csv").is_file()
 
 
-def test_every_finding_has_its_n_denominator_and_a_quote_with_its_id(briefing_html):
+def test_every_finding_has_its_n_denominator_and_a_quote_with_its_id(briefing_html, smoke_build):
+    import pandas as pd
+
     tree = lxml_html.fromstring(briefing_html)
     found = tree.xpath("//div[@class='finding']")
-    assert 5 <= len(found) <= 8
-    for finding in found:
-        assert re.search(r"\(n = \d+; denominator \d+\)", finding.text_content())
+    table = pd.read_csv(smoke_build.outputs_dir / "tables" / "findings.csv")
+    assert 5 <= len(found) <= 8 and len(found) == len(table)
+    for finding, row in zip(found, table.itertuples()):
+        sentence = " ".join(finding.xpath("string(./p)").split())
+        assert re.search(rf"\b{row.n} of (the |their )?{row.denominator}\b", sentence), sentence
         quote = finding.xpath(".//blockquote")
-        assert quote and quote[0].xpath(".//span[@class='cid']") and quote[0].text_content().strip()
+        assert quote and quote[0].xpath("string(.//a[@class='cid'])") == row.quote_id
 
 
 def test_quoted_ids_exist_and_quotes_are_verbatim(smoke_build):

@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 
 from analysis.evidence.audit import contribution_counts, demote_headings, markdown_sections
 from analysis.report.render import add_heading_ids, briefing_page, table_of_contents
-from analysis.report.output import figure_html, save_figure, save_table, table_html
+from analysis.report.output import figure_html, save_figure, save_table, svg_geometry, table_html
 
 
 def test_a_saved_figure_is_shown_embedded_with_its_alt_text_and_caption(tmp_path):
@@ -26,6 +26,24 @@ def test_a_saved_figure_is_shown_embedded_with_its_alt_text_and_caption(tmp_path
     assert image.get("alt") == "A rising line."
     assert base64.b64decode(image.get("src").split(",", 1)[1]).startswith(b"<?xml")
     assert shown.xpath("string(//figcaption)") == "Figure 3. A line & a caption."
+    assert not shown.xpath("//details")  # no data saved, no data table
+
+
+def test_a_figure_keeps_its_text_legible_and_shows_its_data(tmp_path):
+    figure, axes = plt.subplots(figsize=(6, 3))
+    axes.plot([0, 1], [0, 1])
+    axes.set_title("Seven", fontsize=7)
+    axes.tick_params(labelsize=9)
+    data = pd.DataFrame({"group": ["<b>x</b>", "y"], "share": [0.5, 0.25]})
+    save_figure(figure, tmp_path, "small", caption="Small text.", alt="A line.", data=data)
+    width, _, smallest = svg_geometry((tmp_path / "small.svg").read_text(encoding="utf-8"))
+    assert smallest == pytest.approx(7 * 4 / 3, rel=0.01)  # 7 pt in a figure shown at natural size
+    shown = lxml_html.fromstring(figure_html(tmp_path, "small", number=2))
+    style = shown.xpath("//img/@style")[0]
+    min_width = int(style.split(":")[1].strip().removesuffix("px"))
+    assert min_width * smallest / width == pytest.approx(9, abs=0.05)  # never drawn with text below 9 CSS px
+    assert shown.xpath("string(//details/summary)") == "The numbers behind Figure 2"
+    assert shown.xpath("//details//tbody/tr/th/text()") == ["<b>x</b>", "y"]
 
 
 @pytest.mark.parametrize(("caption", "alt"), [("", "alt"), ("caption", "  ")])
@@ -37,10 +55,13 @@ def test_a_figure_without_caption_or_alt_text_is_refused(tmp_path, caption, alt)
 
 def test_tables_have_captions_and_right_aligned_numbers(tmp_path):
     table = pd.DataFrame({"group": ["a", "b"], "n": [3, 10], "share": [0.25, None]})
-    shown = lxml_html.fromstring(table_html(table, "Counts.", "counts"))
-    assert shown.xpath("string(//caption)") == "Counts. Full table: outputs/tables/counts.csv."
+    shown = lxml_html.fromstring(table_html(table, "Counts <b>.</b>"))
+    assert shown.xpath("string(//caption)") == "Counts <b>.</b>"
+    assert shown.xpath("//div[@class='table-scroll']/@tabindex") == ["0"]  # a wide table scrolls in its own box
     assert [td.get("class") for td in shown.xpath("//tbody/tr[1]/td")] == ["text", "number", "number"]
     assert [td.text_content() for td in shown.xpath("//tbody/tr[2]/td")] == ["b", "10", ""]
+    with_headers = lxml_html.fromstring(table_html(table, "Counts.", row_headers=True))
+    assert with_headers.xpath("//tbody/tr/th[@scope='row']/text()") == ["a", "b"]
     with pytest.raises(ValueError):
         table_html(table, " ")
     path = save_table(table, tmp_path, "counts", {"seed": 1})
@@ -58,9 +79,33 @@ def test_headings_get_unique_ids_and_the_contents_links_to_them():
 
 
 def test_the_page_is_self_contained():
-    page = briefing_page("<h2>Findings</h2><p>Text</p>", "Title", "Sub", "<p>Footer</p>")
+    page = briefing_page("<h2>Findings</h2><p>Text</p>", "Title <i>", "Sub <script>", "<p>Footer</p>")
     assert page.startswith("<!DOCTYPE html>") and 'lang="en-GB"' in page
     assert "<link" not in page and "<script" not in page and "@page" in page
+    assert "<title>Title &lt;i&gt;</title>" in page and "Sub &lt;script&gt;" in page
+
+
+def test_the_contents_follow_the_key_messages_and_about_and_do_not_list_them():
+    body = ('<div><section class="key-messages"><h2 id="key-messages">Key messages</h2></section></div>'
+            '<div><section class="about"><h2 id="about-this-briefing">About this briefing</h2></section></div>'
+            "<div><h2>Findings</h2></div>")
+    tree = lxml_html.fromstring(briefing_page(body, "T", "S", "<p>F</p>"))
+    order = [element.get("class") or element.tag for element in tree.xpath("//main/*/* | //main/nav")]
+    assert order.index("toc") == order.index("about") + 1
+    assert tree.xpath("//nav[@class='toc']//a/@href") == ["#findings"]
+    without = lxml_html.fromstring(briefing_page("<h2>Only</h2>", "T", "S", "<p>F</p>"))
+    assert without.xpath("//main/*[1]/@class") == ["toc"]
+
+
+def test_templates_escape_every_value_and_markdown_drops_raw_html():
+    from analysis.report.markup import fill, markdown_html
+
+    assert fill("<p>{{ a }}</p>", a="<b onclick=x>") == "<p>&lt;b onclick=x&gt;</p>"
+    shown = lxml_html.fromstring(markdown_html("- a <script>x()</script> **b**\n- <img src=x onerror=y>"))
+    assert not shown.xpath("//script | //img") and shown.xpath("//strong/text()") == ["b"]
+    assert "<script>x()</script>" in shown.text_content()
+    with pytest.raises(Exception, match="undefined"):
+        fill("{{ missing }}")
 
 
 def test_counts_shares_and_notes_sections():
@@ -87,3 +132,89 @@ def test_a_figure_saved_twice_gives_the_same_svg(tmp_path):
         save_figure(figure, tmp_path / folder, "bars", caption="Bars.", alt="Two bars.")
     assert (tmp_path / "one" / "bars.svg").read_bytes() == (tmp_path / "two" / "bars.svg").read_bytes()
     assert b"<text" in (tmp_path / "one" / "bars.svg").read_bytes()  # text kept as text
+
+
+SCRIPT = "<script>alert(1)</script>"
+ONERROR = "<img src=x onerror=alert(2)>"
+PAYLOAD = SCRIPT + ONERROR
+
+
+def plant(text: str, length: int | None = None) -> str:
+    """The payload in place of ``text``; padded to ``length`` when the text's length is fixed (a verbatim span)."""
+    if length is None:
+        return f"{text} {PAYLOAD}"
+    assert length >= len(PAYLOAD)
+    return PAYLOAD + "x" * (length - len(PAYLOAD))
+
+
+def planted_copy(tmp_path):
+    """The fixture data with markup planted in every text that can reach the page."""
+    import csv
+    import hashlib
+    import shutil
+
+    import yaml
+
+    from analysis.paths import PROJECT_ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "data", data)
+    # A contribution's text: the verbatim span in its source, the same length so no offset moves.
+    contributions = pd.read_csv(data / "contributions.csv", dtype=str, keep_default_na=False)
+    row = contributions.index[contributions["text"].str.len() >= len(PAYLOAD)][0]
+    start, end = int(contributions.at[row, "char_start"]), int(contributions.at[row, "char_end"])
+    source_path = data / "sources" / f"{contributions.at[row, 'source_id']}.txt"
+    source = source_path.read_text(encoding="utf-8")
+    planted = plant(source[start:end], end - start)
+    source_path.write_text(source[:start] + planted + source[end:], encoding="utf-8")
+    contributions.at[row, "text"] = planted
+    contributions.to_csv(data / "contributions.csv", index=False, lineterminator="\n")
+    sources = pd.read_csv(data / "sources" / "sources.csv", dtype=str, keep_default_na=False)
+    sources["title"] = sources["title"].map(plant)
+    sources["sha256"] = [hashlib.sha256((data / "sources" / f"{s}.txt").read_bytes()).hexdigest() for s in sources["source_id"]]
+    sources.to_csv(data / "sources" / "sources.csv", index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    codebook = yaml.safe_load((data / "codebook.yaml").read_text(encoding="utf-8"))
+    for theme in codebook["themes"]:
+        theme["label"], theme["description"] = plant(theme["label"]), plant(theme["description"])
+    for code in codebook["codes"]:
+        for field in ("label", "brief_definition", "full_definition"):
+            code[field] = plant(code[field])
+    (data / "codebook.yaml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    groups = yaml.safe_load((data / "groups.yaml").read_text(encoding="utf-8"))
+    for group in groups["speaker_groups"].values():
+        group["short_label"] = plant(group["short_label"])
+    (data / "groups.yaml").write_text(yaml.safe_dump(groups, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with (data / "NOTES.md").open("a", encoding="utf-8") as notes:
+        notes.write(f"\n## What is missing\n\n- A note {PAYLOAD} and *emphasis*.\n")
+    profile = tmp_path / "planted.yaml"
+    profile.write_text(yaml.safe_dump({
+        "profile": plant("planted"), "description": plant("A profile"), "data_dir": str(data),
+        "min_cell_n": 2, "seed": 1, "n_bootstrap": 20,
+    }), encoding="utf-8")
+    return profile
+
+
+def live_markup(page: str) -> list[str]:
+    """Every script element and every on* attribute in the page."""
+    tree = lxml_html.fromstring(page)
+    scripts = [lxml_html.tostring(element, encoding="unicode") for element in tree.iter("script")]
+    handlers = [f"{element.tag} {name}" for element in tree.iter() if isinstance(element.tag, str)
+                for name in element.attrib if name.lower().startswith("on")]
+    return scripts + handlers
+
+
+@pytest.mark.integration
+def test_markup_planted_in_every_text_is_shown_as_text_never_run(tmp_path):
+    from analysis.report.build import BuildLayout, build
+    from analysis.paths import NOTEBOOKS_DIR
+
+    profile = planted_copy(tmp_path)
+    layout = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=tmp_path / "outputs", figures_dir=tmp_path / "figures")
+    build(profile, layout=layout, echo=lambda _: None)
+    briefing = (layout.outputs_dir / "briefing.html").read_text(encoding="utf-8")
+    evidence = (layout.outputs_dir / "evidence.html").read_text(encoding="utf-8")
+    assert live_markup(briefing) == [] and live_markup(evidence) == []
+    shown = lxml_html.fromstring(briefing).text_content() + lxml_html.fromstring(evidence).text_content()
+    # Shown as text: the payload's characters reach the reader, once for each kind of text planted.
+    assert shown.count(SCRIPT) >= 6 and shown.count(ONERROR) >= 6
+    assert plant("planted") in shown and plant("A profile") in shown and f"A note {PAYLOAD}" in shown

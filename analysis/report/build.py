@@ -237,7 +237,7 @@ def input_files(params_path: Path, data_dir: Path, notebooks_dir: Path) -> list[
         *sorted(p for p in Path(data_dir).rglob("*") if p.is_file()),
         *sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")),
         Path(params_path),
-        *sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".css"}),
+        *sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".css", ".j2"}),
     ]
     return [p.resolve() for p in files]
 

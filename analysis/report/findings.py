@@ -9,7 +9,6 @@ says nothing rather than something empty.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -90,7 +89,7 @@ def widest_agreement(prevalence: pd.DataFrame, group_col: str, presence, contrib
     counts = "; ".join(f"{labels.get(i, i)} in {int(totals.loc[i, 'n'])}" for i in best)
     if len(best) == 1:
         text = (f"Most widely raised: {labels.get(first, first)} was raised by {int(reach[first])} of the {n_groups} groups shown, "
-                f"in {n} of their {denominator} contributions ({percent(n / denominator)}).")
+                f"in {n} of their {denominator} statements ({percent(n / denominator)}).")
     else:
         text = (f"Most widely raised: {len(best)} themes tie, each raised by {int(reach[first])} of the {n_groups} groups shown: "
                 f"{names(best, labels)} (contributions carrying each, of {denominator}: {counts}).")
@@ -111,9 +110,8 @@ def sharpest_difference(representation: pd.DataFrame, group_col: str, presence, 
     quote_id, quote = quote_for(presence, contributions, row[item], by_column(contributions, group_col, row[group_col]))
     return Finding(
         f"Sharpest difference: {labels.get(row[group_col], row[group_col])} raised {labels.get(row[item], row[item])} in "
-        f"{int(row['n'])} of {int(row['denominator'])} contributions ({percent(row['share'])}), against "
-        f"{other_n} of {other_d} ({percent(other_n / other_d) if other_d else 'none'}) among the other groups "
-        f"(adjusted residual {row['adjusted_residual']:.1f}; descriptive).",
+        f"{int(row['n'])} of {int(row['denominator'])} statements ({percent(row['share'])}), against "
+        f"{other_n} of {other_d} ({percent(other_n / other_d) if other_d else 'none'}) among the other groups.",
         int(row["n"]), int(row["denominator"]), quote_id, quote, "representation_tests", "sharpest_difference",
         Claim("group_difference", (row[item],), higher=row[group_col], largest=True),
     )
@@ -132,7 +130,7 @@ def source_contrast(differences: pd.DataFrame, a: str, b: str, presence, contrib
     lower = b if higher == a else a
     return Finding(
         f"{labels.get(a, a)} against {labels.get(b, b)}: {labels.get(row[item], row[item])} appears in "
-        f"{int(row['n_a'])} of {int(row['denominator_a'])} contributions ({percent(row['share_a'])}) against "
+        f"{int(row['n_a'])} of {int(row['denominator_a'])} statements ({percent(row['share_a'])}) against "
         f"{int(row['n_b'])} of {int(row['denominator_b'])} ({percent(row['share_b'])}), a difference of "
         f"{row['difference'] * 100:+.0f} percentage points ({interval_words(row)}).",
         int(row[f"n_{side}"]), int(row[f"denominator_{side}"]), quote_id, quote, "source_differences", "source_contrast",
@@ -141,15 +139,15 @@ def source_contrast(differences: pd.DataFrame, a: str, b: str, presence, contrib
 
 
 def interval_words(row: pd.Series) -> str:
-    """The bootstrap interval of a source difference in words: resampling whole lists where
-    the table has that interval, else contributions, saying which."""
+    """The bootstrap 95% interval of a source difference in plain words ("likely range"; the glossary
+    explains it): resampling whole lists where the table has that interval, else contributions, saying which."""
     contribution = f"{row['ci_low'] * 100:+.0f} to {row['ci_high'] * 100:+.0f}"
     if "cluster_ci_low" in row.index and pd.notna(row["cluster_ci_low"]):
-        return (f"95% interval resampling whole lists {row['cluster_ci_low'] * 100:+.0f} to {row['cluster_ci_high'] * 100:+.0f}; "
-                f"resampling single statements {contribution}")
+        return (f"likely range {row['cluster_ci_low'] * 100:+.0f} to {row['cluster_ci_high'] * 100:+.0f} when whole lists are "
+                f"resampled, {contribution} when single statements are")
     if "cluster_note" in row.index and isinstance(row["cluster_note"], str) and row["cluster_note"]:
-        return f"95% interval {contribution} from resampling single statements, which treats them as independent; {row['cluster_note']}"
-    return f"bootstrap 95% interval {contribution}"
+        return f"likely range {contribution} from resampling single statements, which treats them as independent; {row['cluster_note']}"
+    return f"likely range {contribution}"
 
 
 def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributions, labels,
@@ -238,9 +236,9 @@ def leading_theme(presence: pd.DataFrame, contributions: pd.DataFrame, source_se
     best, n = counts.index[0], int(counts.iloc[0])
     tied = leaders(counts)
     quote_id, quote = quote_for(presence, contributions, best, members)
-    text = (f"{name}: the most frequent {word} is {labels.get(best, best)}, in {n} of {len(ids)} contributions ({percent(n / len(ids))})."
+    text = (f"{name}: the most frequent {word} is {labels.get(best, best)}, in {n} of {len(ids)} statements ({percent(n / len(ids))})."
             if len(tied) == 1 else
-            f"{name}: {len(tied)} {word}s tie as the most frequent, {names(tied, labels)}, each in {n} of {len(ids)} contributions ({percent(n / len(ids))}).")
+            f"{name}: {len(tied)} {word}s tie as the most frequent, {names(tied, labels)}, each in {n} of {len(ids)} statements ({percent(n / len(ids))}).")
     return Finding(text, n, len(ids), quote_id, quote, "themes_by_source_set", f"leading: {source_set}",
                    Claim("leading_item", tuple(tied), higher=source_set, largest=len(tied) > 1))
 
@@ -269,23 +267,6 @@ def claims_of(findings: Sequence[Finding]) -> dict[str, Claim]:
 def robust_only(findings: Sequence[Finding], robust_keys: Sequence[str]) -> list[Finding]:
     """The findings that hold under every robustness check (key messages are chosen from these)."""
     return [finding for finding in findings if finding.key in set(robust_keys)]
-
-
-def lead_in_bold(headline: str) -> str:
-    """The headline as HTML, its lead-in (up to the first colon) in bold."""
-    lead, colon, rest = headline.partition(": ")
-    return f"<strong>{html.escape(lead)}:</strong> {html.escape(rest)}" if colon else html.escape(headline)
-
-
-def finding_html(finding: Finding) -> str:
-    """A finding as the briefing shows it: sentence, n and denominator, quote with id, table."""
-    return (
-        '<div class="finding">'
-        f"<p>{lead_in_bold(finding.headline)} <span class=\"nd\">(n = {finding.n}; denominator {finding.denominator})</span></p>"
-        f'<blockquote class="quote">“{html.escape(finding.quote)}” <span class="cid">{html.escape(finding.quote_id)}</span></blockquote>'
-        f'<p class="caveat">Table: <code>outputs/tables/{html.escape(finding.table)}.csv</code></p>'
-        "</div>"
-    )
 
 
 def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequence[str], labels: Mapping[str, str],
@@ -368,11 +349,6 @@ def robustness_note(finding: Finding, grid: pd.DataFrame) -> str:
         return "Robust: holds under every robustness check that applies to it."
     parts = [f"{verdict} when {label} ({check})" for check, label, verdict in zip(changed["check"], changed["label"], changed["verdict"])]
     return "Not robust: it " + "; ".join(parts) + "."
-
-
-def finding_with_note_html(finding: Finding, note: str) -> str:
-    """A finding as :func:`finding_html` shows it, followed by its robustness note."""
-    return finding_html(finding).removesuffix("</div>") + f'<p class="caveat">{html.escape(note)}</p></div>'
 
 
 def grid_table(grid: pd.DataFrame, findings: Sequence[Finding]) -> tuple[pd.DataFrame, str]:

@@ -1,14 +1,16 @@
 """Figures and tables as the notebooks save them and the briefing shows them.
 
 Every figure is saved once, as SVG, beside a small JSON file holding its caption and alt
-text, so the briefing can show it with the same words wherever it appears.
+text and, when given, a CSV of the numbers it draws, so the briefing can show it with the
+same words wherever it appears and give its data as a table. Everything is shown through
+the templates in ``analysis.report.markup``, so every text is escaped.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import json
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +20,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display_path
+from analysis.report.markup import render
+
+SMALLEST_TEXT_PX = 9  # no figure text smaller than this many CSS pixels, on any screen
 
 
 def in_project(folder: Path | str) -> Path:
@@ -25,8 +30,8 @@ def in_project(folder: Path | str) -> Path:
     return PROJECT_ROOT / folder
 
 
-def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str) -> Path:
-    """Write the figure as <name>.svg with <name>.json (caption, alt text); close it."""
+def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str, data: pd.DataFrame | None = None) -> Path:
+    """Write the figure as <name>.svg with <name>.json (caption, alt text) and <name>.csv (its data); close it."""
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {name!r} needs both a caption and alt text")
     figures_dir = in_project(figures_dir)
@@ -39,19 +44,34 @@ def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str) ->
     (figures_dir / f"{name}.json").write_text(
         json.dumps({"caption": caption, "alt": alt}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    if data is not None:
+        data.to_csv(figures_dir / f"{name}.csv", index=False, lineterminator="\n")
     return svg_path
 
 
+def svg_geometry(svg: str) -> tuple[float, float, float]:
+    """The SVG's width and height in CSS pixels and its smallest font size in its own units."""
+    width, height = (float(re.search(rf'{side}="([0-9.]+)pt"', svg).group(1)) * 4 / 3 for side in ("width", "height"))
+    view_width = float(re.search(r'viewBox="[0-9.\s-]+?\s([0-9.]+)\s[0-9.]+"', svg).group(1))
+    sizes = [float(size) for size in re.findall(r"font-size: ?([0-9.]+)px", svg)]
+    smallest = min(sizes) * width / view_width if sizes else SMALLEST_TEXT_PX
+    return width, height, smallest
+
+
 def figure_html(figures_dir: Path, name: str, number: int | None = None) -> str:
-    """A <figure> with the SVG embedded as a data URI, its alt text and its caption."""
+    """A <figure>: the SVG embedded as a data URI, never drawn so small that its text goes below
+    9 CSS px (it scrolls in its own box instead), its alt text, caption and data table."""
     figures_dir = in_project(figures_dir)
     words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
-    svg = (figures_dir / f"{name}.svg").read_bytes()
-    data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    label = f"Figure {number}. " if number is not None else ""
-    return (
-        f'<figure id="figure-{html.escape(name)}"><img src="{data_uri}" alt="{html.escape(words["alt"])}">'
-        f"<figcaption>{html.escape(label)}{html.escape(words['caption'])}</figcaption></figure>"
+    svg = (figures_dir / f"{name}.svg").read_text(encoding="utf-8")
+    width, height, smallest = svg_geometry(svg)
+    data_path = figures_dir / f"{name}.csv"
+    data = pd.read_csv(data_path) if data_path.exists() else None
+    return render(
+        "figure.html.j2", name=name, number=number, alt=words["alt"], caption=words["caption"],
+        data_uri="data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+        width=round(width), height=round(height), min_width=math.ceil(width * SMALLEST_TEXT_PX / smallest),
+        table=table_html(data, f"The numbers drawn in Figure {number or ''}.".replace(" .", "."), row_headers=True) if data is not None else "",
     )
 
 
@@ -107,22 +127,17 @@ def _compared(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in parameters.items() if key not in ("profile", "description")}
 
 
-def table_html(table: pd.DataFrame, caption: str, source_table: str | None = None) -> str:
-    """A short table as HTML with a caption; numbers right-aligned; where the full table is."""
+def table_html(table: pd.DataFrame, caption: str, row_headers: bool = False) -> str:
+    """A table as HTML with a caption, in a box that scrolls sideways on its own on a narrow
+    screen; numbers right-aligned; the first column as row headers when asked."""
     if not caption.strip():
         raise ValueError("a table needs a caption")
-    note = f" Full table: <code>outputs/tables/{html.escape(source_table)}.csv</code>." if source_table else ""
-    header = "".join(
-        f'<th class="{_cell_class(table[column])}" scope="col">{html.escape(str(column))}</th>' for column in table.columns
+    css = {column: _cell_class(table[column]) for column in table.columns}
+    return render(
+        "table.html.j2", caption=caption, row_headers=row_headers,
+        columns=[{"name": str(column), "css": css[column]} for column in table.columns],
+        rows=[[{"text": _format(value), "css": css[column]} for column, value in row.items()] for _, row in table.iterrows()],
     )
-    rows = "".join(
-        "<tr>" + "".join(
-            f'<td class="{_cell_class(table[column])}">{html.escape(_format(value))}</td>'
-            for column, value in row.items()
-        ) + "</tr>"
-        for _, row in table.iterrows()
-    )
-    return f"<table><caption>{html.escape(caption)}{note}</caption><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def format_p(p: float) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
-import html
 import re
 from pathlib import Path
 
 import nbformat
 from lxml import html as lxml_html
+from markupsafe import Markup
 
 from analysis.paths import TEMPLATES_DIR
+from analysis.report.markup import render
 
 
 HIDE_TAG = "hide-in-briefing"
@@ -65,34 +66,42 @@ def add_heading_ids(body: str) -> tuple[str, list[tuple[int, str, str]]]:
 
 def table_of_contents(headings: list[tuple[int, str, str]]) -> str:
     """A nested list of links to the h2 and h3 headings."""
-    items = []
-    for level, heading_id, text in headings:
-        css_class = "toc-h2" if level == 2 else "toc-h3"
-        items.append(f'<li class="{css_class}"><a href="#{heading_id}">{html.escape(text)}</a></li>')
-    return '<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2><ol>' + "".join(items) + "</ol></nav>"
+    return render("contents.html.j2", headings=headings)
 
 
-def briefing_page(body: str, title: str, subtitle: str, footer: str) -> str:
-    """The whole HTML document: title block, contents, body, provenance footer, inline CSS."""
+def place_contents(body: str, contents: str) -> str:
+    """The contents list after the key messages and "About this briefing", or first when there are none."""
+    tree = lxml_html.fragment_fromstring(body, create_parent="div")
+    about = tree.xpath("//*[contains(concat(' ', @class, ' '), ' about ')]")
+    nav = lxml_html.fragment_fromstring(contents)
+    if about:
+        anchor = about[0]
+        while anchor.getparent() is not tree:
+            anchor = anchor.getparent()
+        anchor.addnext(nav)
+    else:
+        tree.insert(0, nav)
+        nav.tail, tree.text = tree.text, None
+    return (tree.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in tree)
+
+
+def briefing_page(body: str, title: str, subtitle: str, footer: str, description: str = "") -> str:
+    """The whole HTML document: title block, key messages, contents, body, provenance footer, inline CSS."""
     body, headings = add_heading_ids(body)
+    listed = [heading for heading in headings if heading[1] not in {"key-messages", "about-this-briefing"}]
+    body = place_contents(body, table_of_contents(listed))
     css = (TEMPLATES_DIR / "briefing.css").read_text(encoding="utf-8")
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
-        f'<header class="title-block"><h1>{html.escape(title)}</h1>'
-        f'<p class="subtitle">{html.escape(subtitle)}</p></header>\n'
-        f"{table_of_contents(headings)}\n<main>\n{body}\n</main>\n"
-        f'<footer class="provenance">{footer}</footer>\n</body>\n</html>\n'
-    )
+    return render(
+        "page.html.j2", title=title, subtitle=subtitle, description=description, css=Markup(css),
+        body=Markup(body), footer=Markup(footer),  # the build escapes every value in its footer
+    ) + "\n"
 
 
 def write_pdf(page_html: str, pdf_path: Path) -> None:
-    """Print the HTML page to an A4 PDF with WeasyPrint (offline: every image is a data URI)."""
+    """Print the HTML page to a tagged A4 PDF (PDF/UA-1) with WeasyPrint (offline: every image is a data URI)."""
     from weasyprint import HTML
 
-    HTML(string=page_html, base_url=str(TEMPLATES_DIR)).write_pdf(str(pdf_path))
+    HTML(string=page_html, base_url=str(TEMPLATES_DIR)).write_pdf(str(pdf_path), pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
 def _slug(text: str) -> str:

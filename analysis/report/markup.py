@@ -1,0 +1,43 @@
+"""The one way text reaches the briefing: Jinja2 templates with autoescaping, Markdown without raw HTML.
+
+Every value put into a template is escaped unless it is already markup made here, so a label,
+a quote, a note or a profile name from any file is shown as text, never run as markup.
+Markdown (``data/NOTES.md`` and the notebooks' prose) is rendered with raw HTML switched off.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from analysis.paths import TEMPLATES_DIR
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Templates from analysis/report/templates, every value escaped, unknown names an error."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+    )
+    env.filters["markdown"] = markdown_html
+    env.filters["percent"] = lambda share: f"{share:.0%}"
+    return env
+
+
+def render(template_name: str, **values) -> Markup:
+    """A template file filled in with escaped values."""
+    return Markup(environment().get_template(template_name).render(**values))
+
+
+def fill(template_text: str, **values) -> Markup:
+    """A template written in a notebook (trusted), filled in with escaped values."""
+    return Markup(environment().from_string(template_text).render(**values))
+
+
+def markdown_html(text: str) -> Markup:
+    """Markdown as HTML with raw HTML disabled: any tag in the text is shown as text."""
+    return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))

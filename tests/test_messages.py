@@ -1,0 +1,131 @@
+"""Key messages and the evidence explorer, from small hand-made tables with answers worked out by hand."""
+
+import pandas as pd
+import pytest
+import textstat
+from lxml import html as lxml_html
+
+from analysis.compare.robustness import Claim
+from analysis.report import findings as fx
+from analysis.report import messages as km
+from analysis.report.explorer import explorer_page, explorer_themes
+from tests.test_findings import CONTRIBUTIONS, LABELS, PRESENCE, prevalence
+
+READING_EASE_FLOOR = 50
+PREVALENCE = prevalence([
+    ("users", "relationships", 2, 3, 2 / 3, False), ("users", "workload", 1, 3, 1 / 3, False),
+    ("workers", "relationships", 1, 2, 0.5, False), ("workers", "workload", 1, 2, 0.5, False),
+    ("tiny", "relationships", 0, 1, 0.0, True),
+])
+
+
+def message(claim: Claim, **tables) -> km.KeyMessage:
+    finding = fx.Finding("Lead: text.", 1, 2, "a1", "Listen to us", "t", "key", claim)
+    return km.from_finding(finding, tables.get("prevalence", PREVALENCE), tables.get("representation"),
+                           tables.get("differences"), tables.get("voice"), PRESENCE, CONTRIBUTIONS, LABELS, "speaker_group")
+
+
+def test_a_theme_raised_by_every_group_in_plain_words():
+    built = message(Claim("most_groups", ("relationships",)))
+    assert built.text == "All 2 groups raised relationships. It came up in 3 of their 5 statements (60%)."
+    assert (built.n, built.denominator, built.item, built.group) == (3, 5, "relationships", "users")
+    assert built.anchor == "cell-relationships-users"
+    assert built.quote_id in {"a1", "a2"} and CONTRIBUTIONS.set_index("contribution_id").loc[built.quote_id, "text"] == built.quote
+
+
+def test_a_tie_is_said_to_be_a_tie():
+    built = message(Claim("most_groups", ("relationships", "workload"), largest=True))
+    assert built.text == ("2 themes were each raised by all 2 groups: relationships and workload. "
+                          "The most common, relationships, came up in 3 of their 5 statements (60%).")
+
+
+def test_a_group_that_raised_a_theme_more_than_everyone_else():
+    representation = pd.DataFrame({
+        "speaker_group": ["users", "workers"], "theme_id": ["relationships", "relationships"],
+        "n": [2, 1], "denominator": [3, 2], "share": [2 / 3, 0.5], "adjusted_residual": [0.4, -0.4],
+    })
+    built = message(Claim("group_difference", ("relationships",), higher="users"), representation=representation)
+    assert built.text == ("Users raised relationships far more often than the other groups. "
+                          "It was in 2 of their 3 statements (67%), against 1 of 2 (50%) from everyone else.")
+
+
+def test_one_set_of_documents_raising_a_theme_more_than_another():
+    differences = pd.DataFrame({
+        "source_a": ["lancaster_2012"], "source_b": ["changing_lives_2006"], "theme_id": ["voice"],
+        "n_a": [0], "denominator_a": [8], "share_a": [0.0], "n_b": [1], "denominator_b": [2], "share_b": [0.5],
+        "difference": [-0.5], "ci_low": [-1.0], "ci_high": [-0.1],
+    })
+    labels = {**LABELS, "lancaster_2012": "Lancaster 2012", "changing_lives_2006": "Changing Lives 2006"}
+    finding = fx.Finding("Lead: text.", 1, 2, "b2", "q", "t", "key",
+                         Claim("source_difference", ("voice",), higher="changing_lives_2006", lower="lancaster_2012"))
+    built = km.from_finding(finding, PREVALENCE, None, differences, None, PRESENCE, CONTRIBUTIONS, labels, "speaker_group")
+    assert built.text == ("Changing Lives 2006 raised voice more often than Lancaster 2012: "
+                          "in 1 of 2 statements (50%), against 0 of 8 (0%).")
+    assert built.quote_id == "b2"
+
+
+def test_what_a_group_said_beside_what_was_written_about_it():
+    voice = pd.DataFrame({
+        "side": ["voice", "subject"], "theme_id": ["relationships", "relationships"], "n": [2, 1], "denominator": [3, 2],
+        "share": [2 / 3, 0.5], "groups": ["users", "people_who_use_services"], "comparison": ["Users: x", "Users: x"],
+    })
+    labels = {**LABELS, "changing_lives_2006": "Changing Lives 2006"}
+    finding = fx.Finding("Users: text.", 1, 2, "a1", "q", "t", "key",
+                         Claim("voice_subject", ("relationships",), higher="voice", lower="subject", voices=("users",),
+                               subjects=("people_who_use_services",)))
+    built = km.from_finding(finding, PREVALENCE, None, None, voice, PRESENCE, CONTRIBUTIONS, labels, "speaker_group")
+    assert built.text == ("Users raised relationships in 2 of their own 3 statements (67%). Changing Lives 2006 raised it "
+                          "in 1 of its 2 statements about people who use services (50%).")
+    assert built.quote_id in {"a1", "a2"}  # the voice side says it more, so the quote is theirs
+
+
+def test_tied_action_themes_cannot_be_ranked():
+    finding = fx.Finding("Actions: text.", 4, 29, "t1", "Improve the image", "action_themes", "example_actions",
+                         Claim("most_examples", ("t1", "t2"), largest=True))
+    built = km.from_finding(finding, PREVALENCE, None, None, None, PRESENCE, CONTRIBUTIONS, LABELS, "speaker_group")
+    assert built.text.startswith("The workshops' actions cannot be ranked. 2 action themes tie for the most examples, with 4 each")
+    assert built.anchor == "c-t1"
+
+
+def test_short_quotes_are_preferred():
+    presence = PRESENCE.assign(relationships=[1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    contributions = CONTRIBUTIONS.assign(text=["word " * 40, "A short one", *CONTRIBUTIONS["text"].iloc[2:]])
+    assert km.short_quote(presence, contributions, "relationships", ["a1", "a2"]) == ("a2", "A short one")
+    with pytest.raises(ValueError, match="no contribution carries"):
+        km.short_quote(presence, contributions, "voice", ["a1"])
+
+
+def test_messages_read_easily_and_the_measure_tells_plain_from_technical():
+    assert textstat.flesch_reading_ease(message(Claim("most_groups", ("relationships",))).text) >= READING_EASE_FLOOR
+    technical = ("Correspondence analysis positions stakeholder categories proximate to disproportionately "
+                 "articulated thematic constructs, with Benjamini-Hochberg adjusted permutation probabilities.")
+    assert textstat.flesch_reading_ease(technical) < READING_EASE_FLOOR
+
+
+def test_the_explorer_opens_every_cell_to_all_of_its_quotes():
+    contributions = CONTRIBUTIONS.assign(speaker_label=CONTRIBUTIONS["speaker_group"], source_id="s1")
+    themes = explorer_themes(PRESENCE, contributions, "speaker_group", {**LABELS, "users": "Users <i>"},
+                             {"relationships": "Being listened to"}, {"s1": "Source one"})
+    assert [theme["id"] for theme in themes] == ["relationships", "workload", "voice"]
+    cells = {cell["anchor"]: [quote["id"] for quote in cell["quotes"]] for cell in themes[0]["cells"]}
+    assert cells == {"cell-relationships-users": ["a1", "a2"], "cell-relationships-workers": ["b1"]}
+    page = lxml_html.fromstring(explorer_page(themes, "T", "briefing.html", "Intro."))
+    assert page.xpath("//details[@id='cell-relationships-users']//li/@id") == ["c-a1", "c-a2"]
+    assert page.xpath("string(//details[@id='cell-relationships-users']/summary)") == "Users <i>: 2 of their 3 statements"
+    carrying = PRESENCE.index[PRESENCE.sum(axis=1) > 0]
+    assert sorted(page.xpath("//li[starts-with(@id, 'c-')]/@id")) == sorted(f"c-{i}" for i in carrying)
+    assert not page.xpath("//script")
+
+
+@pytest.mark.integration
+def test_the_built_key_messages_are_robust_plain_and_quoted(smoke_build):
+    built = pd.read_csv(smoke_build.outputs_dir / "tables" / "key_messages.csv")
+    assert 1 <= len(built) <= 5
+    assert textstat.flesch_reading_ease(" ".join(built["text"])) >= READING_EASE_FLOOR
+    assert built["quote"].str.split().str.len().max() <= km.SHORT_QUOTE_WORDS
+    for row in built.itertuples():
+        assert f"{row.n} of " in row.text and str(row.denominator) in row.text
+    grid = pd.read_csv(smoke_build.outputs_dir / "tables" / "robustness_grid.csv")
+    from analysis.compare.robustness import robust_findings
+
+    assert set(built["finding"]) <= set(robust_findings(grid))
