@@ -11,7 +11,7 @@ import yaml
 
 from analysis.evidence import validate
 from analysis.evidence.readers import DataValidationError
-from analysis.evidence.vocabulary import PARTS, check_vocabulary, load_vocabulary, section_functions, source_set_order
+from analysis.evidence.vocabulary import PARTS, check_vocabulary, load_vocabulary, parent_sections, section_functions, source_set_order
 from analysis.paths import DATA_DIR, PROJECT_ROOT
 
 FIXTURE_DIR = PROJECT_ROOT / "tests" / "fixtures" / "data"
@@ -92,3 +92,22 @@ def test_a_sector_missing_from_the_vocabulary_is_reported_in_the_groups(vocabula
 def test_every_part_is_described_in_the_file():
     header = (DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8").split("\n\n")[0]
     assert all(part in header for part in PARTS)
+
+
+def test_a_parent_in_another_section_than_the_vocabulary_says_is_named(tmp_path):
+    data = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+    contributions = validate.load_contributions(data)
+    parents = parent_sections(data)
+    child = contributions[contributions["section"].isin(parents) & contributions["parent_id"].notna()].iloc[0]
+    stranger = contributions[(contributions["source_id"] == child["source_id"]) & (contributions["section"] != parents[child["section"]])
+                             & (contributions["contribution_id"] != child["contribution_id"])].iloc[0]
+    path = data / "contributions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(f",{child['parent_id']},", f",{stranger['contribution_id']},", 1), encoding="utf-8")
+    problems = validate.check_contributions(data)
+    assert [p.column for p in problems] == ["parent_id"]
+    assert f"is a {stranger['section']}, not a {parents[child['section']]}" in problems[0].message
+
+
+def test_a_parent_section_must_be_a_section(vocabulary_copy):
+    rewrite(vocabulary_copy, lambda c: c["sections"][0].update(parent_section="nowhere"))
+    assert any(p.column.endswith(".parent_section") and "'nowhere' is not a section" in p.message for p in check_vocabulary(vocabulary_copy))

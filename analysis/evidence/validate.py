@@ -243,10 +243,10 @@ def _preview(text: str, limit: int = 60) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
 
 
-def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[str, str], mixed: set[str] | None, shown: str) -> list[Problem]:
+def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], sections: Mapping[str, Mapping], mixed: set[str] | None, shown: str) -> list[Problem]:
     """Checks across columns and files: spans against the sources, parents, subject and mixed groups.
 
-    ``roles`` gives each section's speaker role; ``mixed`` the speaker groups made of mixed
+    ``sections`` are the vocabulary's (speaker role, parent section); ``mixed`` the speaker groups made of mixed
     groups (None when groups.yaml cannot be read: its own check says why). Problems come in row order, and within a row: span, parent, subject group, mixed group."""
     def column(name: str) -> pd.Series:
         return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
@@ -279,7 +279,13 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], roles: Mapping[
               for row, parent in zip(rows[has_parent & ~known], parents[has_parent & ~known])]
     found += [(row, 1, Problem(shown, row, "parent_id", f"parent {parent!r} is in another source"))
               for row, parent in zip(rows[other_source], parents[other_source])]
-    about_a_group = column("section").map(roles) == "subject"
+    section_of = pd.Series(column("section")[last].to_numpy(), index=column("contribution_id")[last].to_numpy())
+    expected = column("section").map({name: entry.get("parent_section") for name, entry in sections.items()})
+    wrong_parent = known & ~other_source & (parents.map(section_of) != expected) if sections else known & False
+    found += [(row, 1, Problem(shown, row, "parent_id", f"a {section} has no parent ({VOCABULARY_YAML}: no parent_section)" if not isinstance(want, str)
+                               else f"parent {parent!r} is a {section_of[parent]}, not a {want} ({VOCABULARY_YAML}: parent_section)"))
+              for row, section, parent, want in zip(rows[wrong_parent], column("section")[wrong_parent], parents[wrong_parent], expected[wrong_parent])]
+    about_a_group = column("section").map({name: entry["speaker_role"] for name, entry in sections.items()}) == "subject"
     needs_subject = about_a_group & column("subject_group").isna()
     found += [(row, 2, Problem(shown, row, "subject_group", f"a {section} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
               for row, section in zip(rows[needs_subject], column("section")[needs_subject])]
@@ -298,11 +304,11 @@ def check_contributions(data_dir: Path) -> list[Problem]:
     if frame is None:
         return problems
     texts = _source_texts(data_dir, vocabularies.get("source_ids", set()))
-    roles = {} if check_vocabulary(data_dir) else {key: entry["speaker_role"] for key, entry in load_vocabulary(data_dir).sections.items()}
+    sections = {} if check_vocabulary(data_dir) else load_vocabulary(data_dir).sections
     groups, _ = _read_yaml(data_dir / GROUPS_YAML)
     speakers = groups.get("speaker_groups") if groups is not None else None
     mixed = {key for key, group in speakers.items() if isinstance(group, dict) and group.get("mixed_groups") is True} if isinstance(speakers, dict) else None
-    return problems + _row_problems(frame, texts, roles, mixed, display_path(data_dir / CONTRIBUTIONS_CSV))
+    return problems + _row_problems(frame, texts, sections, mixed, display_path(data_dir / CONTRIBUTIONS_CSV))
 
 
 Check = Callable[[Path], list[Problem]]

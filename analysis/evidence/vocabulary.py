@@ -39,7 +39,8 @@ PARTS: dict[str, tuple[Field, ...]] = {
     "source_sets": (Field("id", str), Field("label", str), Field("order", int), Field("description", str)),
     "source_kinds": (Field("id", str), Field("description", str)),
     "sectors": (Field("id", str), Field("label", str), Field("description", str)),
-    "sections": (Field("id", str), Field("meaning", str), Field("statement_function", (str, type(None))), Field("speaker_role", str)),
+    "sections": (Field("id", str), Field("meaning", str), Field("statement_function", (str, type(None))), Field("speaker_role", str),
+                 Field("parent_section", str, required=False)),
 }
 
 
@@ -55,6 +56,10 @@ class Vocabulary:
     def allowed(self) -> dict[str, list[str]]:
         """Allowed values by vocabulary name, as the schema's checks name them."""
         return {part: list(getattr(self, part)) for part in PARTS}
+
+    def sections_under(self, parent: str) -> list[str]:
+        """The sections whose rows point to a parent row in section ``parent``."""
+        return [section for section, entry in self.sections.items() if entry.get("parent_section") == parent]
 
     def labels(self) -> dict[str, str]:
         """Display labels of source sets and sectors, by id."""
@@ -74,7 +79,8 @@ def _entry_problems(part: str, n: int, entry: Any, shown: str) -> list[Problem]:
         problems.append(Problem(shown, None, f"{where}.{name}", f"unknown field (allowed: {', '.join(fields)})"))
     for field in fields.values():
         if field.name not in entry:
-            problems.append(Problem(shown, None, f"{where}.{field.name}", "missing"))
+            if field.required:
+                problems.append(Problem(shown, None, f"{where}.{field.name}", "missing"))
             continue
         value = entry[field.name]
         if not isinstance(value, field.kind) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
@@ -96,6 +102,8 @@ def _id_problems(part: str, entries: list, shown: str) -> list[Problem]:
         if not pattern.match(key):
             rule = "lower-case words" if part == "source_kinds" else "lower case letters, digits and underscores"
             problems.append(Problem(shown, None, f"{where}.id", f"must be {rule}"))
+        if part == "sections" and "parent_section" in entry and entry["parent_section"] not in {e.get("id") for e in entries if isinstance(e, dict)}:
+            problems.append(Problem(shown, None, f"{where}.parent_section", f"{entry['parent_section']!r} is not a section here"))
         if part == "sections" and entry.get("speaker_role") not in SPEAKER_ROLES:
             problems.append(Problem(shown, None, f"{where}.speaker_role", f"{entry.get('speaker_role')!r}; allowed: {', '.join(SPEAKER_ROLES)}"))
         if part == "source_sets" and isinstance(entry.get("order"), int):
@@ -146,6 +154,12 @@ def section_functions(data_dir: Path) -> dict[str, str | None]:
 def section_roles(data_dir: Path) -> dict[str, str]:
     """Each section's speaker role: ``voice`` or ``subject``."""
     return {section: entry["speaker_role"] for section, entry in load_vocabulary(data_dir).sections.items()}
+
+
+def parent_sections(data_dir: Path) -> dict[str, str]:
+    """Sections whose rows may point to a parent row (``parent_id``), and the parent's section:
+    for example a suggestion to the need it answers, an example action to its theme."""
+    return {section: entry["parent_section"] for section, entry in load_vocabulary(data_dir).sections.items() if "parent_section" in entry}
 
 
 def source_set_order(data_dir: Path) -> list[str]:
