@@ -598,7 +598,7 @@ def check_crosswalk(data_dir: Path) -> list[Problem]:
         elif isinstance(theme, str) and len(theme_sections) > 1:
             problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is a {section_of[theme]}; the crosswalk's themes lie in several sections ({', '.join(sorted(theme_sections))}), not one list"))
     listed = set(frame["code_id"].dropna())
-    problems += [Problem(shown, None, "code_id", f"code {code!r} of the codebook is not in the crosswalk") for code in codes if code not in listed]
+    problems += [Problem(shown, None, "code_id", f"code {code!r} of the codebook is not in the crosswalk (this data folder has one, so every code needs a row: its facilitator theme, or none left empty)") for code in codes if code not in listed]
     return problems
 
 
