@@ -445,33 +445,32 @@ def _warm_imports() -> None:
     import analysis.report.output  # noqa: F401
 
 
-def run_size(n: int, repeat: int, params: Path, seed: int) -> list[dict]:
-    """Generate ``n`` contributions and run every step ``repeat`` times; one row per step with
-    the median CPU and wall seconds and the largest peak memory."""
+def run_steps(data_dir: Path, params: Path, figures_dir: Path) -> dict[str, tuple[float, float, int]]:
+    """Every step once, in order, on one data folder: CPU and wall seconds and peak memory."""
     _warm_imports()
-    with tempfile.TemporaryDirectory(prefix="scale-") as scratch:
-        data_dir = write_synthetic_data(Path(scratch) / "data", n, seed)
-        timings: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _ in STEPS}
-        for _ in range(repeat):
-            state = {"data_dir": data_dir, "params": params, "figures_dir": Path(scratch) / "figures"}
-            for name, step in STEPS:
-                timings[name].append(measure(step, state))
-            del state
-    return [{"contributions": n, "step": name, "cpu_s": statistics.median(r[0] for r in runs),
-             "wall_s": statistics.median(r[1] for r in runs), "peak_mib": max(r[2] for r in runs) / 2**20}
-            for name, runs in timings.items()]
+    state = {"data_dir": data_dir, "params": params, "figures_dir": figures_dir}
+    return {name: measure(step, state) for name, step in STEPS}
 
 
 def run(sizes: list[int], repeat: int, params: Path, seed: int, report: Callable[[str], None] = print) -> pd.DataFrame:
-    """:func:`run_size` for each size, each in a fresh process (so that no size inherits
-    another's memory)."""
+    """For each size, write the synthetic data once and run every step ``repeat`` times, each
+    run in a fresh process (nothing loaded or cached by an earlier run or size); one row per
+    size x step with the median CPU and wall seconds and the largest peak memory."""
     rows = []
     context = multiprocessing.get_context("spawn")
     for n in sizes:
-        started = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            rows += pool.submit(run_size, n, repeat, params, seed).result()
-        report(f"{n:>9,} contributions: done in {time.perf_counter() - started:.0f} s")
+        with tempfile.TemporaryDirectory(prefix="scale-") as scratch:
+            started = time.perf_counter()
+            data_dir = write_synthetic_data(Path(scratch) / "data", n, seed)
+            report(f"{n:>9,} contributions: synthetic data written in {time.perf_counter() - started:.0f} s")
+            runs = []
+            for _ in range(repeat):
+                with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                    runs.append(pool.submit(run_steps, data_dir, params, Path(scratch) / "figures").result())
+        rows += [{"contributions": n, "step": name, "cpu_s": statistics.median(r[name][0] for r in runs),
+                  "wall_s": statistics.median(r[name][1] for r in runs), "peak_mib": max(r[name][2] for r in runs) / 2**20}
+                 for name, _ in STEPS]
+        gc.collect()
     return pd.DataFrame(rows)
 
 
