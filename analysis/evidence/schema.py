@@ -10,9 +10,11 @@ such name is written here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+import pandas as pd
 import pandera.pandas as pa
 
 VOCABULARY_FILES: dict[str, str] = {
@@ -92,12 +94,20 @@ def _checks(column: Column, vocabularies: Mapping[str, Collection[str]]) -> list
         allowed = sorted(vocabularies[column.allowed])
         checks.append(pa.Check.isin(allowed, error=f"unknown {column.name} (not defined in {VOCABULARY_FILES[column.allowed]})"))
     if column.pattern is not None:
-        checks.append(pa.Check.str_matches(column.pattern, error=f"{column.name} does not match the pattern {column.pattern}"))
+        checks.append(pa.Check(_on_distinct(re.compile(column.pattern).match), error=f"{column.name} does not match the pattern {column.pattern}"))
     if column.minimum is not None:
         checks.append(pa.Check.ge(column.minimum, error=f"{column.name} is less than {column.minimum}"))
     if column.required and column.dtype == "str":
-        checks.append(pa.Check.str_contains(r"\S", error=f"{column.name} is blank"))
+        checks.append(pa.Check(_on_distinct(re.compile(r"\S").search), error=f"{column.name} is blank"))
     return checks
+
+
+def _on_distinct(test: Callable[[str], object]) -> Callable[[pd.Series], pd.Series]:
+    """A vectorised check that runs ``test`` (a regex match or search) once per distinct
+    value, since ids and codes repeat across rows; missing values are left to pandera."""
+    def check(values: pd.Series) -> pd.Series:
+        return values.isin([value for value in values.dropna().unique() if test(value)])
+    return check
 
 
 def dataframe_schema(
