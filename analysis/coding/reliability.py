@@ -265,7 +265,7 @@ def _predicted_theme(codes: Sequence[str], rank: dict[str, int], theme_of: dict[
 def _codes_by_contribution(rows: pd.DataFrame) -> dict[str, list[str]]:
     """Each contribution's codes in ``rows``, in row order."""
     codes: dict[str, list[str]] = {}
-    for cid, code in zip(rows["contribution_id"], rows["code_id"]):
+    for cid, code in zip(rows["contribution_id"].tolist(), rows["code_id"].tolist()):
         codes.setdefault(cid, []).append(code)
     return codes
 
@@ -307,7 +307,7 @@ def facilitator_agreement(
     examples = contributions[(contributions["section"] == "example_action") & contributions["parent_id"].isin(themes)]
     if contribution_ids is not None:
         examples = examples[examples["contribution_id"].isin(list(contribution_ids))]
-    codes_of = _codes_by_contribution(coding[coding["coder"] == coder])
+    codes_of = _codes_by_contribution(coding[(coding["coder"] == coder) & coding["contribution_id"].isin(examples["contribution_id"])])
     rank = {code: i for i, code in enumerate(crosswalk["code_id"])}
     theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
     records = []
