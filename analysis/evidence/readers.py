@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,12 +141,36 @@ def read_yaml(path: Path, mapping: bool = True) -> tuple[object | None, list[Pro
     return content, []
 
 
+#: Tables parsed lately, by file name, content sha256 and ``allow_no_rows``: the checks read the
+#: same files several times, and a file is parsed again only when its bytes change.
+_PARSED: OrderedDict[tuple[str, str, bool], tuple[pd.DataFrame | None, list[Problem]]] = OrderedDict()
+PARSED_KEPT = 4
+
+
 def read_csv(path: Path, allow_no_rows: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
     """A CSV file as a table of strings (empty cells missing), or the problems refusing it.
 
-    Rows with more cells than the header are refused, naming the row.
+    Rows with more cells than the header are refused, naming the row. Each caller gets its
+    own copy of the table.
     """
-    text, problems = read_text(path, tabular=True)
+    path = Path(path)
+    if not path.is_file():
+        return None, [Problem(display_path(path), None, None, "file not found")]
+    data = path.read_bytes()
+    key = (display_path(path), hashlib.sha256(data).hexdigest(), allow_no_rows)
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+    else:
+        _PARSED[key] = _parse_csv(path, data, allow_no_rows)
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    frame, problems = _PARSED[key]
+    return (None if frame is None else frame.copy()), list(problems)
+
+
+def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """:func:`read_csv` on the file's bytes."""
+    text, problems = decode(path, data, tabular=True)
     if text is None:
         return None, problems
     shown = display_path(path)
