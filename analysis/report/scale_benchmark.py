@@ -23,6 +23,7 @@ import hashlib
 import math
 import multiprocessing
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -445,17 +446,23 @@ def _warm_imports() -> None:
     import analysis.report.output  # noqa: F401
 
 
-def run_steps(data_dir: Path, params: Path, figures_dir: Path) -> dict[str, tuple[float, float, int]]:
-    """Every step once, in order, on one data folder: CPU and wall seconds and peak memory."""
+def run_steps(first: int, last: int, data_dir: Path, params: Path, figures_dir: Path) -> dict[str, tuple[float, float, int]]:
+    """``STEPS[first:last]`` once, in order, on one data folder: CPU and wall seconds and peak memory."""
     _warm_imports()
     state = {"data_dir": data_dir, "params": params, "figures_dir": figures_dir}
-    return {name: measure(step, state) for name, step in STEPS}
+    timings = {}
+    for name, step in STEPS[first:last]:
+        timings[name] = measure(step, state)
+        cpu, wall, peak = timings[name]
+        print(f"    {name}: {cpu:.2f} CPU s, {wall:.2f} s, {peak / 2**20:.0f} MiB", file=sys.stderr, flush=True)
+    return timings
 
 
 def run(sizes: list[int], repeat: int, params: Path, seed: int, report: Callable[[str], None] = print) -> pd.DataFrame:
-    """For each size, write the synthetic data once and run every step ``repeat`` times, each
-    run in a fresh process (nothing loaded or cached by an earlier run or size); one row per
-    size x step with the median CPU and wall seconds and the largest peak memory."""
+    """For each size, write the synthetic data once, then ``repeat`` times validate it in one
+    fresh process (as the build does) and run the analysis steps in another (as the notebooks
+    do), so nothing read, loaded or cached by an earlier run counts; one row per size x step
+    with the median CPU and wall seconds and the largest peak memory."""
     rows = []
     context = multiprocessing.get_context("spawn")
     for n in sizes:
@@ -465,8 +472,11 @@ def run(sizes: list[int], repeat: int, params: Path, seed: int, report: Callable
             report(f"{n:>9,} contributions: synthetic data written in {time.perf_counter() - started:.0f} s")
             runs = []
             for _ in range(repeat):
-                with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                    runs.append(pool.submit(run_steps, data_dir, params, Path(scratch) / "figures").result())
+                timings: dict[str, tuple[float, float, int]] = {}
+                for first, last in ((0, 1), (1, len(STEPS))):  # validation, then the analysis
+                    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                        timings.update(pool.submit(run_steps, first, last, data_dir, params, Path(scratch) / "figures").result())
+                runs.append(timings)
         rows += [{"contributions": n, "step": name, "cpu_s": statistics.median(r[name][0] for r in runs),
                   "wall_s": statistics.median(r[name][1] for r in runs), "peak_mib": max(r[name][2] for r in runs) / 2**20}
                  for name, _ in STEPS]
