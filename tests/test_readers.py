@@ -109,3 +109,9 @@ def test_a_row_longer_than_the_header_is_named(tmp_path):
     path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
     frame, problems = readers.read_csv(path)
     assert frame is None and [(p.row, p.message) for p in problems] == [(2, "has 3 cells but the header names 2 columns")]
+
+
+@pytest.mark.parametrize("command", [("validate",), ("extract", "--check")])
+def test_a_missing_data_folder_is_one_line(tmp_path, capsys, command):
+    code, lines = run(capsys, *command, "--data-dir", str(tmp_path / "nowhere"))
+    assert code == 1 and lines == [f"{tmp_path / 'nowhere'}: no such data folder"]

@@ -313,8 +313,11 @@ class ExtractionError(ValueError):
 
 
 def load_repairs(data_dir: Path) -> dict[str, list[dict]]:
-    """data/extraction_repairs.yaml: kind of repair -> entries (each with a source_id)."""
+    """data/extraction_repairs.yaml: kind of repair -> entries (each with a source_id); none
+    when the data folder has no such file."""
     path = Path(data_dir) / REPAIRS_YAML
+    if not path.exists():
+        return {}
     content, problems = read_yaml(path)
     raise_if(problems)
     malformed = [kind for kind, entries in content.items() if not isinstance(entries, list) or not all(isinstance(e, dict) and "source_id" in e for e in entries)]
@@ -427,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the file differs from a rebuild")
     args = parser.parse_args(argv)
+    if not args.data_dir.is_dir():
+        print(f"{display_path(args.data_dir)}: no such data folder", file=sys.stderr)
+        return 1
     path = args.data_dir / CONTRIBUTIONS_CSV
     try:
         rebuilt = contributions_csv(build_contributions(args.data_dir)).encode("utf-8")

@@ -369,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis validate", description="Check every data file; print one line per problem.")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: the project's data/)")
     args = parser.parse_args(argv)
+    if not args.data_dir.is_dir():
+        print(f"{display_path(args.data_dir)}: no such data folder", file=sys.stderr)
+        return 1
     problems = validate_all(args.data_dir)
     for problem in problems:
         print(problem)
