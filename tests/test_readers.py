@@ -115,3 +115,15 @@ def test_a_row_longer_than_the_header_is_named(tmp_path):
 def test_a_missing_data_folder_is_one_line(tmp_path, capsys, command):
     code, lines = run(capsys, *command, "--data-dir", str(tmp_path / "nowhere"))
     assert code == 1 and lines == [f"{tmp_path / 'nowhere'}: no such data folder"]
+
+
+def test_a_fault_in_a_rule_module_is_one_line_naming_the_source(data_copy, capsys, monkeypatch):
+    from analysis.evidence import corpus
+
+    def broken(ctx):
+        return [][0]
+
+    monkeypatch.setattr(corpus, "extractor", lambda ctx: broken)
+    code, lines = run(capsys, "extract", "--check", "--data-dir", str(data_copy))
+    assert code == 1 and len(lines) == 1
+    assert "its rule failed with IndexError: list index out of range" in lines[0] and lines[0].startswith(str(data_copy / "sources"))

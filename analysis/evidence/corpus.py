@@ -412,8 +412,11 @@ def build_contributions(data_dir: Path) -> pd.DataFrame:
         try:
             found = sorted(extractor(ctx)(ctx), key=lambda row: (row["char_start"], row["char_end"]))
             _check_attributions_used(ctx, found)
-        except (ValueError, KeyError) as error:
+        except ValueError as error:  # the text does not follow its rule, or a repair does not match it
             raise ExtractionError(f"{display_path(Path(data_dir) / 'sources' / f'{source_id}.txt')}: {error}") from error
+        except Exception as error:  # a fault in a source's own rule module, reported as a line like any other
+            raise ExtractionError(f"{display_path(Path(data_dir) / 'sources' / f'{source_id}.txt')}: its rule failed with "
+                                  f"{type(error).__name__}: {error}") from error
         rows += found
     frame = pd.DataFrame(rows, columns=schema.column_names(schema.CONTRIBUTION_COLUMNS))
     return frame.astype({column.name: column.dtype for column in schema.CONTRIBUTION_COLUMNS})
