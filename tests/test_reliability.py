@@ -185,10 +185,14 @@ def test_facilitator_agreement_on_a_small_case():
     assert only.n == 2 and only.agreement == 1.0
 
 
-def test_crosswalk_theme_must_be_an_action_theme():
+def test_crosswalk_theme_must_be_a_contribution_and_themes_one_section():
     contributions = pd.DataFrame({"contribution_id": ["VD-theme-01"], "section": ["action_theme"], "parent_id": [""], "text": ["t"]})
     with pytest.raises(ValueError, match="VD-theme-09"):
         rel.facilitator_agreement(contributions, pd.DataFrame(columns=["contribution_id", "code_id", "coder"]), CROSSWALK)
+    themes = sorted(set(CROSSWALK["facilitator_theme_id"]) - {""})
+    mixed = pd.DataFrame({"contribution_id": themes, "section": ["a"] + ["b"] * (len(themes) - 1), "parent_id": [""] * len(themes), "text": ["t"] * len(themes)})
+    with pytest.raises(ValueError, match="several sections"):
+        rel.facilitator_agreement(mixed, pd.DataFrame(columns=["contribution_id", "code_id", "coder"]), CROSSWALK)
 
 
 def test_real_crosswalk_covers_every_code_once():

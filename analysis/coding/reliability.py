@@ -21,9 +21,9 @@ Reliability (two coders, one sample):
   each coder's prevalence (share of sampled contributions carrying the code) and counts.
   Alpha is undefined (empty) when neither coder used a code in the sample.
 
-Facilitator agreement (the visioning day): the nine facilitator action themes are the
-contributions with ``section == action_theme``; an example action (``section ==
-example_action``) with a ``parent_id`` was printed under that theme. A crosswalk
+Facilitator agreement (the visioning day): the facilitators' action themes are the
+contributions the crosswalk names and every other contribution of their section; an example
+action is a contribution whose ``parent_id`` is one of them, printed under that theme. A crosswalk
 (``data/crosswalk_facilitator_themes.csv``: ``code_id``, ``facilitator_theme_id``, ``note``;
 ``facilitator_theme_id`` empty where a code maps to no theme) turns an example action's
 consensus codes into a predicted theme:
@@ -298,13 +298,17 @@ def facilitator_agreement(
     """Compare the theme each example action was printed under (its ``parent_id``) with the
     theme its ``coder`` codes predict through ``crosswalk`` (see the module docstring).
     Example actions without a parent theme are left out; ``contribution_ids`` keeps only
-    those listed (e.g. the reliability sample, for coder_b). Raises ValueError when the
-    crosswalk names a theme that is not an action theme."""
-    themes = contributions[contributions["section"] == "action_theme"]["contribution_id"].tolist()
-    unknown = sorted(set(crosswalk["facilitator_theme_id"]) - set(themes) - {""})
+    those listed (e.g. a test's sample). Raises ValueError when the crosswalk names a theme
+    that is not a contribution, or themes from more than one section."""
+    named = set(crosswalk["facilitator_theme_id"]) - {""}
+    unknown = sorted(named - set(contributions["contribution_id"]))
     if unknown:
-        raise ValueError(f"crosswalk names themes that are not action themes: {', '.join(unknown)}")
-    examples = contributions[(contributions["section"] == "example_action") & contributions["parent_id"].isin(themes)]
+        raise ValueError(f"crosswalk names themes that are not contributions: {', '.join(unknown)}")
+    theme_sections = set(contributions.loc[contributions["contribution_id"].isin(named), "section"])
+    if len(theme_sections) > 1:
+        raise ValueError(f"crosswalk names themes from several sections: {', '.join(sorted(theme_sections))}")
+    themes = contributions[contributions["section"].isin(theme_sections)]["contribution_id"].tolist()
+    examples = contributions[contributions["parent_id"].isin(themes)]
     if contribution_ids is not None:
         examples = examples[examples["contribution_id"].isin(list(contribution_ids))]
     codes_of = _codes_by_contribution(coding[(coding["coder"] == coder) & coding["contribution_id"].isin(examples["contribution_id"])])
