@@ -108,6 +108,7 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@cached
 def check_codebook(data_dir: Path) -> list[Problem]:
     """Problems in codebook.yaml alone: top-level fields, changelog, themes, codes.
 
@@ -256,6 +257,7 @@ def _coding_row_problems(frame: pd.DataFrame, shown: str, known_codes: set[str] 
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
 
 
+@cached
 def check_coding(data_dir: Path) -> list[Problem]:
     """Problems in the codebook and the coding, and between them and the contributions.
 

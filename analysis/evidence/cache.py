@@ -44,15 +44,9 @@ def files_sha256(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=4096)
-def _file_sha256_at(path: str, modified_ns: int, size: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def _file_sha256(path: Path) -> str:
-    """sha256 of a file, hashed again only when its modification time or size changes."""
-    status = path.stat()
-    return _file_sha256_at(str(path), status.st_mtime_ns, status.st_size)
+    """sha256 of a file's bytes, read every time (a modification time can miss a quick rewrite)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @functools.lru_cache(maxsize=1)

@@ -115,6 +115,7 @@ def _vocabulary_values(data_dir: Path) -> dict[str, set[str]]:
     return {name: set(values) for name, values in load_vocabulary(data_dir).allowed().items()}
 
 
+@cached
 def check_sources(data_dir: Path) -> list[Problem]:
     """Problems in sources/sources.csv and the source texts: schema, UTF-8, SHA-256, unlisted texts."""
     data_dir = Path(data_dir)
@@ -143,6 +144,7 @@ def check_sources(data_dir: Path) -> list[Problem]:
     return problems
 
 
+@cached
 def check_groups(data_dir: Path) -> list[Problem]:
     """Problems in groups.yaml: fields of each speaker and subject group, sectors, label clashes."""
     path = Path(data_dir) / GROUPS_YAML
@@ -296,6 +298,7 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], sections: Mappi
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
 
 
+@cached
 def check_contributions(data_dir: Path) -> list[Problem]:
     """Problems in contributions.csv: schema, known sources and groups, spans, links."""
     data_dir = Path(data_dir)
