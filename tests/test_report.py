@@ -218,3 +218,19 @@ def test_markup_planted_in_every_text_is_shown_as_text_never_run(tmp_path):
     # Shown as text: the payload's characters reach the reader, once for each kind of text planted.
     assert shown.count(SCRIPT) >= 6 and shown.count(ONERROR) >= 6
     assert plant("planted") in shown and plant("A profile") in shown and f"A note {PAYLOAD}" in shown
+
+
+@pytest.mark.integration
+def test_the_pdf_is_tagged_a4_and_nothing_runs_off_the_page(smoke_build):
+    import re
+    import subprocess
+
+    pdf = smoke_build.outputs_dir / "briefing.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info, re.M)
+    assert re.search(r"^Title:\s+\S", info, re.M)
+    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page_width = float(re.search(r'<page width="([0-9.]+)"', words).group(1))
+    right_edges = [float(x) for x in re.findall(r'<word xMin="[-0-9.]+" yMin="[-0-9.]+" xMax="([-0-9.]+)"', words)]
+    assert right_edges and max(right_edges) <= page_width - 20  # within the page, clear of its edge
