@@ -1,5 +1,6 @@
 """Figure functions return Figures with the expected elements, in the fixed palette."""
 
+import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
@@ -82,7 +83,19 @@ def test_prevalence_heatmap_counts_hatching_and_labels():
         "carers (n = 10)", "students (n = 6)", "tiny (n = 2)",
     ]
     assert [label.get_text() for label in ax.get_xticklabels()] == ["politics", "voice"]
-    assert "fewer than 5" in ax.get_xlabel()
+    assert "fewer than 5" in ax.get_xlabel() and "left out of the comparisons" in ax.get_xlabel()
+    for text in ax.texts:  # every number reads at 4.5:1 or better on its cell
+        column, row = int(text.get_position()[0]), int(text.get_position()[1])
+        share = prevalence_table().pivot(index="speaker_group", columns="theme_id", values="share").iat[row, column]
+        cell = mpl.colors.to_hex(mpl.colormaps[figures.SEQUENTIAL_CMAP](float(share)))
+        assert figures.contrast_ratio(text.get_color(), cell) >= 4.5
+
+
+def test_black_or_white_ink_always_reads_at_4_5_to_1():
+    assert figures.readable_on("#08306B") == "#FFFFFF" and figures.readable_on("#DEEBF7") == "#000000"
+    assert figures.contrast_ratio("#FFFFFF", "#000000") == pytest.approx(21)
+    assert min(figures.contrast_ratio(figures.readable_on(mpl.colors.to_hex(mpl.colormaps["Blues"](v))),
+                                      mpl.colors.to_hex(mpl.colormaps["Blues"](v))) for v in np.linspace(0, 1, 101)) >= 4.5
 
 
 def test_prevalence_heatmap_without_suppression_has_no_note():
@@ -138,6 +151,9 @@ def test_ca_map_colours_themes_and_labels_inertia():
     assert ax.get_xlabel() == f"Dimension 1 ({share[0]:.1%} of inertia)"
     assert ax.get_ylabel() == f"Dimension 2 ({share[1]:.1%} of inertia)"
     assert len(ax.texts) == 6
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Groups", "politics", "voice", "education"]
+    assert [hex_of(h.get_markerfacecolor()) for h in legend.legend_handles[1:]] == [expected[t] for t in table.columns]
 
 
 def test_ca_map_needs_two_dimensions():
@@ -165,6 +181,8 @@ def test_cooccurrence_network_edges_and_theme_colours():
     assert [hex_of(c) for c in nodes.get_facecolors()] == [
         colours["politics"], colours["relationships"], colours["relationships"]
     ]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-2:] == ["politics", "relationships"]  # a key to the node colours
 
 
 def test_cooccurrence_network_refuses_empty_edges():
@@ -212,7 +230,9 @@ def test_voice_subject_one_panel_per_comparison_with_denominators():
     # first theme at the top
     ticks = {t.get_text(): t.get_position()[1] for t in figure.axes[0].get_yticklabels()}
     assert ticks["politics"] > ticks["voice"]
-    np.testing.assert_allclose(figure.axes[0].get_xlim(), (0, 100))
+    np.testing.assert_allclose(figure.axes[0].get_xlim(), (-3, 100))  # a share of 0% is drawn whole
+    figure.canvas.draw()
+    assert all(any(label.get_visible() and label.get_text() for label in ax.get_xticklabels()) for ax in figure.axes)
 
 
 def test_alpha_forest_leaves_out_undefined_codes_and_marks_thresholds():
@@ -224,14 +244,6 @@ def test_alpha_forest_leaves_out_undefined_codes_and_marks_thresholds():
     ax = figure.axes[0]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["Code A", "b", "All codes pooled"]
     assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [0.667, 0.80]
-
-
-def test_spread_labels_moves_only_labels_that_would_overlap():
-    x = np.array([0.0, 0.0, 5.0, 0.1])
-    y = np.array([1.0, 1.0, 1.0, 1.05])
-    # the first stays; the second (same point) goes up one gap; the far one (x = 5) stays;
-    # the fourth clashes with 1.1, so it goes to 1.2
-    np.testing.assert_allclose(figures.spread_labels(x, y, gap=0.1, x_window=1.0), [1.0, 1.1, 1.0, 1.2])
 
 
 def test_codes_take_shades_of_their_theme_colour_however_many_there_are():

@@ -24,6 +24,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from adjustText import adjust_text
 from scipy.cluster.hierarchy import dendrogram
 
 from analysis.compare.comparisons import CorrespondenceAnalysis, linkage_for_dendrogram
@@ -39,8 +40,9 @@ GROUP_PALETTE = (
     "#0072B2", "#D55E00", "#CC79A7", "#000000",
 )
 NEUTRAL = "#555555"  # anything that is neither a theme nor a group (points, lines, links)
+OUTLINE = "#333333"  # edge of every coloured marker: at least 3:1 against white, whatever its fill
 SUPPRESSED_FILL = "#EEEEEE"
-SUPPRESSED_HATCH = "#999999"
+SUPPRESSED_HATCH = "#6E6E6E"  # at least 3:1 against the suppressed cells' fill
 SEQUENTIAL_CMAP = "Blues"  # shares and similarities: light = low, dark = high
 A4_WIDTH = 6.5
 STYLE = {
@@ -150,6 +152,21 @@ def _plain(identifier: object, labels: Mapping[str, str] | None) -> str:
     return (labels or {}).get(text, text.replace("_", " "))
 
 
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    def luminance(colour: str) -> float:
+        rgb = np.array(mpl.colors.to_rgb(colour))
+        linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def readable_on(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` (always at least 4.5:1)."""
+    return max(("#000000", "#FFFFFF"), key=lambda ink: contrast_ratio(ink, background))
+
+
 def _item_column(table: pd.DataFrame) -> str:
     """The code or theme column of a table from `analysis.compare.comparisons`."""
     for column in ("theme_id", "code_id"):
@@ -206,6 +223,10 @@ def prevalence_heatmap(
         cbar_kws={"label": "Share of the group's contributions", "shrink": 0.6},
         annot_kws={"fontsize": 7.5},
     )
+    cmap = mpl.colormaps[SEQUENTIAL_CMAP]
+    for text in ax.texts:  # each number in black or white, whichever reads better on its cell
+        column, row = int(text.get_position()[0]), int(text.get_position()[1])
+        text.set_color(readable_on(mpl.colors.to_hex(cmap(float(shares.iat[row, column])))))
     for row, column in zip(*np.nonzero(hidden)):
         ax.add_patch(
             Rectangle((column, row), 1, 1, facecolor=SUPPRESSED_FILL, hatch="///",
@@ -218,7 +239,7 @@ def prevalence_heatmap(
     x_label = ("Theme" if item_col == "theme_id" else "Code") + "; numbers in cells are contributions"
     if hidden.any():
         threshold = f"fewer than {min_n}" if min_n is not None else "too few"
-        x_label += f"\nHatched: groups with {threshold} contributions, not shown"
+        x_label += f"\nHatched: groups with {threshold} contributions, left out of the comparisons"
     ax.set_xlabel(x_label)
     ax.set_ylabel("Group (number of contributions)")
     return figure
@@ -264,20 +285,6 @@ def dendrogram_figure(similarity: pd.DataFrame, *, labels: Mapping[str, str] | N
 # --- correspondence analysis and network -----------------------------------------------
 
 
-def spread_labels(x: np.ndarray, y: np.ndarray, gap: float, x_window: float) -> np.ndarray:
-    """Label heights that keep labels at least ``gap`` apart wherever their points are
-    closer than ``x_window`` across; from the lowest point up, a clashing label moves up."""
-    heights = np.asarray(y, dtype=float).copy()
-    placed: list[tuple[float, float]] = []
-    for i in np.argsort(heights, kind="stable"):
-        height = heights[i]
-        while clashes := [h for px, h in placed if abs(px - x[i]) < x_window and abs(h - height) < 0.999 * gap]:
-            height = max(clashes) + gap
-        heights[i] = height
-        placed.append((x[i], height))
-    return heights
-
-
 @_styled
 def ca_map(
     ca: CorrespondenceAnalysis,
@@ -305,26 +312,27 @@ def ca_map(
         (ca.columns, "^", column_colours),
     ):
         ax.scatter(
-            points["dim_1"], points["dim_2"], marker=marker, s=30, zorder=2,
+            points["dim_1"], points["dim_2"], marker=marker, s=30, zorder=2, edgecolors=OUTLINE, linewidths=0.6,
             c=[colours.get(str(name), NEUTRAL) for name in points.index],
         )
     points = pd.concat([ca.rows[["dim_1", "dim_2"]], ca.columns[["dim_1", "dim_2"]]])
     x, y = points["dim_1"].to_numpy(), points["dim_2"].to_numpy()
-    label_y = spread_labels(x, y, gap=0.045 * np.ptp(y), x_window=0.35 * np.ptp(x))
-    for name, px, py, ly in zip(points.index, x, y, label_y):
-        moved = abs(ly - py) > 1e-9
-        ax.annotate(_plain(name, labels), (px, py), xytext=(px + 0.015 * np.ptp(x), ly), fontsize=7, va="center",
-                    arrowprops={"arrowstyle": "-", "color": "#BBBBBB", "linewidth": 0.5} if moved else None)
     shares = ca.inertia["share"].to_numpy()
     ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
     ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
     ax.set_aspect("equal", adjustable="datalim")
+    texts = [ax.text(px, py, _plain(name, labels), fontsize=7, zorder=3) for name, px, py in zip(points.index, x, y)]
+    adjust_text(texts, x=x, y=y, ax=ax, expand=(1.25, 1.6), max_move=None,
+                arrowprops={"arrowstyle": "-", "color": "#767676", "linewidth": 0.5})
+    shown = [str(name) for name in ca.columns.index]
     ax.legend(
         handles=[
-            Line2D([], [], marker="o", linestyle="", color=NEUTRAL, label=row_kind),
-            Line2D([], [], marker="^", linestyle="", color=NEUTRAL, label=column_kind),
+            Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE, label=row_kind),
+            *[Line2D([], [], marker="^", linestyle="", markerfacecolor=column_colours.get(name, NEUTRAL),
+                     markeredgecolor=OUTLINE, label=_plain(name, labels)) for name in shown],
         ],
-        loc="best",
+        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=7,
+        title=f"{row_kind} (circles); {column_kind.lower()} (triangles, each in its colour)", title_fontsize=7,
     )
     return figure
 
@@ -363,7 +371,7 @@ def cooccurrence_network(
         )
     )
     xy = np.array([position[node] for node in nodes])
-    ax.scatter(xy[:, 0], xy[:, 1], s=60, zorder=2, edgecolors="white", linewidths=0.5,
+    ax.scatter(xy[:, 0], xy[:, 1], s=60, zorder=2, edgecolors=OUTLINE, linewidths=0.6,
                c=[colours[theme_of[node]] for node in nodes])
     for node, (x, y) in zip(nodes, xy):
         ha = "left" if x > 0.01 else "right" if x < -0.01 else "center"
@@ -378,7 +386,13 @@ def cooccurrence_network(
                label=f"{count} contribution{'s' if count != 1 else ''} with both")
         for count in sorted({int(edges['count'].min()), int(most)})
     ]
-    ax.legend(handles=width_key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
+    theme_key = [
+        Line2D([], [], marker="o", linestyle="", markerfacecolor=colours[theme], markeredgecolor=OUTLINE, markersize=7,
+               label=_plain(theme, labels))
+        for theme in dict.fromkeys(theme_of[node] for node in nodes)
+    ]
+    ax.legend(handles=[*width_key, *theme_key], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False,
+              fontsize=7, title="Line width: statements carrying both codes; colour: the codes' theme", title_fontsize=7)
     return figure
 
 
@@ -408,7 +422,8 @@ def source_comparison_figure(
         ax.errorbar(
             100 * row["difference"], y,
             xerr=[[100 * (row["difference"] - row["ci_low"])], [100 * (row["ci_high"] - row["difference"])]],
-            fmt="o", color=colours[row[item_col]], markersize=5, capsize=0, linewidth=1.4,
+            fmt="o", color=colours[row[item_col]], markersize=5.5, capsize=0, linewidth=1.4,
+            markeredgecolor=OUTLINE, markeredgewidth=0.6, ecolor=NEUTRAL,
         )
     ax.set_yticks(range(len(rows)), [_plain(i, labels) for i in rows[item_col]])
     ax.tick_params(axis="y", length=0)
@@ -448,11 +463,12 @@ def voice_subject_figure(table: pd.DataFrame, *, labels: Mapping[str, str] | Non
             sides.append(f"{verb} {groups} (n = {int(rows['denominator'].dropna().iloc[0])})")
         ax.set_yticks(np.arange(len(items))[::-1], [_plain(i, labels) for i in items])
         ax.tick_params(axis="y", length=0)
+        ax.tick_params(axis="x", labelbottom=True)  # every panel keeps its own scale
         ax.spines["left"].set_visible(False)
         heading = _plain(comparison, labels)
         ax.set_title("\n".join([*textwrap.wrap(heading, 72), *textwrap.wrap("; ".join(sides), 80)]),
                      loc="left", fontsize=7.5)
-    axes[-1].set_xlim(0, 100)
+    axes[-1].set_xlim(-3, 100)  # a share of 0% shows whole, not cut by the axis
     axes[-1].set_xlabel("Share of statements (%), with 95% Wilson interval")
     return figure
 
