@@ -83,3 +83,10 @@ def test_closed_forms_equal_the_package_on_random_data():
             metric = lambda v1, v2, i1, i2, n_v, dtype=np.float64: delta[i1, i2].astype(dtype)  # noqa: E731
             expected = krippendorff.alpha(reliability_data=np.vstack([ia, ib]).astype(float), value_domain=np.arange(len(values)), level_of_measurement=metric)
             assert al.masi_alpha(sa, sb) == pytest.approx(expected)
+
+
+def test_masi_delta_is_masi_distance_between_every_two_sets(monkeypatch):
+    monkeypatch.setattr(al, "MASI_BLOCK_ROWS", 3)  # several blocks
+    values = [frozenset(), frozenset("a"), frozenset("ab"), frozenset("abc"), frozenset("bc"), frozenset("d"), frozenset("cd")]
+    expected = [[al.masi_distance(x, y) for y in values] for x in values]
+    assert al.masi_delta(values).tolist() == expected

@@ -100,9 +100,28 @@ def nominal_delta(values: Sequence) -> np.ndarray:
     return 1 - np.eye(len(values))
 
 
+MASI_BLOCK_ROWS = 1024  # rows of the distance matrix computed at once
+
+
 def masi_delta(values: Sequence[frozenset]) -> np.ndarray:
-    """The MASI distance between every two of ``values``."""
-    return np.array([[masi_distance(x, y) for y in values] for x in values])
+    """The MASI distance between every two of ``values`` (:func:`masi_distance`, computed on
+    arrays: intersection sizes from a 0/1 membership matrix, a block of rows at a time)."""
+    labels = {label: i for i, label in enumerate(sorted({label for value in values for label in value}, key=repr))}
+    member = np.zeros((len(values), len(labels)))
+    for row, value in enumerate(values):
+        member[row, [labels[label] for label in value]] = 1
+    size = member.sum(axis=1)
+    delta = np.empty((len(values), len(values)))
+    for start in range(0, len(values), MASI_BLOCK_ROWS):
+        rows = slice(start, start + MASI_BLOCK_ROWS)
+        both = member[rows] @ member.T
+        mine, theirs = size[rows, None], size[None, :]
+        either = mine + theirs - both
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jaccard = np.where(either > 0, both / either, 0.0)
+        monotonicity = np.select([(both == mine) & (both == theirs), (both == mine) | (both == theirs), both > 0], [1.0, 2 / 3, 1 / 3], 0.0)
+        delta[rows] = np.where(either > 0, 1 - jaccard * monotonicity, 0.0)
+    return delta
 
 
 def nominal_alpha(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:

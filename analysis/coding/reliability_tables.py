@@ -89,15 +89,17 @@ def with_status(table: pd.DataFrame) -> pd.DataFrame:
 def function_labels(coding: pd.DataFrame, coder: str, ids: Sequence[str], functions: Sequence[str]) -> dict[str, str]:
     """Each contribution's coded statement function for ``coder`` ('' where none was coded)."""
     rows = coding[(coding["coder"] == coder) & coding["code_id"].isin(functions) & coding["contribution_id"].isin(ids)]
-    coded = dict(zip(rows["contribution_id"], rows["code_id"]))
+    coded = dict(zip(rows["contribution_id"].tolist(), rows["code_id"].tolist()))
     return {cid: coded.get(cid, "") for cid in ids}
 
 
 def code_sets(coding: pd.DataFrame, coder: str, ids: Sequence[str], functions: Sequence[str]) -> list[frozenset]:
     """Each contribution's set of codes (statement functions left out), in ``ids`` order."""
-    rows = coding[(coding["coder"] == coder) & ~coding["code_id"].isin(functions)]
-    grouped = rows.groupby("contribution_id")["code_id"].agg(frozenset).to_dict()
-    return [grouped.get(cid, frozenset()) for cid in ids]
+    rows = coding[(coding["coder"] == coder) & ~coding["code_id"].isin(functions) & coding["contribution_id"].isin(ids)]
+    grouped: dict[str, set] = {}
+    for cid, code in zip(rows["contribution_id"].tolist(), rows["code_id"].tolist()):
+        grouped.setdefault(cid, set()).add(code)
+    return [frozenset(grouped.get(cid, ())) for cid in ids]
 
 
 def function_summary(reference: Mapping[str, str], second: Mapping[str, str], ids: Sequence[str], n_boot: int, seed: int, scope: str) -> dict:
