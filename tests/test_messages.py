@@ -28,8 +28,8 @@ def message(claim: Claim, **tables) -> km.KeyMessage:
 def test_a_theme_raised_by_every_group_in_plain_words():
     built = message(Claim("most_groups", ("relationships",)))
     assert built.text == "All 2 groups raised relationships. It came up in 3 of their 5 statements (60%)."
-    assert (built.n, built.denominator, built.item, built.group) == (3, 5, "relationships", "users")
-    assert built.anchor == "cell-relationships-users"
+    assert (built.n, built.denominator, built.item, built.group) == (3, 5, "relationships", None)
+    assert built.anchor == "theme-relationships"  # the theme across every group, as the message counts it
     assert built.quote_id in {"a1", "a2"} and CONTRIBUTIONS.set_index("contribution_id").loc[built.quote_id, "text"] == built.quote
 
 
@@ -115,6 +115,7 @@ def test_the_explorer_opens_every_cell_to_all_of_its_quotes():
     carrying = PRESENCE.index[PRESENCE.sum(axis=1) > 0]
     assert sorted(page.xpath("//li[starts-with(@id, 'c-')]/@id")) == sorted(f"c-{i}" for i in carrying)
     assert not page.xpath("//script")
+    assert '"DejaVu Sans"' in page.xpath("string(//style)")  # the stylesheet itself is not escaped
 
 
 @pytest.mark.integration

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from analysis.paths import TEMPLATES_DIR
 from analysis.report.markup import render
@@ -50,7 +51,7 @@ def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_c
 
 def explorer_page(themes: list[dict], title: str, briefing_page: str, intro: str) -> str:
     """The whole companion page as self-contained HTML (inline CSS, no script)."""
-    css = (TEMPLATES_DIR / "briefing.css").read_text(encoding="utf-8")
+    css = Markup((TEMPLATES_DIR / "briefing.css").read_text(encoding="utf-8"))  # the project's own stylesheet
     return render("evidence.html.j2", themes=themes, title=title, briefing_page=briefing_page, intro=intro, css=css)
 
 

@@ -87,7 +87,7 @@ def widest_reach(prevalence, group_col, presence, contributions, labels, items) 
                 f"The most common, {theme_name(labels, first)}, came up in {n} of their {d} statements ({share(n, d)}).")
     top_group = mine[mine[item_col] == first].sort_values("share", ascending=False)[group_col].iloc[0]
     quote_id, quote = short_quote(presence, contributions, first, ids_where(contributions, group_col, top_group))
-    return KeyMessage(text, n, d, quote_id, quote, first, top_group)
+    return KeyMessage(text, n, d, quote_id, quote, first)  # its evidence: the theme across every group
 
 
 def clearest_group(representation, group_col, presence, contributions, labels, item: str, group: str) -> KeyMessage:
