@@ -44,7 +44,7 @@ def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing
     assert "20_broken.ipynb failed in cell 4, line 2 (\"raise ValueError('deliberate failure')\")" in message
     assert "raised at" not in message  # the cell itself raised
     assert "ValueError: deliberate failure" in message
-    assert "outputs/failed/20_broken.ipynb" in message or "failed/20_broken.ipynb" in message
+    assert "failed/20_broken.ipynb, the kernel's log at " in message and (layout.failed / "kernel.log").is_file()
     kept = nbformat.read(str(layout.failed / "20_broken.ipynb"), as_version=4)
     assert any(output.get("ename") == "ValueError" for cell in kept.cells for output in cell.get("outputs", []))
     for name in ("briefing.html", "briefing.pdf", "manifest.json"):

@@ -184,8 +184,7 @@ def run_notebook(kernel: SharedKernel, notebook: Path, executed: Path, parameter
         raise BuildFailed(f"{display_path(notebook)} failed {failing_line(notebook, executed, error.traceback)}: "
                           f"{error.ename}: {' '.join(str(error.evalue).split())}") from error
     except DeadKernelError as error:
-        raise BuildFailed(f"{display_path(notebook)}: the kernel died ({error}); "
-                          f"its log is {display_path(kernel.log_path)}") from error
+        raise BuildFailed(f"{display_path(notebook)}: the kernel died ({error})") from error
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -345,8 +344,7 @@ def keep_failed_notebook(executed: Path, kernel_log: Path, layout: BuildLayout) 
     kept = layout.failed / executed.name
     if executed.exists():
         shutil.copy2(executed, kept)
-    if kernel_log.exists():
-        shutil.copy2(kernel_log, layout.failed / "kernel.log")
+    shutil.copy2(kernel_log, layout.failed / "kernel.log")
     return kept
 
 
@@ -373,7 +371,8 @@ def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any]
             run_notebook(kernel, notebook, executed, parameters)
         except BuildFailed as error:
             kept = keep_failed_notebook(executed, kernel.log_path, layout)
-            raise BuildFailed(f"{error}; executed notebook kept at {display_path(kept)}") from error
+            raise BuildFailed(f"{error}; executed notebook kept at {display_path(kept)}, "
+                              f"the kernel's log at {display_path(layout.failed / 'kernel.log')}") from error
         finally:
             kernels.put(kernel)
         return notebook.stem, time.perf_counter() - started
