@@ -15,6 +15,7 @@ def test_committed_briefing_was_built_from_the_current_inputs():
         f"outputs/ was built from {manifest['params_file']}, not the default profile (run make briefing)"
     )
     assert manifest["parameters"] == load_profile(DEFAULT_PARAMS), "outputs/ was built with other parameters (run make briefing)"
+    assert not manifest["git_dirty"], "outputs/ was built with uncommitted changes to its inputs: commit them, then run make briefing"
     current = input_hashes(DEFAULT_PARAMS, PROJECT_ROOT / manifest["parameters"]["data_dir"], NOTEBOOKS_DIR)
     changed = sorted(path for path in set(current) | set(manifest["inputs"]) if current.get(path) != manifest["inputs"].get(path))
     assert not changed, f"outputs/briefing.* are stale; inputs changed since the build: {changed[:10]} (run make briefing)"
