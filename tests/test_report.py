@@ -83,6 +83,7 @@ def test_the_page_is_self_contained():
     assert page.startswith("<!DOCTYPE html>") and 'lang="en-GB"' in page
     assert "<link" not in page and "<script" not in page and "@page" in page
     assert "<title>Title &lt;i&gt;</title>" in page and "Sub &lt;script&gt;" in page
+    assert "&lt;p&gt;Footer&lt;/p&gt;" in page  # a plain string is text; only markup made by a template passes
 
 
 def test_the_contents_follow_the_key_messages_and_about_and_do_not_list_them():

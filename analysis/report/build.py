@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import os
 import platform
@@ -286,10 +285,12 @@ def provenance_footer(profile: dict[str, Any], git: dict[str, Any], data_hash: s
     """The briefing's last lines: commit, data fingerprint and parameters."""
     commit = git["commit"][:12] + (" (with uncommitted changes)" if git["dirty"] else "")
     parameters = "; ".join(f"{name}={value}" for name, value in profile.items() if name != "description")
-    return (
-        f"<p>Built from commit {html.escape(commit)}, dated {git['date']:%Y-%m-%d %H:%M} UTC; "
-        f"data sha256 {data_hash[:16]}; profile parameters: {html.escape(parameters)}. "
-        "The full record (every input's sha256, package versions, timings) is in outputs/manifest.json.</p>"
+    from analysis.report.markup import fill
+
+    return fill(
+        "<p>Built from commit {{ commit }}, dated {{ date }} UTC; data sha256 {{ data }}; profile parameters: "
+        "{{ parameters }}. The full record (every input's sha256, package versions, timings) is in outputs/manifest.json.</p>",
+        commit=commit, date=f"{git['date']:%Y-%m-%d %H:%M}", data=data_hash[:16], parameters=parameters,
     )
 
 
@@ -300,9 +301,8 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     from analysis.report.render import briefing_page, notebook_body_html, write_pdf
 
     notebook = nbformat.read(str(executed), as_version=4)
-    subtitle = (
-        "Lancaster visioning project (2012), Changing Lives (2006) and two 2016 voices compared. "
-        f"Run profile: {profile['profile']}. Data: {profile['data_dir']}/."
+    subtitle = "Lancaster visioning project (2012), Changing Lives (2006) and two 2016 voices compared." + (
+        "" if profile["profile"] == "default" else f" Run profile: {profile['profile']}. Data: {profile['data_dir']}/."
     )
     page = briefing_page(notebook_body_html(notebook), TITLE, subtitle, footer)
     (staging / "briefing.html").write_text(page, encoding="utf-8")

@@ -93,7 +93,7 @@ def briefing_page(body: str, title: str, subtitle: str, footer: str, description
     css = (TEMPLATES_DIR / "briefing.css").read_text(encoding="utf-8")
     return render(
         "page.html.j2", title=title, subtitle=subtitle, description=description, css=Markup(css),
-        body=Markup(body), footer=Markup(footer),  # the build escapes every value in its footer
+        body=Markup(body), footer=footer,  # a str is escaped; the build fills its footer through markup.fill
     ) + "\n"
 
 
