@@ -208,6 +208,7 @@ def _comparison_problems(content: dict, shown: str) -> list[Problem]:
     return problems
 
 
+@cached
 def _vocabularies(data_dir: Path) -> dict[str, set[str]]:
     """Allowed source ids, speaker groups and subject groups, from whatever files can be read."""
     vocabularies = _vocabulary_values(data_dir)
@@ -330,6 +331,7 @@ def validate_all(data_dir: Path) -> list[Problem]:
     return [problem for check in CHECKS for problem in check(Path(data_dir))]
 
 
+@cached
 def load_sources(data_dir: Path) -> pd.DataFrame:
     """sources/sources.csv, validated (texts present, UTF-8, matching SHA-256)."""
     data_dir = Path(data_dir)
