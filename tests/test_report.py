@@ -60,6 +60,10 @@ def test_tables_have_captions_and_right_aligned_numbers(tmp_path):
     assert shown.xpath("//div[@class='table-scroll']/@tabindex") == ["0"]  # a wide table scrolls in its own box
     assert [td.get("class") for td in shown.xpath("//tbody/tr[1]/td")] == ["text", "number", "number"]
     assert [td.text_content() for td in shown.xpath("//tbody/tr[2]/td")] == ["b", "10", ""]
+    assert not shown.xpath("//table[@class='reflow']")  # short cells: the table scrolls in its box
+    quotes = lxml_html.fromstring(table_html(pd.DataFrame({"group": ["a"], "quote": ["word " * 20]}), "Quotes."))
+    assert quotes.xpath("//table/@class") == ["reflow"]  # long text: one card per row on a phone
+    assert quotes.xpath("//tbody/tr/td/@data-label") == ["group", "quote"]
     with_headers = lxml_html.fromstring(table_html(table, "Counts.", row_headers=True))
     assert with_headers.xpath("//tbody/tr/th[@scope='row']/text()") == ["a", "b"]
     with pytest.raises(ValueError):

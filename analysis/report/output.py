@@ -127,14 +127,20 @@ def _compared(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in parameters.items() if key not in ("profile", "description")}
 
 
+REFLOW_TEXT_LENGTH = 60  # a table holding text longer than this reads as cards on a phone
+
+
 def table_html(table: pd.DataFrame, caption: str, row_headers: bool = False) -> str:
     """A table as HTML with a caption, in a box that scrolls sideways on its own on a narrow
-    screen; numbers right-aligned; the first column as row headers when asked."""
+    screen, or, when it holds long text (quotes), that turns each row into a card there;
+    numbers right-aligned; the first column as row headers when asked."""
     if not caption.strip():
         raise ValueError("a table needs a caption")
     css = {column: _cell_class(table[column]) for column in table.columns}
+    texts = [table[column].map(_format) for column in table.columns if css[column] == "text"]
+    reflow = any(len(text) and text.str.len().max() > REFLOW_TEXT_LENGTH for text in texts)
     return render(
-        "table.html.j2", caption=caption, row_headers=row_headers,
+        "table.html.j2", caption=caption, row_headers=row_headers, reflow=reflow,
         columns=[{"name": str(column), "css": css[column]} for column in table.columns],
         rows=[[{"text": _format(value), "css": css[column]} for column, value in row.items()] for _, row in table.iterrows()],
     )
