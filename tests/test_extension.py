@@ -153,7 +153,10 @@ def test_a_parameter_added_in_one_place_reaches_the_briefing(tmp_path):
     params = profile(project, "extension_parameter", quote_words=7)
     assert changed(before, fingerprints(project)) == {"analysis/params.py", "params/extension_parameter.yaml"}
     page = (build(project, params) / "briefing.html").read_text(encoding="utf-8")
-    assert '<th class="text" scope="row">quote_words</th><td class="text">7</td>' in page.replace("\n", "")  # the run parameters table
+    from lxml import html as lxml_html
+
+    rows = {row.xpath("string(th)"): row.xpath("string(td)") for row in lxml_html.fromstring(page).xpath("//tr[th[@scope='row']]")}
+    assert rows.get("quote_words") == "7"  # the run parameters table
 
 
 def test_a_code_added_after_the_reliability_test_is_counted_and_marked_not_yet_tested(tmp_path):
