@@ -223,7 +223,7 @@ def _contribution_ids(data_dir: Path) -> list[str] | None:
     frame = read_table(Path(data_dir) / CONTRIBUTIONS_CSV)
     if frame is None or "contribution_id" not in frame:
         return None
-    return list(frame["contribution_id"])
+    return frame["contribution_id"].tolist()
 
 
 def _coding_schema_problems(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -647,4 +647,4 @@ def load_sample(data_dir: Path = DATA_DIR) -> list[str]:
     frame, problems = _read_csv(Path(data_dir) / SAMPLE_CSV, SAMPLE_COLUMNS, {})
     if problems:
         raise DataValidationError(problems)
-    return list(frame["contribution_id"])
+    return frame["contribution_id"].tolist()
