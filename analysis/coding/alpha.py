@@ -9,9 +9,9 @@
 
 For two coders and no missing values, alpha with any distance ``delta`` has the closed form
 ``1 - (n - 1) * 2 * sum_u delta(a_u, b_u) / sum_ck n_c n_k delta(c, k)``, with ``n`` = 2 x units
-and ``n_c`` how often value ``c`` was used. It is computed from per-unit counts, so a bootstrap
-resample is a vector of how often each unit was drawn, and resamples are drawn in chunks:
-memory stays bounded whatever the number of resamples. The tests check the closed form against
+and ``n_c`` how often value ``c`` was used. It depends only on how many units have each
+distinct pair of values, so a bootstrap resample is a multinomial draw of those counts, and
+resamples are drawn in chunks: time and memory grow with the distinct pairs, not the units. The tests check the closed form against
 the ``krippendorff`` package. A resample where alpha is undefined (one value throughout) is
 dropped and the number kept is reported.
 """
@@ -23,7 +23,7 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 from scipy import sparse
 
-BOOTSTRAP_CHUNK_CELLS = 2**22  # drawn-unit counts held at once (chunk x units)
+BOOTSTRAP_CHUNK_CELLS = 2**22  # resample x pair (or value) cells held at once
 
 
 def masi_distance(first: frozenset, second: frozenset) -> float:
@@ -53,45 +53,51 @@ def encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[list, np.ndarr
     return list(index), ia, ib
 
 
-def _alpha_from_weights(weights: np.ndarray, per_unit: np.ndarray, used: sparse.csr_matrix, delta: np.ndarray) -> np.ndarray:
-    """Closed-form alpha for each row of ``weights`` (how often each unit counts)."""
+def _alpha_from_weights(weights: np.ndarray, per_pair: np.ndarray, used: sparse.csr_matrix, delta: np.ndarray) -> np.ndarray:
+    """Closed-form alpha for each row of ``weights`` (how many units of each kind of pair count)."""
     n = 2 * weights.sum(axis=1)
-    observed = 2 * weights @ per_unit
+    observed = 2 * weights @ per_pair
     counts = np.asarray((used.T @ weights.T).T)  # (rows, values)
-    expected = np.einsum("ic,cd,id->i", counts, delta, counts)
+    expected = ((counts @ delta) * counts).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1 - (n - 1) * observed / expected
     return np.where(expected > 0, alpha, np.nan)
 
 
-def _parts(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, sparse.csr_matrix]:
-    units, values = len(ia), len(delta)
-    rows = np.concatenate([np.arange(units), np.arange(units)])
-    used = sparse.csr_matrix((np.ones(2 * units), (rows, np.concatenate([ia, ib]))), shape=(units, values))
-    return delta[ia, ib], used
+def _pairs(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
+    """The distinct (a, b) pairs of values: how many units have each, each pair's distance, and
+    how often each value is used by a unit of each pair (pairs x values). Units with the same
+    pair are interchangeable for alpha, so resampling units is resampling pairs by their counts."""
+    values = len(delta)
+    pair_ids, pair_of, pair_counts = np.unique(ia * values + ib, return_index=True, return_counts=True)
+    pa, pb = ia[pair_of], ib[pair_of]
+    rows = np.concatenate([np.arange(len(pair_ids))] * 2)
+    used = sparse.csr_matrix((np.ones(2 * len(pair_ids)), (rows, np.concatenate([pa, pb]))), shape=(len(pair_ids), values))
+    return pair_counts.astype(float), delta[pa, pb], used
 
 
 def distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> float:
     """Alpha of two coders' encoded values with distance matrix ``delta``; NaN when undefined."""
     if len(ia) == 0:
         return float("nan")
-    per_unit, used = _parts(ia, ib, delta)
-    return float(_alpha_from_weights(np.ones((1, len(ia))), per_unit, used, delta)[0])
+    counts, per_pair, used = _pairs(ia, ib, delta)
+    return float(_alpha_from_weights(counts[None, :], per_pair, used, delta)[0])
 
 
 def bootstrap_distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
-    """:func:`distance_alpha` on ``n_boot`` resamples of the units, drawn in chunks."""
+    """:func:`distance_alpha` on ``n_boot`` resamples of the units: each resample draws how many
+    units of each kind of pair it holds (multinomial over the pairs' shares), in chunks."""
     units = len(ia)
     out = np.full(n_boot, np.nan)
     if units == 0:
         return out
-    per_unit, used = _parts(ia, ib, delta)
+    counts, per_pair, used = _pairs(ia, ib, delta)
     rng = np.random.default_rng(seed)
-    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // units)
+    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // max(len(counts), len(delta) ** 2 // 64, 1))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
-        weights = rng.multinomial(units, np.full(units, 1 / units), size=size).astype(float)
-        out[start : start + size] = _alpha_from_weights(weights, per_unit, used, delta)
+        weights = rng.multinomial(units, counts / units, size=size).astype(float)
+        out[start : start + size] = _alpha_from_weights(weights, per_pair, used, delta)
     return out
 
 
