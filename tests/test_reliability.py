@@ -217,14 +217,25 @@ def test_crosswalk_problems(tmp_path):
     assert any(m.startswith("code 'other' of the codebook is not in the crosswalk") for m in messages)
 
 
-def test_bootstrap_counts_match_the_resampled_rows_in_any_chunking(monkeypatch):
+def test_bootstrap_counts_resample_whole_units_in_any_chunking(monkeypatch):
     rng = np.random.default_rng(5)
     a = (rng.random((40, 3)) < 0.4).astype(np.int8)
     b = np.where(rng.random((40, 3)) < 0.8, a, 1 - a).astype(np.int8)
-    draws = np.random.default_rng(9).integers(0, 40, size=(25, 40))
-    expected_d = (a[draws] != b[draws]).sum(axis=1)
-    expected_n1 = a[draws].sum(axis=1) + b[draws].sum(axis=1)
-    for chunk in (1, 40, 7 * 40, 2**22):  # one resample at a time, one, seven, all at once
+    results = []
+    for chunk in (1, 6, 7 * 6, 2**22):
         monkeypatch.setattr(rel, "BOOTSTRAP_CHUNK", chunk)
-        d, n1 = rel.bootstrap_counts((a != b).astype(np.int8), a + b, 25, np.random.default_rng(9))
-        assert d.tolist() == expected_d.tolist() and n1.tolist() == expected_n1.tolist()
+        results.append(rel.bootstrap_counts((a != b).astype(np.int8), a + b, 400, np.random.default_rng(9)))
+    for d, n1 in results[1:]:
+        assert d.tolist() == results[0][0].tolist() and n1.tolist() == results[0][1].tolist()
+    d, n1 = results[0]
+    # every resample is 40 whole units: its counts never exceed what 40 units can carry
+    assert (d <= 40).all() and (n1 <= 80).all()
+    # on average a resample carries what the sample does
+    np.testing.assert_allclose(d.mean(axis=0), (a != b).sum(axis=0), rtol=0.15)
+    np.testing.assert_allclose(n1.mean(axis=0), (a + b).sum(axis=0), rtol=0.1)
+
+
+def test_a_single_unit_pattern_resamples_to_itself():
+    a = np.ones((5, 2), dtype=np.int8)
+    d, n1 = rel.bootstrap_counts(np.zeros((5, 2), dtype=np.int8), 2 * a, 10, np.random.default_rng(1))
+    assert (d == 0).all() and (n1 == 10).all()

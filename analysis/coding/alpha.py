@@ -53,12 +53,14 @@ def encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[list, np.ndarr
     return list(index), ia, ib
 
 
-def _alpha_from_weights(weights: np.ndarray, per_pair: np.ndarray, used: sparse.csr_matrix, delta: np.ndarray) -> np.ndarray:
-    """Closed-form alpha for each row of ``weights`` (how many units of each kind of pair count)."""
+def _alpha_from_weights(weights: np.ndarray, per_pair: np.ndarray, used: sparse.csr_matrix, similarity: sparse.csr_matrix) -> np.ndarray:
+    """Closed-form alpha for each row of ``weights`` (how many units of each kind of pair count).
+    The expected disagreement ``sum_ck n_c n_k delta_ck`` is ``n^2 - sum_ck n_c n_k (1 - delta_ck)``;
+    ``similarity`` (``1 - delta``) is sparse, since most pairs of code sets share nothing."""
     n = 2 * weights.sum(axis=1)
     observed = 2 * weights @ per_pair
     counts = np.asarray((used.T @ weights.T).T)  # (rows, values)
-    expected = ((counts @ delta) * counts).sum(axis=1)
+    expected = n**2 - (np.asarray((similarity @ counts.T).T) * counts).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1 - (n - 1) * observed / expected
     return np.where(expected > 0, alpha, np.nan)
@@ -81,7 +83,7 @@ def distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> float:
     if len(ia) == 0:
         return float("nan")
     counts, per_pair, used = _pairs(ia, ib, delta)
-    return float(_alpha_from_weights(counts[None, :], per_pair, used, delta)[0])
+    return float(_alpha_from_weights(counts[None, :], per_pair, used, sparse.csr_matrix(1 - delta))[0])
 
 
 def bootstrap_distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
@@ -92,12 +94,13 @@ def bootstrap_distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray, 
     if units == 0:
         return out
     counts, per_pair, used = _pairs(ia, ib, delta)
+    similarity = sparse.csr_matrix(1 - delta)
     rng = np.random.default_rng(seed)
-    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // max(len(counts), len(delta) ** 2 // 64, 1))
+    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // max(len(counts), len(delta)))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
         weights = rng.multinomial(units, counts / units, size=size).astype(float)
-        out[start : start + size] = _alpha_from_weights(weights, per_pair, used, delta)
+        out[start : start + size] = _alpha_from_weights(weights, per_pair, used, similarity)
     return out
 
 

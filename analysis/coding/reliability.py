@@ -13,10 +13,11 @@ Reliability (two coders, one sample):
   the resampled rows. For speed the bootstrap uses the closed form of nominal alpha for two
   coders, binary values and no missing data, ``1 - (n - 1) d / (n_0 n_1)`` (``n`` = 2 x units,
   ``d`` = units the coders disagree on, ``n_0`` and ``n_1`` = how often each value was used),
-  which the tests check against the package. Each resample is summarised by how often each
-  contribution was drawn, and resamples are drawn in chunks, so memory stays bounded whatever
-  ``n_boot`` is. Resamples in which a code is never (or always)
-  used by both coders leave alpha undefined; they are dropped and the number kept is reported.
+  which the tests check against the package. A resample is drawn as how many contributions
+  of each distinct pattern of codes (both coders) it holds, in chunks, so time and memory grow
+  with the distinct patterns, whatever ``n_boot`` is. Resamples in which a code is never (or
+  always) used by both coders leave alpha undefined; they are dropped and the number kept is
+  reported.
 - Beside every coefficient: percent agreement (share of decisions on which the coders agree),
   each coder's prevalence (share of sampled contributions carrying the code) and counts.
   Alpha is undefined (empty) when neither coder used a code in the sample.
@@ -50,7 +51,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from analysis.coding.alpha import nominal_alpha
 from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV
@@ -62,7 +62,7 @@ DEFAULT_SEED = 20060201  # any fixed number; Changing Lives was published in Feb
 DEFAULT_N_BOOT = 2000
 THRESHOLD_TENTATIVE = 0.667
 THRESHOLD_RELIABLE = 0.80
-BOOTSTRAP_CHUNK = 2**22  # drawn units held in memory at once by the bootstrap (32 MiB of indices)
+BOOTSTRAP_CHUNK = 2**22  # resample x pattern cells held in memory at once by the bootstrap
 
 
 
@@ -90,24 +90,22 @@ def alpha_from_counts(n: int, d: np.ndarray, n1: np.ndarray) -> np.ndarray:
 def bootstrap_counts(disagree: np.ndarray, used: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Per resample and code, the disagreements and the 1s of a bootstrap over units (rows).
 
-    ``disagree`` and ``used`` are units x codes (0/1, and 0-2 for the two coders' 1s). Each
-    resample draws ``n`` units with replacement (``rng.integers``, in the order one
-    ``(n_boot, n)`` draw would give) and is summarised by how often each unit was drawn, so
-    memory holds at most :data:`BOOTSTRAP_CHUNK` drawn units whatever ``n_boot`` is.
-    Returns two ``(n_boot, codes)`` int64 arrays."""
+    ``disagree`` and ``used`` are units x codes (0/1, and 0-2 for the two coders' 1s). Units
+    with the same row in both are interchangeable, so a resample of ``n`` units with
+    replacement is drawn as how many units of each distinct pattern it holds (one multinomial
+    over the patterns' shares): the same distribution as drawing units, at a cost that grows
+    with the distinct patterns, not the units. Resamples are drawn :data:`BOOTSTRAP_CHUNK`
+    cells at a time. Returns two ``(n_boot, codes)`` int64 arrays."""
     n, codes = disagree.shape
     d = np.zeros((n_boot, codes), dtype=np.int64)
     n1 = np.zeros((n_boot, codes), dtype=np.int64)
     if n == 0:
         return d, n1
-    stacked = sparse.csr_matrix(np.hstack([disagree, used]).astype(np.int64).T)  # (2 codes, n)
-    per_chunk = max(1, BOOTSTRAP_CHUNK // n)
+    patterns, counts = np.unique(np.hstack([disagree, used]).astype(np.int64), axis=0, return_counts=True)
+    per_chunk = max(1, BOOTSTRAP_CHUNK // len(patterns))
     for start in range(0, n_boot, per_chunk):
         k = min(per_chunk, n_boot - start)
-        draws = rng.integers(0, n, size=(k, n))
-        draws += (np.arange(k) * n)[:, None]
-        times_drawn = np.bincount(draws.ravel(), minlength=k * n).reshape(k, n)
-        sums = (stacked @ times_drawn.T).T  # (k, 2 codes)
+        sums = rng.multinomial(n, counts / n, size=k) @ patterns  # (k, 2 codes)
         d[start:start + k], n1[start:start + k] = sums[:, :codes], sums[:, codes:]
     return d, n1
 
