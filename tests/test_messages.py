@@ -130,3 +130,15 @@ def test_the_built_key_messages_are_robust_plain_and_quoted(smoke_build):
     from analysis.compare.robustness import robust_findings
 
     assert set(built["finding"]) <= set(robust_findings(grid))
+
+
+def test_a_finding_links_to_the_statements_behind_it():
+    from analysis.report.explorer import finding_anchor
+
+    def anchor(claim):
+        return finding_anchor(fx.Finding("L: t.", 1, 2, "a1", "q", "t", "k", claim))
+
+    assert anchor(Claim("group_difference", ("relationships",), higher="users")) == "cell-relationships-users"
+    assert anchor(Claim("most_groups", ("relationships", "voice"))) == "theme-relationships"
+    assert anchor(Claim("most_examples", ("t1",))) == "c-a1"
+    assert anchor(None) == "c-a1"

@@ -23,6 +23,15 @@ def cell_anchor(item: str, group: str | None = None) -> str:
     return f"cell-{item}-{group}" if group else f"theme-{item}"
 
 
+def finding_anchor(finding) -> str:
+    """Where the explorer holds the statements behind a finding: the group's cell for a group
+    difference, the theme across groups for other claims about themes, else the finding's quote."""
+    claim = finding.claim
+    if claim is None or claim.kind == "most_examples" or not claim.items:
+        return f"c-{finding.quote_id}"
+    return cell_anchor(claim.items[0], claim.higher if claim.kind == "group_difference" else None)
+
+
 def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_col: str,
                     labels: dict[str, str], definitions: dict[str, str], source_titles: dict[str, str]) -> list[dict]:
     """Themes in the presence table's order, each with its groups' cells and every carrying quote."""
