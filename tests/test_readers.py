@@ -104,11 +104,12 @@ def test_a_yaml_error_is_one_line_with_its_line_and_column(tmp_path):
     assert "\n" not in str(problems[0]) and "line 3, column 2" in problems[0].message
 
 
-def test_a_row_longer_than_the_header_is_named(tmp_path):
+@pytest.mark.parametrize("body, row", [("a,b\n1,2\n3,4,5\n", 2), ("a,b\n1,2,3\n4,5\n", 1), ("a,b\n1,2,3\n4,5,6\n", 1)])
+def test_a_row_longer_than_the_header_is_named(tmp_path, body, row):
     path = tmp_path / "x.csv"
-    path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+    path.write_text(body, encoding="utf-8")  # a long first row must not become an index
     frame, problems = readers.read_csv(path)
-    assert frame is None and [(p.row, p.message) for p in problems] == [(2, "has 3 cells but the header names 2 columns")]
+    assert frame is None and [(p.row, p.message) for p in problems] == [(row, "has 3 cells but the header names 2 columns")]
 
 
 @pytest.mark.parametrize("command", [("validate",), ("extract", "--check")])

@@ -174,21 +174,29 @@ def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFra
     if text is None:
         return None, problems
     shown = display_path(path)
-    records = csv.reader(io.StringIO(text))
-    header = next(records)
-    for row, record in enumerate(records, start=1):
-        if len(record) > len(header):
-            return None, [Problem(shown, row, None, f"has {len(record)} cells but the header names {len(header)} columns")]
+    header = next(csv.reader(io.StringIO(text)), [])
     if len(set(header)) != len(header):
         duplicate = next(name for name in header if header.count(name) > 1)
         return None, [Problem(shown, None, duplicate, "column named twice in the header")]
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as error:
-        return None, [Problem(shown, None, None, f"cannot be read as CSV: {' '.join(str(error).split())}")]
+        return None, [_long_row(shown, text, header) or Problem(shown, None, None, f"cannot be read as CSV: {' '.join(str(error).split())}")]
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took a first row longer than the header as an index
+        return None, [_long_row(shown, text, header)]
     if frame.empty and not allow_no_rows:
         return None, [Problem(shown, None, None, "has no rows (only a header)")]
     return frame, []
+
+
+def _long_row(shown: str, text: str, header: list[str]) -> Problem | None:
+    """The first row with more cells than the header names, as a problem (None if there is none)."""
+    records = csv.reader(io.StringIO(text))
+    next(records, None)
+    for row, record in enumerate(records, start=1):
+        if len(record) > len(header):
+            return Problem(shown, row, None, f"has {len(record)} cells but the header names {len(header)} columns")
+    return None
 
 
 def read_csv_records(path: Path, allow_no_rows: bool = False) -> tuple[list[dict[str, str]] | None, list[Problem]]:
