@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.coding import alpha as al
+from analysis.evidence.readers import raise_if, read_yaml
 from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, load_codebook
 from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, alpha_table, facilitator_agreement, load_crosswalk
 
@@ -40,7 +40,9 @@ STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE = "counted
 
 def load_tests(data_dir: Path) -> list[dict]:
     """The tests of reliability/tests.yaml, oldest first."""
-    return list(yaml.safe_load((Path(data_dir) / TESTS_YAML).read_text(encoding="utf-8"))["tests"])
+    content, problems = read_yaml(Path(data_dir) / TESTS_YAML)
+    raise_if(problems)
+    return list(content["tests"])
 
 
 def current_test(tests: Sequence[Mapping]) -> Mapping:
@@ -254,7 +256,9 @@ def untested_in_current(data_dir: Path, codebook: Mapping) -> list[str]:
     given = Path(data_dir) / Path(test["sample"]).parent / "codebook_as_given.yaml"
     if not given.exists():
         return []
-    return untested_codes(codebook, yaml.safe_load(given.read_text(encoding="utf-8")))
+    content, problems = read_yaml(given)
+    raise_if(problems)
+    return untested_codes(codebook, content)
 
 
 def coded_function_status(data_dir: Path, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> str:

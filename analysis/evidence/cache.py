@@ -9,7 +9,9 @@ project, on disk under ``outputs/.cache/`` (so the next process, or the next bui
 them). Callers receive a copy: changing it never changes what the next caller gets.
 
 Nothing is cached when the function raises: a file with problems is read again, and reported
-again, every time.
+again, every time. A data folder's files are hashed once per outermost cached call: the cached
+calls made inside it (a loader that runs a checker, say) reuse that hash, since the files do not
+change while one call runs.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ KEPT_IN_MEMORY = 32  # results, most recently used first; enough for every loade
 
 Result = TypeVar("Result")
 _memory: OrderedDict[str, Any] = OrderedDict()
+_folder_hashes: dict[Path, str] | None = None  # set while an outermost cached call runs
 
 
 def files_sha256(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
@@ -62,12 +65,25 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Result:
+        global _folder_hashes
+        outermost = _folder_hashes is None
+        if outermost:
+            _folder_hashes = {}
+        try:
+            return _call(*args, **kwargs)
+        finally:
+            if outermost:
+                _folder_hashes = None
+
+    def _call(*args: Any, **kwargs: Any) -> Result:
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         arguments = list(bound.arguments.items())
         data_dir = Path(arguments[0][1]).resolve()
+        if data_dir not in _folder_hashes:
+            _folder_hashes[data_dir] = files_sha256(data_dir)
         key = hashlib.sha256(
-            "\n".join([name, repr(arguments[1:]), files_sha256(data_dir), code_sha256()]).encode("utf-8")
+            "\n".join([name, repr(arguments[1:]), _folder_hashes[data_dir], code_sha256()]).encode("utf-8")
         ).hexdigest()
         if key in _memory:
             _memory.move_to_end(key)

@@ -81,10 +81,8 @@ def logged_decisions(data_dir: Path, log: str = "reliability/reconciliation.csv"
 def reliability_tests(data_dir: Path) -> list[dict]:
     """The reliability tests of the data folder with their sample sizes (``n_units``), oldest
     first; an empty list when the folder records none."""
-    path = Path(data_dir) / "reliability" / "tests.yaml"
-    if not path.exists():
-        return []
-    import yaml
+    from analysis.coding.reliability_tables import TESTS_YAML, load_tests, sample_ids
 
-    tests = yaml.safe_load(path.read_text(encoding="utf-8"))["tests"]
-    return [{**test, "n_units": len(pd.read_csv(Path(data_dir) / test["sample"], dtype=str))} for test in tests]
+    if not (Path(data_dir) / TESTS_YAML).exists():
+        return []
+    return [{**test, "n_units": len(sample_ids(data_dir, test))} for test in load_tests(data_dir)]
