@@ -298,10 +298,11 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     """Write briefing.html and briefing.pdf from the executed briefing notebook."""
     import nbformat
 
+    from analysis.compare.study import scope_phrase
     from analysis.report.render import briefing_page, notebook_body_html, write_pdf
 
     notebook = nbformat.read(str(executed), as_version=4)
-    subtitle = "Lancaster visioning project (2012), Changing Lives (2006) and two 2016 voices compared." + (
+    subtitle = f"{scope_phrase(profile)}." + (
         "" if profile["profile"] == "default" else f" Run profile: {profile['profile']}. Data: {profile['data_dir']}/."
     )
     page = briefing_page(notebook_body_html(notebook), TITLE, subtitle, footer)
