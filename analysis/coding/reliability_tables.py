@@ -261,23 +261,31 @@ def untested_in_current(data_dir: Path, codebook: Mapping) -> list[str]:
     return untested_codes(codebook, content)
 
 
-def coded_function_status(data_dir: Path, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> str:
-    """Whether statement functions that are coded (not fixed by their section) are counted: the
-    study's rule applied to alpha in the latest test whose second coder coded them, over the
-    sampled contributions whose function is coded. Not counted when no test measured them."""
+def coded_function_alpha(data_dir: Path, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> tuple[str | None, float, int]:
+    """The latest test whose second coder coded statement functions: its id, alpha over the sampled
+    contributions whose function is coded, and how many they are; (None, NaN, 0) when no test
+    measured them."""
     from analysis.coding.functions import read_section_functions
 
+    if not (Path(data_dir) / TESTS_YAML).exists():
+        return None, float("nan"), 0
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
-    section_function = read_section_functions(data_dir)
-    coded_sections = {section for section, function in section_function.items() if function is None}
+    coded_sections = {section for section, function in read_section_functions(data_dir).items() if function is None}
     section_of = dict(zip(contributions["contribution_id"], contributions["section"]))
     for test in reversed(load_tests(data_dir)):
         ids = [cid for cid in sample_ids(data_dir, test) if section_of.get(cid) in coded_sections]
         second = function_labels(coding, test["second_coder"], ids, functions)
         if ids and any(second.values()):
             reference = function_labels(coding, test["reference"], ids, functions)
-            return status(al.nominal_alpha([reference[c] for c in ids], [second[c] for c in ids]), len(ids))
-    return STATUS_NOT_COUNTED
+            return test["id"], al.nominal_alpha([reference[c] for c in ids], [second[c] for c in ids]), len(ids)
+    return None, float("nan"), 0
+
+
+def coded_function_status(data_dir: Path, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> str:
+    """Whether statement functions that are coded (not fixed by their section) are counted: the
+    study's rule applied to :func:`coded_function_alpha`; not counted when no test measured them."""
+    test, alpha, n = coded_function_alpha(data_dir, coding, contributions, codebook)
+    return STATUS_NOT_COUNTED if test is None else status(alpha, n)
 
 
 def theme_statuses(data_dir: Path, coding: pd.DataFrame, codebook: Mapping) -> dict[str, str]:

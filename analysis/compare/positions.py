@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.coding.functions import FROM_CODING, read_section_functions, statement_function_ids, statement_functions
-from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_status
+from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
+from analysis.coding.reliability import THRESHOLD_TENTATIVE
+from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_alpha, coded_function_status
 from analysis.compare.comparisons import typical_quote
 from analysis.evidence.readers import DataValidationError, Problem
 from analysis.paths import display_path
@@ -40,43 +41,24 @@ JUDGED_WELL, JUDGED_BADLY = "strength", "problem"
 
 def contribution_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data_dir: Path) -> pd.Series:
     """Each contribution's statement function (index contribution_id), by the rule of
-    :mod:`analysis.coding.functions` applied to the consensus coding; a coded function is left
-    empty (not counted) while the reliability tests put coded functions below 0.667
-    (:func:`analysis.coding.reliability_tables.coded_function_status`)."""
-    consensus = coding[coding["coder"] == "consensus"]
-    table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
-    if coded_function_status(data_dir, coding, contributions, codebook) == STATUS_NOT_COUNTED:
-        table.loc[table["function_from"] == FROM_CODING, "statement_function"] = pd.NA
-    return table.set_index("contribution_id")["statement_function"]
+    :mod:`analysis.coding.functions` applied to the consensus coding, with coded functions left
+    out while their latest blind test puts them below 0.667 (:func:`function_status`)."""
+    counted = bool(function_status(data_dir, contributions, coding, codebook)["coded_counted"].iloc[0])
+    return counted_functions(contributions, coding, codebook, data_dir, counted)
 
 
 def function_status(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping) -> pd.DataFrame:
     """One row saying whether the coded statement functions are counted: ``n_from_section``,
-    ``n_coded``, ``alpha`` (the current reliability test's alpha for the function where it is
-    coded; empty when no test has covered it), ``threshold`` (the study's 0.667) and
-    ``coded_counted``. Functions fixed by a section's heading are always counted."""
-    from analysis.coding.reliability import THRESHOLD_TENTATIVE
-
+    ``n_coded``, ``test`` and ``alpha`` (the latest blind test of the functions where they are
+    coded, and its alpha; empty when none has covered them), ``threshold`` (the study's 0.667)
+    and ``coded_counted``. Functions fixed by a section's heading are always counted."""
     consensus = coding[coding["coder"] == "consensus"]
     table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
-    alpha = _coded_function_alpha(Path(data_dir))
+    test, alpha, _ = coded_function_alpha(Path(data_dir), coding, contributions, codebook)
     return pd.DataFrame([{"n_from_section": int((table["function_from"] == "section").sum()),
-                          "n_coded": int((table["function_from"] == "coding").sum()), "alpha": alpha,
-                          "threshold": THRESHOLD_TENTATIVE, "coded_counted": bool(alpha >= THRESHOLD_TENTATIVE)}])
-
-
-def _coded_function_alpha(data_dir: Path) -> float:
-    """The current reliability test's alpha for the statement function where it is coded (NaN if none)."""
-    if not (data_dir / "reliability" / "tests.yaml").exists():
-        return float("nan")
-    from analysis.coding.reliability_tables import current_test, load_tests, reliability_tables
-    from analysis.evidence.validate import load_contributions
-
-    coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)
-    tables = reliability_tables(data_dir, load_contributions(data_dir), coding, read_section_functions(data_dir), n_boot=0, seed=0)
-    summary = tables["summary"][tables["summary"]["test"] == current_test(load_tests(data_dir))["id"]]
-    rows = summary[summary["measure"].str.contains("function") & summary["measure"].str.contains("where coded")]
-    return float(rows["alpha"].iloc[0]) if len(rows) else float("nan")
+                          "n_coded": int((table["function_from"] == "coding").sum()), "test": test or "", "alpha": alpha,
+                          "threshold": THRESHOLD_TENTATIVE,
+                          "coded_counted": coded_function_status(Path(data_dir), coding, contributions, codebook) != STATUS_NOT_COUNTED}])
 
 
 def counted_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data_dir: Path,

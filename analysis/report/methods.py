@@ -39,9 +39,9 @@ def methods_values(contributions: pd.DataFrame, functions_from: pd.Series, n_lis
     if pd.isna(alpha):
         reliability = "No second coder has coded them yet, so they are not counted."
     else:
-        reliability = (f"A blind second coder reached Krippendorff's alpha {alpha:.2f} on them (the study's threshold is "
-                       f"{threshold:.3f}), " + ("so they are counted." if function_status["coded_counted"] else
-                                              "so they are not counted until a re-test on fresh contributions reaches it."))
+        reliability = (f"In the latest blind test of them, the second coder reached Krippendorff's alpha {alpha:.2f} (the "
+                       f"study's threshold is {threshold:.3f}), " + ("so they are counted." if function_status["coded_counted"] else
+                                                                    "so they are not counted."))
     return {
         "n_contributions": len(contributions),
         "n_lists": n_lists,
