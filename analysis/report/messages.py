@@ -159,7 +159,7 @@ def unranked_actions(finding) -> KeyMessage:
     lead = (f"{tied} action themes tie for the most examples, with {finding.n} each of the {finding.denominator} "
             "example actions placed under a theme" if tied > 1 else
             f"One action theme has the most examples: {finding.n} of the {finding.denominator} placed under a theme")
-    text = f"The workshops' actions cannot be ranked. {lead}, and no vote counts survive."
+    text = f"The groups' prioritised actions cannot be ranked. {lead}, and no vote counts survive."
     return KeyMessage(text, finding.n, finding.denominator, finding.quote_id, finding.quote, "")
 
 
