@@ -83,7 +83,7 @@ def test_tied_action_themes_cannot_be_ranked():
     finding = fx.Finding("Actions: text.", 4, 29, "t1", "Improve the image", "action_themes", "example_actions",
                          Claim("most_examples", ("t1", "t2"), largest=True))
     built = km.from_finding(finding, PREVALENCE, None, None, None, PRESENCE, CONTRIBUTIONS, LABELS, "speaker_group")
-    assert built.text.startswith("The workshops' actions cannot be ranked. 2 action themes tie for the most examples, with 4 each")
+    assert built.text.startswith("The groups' prioritised actions cannot be ranked. 2 action themes tie for the most examples, with 4 each")
     assert built.anchor == "c-t1"
 
 
