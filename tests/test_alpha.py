@@ -79,14 +79,13 @@ def test_closed_forms_equal_the_package_on_random_data():
         sb = [s if rng.random() < 0.6 else sets[int(rng.integers(0, len(sets)))] for s in sa]
         values, ia, ib = al.encode(sa, sb)
         if len(values) > 1:
-            delta = al.masi_delta(values)
+            delta = 1 - al.masi_similarity(values).toarray()
             metric = lambda v1, v2, i1, i2, n_v, dtype=np.float64: delta[i1, i2].astype(dtype)  # noqa: E731
             expected = krippendorff.alpha(reliability_data=np.vstack([ia, ib]).astype(float), value_domain=np.arange(len(values)), level_of_measurement=metric)
             assert al.masi_alpha(sa, sb) == pytest.approx(expected)
 
 
-def test_masi_delta_is_masi_distance_between_every_two_sets(monkeypatch):
-    monkeypatch.setattr(al, "MASI_BLOCK_ROWS", 3)  # several blocks
+def test_masi_similarity_is_one_minus_masi_distance_between_every_two_sets():
     values = [frozenset(), frozenset("a"), frozenset("ab"), frozenset("abc"), frozenset("bc"), frozenset("d"), frozenset("cd")]
-    expected = [[al.masi_distance(x, y) for y in values] for x in values]
-    assert al.masi_delta(values).tolist() == expected
+    expected = np.array([[1 - al.masi_distance(x, y) for y in values] for x in values])
+    np.testing.assert_allclose(al.masi_similarity(values).toarray(), expected)

@@ -66,37 +66,36 @@ def _alpha_from_weights(weights: np.ndarray, per_pair: np.ndarray, used: sparse.
     return np.where(expected > 0, alpha, np.nan)
 
 
-def _pairs(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
+def _pairs(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
     """The distinct (a, b) pairs of values: how many units have each, each pair's distance, and
     how often each value is used by a unit of each pair (pairs x values). Units with the same
     pair are interchangeable for alpha, so resampling units is resampling pairs by their counts."""
-    values = len(delta)
+    values = similarity.shape[0]
     pair_ids, pair_of, pair_counts = np.unique(ia * values + ib, return_index=True, return_counts=True)
     pa, pb = ia[pair_of], ib[pair_of]
     rows = np.concatenate([np.arange(len(pair_ids))] * 2)
     used = sparse.csr_matrix((np.ones(2 * len(pair_ids)), (rows, np.concatenate([pa, pb]))), shape=(len(pair_ids), values))
-    return pair_counts.astype(float), delta[pa, pb], used
+    return pair_counts.astype(float), 1 - np.asarray(similarity[pa, pb]).ravel(), used
 
 
-def distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray) -> float:
-    """Alpha of two coders' encoded values with distance matrix ``delta``; NaN when undefined."""
+def similarity_alpha(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matrix) -> float:
+    """Alpha of two coders' encoded values, with distance ``1 - similarity``; NaN when undefined."""
     if len(ia) == 0:
         return float("nan")
-    counts, per_pair, used = _pairs(ia, ib, delta)
-    return float(_alpha_from_weights(counts[None, :], per_pair, used, sparse.csr_matrix(1 - delta))[0])
+    counts, per_pair, used = _pairs(ia, ib, similarity)
+    return float(_alpha_from_weights(counts[None, :], per_pair, used, similarity)[0])
 
 
-def bootstrap_distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
-    """:func:`distance_alpha` on ``n_boot`` resamples of the units: each resample draws how many
+def bootstrap_similarity_alpha(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matrix, n_boot: int, seed: int) -> np.ndarray:
+    """:func:`similarity_alpha` on ``n_boot`` resamples of the units: each resample draws how many
     units of each kind of pair it holds (multinomial over the pairs' shares), in chunks."""
     units = len(ia)
     out = np.full(n_boot, np.nan)
     if units == 0:
         return out
-    counts, per_pair, used = _pairs(ia, ib, delta)
-    similarity = sparse.csr_matrix(1 - delta)
+    counts, per_pair, used = _pairs(ia, ib, similarity)
     rng = np.random.default_rng(seed)
-    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // max(len(counts), len(delta)))
+    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // max(len(counts), similarity.shape[0], similarity.nnz))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
         weights = rng.multinomial(units, counts / units, size=size).astype(float)
@@ -104,52 +103,47 @@ def bootstrap_distance_alpha(ia: np.ndarray, ib: np.ndarray, delta: np.ndarray, 
     return out
 
 
-def nominal_delta(values: Sequence) -> np.ndarray:
-    """The nominal distance: 0 for the same value, 1 otherwise."""
-    return 1 - np.eye(len(values))
+def nominal_similarity(values: Sequence) -> sparse.csr_matrix:
+    """The nominal similarity: 1 for the same value, 0 otherwise."""
+    return sparse.identity(len(values), format="csr")
 
 
-MASI_BLOCK_ROWS = 1024  # rows of the distance matrix computed at once
-
-
-def masi_delta(values: Sequence[frozenset]) -> np.ndarray:
-    """The MASI distance between every two of ``values`` (:func:`masi_distance`, computed on
-    arrays: intersection sizes from a 0/1 membership matrix, a block of rows at a time)."""
+def masi_similarity(values: Sequence[frozenset]) -> sparse.csr_matrix:
+    """``1 -`` the MASI distance between every two of ``values``, kept only where it is not 0 (sets
+    that share a label, or two empty sets): found from a sparse membership matrix, so its size
+    grows with the overlapping pairs, not with the square of the distinct sets."""
     labels = {label: i for i, label in enumerate(sorted({label for value in values for label in value}, key=repr))}
-    member = np.zeros((len(values), len(labels)))
-    for row, value in enumerate(values):
-        member[row, [labels[label] for label in value]] = 1
-    size = member.sum(axis=1)
-    delta = np.empty((len(values), len(values)))
-    for start in range(0, len(values), MASI_BLOCK_ROWS):
-        rows = slice(start, start + MASI_BLOCK_ROWS)
-        both = member[rows] @ member.T
-        mine, theirs = size[rows, None], size[None, :]
-        either = mine + theirs - both
-        with np.errstate(divide="ignore", invalid="ignore"):
-            jaccard = np.where(either > 0, both / either, 0.0)
-        monotonicity = np.select([(both == mine) & (both == theirs), (both == mine) | (both == theirs), both > 0], [1.0, 2 / 3, 1 / 3], 0.0)
-        delta[rows] = np.where(either > 0, 1 - jaccard * monotonicity, 0.0)
-    return delta
+    rows = np.repeat(np.arange(len(values)), [len(value) for value in values])
+    columns = np.fromiter((labels[label] for value in values for label in value), dtype=np.int64, count=len(rows))
+    member = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(values), len(labels)))
+    size = np.asarray(member.sum(axis=1)).ravel()
+    overlap = (member @ member.T).tocoo()
+    i, j, both = overlap.row, overlap.col, overlap.data
+    mine, theirs = size[i], size[j]
+    monotonicity = np.select([(both == mine) & (both == theirs), (both == mine) | (both == theirs)], [1.0, 2 / 3], 1 / 3)
+    similar = both / (mine + theirs - both) * monotonicity
+    empty = np.flatnonzero(size == 0)
+    return sparse.csr_matrix((np.concatenate([similar, np.ones(len(empty))]), (np.concatenate([i, empty]), np.concatenate([j, empty]))),
+                             shape=(len(values), len(values)))
 
 
 def nominal_alpha(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     """Nominal alpha of two coders' labels over the same units; NaN when fewer than two labels occur."""
     values, ia, ib = encode(a, b)
-    return distance_alpha(ia, ib, nominal_delta(values))
+    return similarity_alpha(ia, ib, nominal_similarity(values))
 
 
 def masi_alpha(a: Sequence[frozenset], b: Sequence[frozenset]) -> float:
     """Alpha of two coders' label sets over the same units, with the MASI distance; NaN when
     every unit has the same set."""
     values, ia, ib = encode(a, b)
-    return distance_alpha(ia, ib, masi_delta(values))
+    return similarity_alpha(ia, ib, masi_similarity(values))
 
 
 def bootstrap_alpha(a: Sequence[Hashable], b: Sequence[Hashable], n_boot: int, seed: int, masi: bool = False) -> np.ndarray:
     """Bootstrap distribution of nominal (or, with ``masi``, MASI) alpha over the units."""
     values, ia, ib = encode(a, b)
-    return bootstrap_distance_alpha(ia, ib, masi_delta(values) if masi else nominal_delta(values), n_boot, seed)
+    return bootstrap_similarity_alpha(ia, ib, masi_similarity(values) if masi else nominal_similarity(values), n_boot, seed)
 
 
 def percentile_interval(values: np.ndarray) -> tuple[float, float, int]:
