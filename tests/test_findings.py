@@ -5,6 +5,8 @@ import pytest
 
 from analysis.report import findings as fx
 
+SECTIONS = ("action_theme", "example_action")  # the themes' and the examples' sections, as the vocabulary marks them
+
 CONTRIBUTIONS = pd.DataFrame({
     "contribution_id": ["a1", "a2", "a3", "b1", "b2", "t1", "t2", "e1", "e2", "e3"],
     "speaker_group": ["users", "users", "users", "workers", "workers", "facilitators", "facilitators", "planners", "planners", "planners"],
@@ -75,13 +77,13 @@ def test_source_contrast_reports_the_largest_difference_with_its_interval_and_qu
 
 
 def test_prioritised_actions_counts_example_actions_under_each_theme_and_says_votes_are_missing():
-    finding = fx.prioritised_actions(CONTRIBUTIONS)
+    finding = fx.prioritised_actions(CONTRIBUTIONS, SECTIONS)
     # t2 has two example actions (e1, e2); e3 has no theme: 2 of 2 attributed, 1 not attributable.
     assert "into 2 themes" in finding.headline and "of the 2 it places under a theme, most are listed under “Train the workforce” (2)" in finding.headline
     assert "“examples of some of the actions that were generated”" in finding.headline
     assert "1 cannot be placed" in finding.headline and "votes" in finding.headline
     assert (finding.quote_id, finding.quote) == ("t2", "Train the workforce")
-    table = fx.action_themes_table(CONTRIBUTIONS)
+    table = fx.action_themes_table(CONTRIBUTIONS, SECTIONS)
     assert table["example_actions"].tolist() == [0, 2]
 
 
@@ -107,7 +109,7 @@ def test_prioritised_actions_states_a_tie_as_a_tie():
     tied = pd.concat([CONTRIBUTIONS, pd.DataFrame({"contribution_id": ["e4", "e5"], "speaker_group": ["planners"] * 2,
                                                    "section": ["example_action"] * 2, "parent_id": ["t1", "t1"],
                                                    "list_position": [4, 5], "text": ["x", "y"]})], ignore_index=True)
-    finding = fx.prioritised_actions(tied)
+    finding = fx.prioritised_actions(tied, SECTIONS)
     assert "2 themes tie with 2 each: “Improve the image” and “Train the workforce”" in finding.headline
 
 
@@ -129,3 +131,8 @@ def test_quote_for_refuses_when_nothing_carries_the_theme():
         fx.quote_for(PRESENCE, CONTRIBUTIONS, "voice", fx.by_column(CONTRIBUTIONS, "speaker_group", "users"))
 
 
+
+
+def test_without_sections_marked_as_examples_there_is_no_actions_finding():
+    assert fx.prioritised_actions(CONTRIBUTIONS, None) is None
+    assert fx.action_themes_table(CONTRIBUTIONS, None).empty

@@ -111,3 +111,11 @@ def test_a_parent_in_another_section_than_the_vocabulary_says_is_named(tmp_path)
 def test_a_parent_section_must_be_a_section(vocabulary_copy):
     rewrite(vocabulary_copy, lambda c: c["sections"][0].update(parent_section="nowhere"))
     assert any(p.column.endswith(".parent_section") and "'nowhere' is not a section" in p.message for p in check_vocabulary(vocabulary_copy))
+
+
+def test_example_sections_come_from_the_vocabulary():
+    from analysis.evidence.vocabulary import load_vocabulary
+    from analysis.paths import DATA_DIR
+
+    themes, examples = load_vocabulary(DATA_DIR).example_sections()
+    assert load_vocabulary(DATA_DIR).sections[examples]["parent_section"] == themes

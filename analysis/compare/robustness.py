@@ -375,7 +375,9 @@ def evaluate_leading_item(claim: Claim, view: View) -> Evaluation | None:
 
 def evaluate_most_examples(claim: Claim, view: View) -> Evaluation | None:
     frame = view.contributions
-    examples = frame[(frame["section"] == "example_action") & frame["parent_id"].notna() & (frame["parent_id"] != "")]
+    theme_sections = set(frame.loc[frame["contribution_id"].isin(claim.items), "section"])
+    themes = frame.loc[frame["section"].isin(theme_sections), "contribution_id"]
+    examples = frame[frame["parent_id"].isin(themes)]
     if examples.empty:
         return None
     weights = view.weights.loc[examples.index]

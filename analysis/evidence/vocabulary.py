@@ -40,7 +40,7 @@ PARTS: dict[str, tuple[Field, ...]] = {
     "source_kinds": (Field("id", str), Field("description", str)),
     "sectors": (Field("id", str), Field("label", str), Field("description", str)),
     "sections": (Field("id", str), Field("meaning", str), Field("statement_function", (str, type(None))), Field("speaker_role", str),
-                 Field("parent_section", str, required=False)),
+                 Field("parent_section", str, required=False), Field("examples_of_parent", bool, required=False)),
 }
 
 
@@ -60,6 +60,11 @@ class Vocabulary:
     def sections_under(self, parent: str) -> list[str]:
         """The sections whose rows point to a parent row in section ``parent``."""
         return [section for section, entry in self.sections.items() if entry.get("parent_section") == parent]
+
+    def example_sections(self) -> tuple[str, str] | None:
+        """(themes' section, examples' section) for the section marked ``examples_of_parent``, or None."""
+        return next(((entry["parent_section"], section) for section, entry in self.sections.items()
+                     if entry.get("examples_of_parent") and entry.get("parent_section")), None)
 
     def labels(self) -> dict[str, str]:
         """Display labels of source sets and sectors, by id."""
@@ -83,7 +88,10 @@ def _entry_problems(part: str, n: int, entry: Any, shown: str) -> list[Problem]:
                 problems.append(Problem(shown, None, f"{where}.{field.name}", "missing"))
             continue
         value = entry[field.name]
-        if not isinstance(value, field.kind) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        if field.kind is bool:
+            if not isinstance(value, bool):
+                problems.append(Problem(shown, None, f"{where}.{field.name}", f"{value!r} is not true or false"))
+        elif not isinstance(value, field.kind) or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
             problems.append(Problem(shown, None, f"{where}.{field.name}", f"{value!r} is not {'a whole number' if field.kind is int else 'text'}"))
     return problems
 

@@ -198,12 +198,15 @@ def _set_aside_words(presence, contributions, voice_groups, item, set_aside: Map
             f" ({percent(n_rest / len(rest)) if len(rest) else 'none'})")
 
 
-def prioritised_actions(contributions: pd.DataFrame) -> Finding | None:
+def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] | None) -> Finding | None:
     """The facilitators' action themes and how many of the report's example actions are listed
-    under each (ties stated as ties). The report gives "examples of some of the actions that
-    were generated", so a count describes the report's examples, not the actions."""
-    themes = contributions[contributions["section"] == "action_theme"]
-    examples = contributions[contributions["section"] == "example_action"]
+    under each (ties stated as ties). ``sections`` names the themes' and the examples' sections
+    (the vocabulary's ``examples_of_parent``). The report gives "examples of some of the
+    actions that were generated", so a count describes the report's examples, not the actions."""
+    if sections is None:
+        return None
+    themes = contributions[contributions["section"] == sections[0]]
+    examples = contributions[contributions["section"] == sections[1]]
     if themes.empty:
         return None
     under = examples["parent_id"].value_counts()
@@ -243,10 +246,12 @@ def leading_theme(presence: pd.DataFrame, contributions: pd.DataFrame, source_se
                    Claim("leading_item", tuple(tied), higher=source_set, largest=len(tied) > 1))
 
 
-def action_themes_table(contributions: pd.DataFrame) -> pd.DataFrame:
-    """The nine action themes, verbatim, with the number of example actions listed under each."""
-    themes = contributions[contributions["section"] == "action_theme"]
-    under = contributions.loc[contributions["section"] == "example_action", "parent_id"].value_counts()
+def action_themes_table(contributions: pd.DataFrame, sections: tuple[str, str] | None) -> pd.DataFrame:
+    """The action themes, verbatim, with the number of example actions listed under each
+    (``sections``: the themes' and the examples' sections; an empty table without them)."""
+    themes_section, examples_section = sections or ("", "")
+    themes = contributions[contributions["section"] == themes_section]
+    under = contributions.loc[contributions["section"] == examples_section, "parent_id"].value_counts()
     return pd.DataFrame({
         "contribution_id": themes["contribution_id"],
         "action_theme": themes["text"],
