@@ -158,3 +158,20 @@ def test_settings_come_from_the_data(tmp_path):
     (tmp_path / "robustness.yaml").write_text("list_columns: [source_id]\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="robustness.yaml"):
         rb.load_settings(tmp_path)
+
+
+def test_most_examples_counts_the_rows_under_each_theme_whatever_their_section():
+    from analysis.report.findings import Claim
+
+    frame = pd.DataFrame({
+        "contribution_id": ["T-1", "T-2", "E-1", "E-2", "E-3", "N-1"],
+        "section": ["themes", "themes", "examples", "examples", "examples", "other"],
+        "parent_id": [None, None, "T-1", "T-1", "T-2", None],
+        "group": ["g"] * 6,
+    }).set_index("contribution_id")
+    view = rb.View(presence=pd.DataFrame(index=frame.index), contributions=frame, weights=pd.Series(1.0, index=frame.index),
+                   group_col="group", min_cell_n=1)
+    evaluation = rb.evaluate_most_examples(Claim("most_examples", ("T-1",)), view)
+    assert evaluation.margin == pytest.approx(2 / 3 - 1 / 3)
+    reversed_claim = rb.evaluate_most_examples(Claim("most_examples", ("T-2",)), view)
+    assert reversed_claim.margin < 0

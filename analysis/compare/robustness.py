@@ -375,8 +375,8 @@ def evaluate_leading_item(claim: Claim, view: View) -> Evaluation | None:
 
 def evaluate_most_examples(claim: Claim, view: View) -> Evaluation | None:
     frame = view.contributions
-    theme_sections = set(frame.loc[frame["contribution_id"].isin(claim.items), "section"])
-    themes = frame.loc[frame["section"].isin(theme_sections), "contribution_id"]
+    theme_sections = set(frame.loc[frame.index.isin(claim.items), "section"])
+    themes = frame.index[frame["section"].isin(theme_sections)]
     examples = frame[frame["parent_id"].isin(themes)]
     if examples.empty:
         return None
