@@ -10,10 +10,12 @@
 For two coders and no missing values, alpha with any distance ``delta`` has the closed form
 ``1 - (n - 1) * 2 * sum_u delta(a_u, b_u) / sum_ck n_c n_k delta(c, k)``, with ``n`` = 2 x units
 and ``n_c`` how often value ``c`` was used. It depends only on how many units have each
-distinct pair of values, so a bootstrap resample is a multinomial draw of those counts, and
-resamples are drawn in chunks: time and memory grow with the distinct pairs, not the units. The tests check the closed form against
-the ``krippendorff`` package. A resample where alpha is undefined (one value throughout) is
-dropped and the number kept is reported.
+distinct pair of values. Bootstrap intervals follow Hayes and Krippendorff (2007): a resample
+is a multinomial draw of those counts and only the observed disagreement is recomputed, the
+expected one held at its value in the whole sample, so time and memory grow with the distinct
+pairs, not the units or the square of the distinct code sets. The tests check the closed form
+against the ``krippendorff`` package. When alpha is undefined in the whole sample (one value
+throughout), there is no interval.
 """
 
 from __future__ import annotations
@@ -87,19 +89,26 @@ def similarity_alpha(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matr
 
 
 def bootstrap_similarity_alpha(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matrix, n_boot: int, seed: int) -> np.ndarray:
-    """:func:`similarity_alpha` on ``n_boot`` resamples of the units: each resample draws how many
-    units of each kind of pair it holds (multinomial over the pairs' shares), in chunks."""
+    """:func:`similarity_alpha` on ``n_boot`` resamples of the units, with the expected
+    disagreement held at its value in the whole sample, as Hayes and Krippendorff (2007) do:
+    each resample draws how many units of each kind of pair it holds (multinomial over the
+    pairs' shares), in chunks, and only the observed disagreement is recomputed."""
     units = len(ia)
     out = np.full(n_boot, np.nan)
     if units == 0:
         return out
     counts, per_pair, used = _pairs(ia, ib, similarity)
+    n = 2 * units
+    values = np.asarray(used.T @ counts).ravel()
+    expected = n**2 - float(values @ (similarity @ values))
+    if expected <= 0:
+        return out
     rng = np.random.default_rng(seed)
-    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // max(len(counts), similarity.shape[0], similarity.nnz))
+    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // len(counts))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
         weights = rng.multinomial(units, counts / units, size=size).astype(float)
-        out[start : start + size] = _alpha_from_weights(weights, per_pair, used, similarity)
+        out[start : start + size] = 1 - (n - 1) * 2 * (weights @ per_pair) / expected
     return out
 
 

@@ -138,7 +138,7 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     code_rows = coding[~coding["code_id"].isin(functions)]
     codes = with_status(alpha_table(code_rows, dict(codebook), ids, coders, n_boot, seed))
     sets_a, sets_b = code_sets(coding, coders[0], ids, functions), code_sets(coding, coders[1], ids, functions)
-    section_of = dict(zip(contributions["contribution_id"], contributions["section"]))
+    section_of = dict(zip(contributions["contribution_id"].tolist(), contributions["section"].tolist()))
     by_rule = {cid: section_functions.get(section_of.get(cid)) or "" for cid in ids}
     coded_a, coded_b = function_labels(coding, coders[0], ids, functions), function_labels(coding, coders[1], ids, functions)
     reference_functions = {cid: by_rule[cid] or coded_a[cid] for cid in ids}
@@ -161,7 +161,7 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
          **dict(zip(("ci_low", "ci_high"), al.percentile_interval(al.bootstrap_alpha(sets_a, sets_b, n_boot, seed, masi=True))[:2])),
          "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(sets_a, sets_b)]))},
     ]
-    texts = dict(zip(contributions["contribution_id"], contributions["text"]))
+    texts = dict(zip(contributions["contribution_id"].tolist(), contributions["text"].tolist()))
     functions_tested = any(coded_b.values())
     disagreeing = disagreement_table(texts, ids, sets_a, sets_b, reference_functions if functions_tested else {}, coded_b if functions_tested else {})
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
@@ -175,7 +175,7 @@ def function_test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.
     contributions whose functions differ."""
     reference = function_labels(coding, test["reference"], ids, functions)
     second = function_labels(coding, test["second_coder"], ids, functions)
-    texts = dict(zip(contributions["contribution_id"], contributions["text"]))
+    texts = dict(zip(contributions["contribution_id"].tolist(), contributions["text"].tolist()))
     summary = pd.DataFrame([{"label": "", **function_summary(reference, second, list(ids), n_boot, seed, "where coded")}])
     empty = [frozenset()] * len(ids)
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
@@ -271,7 +271,7 @@ def coded_function_alpha(data_dir: Path, coding: pd.DataFrame, contributions: pd
         return None, float("nan"), 0
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
     coded_sections = {section for section, function in read_section_functions(data_dir).items() if function is None}
-    section_of = dict(zip(contributions["contribution_id"], contributions["section"]))
+    section_of = dict(zip(contributions["contribution_id"].tolist(), contributions["section"].tolist()))
     for test in reversed(load_tests(data_dir)):
         ids = [cid for cid in sample_ids(data_dir, test) if section_of.get(cid) in coded_sections]
         second = function_labels(coding, test["second_coder"], ids, functions)
