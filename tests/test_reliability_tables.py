@@ -141,20 +141,23 @@ def test_coded_functions_never_tested_are_not_counted(tmp_path):
 def test_a_theme_below_the_threshold_is_not_counted_and_a_tentative_one_is_marked():
     codebook = {**CODEBOOK, "themes": CODEBOOK["themes"] + [{"id": "t3", "label": "Theme three"}],
                 "codes": CODEBOOK["codes"] + [{"id": "d", "label": "D", "theme": "t3"}]}
-    shaped = rt.apply_theme_statuses(codebook, {"t1": rt.STATUS_COUNTED, "t2": rt.STATUS_TENTATIVE, "t3": rt.STATUS_NOT_COUNTED})
+    shaped = rt.apply_reliability_statuses(codebook, {"themes": {"t1": rt.STATUS_COUNTED, "t2": rt.STATUS_TENTATIVE, "t3": rt.STATUS_NOT_COUNTED},
+                                                      "codes": {"a": rt.STATUS_TOO_RARE, "b": rt.STATUS_NOT_COUNTED}})
     labels = {t["id"]: t["label"] for t in shaped["themes"]}
     assert labels["t1"] == "Theme one" and labels["t2"] == "Theme two (tentative)"
     counted = {c["id"]: c.get("count_in_briefing", True) for c in shaped["codes"]}
-    assert counted == {"a": True, "b": True, "c": True, "not_codable": True, "d": False}
+    assert counted == {"a": True, "b": False, "c": True, "not_codable": True, "d": False}
     assert codebook["themes"][1]["label"] == "Theme two"  # the codebook given is not changed
 
 
-def test_theme_statuses_come_from_the_current_test(tmp_path):
+def test_statuses_come_from_the_current_test(tmp_path):
     (tmp_path / "reliability").mkdir()
     pd.DataFrame({"contribution_id": [f"R-{i}" for i in range(1, 19)]}).to_csv(tmp_path / "reliability" / "sample.csv", index=False)
     (tmp_path / "reliability" / "tests.yaml").write_text(
         "tests:\n  - {id: t, codebook_version: '1', sample: reliability/sample.csv, reference: ref, second_coder: sec, current: true}\n", encoding="utf-8")
-    statuses = rt.theme_statuses(tmp_path, coding_frame(repeated(REF + SEC)), CODEBOOK)
+    statuses = rt.reliability_statuses(tmp_path, coding_frame(repeated(REF + SEC)), CODEBOOK)
     # t1: 1 - 35 * 3 / 315 = 0.6667, just below 0.667; t2: 1 - 35 * 3 / 243 = 0.568: neither is counted
-    assert statuses == {"t1": rt.STATUS_NOT_COUNTED, "t2": rt.STATUS_NOT_COUNTED}
-    assert rt.theme_statuses(tmp_path / "none", coding_frame(REF), CODEBOOK) == {}
+    assert statuses["themes"] == {"t1": rt.STATUS_NOT_COUNTED, "t2": rt.STATUS_NOT_COUNTED}
+    # code a: ..R-6, sec ..R-6, R-13..R-15 (6 and 7 positives); b and c likewise tested
+    assert set(statuses["codes"]) == {"a", "b", "c", "not_codable"}
+    assert rt.reliability_statuses(tmp_path / "none", coding_frame(REF), CODEBOOK) == {}

@@ -288,27 +288,35 @@ def coded_function_status(data_dir: Path, coding: pd.DataFrame, contributions: p
     return STATUS_NOT_COUNTED if test is None else status(alpha, n)
 
 
-def theme_statuses(data_dir: Path, coding: pd.DataFrame, codebook: Mapping) -> dict[str, str]:
-    """Each theme's status under the current test (point estimates; theme id -> status); empty
-    when the data have no reliability tests."""
+def reliability_statuses(data_dir: Path, coding: pd.DataFrame, codebook: Mapping) -> dict[str, dict[str, str]]:
+    """Each theme's and each code's status under the current test (point estimates):
+    ``{"themes": {id: status}, "codes": {id: status}}``; empty when the data have no test
+    whose answers are in."""
     if not (Path(data_dir) / TESTS_YAML).exists():
         return {}
     test = current_test(load_tests(data_dir))
     if not (coding["coder"] == test["second_coder"]).any():
         return {}
+    ids, coders = sample_ids(data_dir, test), (test["reference"], test["second_coder"])
+    functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
     rows, themes = theme_coding(coding, codebook)
-    table = with_status(alpha_table(rows, themes, sample_ids(data_dir, test), (test["reference"], test["second_coder"]), 0, 0))
-    table = table[table["code_id"] != POOLED]
-    return dict(zip(table["code_id"], table["status"]))
+    by_level = {"themes": with_status(alpha_table(rows, themes, ids, coders, 0, 0)),
+                "codes": with_status(alpha_table(coding[~coding["code_id"].isin(functions)], dict(codebook), ids, coders, 0, 0))}
+    return {level: dict(zip(table.loc[table["code_id"] != POOLED, "code_id"].tolist(), table.loc[table["code_id"] != POOLED, "status"].tolist()))
+            for level, table in by_level.items()}
 
 
-def apply_theme_statuses(codebook: Mapping, statuses: Mapping[str, str]) -> dict:
-    """The codebook as the briefing counts it: codes of a theme not counted marked
+def apply_reliability_statuses(codebook: Mapping, statuses: Mapping[str, Mapping[str, str]]) -> dict:
+    """The codebook as the briefing counts it, by the study's rule: the codes of a theme below
+    0.667, and a code below 0.667 that had enough positives to test, marked
     ``count_in_briefing: false``; a tentative theme's label marked "(tentative)"."""
-    dropped = {theme for theme, s in statuses.items() if s == STATUS_NOT_COUNTED}
-    tentative = {theme for theme, s in statuses.items() if s == STATUS_TENTATIVE}
+    themes, codes = statuses.get("themes", {}), statuses.get("codes", {})
+    tentative = {theme for theme, s in themes.items() if s == STATUS_TENTATIVE}
+    dropped = lambda code: themes.get(code["theme"]) == STATUS_NOT_COUNTED or codes.get(code["id"]) == STATUS_NOT_COUNTED  # noqa: E731
     return {
         **codebook,
         "themes": [{**t, "label": f"{t['label']} (tentative)"} if t["id"] in tentative else dict(t) for t in codebook["themes"]],
-        "codes": [{**c, "count_in_briefing": False} if c["theme"] in dropped else dict(c) for c in codebook["codes"]],
+        "codes": [{**c, "count_in_briefing": False} if dropped(c) else dict(c) for c in codebook["codes"]],
     }
+
+

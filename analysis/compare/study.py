@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.coding.codes import code_ids, load_codebook, load_coding
-from analysis.coding.reliability_tables import apply_theme_statuses, theme_statuses
+from analysis.coding.reliability_tables import apply_reliability_statuses, reliability_statuses
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
 from analysis.params import PARAMETERS, check_parameters, read_source_catalogue
@@ -119,7 +119,7 @@ def open_study(namespace: Mapping[str, Any]) -> Study:
     contributions = load_contributions(data_dir)
     contributions = contributions[contributions["source_id"].isin(checked["sources"])].reset_index(drop=True)
     coding = load_coding(data_dir)
-    codebook = apply_theme_statuses(load_codebook(data_dir), theme_statuses(data_dir, coding, load_codebook(data_dir)))
+    codebook = apply_reliability_statuses(load_codebook(data_dir), reliability_statuses(data_dir, coding, load_codebook(data_dir)))
     coding = coding[coding["contribution_id"].isin(contributions["contribution_id"])].reset_index(drop=True)
     column = GROUP_COLUMNS[checked["group_level"]]
     study = Study(

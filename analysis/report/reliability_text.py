@@ -62,6 +62,16 @@ def theme_sentence(themes: pd.DataFrame) -> str:
     return "; ".join(parts) + "."
 
 
+def _codes_not_counted(codes: pd.DataFrame) -> str:
+    """A sentence naming the tested codes below 0.667, which the briefing does not count."""
+    below = codes[codes["status"] == STATUS_NOT_COUNTED]
+    if below.empty:
+        return ""
+    listed = _names([f"{row.label} ({row.alpha:.2f}, {int(row.positives)} contributions)" for row in below.itertuples()])
+    return (f" {'One code' if len(below) == 1 else f'{len(below)} codes'} tested below 0.667 and "
+            f"{'is' if len(below) == 1 else 'are'} not counted in this briefing: {listed}.")
+
+
 def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: pd.DataFrame, codes: pd.DataFrame,
                            disagreements: pd.DataFrame, corpus_size: int, untested: Sequence[str]) -> list[str]:
     """Markdown paragraphs: who coded what in what order, the current test's results where the
@@ -87,14 +97,18 @@ def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: p
         f"**{weakest['alpha']:.2f}** ({_interval(weakest)}); pooled over themes, alpha is {pooled['alpha']:.2f} "
         f"({_interval(pooled)}). {theme_sentence(themes)} Comparing each contribution's whole set of codes "
         f"(MASI distance), alpha is {summary.loc['set of codes per contribution (MASI)', 'alpha']:.2f}. {len(rare)} of "
-        f"{len(rows)} codes were carried by fewer than five sampled contributions and are too rare to test one by one.",
+        f"{len(rows)} codes were carried by fewer than five sampled contributions and are too rare to test one by one."
+        + _codes_not_counted(rows),
     ]
     paragraphs.append(
         f"The two coders differed on {n_disagreeing} of the {n} contributions (codes or statement function). Each "
         "difference was settled after the answers were committed, by the codebook's rules, and logged with its reason."
     )
-    for earlier in tests[~tests["current"].astype(bool)].itertuples(index=False):
-        paragraphs.append(f"*Earlier test ({earlier.id}, codebook {earlier.codebook_version}, {earlier.n_units} contributions).* {earlier.note}")
+    position = list(tests["id"]).index(current["id"])
+    for order, other in enumerate(tests.itertuples(index=False)):
+        if other.id != current["id"]:
+            when = "Earlier" if order < position else "Later"
+            paragraphs.append(f"*{when} test ({other.id}, codebook {other.codebook_version}, {other.n_units} contributions).* {other.note}")
     if untested:
         paragraphs.append(f"Not yet tested (added or redefined after the test): {_names(list(untested))}.")
     return paragraphs
