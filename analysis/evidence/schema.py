@@ -106,7 +106,8 @@ def _on_distinct(test: Callable[[str], object]) -> Callable[[pd.Series], pd.Seri
     """A vectorised check that runs ``test`` (a regex match or search) once per distinct
     value, since ids and codes repeat across rows; missing values are left to pandera."""
     def check(values: pd.Series) -> pd.Series:
-        return values.isin([value for value in values.dropna().unique().tolist() if test(value)])
+        failing = [value for value in values.dropna().unique().tolist() if not test(value)]
+        return ~values.isin(failing) if failing else pd.Series(True, index=values.index)
     return check
 
 
