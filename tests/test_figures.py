@@ -256,3 +256,11 @@ def test_codes_take_shades_of_their_theme_colour_however_many_there_are():
     brightness = [sum(mcolors.to_rgb(colours[f"t3_c{c}"])) for c in range(5)]
     assert brightness == sorted(brightness, reverse=True)  # lighter to darker in id order
     assert figures.item_colours(["t1", "t0"], codebook) == figures.theme_colours(["t0", "t1"])
+
+
+def test_label_moves_are_fixed_by_the_number_of_labels_and_bounded():
+    from analysis.report.figures import label_moves
+
+    assert label_moves(24) == label_moves(24) == 3000
+    assert label_moves(70) < label_moves(40) <= 3000
+    assert label_moves(1000) == 100

@@ -42,7 +42,7 @@ GROUP_PALETTE = (
 NEUTRAL = "#555555"  # anything that is neither a theme nor a group (points, lines, links)
 OUTLINE = "#333333"  # edge of every coloured marker: at least 3:1 against white, whatever its fill
 SUPPRESSED_FILL = "#EEEEEE"
-ADJUST_TEXT_ITERATIONS = 3000  # a fixed number of label moves, not adjustText's default of one second, so rebuilds are identical
+ADJUST_TEXT_PAIR_MOVES = 1_750_000  # label moves x labels^2: a fixed budget, not adjustText's default of one second, so rebuilds are identical
 SUPPRESSED_HATCH = "#6E6E6E"  # at least 3:1 against the suppressed cells' fill
 SEQUENTIAL_CMAP = "Blues"  # shares and similarities: light = low, dark = high
 A4_WIDTH = 6.5
@@ -287,6 +287,13 @@ def dendrogram_figure(similarity: pd.DataFrame, *, labels: Mapping[str, str] | N
 
 
 @_styled
+def label_moves(n_labels: int) -> int:
+    """How many times adjustText may move the labels: the fixed budget spread over the pairs of
+    labels (each move compares every pair), between 100 and 3000. Fixed by the number of labels,
+    so the same data always give the same figure, and a map with many labels stays quick."""
+    return int(min(3000, max(100, ADJUST_TEXT_PAIR_MOVES // max(n_labels, 1) ** 2)))
+
+
 def ca_map(
     ca: CorrespondenceAnalysis,
     *,
@@ -323,7 +330,7 @@ def ca_map(
     ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
     ax.set_aspect("equal", adjustable="datalim")
     texts = [ax.text(px, py, _plain(name, labels), fontsize=7, zorder=3) for name, px, py in zip(points.index, x, y)]
-    adjust_text(texts, x=x, y=y, ax=ax, expand=(1.25, 1.6), max_move=None, iter_lim=ADJUST_TEXT_ITERATIONS,
+    adjust_text(texts, x=x, y=y, ax=ax, expand=(1.25, 1.6), max_move=None, iter_lim=label_moves(len(texts)),
                 arrowprops={"arrowstyle": "-", "color": "#767676", "linewidth": 0.5})
     shown = [str(name) for name in ca.columns.index]
     ax.legend(
