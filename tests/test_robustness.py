@@ -3,6 +3,8 @@ findings built to hold, weaken or reverse under one check."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -16,7 +18,7 @@ CODEBOOK = {
               {"id": "not_codable", "theme": "none"}],
 }
 SETTINGS = rb.Settings(list_columns=("source_id", "section", "speaker_group"), derived_groups=("mixed",),
-                       uncertain=("U-1", "U-2"), threshold=0.8, reliability_tables=(), raised_min_count=2, min_clusters=5)
+                       uncertain=("U-1", "U-2"), threshold=0.8, raised_min_count=2, min_clusters=5)
 ALPHA = pd.Series({"a1": 0.95, "a2": 0.5, "b1": 0.9, "not_codable": 1.0})
 
 # Two source sets. "one" has a long list (L: 4 rows, all alpha) and three one-row lists (S1-S3, beta);
@@ -140,15 +142,27 @@ def test_most_groups_reverses_when_raising_needs_two_contributions():
     assert verdicts["a"] == rb.HOLDS and verdicts["g"] == rb.REVERSES  # g3 now says beta twice: beta 2 groups, alpha 1
 
 
-def test_reliability_is_read_from_the_first_table_that_exists(tmp_path):
-    (tmp_path / "old.csv").write_text("code_id,alpha\na1,0.9\nb1,0.7\n", encoding="utf-8")
-    alpha, used = rb.code_reliability(tmp_path, ["new.csv", "old.csv"], CODEBOOK)
-    assert used == "old.csv" and alpha["b1"] == 0.7 and pd.isna(alpha["a2"])
-    (tmp_path / "new.csv").write_text("theme_id,alpha\nalpha,0.85\nbeta,0.6\n", encoding="utf-8")
-    alpha, used = rb.code_reliability(tmp_path, ["new.csv", "old.csv"], CODEBOOK)
-    assert used == "new.csv" and alpha["a2"] == 0.85 and alpha["b1"] == 0.6
+def test_reliability_comes_from_the_current_test_with_themes_for_rare_codes(tmp_path):
+    from analysis.coding.codes import load_codebook
+    from analysis.coding.reliability_tables import reliability_tables, load_tests, current_test
+    from analysis.coding.functions import read_section_functions
+    from analysis.evidence.validate import load_contributions
+
+    fixture = Path(__file__).parent / "fixtures" / "data"
+    codebook = load_codebook(fixture)
+    alpha, used = rb.code_reliability(fixture, codebook)
+    coding = pd.read_csv(fixture / "coding.csv", dtype=str, keep_default_na=False)
+    tables = reliability_tables(fixture, load_contributions(fixture), coding, read_section_functions(fixture), 0, 0)
+    test = current_test(load_tests(fixture))["id"]
+    assert used.startswith(test)
+    own = tables["code_alpha"].set_index("code_id")["alpha"]
+    theme = tables["theme_alpha"].set_index("code_id")["alpha"]
+    for code in codebook["codes"]:
+        expected = own.get(code["id"]) if pd.notna(own.get(code["id"])) else theme.get(code["theme"])
+        assert (pd.isna(alpha[code["id"]]) and pd.isna(expected)) or alpha[code["id"]] == pytest.approx(expected)
+    assert (own.reindex(alpha.index).isna() & alpha.notna()).any()  # some code too rare alone takes its theme's alpha
     with pytest.raises(FileNotFoundError):
-        rb.code_reliability(tmp_path, ["missing.csv"], CODEBOOK)
+        rb.code_reliability(tmp_path, codebook)
 
 
 def test_settings_come_from_the_data(tmp_path):

@@ -61,7 +61,6 @@ class Settings:
     derived_groups: tuple[str, ...]
     uncertain: tuple[str, ...]
     threshold: float
-    reliability_tables: tuple[str, ...]
     raised_min_count: int
     min_clusters: int
     set_aside: Mapping[str, str] = field(default_factory=dict)
@@ -83,7 +82,6 @@ def load_settings(data_dir: Path) -> Settings:
             derived_groups=tuple(str(g) for g in content["derived_groups"]["groups"]),
             uncertain=tuple(str(cid) for entry in uncertain for cid in entry["ids"]),
             threshold=float(content["reliability"]["threshold"]),
-            reliability_tables=tuple(str(t) for t in content["reliability"]["tables"]),
             raised_min_count=int(content["raised_min_count"]),
             min_clusters=int(content["min_clusters"]),
             set_aside={str(k): str(v) for k, v in (content.get("set_aside_sections") or {}).items()},
@@ -95,30 +93,21 @@ def load_settings(data_dir: Path) -> Settings:
     return settings
 
 
-def code_reliability(data_dir: Path, tables: Sequence[str], codebook: Mapping) -> tuple[pd.Series, str]:
+def code_reliability(data_dir: Path, codebook: Mapping) -> tuple[pd.Series, str]:
     """Krippendorff's alpha per code (index code_id; NaN where none can be had) and where it
-    came from. With a register of reliability tests (``reliability/tests.yaml``) the current
-    test decides: a code's own alpha, or its theme's alpha where the code is too rare to test
-    on its own (the briefing counts themes). Without one, the first of ``tables`` that exists
-    (a table per code, ``code_id``, or per theme, ``theme_id``). Raises FileNotFoundError when
-    there is neither (:func:`inputs_for` then leaves check f out)."""
+    came from: the current reliability test (``reliability/tests.yaml``), a code's own alpha or
+    its theme's where the code is too rare to test on its own (the briefing counts themes).
+    Raises FileNotFoundError when the data record no test (:func:`inputs_for` then leaves
+    check f out)."""
     data_dir = Path(data_dir)
+    if not (data_dir / "reliability" / "tests.yaml").exists():
+        raise FileNotFoundError(f"no reliability test in {display_path(data_dir)} (reliability/tests.yaml)")
     codes = [str(code["id"]) for code in codebook["codes"]]
     theme_of = {str(code["id"]): code["theme"] for code in codebook["codes"]}
-    if (data_dir / "reliability" / "tests.yaml").exists():
-        code_alpha, theme_alpha, test = _current_test_alpha(data_dir)
-        alpha = code_alpha.reindex(codes)
-        alpha = alpha.fillna(pd.Series({c: theme_alpha.get(theme_of[c], np.nan) for c in codes}))
-        return alpha.astype(float), f"{test} (a code's own alpha; its theme's where the code is too rare to test alone)"
-    for name in tables:
-        path = data_dir / name
-        if path.exists():
-            table = pd.read_csv(path)
-            if "code_id" in table.columns:
-                return table.set_index("code_id")["alpha"].reindex(codes).astype(float), name
-            theme_alpha = table.set_index("theme_id")["alpha"]
-            return pd.Series([theme_alpha.get(theme_of[c], np.nan) for c in codes], index=codes, dtype=float), name
-    raise FileNotFoundError(f"no reliability test or table in {display_path(data_dir)}: {', '.join(tables)}")
+    code_alpha, theme_alpha, test = _current_test_alpha(data_dir)
+    alpha = code_alpha.reindex(codes)
+    alpha = alpha.fillna(pd.Series({c: theme_alpha.get(theme_of[c], np.nan) for c in codes}))
+    return alpha.astype(float), f"{test} (a code's own alpha; its theme's where the code is too rare to test alone)"
 
 
 def _current_test_alpha(data_dir: Path) -> tuple[pd.Series, pd.Series, str]:
@@ -470,7 +459,7 @@ def inputs_for(study, settings: Settings | None = None) -> Inputs:
     counted = restrict_codebook(study.codebook, code_ids(study.codebook, counted_only=True) + ["not_codable"])
     consensus = study.coding[study.coding["coder"] == "consensus"]
     try:
-        alpha, table = code_reliability(study.data_dir, settings.reliability_tables, study.codebook)
+        alpha, table = code_reliability(study.data_dir, study.codebook)
     except FileNotFoundError:
         alpha, table = None, ""
     return Inputs(study.contributions, consensus, counted, study.parameters["theme_level"], study.group_column,

@@ -8,7 +8,7 @@ overwritten. Codings with codes the codebook lacks cannot be merged (add the cod
 data/codebook.yaml first); they are listed and left out, as are codings that match no
 contribution. ``--dry-run`` shows what would be merged and writes nothing.
 
-After the merge, Krippendorff's alpha (nominal, package ``krippendorff``) of NAME against
+After the merge, Krippendorff's alpha (nominal, :mod:`analysis.coding.alpha`) of NAME against
 the consensus is reported, over every contribution x code decision on the contributions
 NAME coded: a contribution NAME coded at all counts as read, so a code NAME did not apply
 there is an "absent".
@@ -20,11 +20,11 @@ import argparse
 import re
 from pathlib import Path
 
-import krippendorff
-import numpy as np
 import pandas as pd
 
+from analysis.coding.alpha import nominal_alpha
 from analysis.coding.codes import CODER_PATTERN
+from analysis.coding.reliability import presence
 from analysis.exchange.opendata import CONSENSUS, read_data, read_table
 from analysis.paths import DATA_DIR
 
@@ -80,20 +80,9 @@ def alpha_against_consensus(coding: pd.DataFrame, coder: str, codes: list[str]) 
     contribution x code decision on the contributions ``coder`` coded; number of those
     contributions). Alpha is NaN when only one value occurs."""
     units = sorted(set(coding.loc[coding["coder"] == coder, "contribution_id"]))
-    index = {(cid, code): i for i, (cid, code) in enumerate((u, c) for u in units for c in codes)}
-
-    def presence(who: str) -> np.ndarray:
-        values = np.zeros(len(index))
-        rows = coding[coding["coder"] == who]
-        for key in zip(rows["contribution_id"], rows["code_id"]):
-            if key in index:
-                values[index[key]] = 1
-        return values
-
-    data = np.vstack([presence(CONSENSUS), presence(coder)])
-    if len(np.unique(data)) < 2:
-        return float("nan"), len(units)
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), len(units)
+    consensus = presence(coding, CONSENSUS, units, codes).to_numpy().ravel()
+    theirs = presence(coding, coder, units, codes).to_numpy().ravel()
+    return nominal_alpha(consensus, theirs), len(units)
 
 
 def run_merge(args: argparse.Namespace) -> int:
