@@ -240,7 +240,7 @@ def test_sample_rejects_bad_fraction_and_duplicate_ids():
 
 def test_real_sample_file_matches_the_rule():
     contributions = pd.read_csv(DATA_DIR / "contributions.csv", dtype=str, keep_default_na=False)
-    sample = coding.load_sample(DATA_DIR)
+    sample = pd.read_csv(DATA_DIR / "reliability" / "sample.csv", dtype=str)["contribution_id"].tolist()
     drawn_from = contributions.loc[contributions["contribution_id"].isin(sample), "source_id"]  # every source then had a stratum
     contributions = contributions[contributions["source_id"].isin(drawn_from)]  # a source added later was not there to draw
     expected = coding.draw_reliability_sample(contributions, 0.25, coding.DEFAULT_SEED)

@@ -161,3 +161,45 @@ def test_statuses_come_from_the_current_test(tmp_path):
     # code a: ..R-6, sec ..R-6, R-13..R-15 (6 and 7 positives); b and c likewise tested
     assert set(statuses["codes"]) == {"a", "b", "c", "not_codable"}
     assert rt.reliability_statuses(tmp_path / "none", coding_frame(REF), CODEBOOK) == {}
+
+
+def full_copy(tmp_path):
+    from analysis.paths import DATA_DIR
+
+    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda t: t["tests"][0].pop("reference"), "tests[0].reference: missing or not text"),
+    (lambda t: t["tests"][0].update(current=True), "exactly one test must be marked current"),
+    (lambda t: t["tests"][0].update(scope="everything"), "unknown scope 'everything'"),
+    (lambda t: t["tests"][0].update(sample="reliability/none.csv"), "file not found"),
+    (lambda t: t["tests"][0].update(reconciliation="reliability/none.csv"), "no file reliability/none.csv"),
+    (lambda t: t.update(tests=[]), "tests: missing or not a non-empty list"),
+])
+def test_a_broken_tests_register_gives_one_line_per_problem(tmp_path, damage, message):
+    import yaml
+
+    from analysis.coding.codes import check_reliability_tests
+    from analysis.evidence.readers import DataValidationError
+
+    data_copy = full_copy(tmp_path)
+    path = data_copy / "reliability" / "tests.yaml"
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    damage(content)
+    path.write_text(yaml.safe_dump(content), encoding="utf-8")
+    problems = check_reliability_tests(data_copy)
+    assert any(message in str(problem) for problem in problems), problems
+    assert all("\n" not in str(problem) for problem in problems)
+    with pytest.raises(DataValidationError):
+        rt.load_tests(data_copy)
+
+
+def test_a_sample_naming_an_unknown_contribution_is_named_by_row(tmp_path):
+    from analysis.coding.codes import check_reliability_tests
+
+    data_copy = full_copy(tmp_path)
+    path = data_copy / "reliability" / "sample.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "XX-nowhere\n", encoding="utf-8")
+    problems = [str(p) for p in check_reliability_tests(data_copy)]
+    assert len(problems) == 1 and "sample.csv:120:contribution_id: unknown contribution_id 'XX-nowhere'" in problems[0]

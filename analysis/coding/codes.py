@@ -48,7 +48,6 @@ from analysis.evidence.validate import (
 
 CODEBOOK_YAML = "codebook.yaml"
 CODING_CSV = "coding.csv"
-SAMPLE_CSV = "reliability/sample.csv"
 
 NOT_CODABLE = "not_codable"
 NOT_CODABLE_THEME = "none"
@@ -67,11 +66,6 @@ CODING_COLUMNS: tuple[Column, ...] = (
     Column("code_id", "str", "The code applied (data/codebook.yaml).", pattern=CODE_ID_PATTERN),
     Column("coder", "str", "Who coded: consensus for the agreed coding the analysis uses; any other name is one coder's or one recorded state's rows (data/reliability/README.md).", pattern=CODER_PATTERN),
     Column("memo", "str", "The coder's note on a decision that needed thought; empty otherwise.", required=False),
-)
-
-#: Columns of reliability/sample.csv.
-SAMPLE_COLUMNS: tuple[Column, ...] = (
-    Column("contribution_id", "str", "A contribution in the reliability sample.", unique=True, pattern=ID_PATTERN),
 )
 
 #: Fields of a theme in codebook.yaml.
@@ -422,6 +416,64 @@ LATER_RECONCILIATION_COLUMNS: tuple[Column, ...] = (
 TESTS_YAML = "reliability/tests.yaml"
 
 
+#: Fields of a test in reliability/tests.yaml: required text fields, then optional ones and their types.
+TEST_TEXT_FIELDS = ("id", "codebook_version", "sample", "reference", "second_coder")
+TEST_OPTIONAL_FIELDS = {"reconciliation": str, "scope": str, "current": bool, "blind": bool, "note": str}
+TEST_SCOPES = ("functions",)
+
+
+def check_reliability_tests(data_dir: Path) -> list[Problem]:
+    """Problems of reliability/tests.yaml (none when the data record no test): each test's
+    fields and their types, exactly one current test, a known scope, and each sample file
+    readable with a ``contribution_id`` column of known contributions; a named reconciliation
+    log must exist (its rows are checked with the coding)."""
+    path = Path(data_dir) / TESTS_YAML
+    if not path.exists():
+        return []
+    content, problems = _read_yaml(path)
+    if content is None:
+        return problems
+    shown = display_path(path)
+    tests = content.get("tests")
+    if not isinstance(tests, list) or not tests:
+        return [Problem(shown, None, "tests", "missing or not a non-empty list")]
+    ids = _contribution_ids(data_dir)
+    known = set(ids) if ids is not None else None
+    for n, test in enumerate(tests):
+        where = f"tests[{n}]"
+        if not isinstance(test, dict):
+            problems.append(Problem(shown, None, where, "not a mapping"))
+            continue
+        for name in TEST_TEXT_FIELDS:
+            if not isinstance(test.get(name), str) or not test[name].strip():
+                problems.append(Problem(shown, None, f"{where}.{name}", "missing or not text"))
+        for name in sorted(set(test) - set(TEST_TEXT_FIELDS) - set(TEST_OPTIONAL_FIELDS)):
+            problems.append(Problem(shown, None, f"{where}.{name}", f"unknown field (allowed: {', '.join([*TEST_TEXT_FIELDS, *TEST_OPTIONAL_FIELDS])})"))
+        for name, kind in TEST_OPTIONAL_FIELDS.items():
+            if name in test and not isinstance(test[name], kind):
+                problems.append(Problem(shown, None, f"{where}.{name}", f"{test[name]!r} is not {'true or false' if kind is bool else 'text'}"))
+        if "scope" in test and test["scope"] not in TEST_SCOPES:
+            problems.append(Problem(shown, None, f"{where}.scope", f"unknown scope {test['scope']!r} (allowed: {', '.join(TEST_SCOPES)})"))
+        if isinstance(test.get("reconciliation"), str) and not (Path(data_dir) / test["reconciliation"]).is_file():
+            problems.append(Problem(shown, None, f"{where}.reconciliation", f"no file {test['reconciliation']}"))
+        if isinstance(test.get("sample"), str) and test["sample"].strip():
+            frame, found = read_csv(Path(data_dir) / test["sample"])
+            if frame is None:
+                problems += found
+            elif "contribution_id" not in frame.columns:
+                problems.append(Problem(display_path(Path(data_dir) / test["sample"]), None, "contribution_id", "missing column"))
+            elif known is not None:
+                sample_shown = display_path(Path(data_dir) / test["sample"])
+                problems += [Problem(sample_shown, row, "contribution_id", f"unknown contribution_id {cid!r} (not in {CONTRIBUTIONS_CSV})")
+                             for row, cid in enumerate(frame["contribution_id"].tolist(), start=1) if cid not in known]
+    if sum(bool(test.get("current")) for test in tests if isinstance(test, dict)) != 1:
+        problems.append(Problem(shown, None, "tests", "exactly one test must be marked current: true"))
+    return problems
+
+
+register_check(check_reliability_tests)
+
+
 def later_reconciliations(data_dir: Path) -> list[tuple[dict, Path]]:
     """(test, log path) for every test in reliability/tests.yaml that names a reconciliation log, in order."""
     path = Path(data_dir) / TESTS_YAML
@@ -639,12 +691,3 @@ def draw_reliability_sample(
         picked = rng.choice(len(ids), size=k, replace=False)
         chosen.update(ids[i] for i in picked)
     return [cid for cid in contributions["contribution_id"] if cid in chosen]
-
-
-@cached
-def load_sample(data_dir: Path = DATA_DIR) -> list[str]:
-    """The contribution ids of reliability/sample.csv (raises DataValidationError)."""
-    frame, problems = _read_csv(Path(data_dir) / SAMPLE_CSV, SAMPLE_COLUMNS, {})
-    if problems:
-        raise DataValidationError(problems)
-    return frame["contribution_id"].tolist()

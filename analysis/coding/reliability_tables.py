@@ -28,20 +28,20 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding import alpha as al
-from analysis.evidence.readers import raise_if, read_yaml
-from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, load_codebook
+from analysis.evidence.readers import raise_if, read_csv, read_yaml
+from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, TESTS_YAML, check_reliability_tests, load_codebook
 from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, alpha_table, facilitator_agreement, load_crosswalk
 
-TESTS_YAML = "reliability/tests.yaml"
 MIN_POSITIVES = 5
 DEFINITION_FIELDS = ("theme", "brief_definition", "full_definition", "use_when", "do_not_use_when")
 STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE = "counted", "tentative", "not counted", "too rare to test"
 
 
 def load_tests(data_dir: Path) -> list[dict]:
-    """The tests of reliability/tests.yaml, oldest first."""
-    content, problems = read_yaml(Path(data_dir) / TESTS_YAML)
-    raise_if(problems)
+    """The tests of reliability/tests.yaml, oldest first (raises DataValidationError on any
+    problem :func:`~analysis.coding.codes.check_reliability_tests` finds)."""
+    raise_if(check_reliability_tests(data_dir))
+    content, _ = read_yaml(Path(data_dir) / TESTS_YAML)
     return list(content["tests"])
 
 
@@ -52,8 +52,10 @@ def current_test(tests: Sequence[Mapping]) -> Mapping:
 
 
 def sample_ids(data_dir: Path, test: Mapping) -> list[str]:
-    """The contribution ids of a test's sample, in file order."""
-    return list(pd.read_csv(Path(data_dir) / test["sample"], dtype=str, keep_default_na=False)["contribution_id"])
+    """The contribution ids of a test's sample, in file order (checked by :func:`load_tests`)."""
+    frame, problems = read_csv(Path(data_dir) / test["sample"])
+    raise_if(problems)
+    return frame["contribution_id"].tolist()
 
 
 def status(alpha: float, positives: int) -> str:
@@ -209,13 +211,6 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
     tables = {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
     tables["tests"] = pd.DataFrame(registry)
     return tables
-
-
-def counted_themes(theme_alpha: pd.DataFrame, tests: Sequence[Mapping]) -> dict[str, str]:
-    """Each theme's status under the current test (theme id -> status)."""
-    current = current_test(tests)["id"]
-    rows = theme_alpha[(theme_alpha["test"] == current) & (theme_alpha["code_id"] != POOLED)]
-    return dict(zip(rows["code_id"], rows["status"]))
 
 
 def facilitator_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, tests: Sequence[Mapping]) -> dict[str, pd.DataFrame]:

@@ -40,12 +40,6 @@ def function_result(tests: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.Seri
     return None
 
 
-def function_status(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
-    """Whether coded statement functions are counted, by the study's rule on the latest test of them."""
-    result = function_result(tests, summary)
-    return status(result[1]["alpha"], 5) if result else STATUS_NOT_COUNTED
-
-
 def theme_sentence(themes: pd.DataFrame) -> str:
     """What the current test's theme statuses mean for the briefing."""
     rows = themes[themes["code_id"] != POOLED]
