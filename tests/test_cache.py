@@ -12,6 +12,7 @@ from analysis.evidence import cache
 def counted(tmp_path, monkeypatch):
     """A cached loader over a small data folder, counting how often it really runs; disk cache in tmp_path."""
     monkeypatch.setattr(cache, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(cache, "code_sha256", lambda: "code")  # never cache the hash of tmp_path's (empty) code
     monkeypatch.setattr(cache, "OUTPUTS_DIR", tmp_path / "outputs")
     monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "outputs" / ".cache")
     monkeypatch.setattr(cache, "_memory", type(cache._memory)())

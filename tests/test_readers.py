@@ -128,3 +128,18 @@ def test_a_fault_in_a_rule_module_is_one_line_naming_the_source(data_copy, capsy
     code, lines = run(capsys, "extract", "--check", "--data-dir", str(data_copy))
     assert code == 1 and len(lines) == 1
     assert "its rule failed with IndexError: list index out of range" in lines[0] and lines[0].startswith(str(data_copy / "sources"))
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    ("groups.yaml", "    sector: practice\n", "    sector: [practice]\n", "sector: must be text"),
+    ("groups.yaml", "    short_label:", "    short_name:", "short_label: missing"),
+    ("vocabulary.yaml", "    parent_section: need\n", "    parent_section: [need]\n", "parent_section"),
+])
+def test_a_wrong_type_in_yaml_gives_a_line_not_a_traceback(data_copy, capsys, name, old, new, message):
+    path = data_copy / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, lines = run(capsys, "validate", "--data-dir", str(data_copy))
+    assert code != 0 and any(message in line for line in lines), lines
+    assert not any("Traceback" in line for line in lines)

@@ -155,7 +155,7 @@ def check_groups(data_dir: Path) -> list[Problem]:
     sectors = _vocabulary_values(Path(data_dir)).get("sectors")
     identifier = re.compile(r"^[a-z][a-z0-9_]*$")
     owner_of_label: dict[str, str] = {}
-    for part, fields in (("speaker_groups", ("labels", "description", "sector")), ("subject_groups", ("label", "description"))):
+    for part, fields in (("speaker_groups", ("labels", "short_label", "description", "sector")), ("subject_groups", ("label", "description"))):
         entries = content.get(part)
         if not isinstance(entries, dict) or not entries:
             problems.append(Problem(shown, None, part, "missing or empty mapping"))
@@ -171,7 +171,9 @@ def check_groups(data_dir: Path) -> list[Problem]:
                 if field not in group:
                     problems.append(Problem(shown, None, f"{where}.{field}", "missing"))
             if part == "speaker_groups":
-                if "sector" in group and sectors is not None and group["sector"] not in sectors:
+                if "sector" in group and not isinstance(group["sector"], str):
+                    problems.append(Problem(shown, None, f"{where}.sector", "must be text"))
+                elif "sector" in group and sectors is not None and group["sector"] not in sectors:
                     problems.append(Problem(shown, None, f"{where}.sector", f"unknown sector {group['sector']!r} (not defined in {VOCABULARY_YAML})"))
                 labels = group.get("labels", [])
                 if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
@@ -204,7 +206,8 @@ def _comparison_problems(content: dict, shown: str) -> list[Problem]:
             if not isinstance(groups, list) or not groups:
                 problems.append(Problem(shown, None, f"{where}.{side}", f"must be a non-empty list of {part}"))
                 continue
-            problems += [Problem(shown, None, f"{where}.{side}", f"{group!r} is not one of the {part}") for group in groups if group not in defined]
+            problems += [Problem(shown, None, f"{where}.{side}", f"{group!r} is not one of the {part}")
+                         for group in groups if not isinstance(group, str) or group not in defined]
     return problems
 
 

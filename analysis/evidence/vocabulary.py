@@ -110,7 +110,7 @@ def _id_problems(part: str, entries: list, shown: str) -> list[Problem]:
         if not pattern.match(key):
             rule = "lower-case words" if part == "source_kinds" else "lower case letters, digits and underscores"
             problems.append(Problem(shown, None, f"{where}.id", f"must be {rule}"))
-        if part == "sections" and "parent_section" in entry and entry["parent_section"] not in {e.get("id") for e in entries if isinstance(e, dict)}:
+        if part == "sections" and isinstance(entry.get("parent_section"), str) and entry["parent_section"] not in {e.get("id") for e in entries if isinstance(e, dict)}:
             problems.append(Problem(shown, None, f"{where}.parent_section", f"{entry['parent_section']!r} is not a section here"))
         if part == "sections" and entry.get("speaker_role") not in SPEAKER_ROLES:
             problems.append(Problem(shown, None, f"{where}.speaker_role", f"{entry.get('speaker_role')!r}; allowed: {', '.join(SPEAKER_ROLES)}"))

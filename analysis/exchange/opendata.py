@@ -23,12 +23,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
+from analysis.evidence.readers import DataValidationError, Problem, raise_if, read_yaml
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS, Column
 from analysis.evidence.vocabulary import load_vocabulary
-from analysis.paths import DATA_DIR
+from analysis.paths import DATA_DIR, display_path
 
 CONSENSUS = "consensus"
 ORIGINS = ("deductive", "inductive")
@@ -154,15 +154,24 @@ def codebook_tables(codebook: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return themes, codes
 
 
+def _yaml(path: Path) -> dict:
+    """A YAML data file through the one reader (one-line problems raise DataValidationError)."""
+    content, problems = read_yaml(path)
+    raise_if(problems)
+    return content
+
+
 def read_data(data_dir: Path | str) -> ProjectData:
     """Read the data folder as it is, without validating it. Source texts are decoded from
     their bytes, so offsets are Python ``str`` indices and line endings are untouched."""
     data_dir = Path(data_dir)
     sources = read_table(data_dir / "sources" / "sources.csv")
     contributions = read_table(data_dir / "contributions.csv")
+    missing = {"contribution_id", "section", "char_start", "char_end"} - set(contributions.columns)
+    if missing:
+        raise DataValidationError([Problem(display_path(data_dir / "contributions.csv"), None, ", ".join(sorted(missing)), "missing column")])
     contributions[["char_start", "char_end"]] = contributions[["char_start", "char_end"]].astype(int)
-    groups = yaml.safe_load((data_dir / "groups.yaml").read_text(encoding="utf-8"))
-    codebook = yaml.safe_load((data_dir / "codebook.yaml").read_text(encoding="utf-8"))
+    groups, codebook = (_yaml(data_dir / name) for name in ("groups.yaml", "codebook.yaml"))
     coding = read_table(data_dir / "coding.csv")
     functions, sections = statement_function_ids(codebook), read_section_functions(data_dir)
     consensus = coding[coding["coder"] == CONSENSUS]

@@ -313,7 +313,7 @@ def schema(kind: str) -> etree.XMLSchema:
     $REFI_QDA_SCHEMAS or else the copies in analysis/exchange/refi_qda/."""
     path = Path(os.environ.get(SCHEMA_ENV) or SCHEMA_DIR) / f"{kind}.xsd"
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found; set {SCHEMA_ENV} to the folder holding the REFI-QDA schemas")
+        raise QdaImportError(f"{path} not found; set {SCHEMA_ENV} to the folder holding the REFI-QDA schemas")
     return etree.XMLSchema(etree.parse(str(path)))
 
 
@@ -850,6 +850,8 @@ def run(args: argparse.Namespace) -> int:
         if args.command == "merge":
             return run_merge(args)
         _, coding, report = read_qdpx(args.path, args.data_dir)
+        if args.coding_out:
+            coding.to_csv(args.coding_out, index=False, lineterminator="\n")
     except QdaImportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -861,6 +863,5 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(report.summary())
     if args.coding_out:
-        coding.to_csv(args.coding_out, index=False, lineterminator="\n")
         print(f"wrote {args.coding_out}")
     return 1 if len(report.unmatched) else 0
