@@ -142,3 +142,19 @@ def test_a_finding_links_to_the_statements_behind_it():
     assert anchor(Claim("most_groups", ("relationships", "voice"))) == "theme-relationships"
     assert anchor(Claim("most_examples", ("t1",))) == "c-a1"
     assert anchor(None) == "c-a1"
+
+
+def test_a_key_message_keeps_the_caveat_on_statements_that_answer_another_question():
+    voice = pd.DataFrame({
+        "side": ["voice", "subject"], "theme_id": ["relationships", "relationships"], "n": [2, 1], "denominator": [3, 2],
+        "share": [2 / 3, 0.5], "groups": ["users", "people_who_use_services"], "comparison": ["Users: x", "Users: x"],
+    })
+    labels = {**LABELS, "changing_lives_2006": "Changing Lives 2006"}
+    finding = fx.Finding("Users: text.", 1, 2, "a1", "q", "t", "key",
+                         Claim("voice_subject", ("relationships",), higher="voice", lower="subject", voices=("users",),
+                               subjects=("people_who_use_services",)))
+    contributions = CONTRIBUTIONS.assign(section=["other"] + list(CONTRIBUTIONS["section"].iloc[1:]))  # a1 answers another question
+    built = km.from_finding(finding, PREVALENCE, None, None, voice, PRESENCE, contributions, labels, "speaker_group",
+                            {"other": "how the university could help"})
+    # without a1, users raised it in 1 (a2) of their other 2 statements (a2, a3)
+    assert built.text.endswith(" 1 of their statements answers how the university could help; without those, 1 of 2 (50%).")

@@ -171,7 +171,7 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
     quote_id, quote = quote_for(presence, contributions, best, where)
     side = "voice" if said_more else "subject"
     subject_names = " and ".join(labels.get(g, g.replace("_", " ")) for g in subject_groups)
-    aside = _set_aside_words(presence, contributions, voice_groups, best, set_aside or {})
+    aside = set_aside_words(presence, contributions, voice_groups, best, set_aside or {})
     return Finding(
         f"{comparison.split(':')[0]}: {labels.get(best, best)} is in {int(wide.loc[best, ('n', 'voice')])} of "
         f"{int(wide.loc[best, ('denominator', 'voice')])} of their own statements ({percent(wide.loc[best, ('share', 'voice')])}{aside}) "
@@ -184,7 +184,7 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
     )
 
 
-def _set_aside_words(presence, contributions, voice_groups, item, set_aside: Mapping[str, str]) -> str:
+def set_aside_words(presence, contributions, voice_groups, item, set_aside: Mapping[str, str]) -> str:
     """"; N of them answer <question>; without them, n of d (s)" for the voice side, or ""."""
     frame = contributions.set_index("contribution_id")
     voices = frame[frame["speaker_group"].isin(voice_groups)]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.compare.comparisons import typical_quote
 from analysis.report.explorer import cell_anchor
+from analysis.report.findings import set_aside_words
 
 SHORT_QUOTE_WORDS = 25
 
@@ -134,8 +135,11 @@ def leading_in(presence, contributions, source_set: str, labels, items) -> KeyMe
     return KeyMessage(text, n, d, quote_id, quote, first)
 
 
-def voice_and_subject(voice, presence, contributions, labels, item: str, voices, subjects, speakers: str) -> KeyMessage | None:
-    """What a group said of a theme in its own statements, beside what was written about that group."""
+def voice_and_subject(voice, presence, contributions, labels, item: str, voices, subjects, speakers: str,
+                      set_aside: dict | None = None) -> KeyMessage | None:
+    """What a group said of a theme in its own statements, beside what was written about that
+    group; when some of its statements answer another question (``set_aside``), how many, and
+    the count without them, as the finding says."""
     rows = voice[(voice["groups"] == "; ".join(voices)) & (voice["side"] == "voice")]
     if rows.empty:
         return None
@@ -150,6 +154,9 @@ def voice_and_subject(voice, presence, contributions, labels, item: str, voices,
     text = (f"{speakers} raised {theme_name(labels, item)} in {n} of their own {d} statements ({share(n, d)}). "
             f"{writers} raised it in {n_about} of its {d_about} statements about {and_list([theme_name(labels, g) for g in subjects])} "
             f"({share(n_about, d_about)}).")
+    aside = set_aside_words(presence, contributions, list(voices), item, set_aside or {})
+    if aside:
+        text += f" {aside.removeprefix('; ').replace(' of them answer', ' of their statements answer', 1)}."
     return KeyMessage(text, n_about, d_about, quote_id, quote, item)
 
 
@@ -164,8 +171,10 @@ def unranked_actions(finding) -> KeyMessage:
 
 
 def from_finding(finding, prevalence, representation, differences, voice, presence, contributions, labels,
-                 group_col) -> KeyMessage | None:
-    """A finding's key message, from the claim it makes and the tables behind it."""
+                 group_col, set_aside: dict | None = None) -> KeyMessage | None:
+    """A finding's key message, from the claim it makes and the tables behind it; ``set_aside``
+    (section -> the question it answers) keeps the finding's caveat on statements that answer
+    another question."""
     claim = finding.claim
     if claim is None:
         return None
@@ -179,7 +188,8 @@ def from_finding(finding, prevalence, representation, differences, voice, presen
         return leading_in(presence, contributions, claim.higher, labels, list(claim.items))
     if claim.kind == "voice_subject" and voice is not None:
         speakers = finding.headline.partition(": ")[0]
-        return voice_and_subject(voice, presence, contributions, labels, claim.items[0], claim.voices, claim.subjects, speakers)
+        return voice_and_subject(voice, presence, contributions, labels, claim.items[0], claim.voices, claim.subjects, speakers,
+                                 set_aside or {})
     if claim.kind == "most_examples":
         return unranked_actions(finding)
     return None
