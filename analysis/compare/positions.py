@@ -37,14 +37,8 @@ OPPOSING_COLUMNS = ("statement_a", "statement_b", "code_id", "reason")
 #: The functions that say something about the theme's state or future (observation is left out).
 POSITION_FUNCTIONS = ("hope", "problem", "need", "proposal", "strength")
 JUDGED_WELL, JUDGED_BADLY = "strength", "problem"
-
-
-def contribution_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data_dir: Path) -> pd.Series:
-    """Each contribution's statement function (index contribution_id), by the rule of
-    :mod:`analysis.coding.functions` applied to the consensus coding, with coded functions left
-    out while their latest blind test puts them below 0.667 (:func:`function_status`)."""
-    counted = bool(function_status(data_dir, contributions, coding, codebook)["coded_counted"].iloc[0])
-    return counted_functions(contributions, coding, codebook, data_dir, counted)
+#: How many times the other side a theme's judgements must lean one way before a statement against them is a deviant case.
+DEVIANT_MAJORITY = 1.5
 
 
 def function_status(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping) -> pd.DataFrame:
@@ -206,7 +200,7 @@ def opposing_statements(data_dir: Path, contributions: pd.DataFrame, group_col: 
 
 
 def deviant_cases(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str,
-                  min_judged: int = 3, min_ratio: float = 1.5) -> pd.DataFrame:
+                  min_judged: int = 3, min_ratio: float = DEVIANT_MAJORITY) -> pd.DataFrame:
     """Statements against the way a theme is mostly judged. For each theme with at least
     ``min_judged`` contributions judging its present state (strengths and problems) and a
     clear majority (at least ``min_ratio`` times the other side), the majority judgement,

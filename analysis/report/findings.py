@@ -296,7 +296,7 @@ def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequenc
 
 def differences_table(representation: pd.DataFrame, group_col: str, labels: Mapping[str, str], level_word: str,
                       min_residual: float = 2.0, min_n: int = 2) -> tuple[pd.DataFrame, str]:
-    """Every group x theme the group raised clearly more often than the other groups (adjusted
+    """Every group x theme the group raised much more often than the other groups (adjusted
     residual at least ``min_residual``, at least ``min_n`` contributions), with the group's
     figures and the other groups' pooled figures on each row, and its caption. Whole-theme
     p-values are not shown here (they belong to a theme, not a group: see the appendix)."""
@@ -314,7 +314,7 @@ def differences_table(representation: pd.DataFrame, group_col: str, labels: Mapp
         "other groups: share": pd.Series(others_n / others_d).round(2).to_numpy(),
         "adjusted residual": rows["adjusted_residual"].round(1).to_numpy(),
     })
-    caption = (f"All {len(table)} groups and {level_word}s where a group raised the {level_word} clearly more often than the other "
+    caption = (f"All {len(table)} groups and {level_word}s where a group raised the {level_word} much more often than the other "
                f"groups together (adjusted residual of {min_residual:g} or more, at least {min_n} contributions); descriptive, not "
                f"inference. Each row gives the group's own figures and the other groups' pooled figures.")
     return table, caption
