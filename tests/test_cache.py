@@ -66,3 +66,32 @@ def test_a_failure_is_not_cached(counted):
         with pytest.raises(ValueError, match="no rows"):
             load(data)
     assert len(calls) == 2
+
+
+def test_a_data_folder_outside_the_project_is_cached_on_disk_too(counted, monkeypatch, tmp_path):
+    load, data, calls = counted
+    monkeypatch.setattr(cache, "PROJECT_ROOT", tmp_path / "project")
+    load(data)
+    cache._memory.clear()
+    load(data)
+    assert len(calls) == 1
+    cache.forget(data)
+    cache._memory.clear()
+    load(data)
+    assert len(calls) == 2
+
+
+def test_the_disk_keeps_only_the_folders_written_last(counted, tmp_path, monkeypatch):
+    load, data, calls = counted
+    monkeypatch.setattr(cache, "KEPT_FOLDERS", 2)
+    folders = []
+    for n in range(4):
+        folder = tmp_path / f"data{n}"
+        folder.mkdir()
+        (folder / "table.csv").write_text("id,n\na,1\n", encoding="utf-8")
+        load(folder)
+        folders.append(folder)
+    assert len([f for f in cache.CACHE_DIR.iterdir() if f.is_dir()]) == 2
+    cache._memory.clear()
+    load(folders[-1])
+    assert len(calls) == 4

@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.coding.codes import code_ids, load_codebook, load_coding
 from analysis.coding.reliability_tables import apply_reliability_statuses, reliability_statuses
+from analysis.evidence.cache import cached
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
 from analysis.params import PARAMETERS, check_parameters, read_source_catalogue
@@ -109,6 +110,13 @@ def group_labels(data_dir: Path, level: str) -> dict[str, str]:
     return {group_id: fields["short_label"] for group_id, fields in groups.items()}
 
 
+@cached
+def counted_codebook(data_dir: Path) -> dict:
+    """The codebook as the briefing counts it: the current reliability test's statuses applied."""
+    codebook = load_codebook(data_dir)
+    return apply_reliability_statuses(codebook, reliability_statuses(data_dir, load_coding(data_dir), codebook))
+
+
 def open_study(namespace: Mapping[str, Any]) -> Study:
     """Check the parameters found in ``namespace`` (a notebook's ``globals()``: every name of
     ``PARAMETERS`` it holds), load and validate the data, and shape it for analysis."""
@@ -119,7 +127,7 @@ def open_study(namespace: Mapping[str, Any]) -> Study:
     contributions = load_contributions(data_dir)
     contributions = contributions[contributions["source_id"].isin(checked["sources"])].reset_index(drop=True)
     coding = load_coding(data_dir)
-    codebook = apply_reliability_statuses(load_codebook(data_dir), reliability_statuses(data_dir, coding, load_codebook(data_dir)))
+    codebook = counted_codebook(data_dir)
     coding = coding[coding["contribution_id"].isin(contributions["contribution_id"])].reset_index(drop=True)
     column = GROUP_COLUMNS[checked["group_level"]]
     study = Study(

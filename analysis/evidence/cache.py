@@ -1,12 +1,14 @@
 """Load and validate each data file once: results kept by the sha256 of the data they came from.
 
 ``@cached`` wraps a function whose first argument is a data folder (a loader or a checker).
-Its result is kept under a key made of the function's name, its other arguments, the sha256
-of every file in the data folder and the sha256 of the package's own code, so a changed data
-file or a changed line of code gives a new key and the function runs again. Results are kept
-in this process (so notebooks sharing a kernel load once) and, for data folders inside the
-project, on disk under ``outputs/.cache/`` (so the next process, or the next build, reuses
-them). Callers receive a copy: changing it never changes what the next caller gets.
+Its result is kept under a key made of the function's name, the data folder's path (results
+name their files), its other arguments, the sha256 of every file in the data folder and the
+sha256 of the package's own code, so a changed data file or a changed line of code gives a new
+key and the function runs again. Results are kept
+in this process (so notebooks sharing a kernel load once) and on disk under ``outputs/.cache/``
+(so the next process, or the next build, reuses them), one folder per data folder, wherever the
+data folder lies; the disk keeps the :data:`KEPT_FOLDERS` data folders written last. Callers
+receive a copy: changing it never changes what the next caller gets.
 
 Nothing is cached when the function raises: a file with problems is read again, and reported
 again, every time. A data folder's files are hashed once per outermost cached call: the cached
@@ -22,6 +24,7 @@ import hashlib
 import inspect
 import os
 import pickle
+import shutil
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
@@ -32,6 +35,7 @@ from analysis.paths import OUTPUTS_DIR, PROJECT_ROOT
 
 CACHE_DIR = OUTPUTS_DIR / ".cache"
 KEPT_IN_MEMORY = 32  # results, most recently used first; enough for every loader on two data folders
+KEPT_FOLDERS = 8  # data folders with results on disk, most recently written first
 
 Result = TypeVar("Result")
 _memory: OrderedDict[str, Any] = OrderedDict()
@@ -83,7 +87,7 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         if data_dir not in _folder_hashes:
             _folder_hashes[data_dir] = files_sha256(data_dir)
         key = hashlib.sha256(
-            "\n".join([name, repr(arguments[1:]), _folder_hashes[data_dir], code_sha256()]).encode("utf-8")
+            "\n".join([name, str(data_dir), repr(arguments[1:]), _folder_hashes[data_dir], code_sha256()]).encode("utf-8")
         ).hexdigest()
         if key in _memory:
             _memory.move_to_end(key)
@@ -103,11 +107,32 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
 
 
 def _disk_path(name: str, data_dir: Path) -> Path | None:
-    """One file per function and data folder inside the project (so entries are replaced, not piled up)."""
-    if not data_dir.is_relative_to(PROJECT_ROOT) or data_dir.is_relative_to(OUTPUTS_DIR):
+    """One file per function and data folder (so entries are replaced, not piled up); none for
+    a folder inside outputs/, whose files are the build's own."""
+    if data_dir.is_relative_to(OUTPUTS_DIR):
         return None
-    folder = hashlib.sha256(str(data_dir.relative_to(PROJECT_ROOT)).encode("utf-8")).hexdigest()[:12]
-    return CACHE_DIR / folder / f"{name}.pickle"
+    return _folder_cache(data_dir) / f"{name}.pickle"
+
+
+def _folder_cache(data_dir: Path) -> Path:
+    """The disk cache's folder for a data folder (named by its path: relative inside the project)."""
+    where = data_dir.relative_to(PROJECT_ROOT) if data_dir.is_relative_to(PROJECT_ROOT) else data_dir
+    return CACHE_DIR / hashlib.sha256(str(where).encode("utf-8")).hexdigest()[:12]
+
+
+def forget(data_dir: Path) -> None:
+    """Remove a data folder's results from the disk cache (the next process computes them anew)."""
+    shutil.rmtree(_folder_cache(Path(data_dir).resolve()), ignore_errors=True)
+
+
+def _prune(kept: Path) -> None:
+    """Remove the disk cache's folders beyond the :data:`KEPT_FOLDERS` written last (never ``kept``)."""
+    try:
+        folders = sorted((f for f in CACHE_DIR.iterdir() if f.is_dir() and f != kept), key=lambda f: f.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for folder in folders[KEPT_FOLDERS - 1:]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _read(path: Path, key: str) -> Any | None:
@@ -127,5 +152,6 @@ def _write(path: Path, key: str, result: Any) -> None:
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             pickle.dump((key, result), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
+        _prune(path.parent)
     except OSError:
         pass  # a read-only checkout still builds, only without the disk cache
