@@ -21,7 +21,10 @@ from analysis.compare.robustness import Claim
 @dataclass(frozen=True)
 class Finding:
     """One finding: a sentence, its n and denominator, a quote with its id, its table, a
-    short ``key`` naming it in the robustness grid, and the ``claim`` the grid re-tests."""
+    short ``key`` naming it in the robustness grid, and the ``claim`` the grid re-tests.
+    ``compared`` is the count it is set against (n and denominator of the other groups, the
+    other source set or the other side), ``reach`` the groups raising its theme of the groups
+    shown, and ``caveat`` a sentence that goes wherever its numbers go."""
 
     headline: str
     n: int
@@ -31,6 +34,9 @@ class Finding:
     table: str
     key: str = ""
     claim: Claim | None = field(default=None, compare=False)
+    compared: tuple[int, int] | None = None
+    reach: tuple[int, int] | None = None
+    caveat: str = ""
 
 
 def names(items: Sequence[str], labels: Mapping[str, str]) -> str:
@@ -80,9 +86,9 @@ def widest_agreement(prevalence: pd.DataFrame, group_col: str, presence, contrib
     item = item_column(shown)
     reach = shown[shown["n"] > 0].groupby(item)[group_col].nunique().reindex(shown[item].unique(), fill_value=0)
     totals = shown.groupby(item)[["n", "denominator"]].sum()
-    best = leaders(reach)
+    best = sorted(leaders(reach), key=lambda i: -totals.loc[i, "n"])  # the theme with most contributions first
     n_groups = shown[group_col].nunique()
-    first = sorted(best, key=lambda i: -totals.loc[i, "n"])[0]
+    first = best[0]
     top_group = shown[shown[item] == first].sort_values("share", ascending=False)[group_col].iloc[0]
     quote_id, quote = quote_for(presence, contributions, first, by_column(contributions, group_col, top_group))
     n, denominator = int(totals.loc[first, "n"]), int(totals.loc[first, "denominator"])
@@ -94,7 +100,7 @@ def widest_agreement(prevalence: pd.DataFrame, group_col: str, presence, contrib
         text = (f"Most widely raised: {len(best)} themes tie, each raised by {int(reach[first])} of the {n_groups} groups shown: "
                 f"{names(best, labels)} (contributions carrying each, of {denominator}: {counts}).")
     return Finding(text, n, denominator, quote_id, quote, "prevalence_by_group", "most_widely_raised",
-                   Claim("most_groups", tuple(best), largest=len(best) > 1))
+                   Claim("most_groups", tuple(best), largest=len(best) > 1), reach=(int(reach[first]), n_groups))
 
 
 def sharpest_difference(representation: pd.DataFrame, group_col: str, presence, contributions, labels) -> Finding | None:
@@ -113,7 +119,7 @@ def sharpest_difference(representation: pd.DataFrame, group_col: str, presence, 
         f"{int(row['n'])} of {int(row['denominator'])} statements ({percent(row['share'])}), against "
         f"{other_n} of {other_d} ({percent(other_n / other_d) if other_d else 'none'}) among the other groups.",
         int(row["n"]), int(row["denominator"]), quote_id, quote, "representation_tests", "sharpest_difference",
-        Claim("group_difference", (row[item],), higher=row[group_col], largest=True),
+        Claim("group_difference", (row[item],), higher=row[group_col], largest=True), compared=(other_n, other_d),
     )
 
 
@@ -125,7 +131,7 @@ def source_contrast(differences: pd.DataFrame, a: str, b: str, presence, contrib
     item = item_column(pair)
     row = pair.loc[pair["difference"].abs().idxmax()]
     higher = a if row["difference"] > 0 else b
-    side = "a" if higher == a else "b"
+    side, other = ("a", "b") if higher == a else ("b", "a")
     quote_id, quote = quote_for(presence, contributions, row[item], by_column(contributions, "source_set", higher))
     lower = b if higher == a else a
     return Finding(
@@ -135,6 +141,7 @@ def source_contrast(differences: pd.DataFrame, a: str, b: str, presence, contrib
         f"{row['difference'] * 100:+.0f} percentage points ({interval_words(row)}).",
         int(row[f"n_{side}"]), int(row[f"denominator_{side}"]), quote_id, quote, "source_differences", "source_contrast",
         Claim("source_difference", (row[item],), higher=higher, lower=lower, largest=True),
+        compared=(int(row[f"n_{other}"]), int(row[f"denominator_{other}"])),
     )
 
 
@@ -156,7 +163,7 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
 
     ``set_aside`` names sections whose items answer another question than the group's own
     view (section -> the question, from data/robustness.yaml); when the voice side holds any,
-    the sentence says how many and gives the share without them."""
+    the caveat says how many and gives the count without them."""
     table = voice[voice["comparison"] == comparison]
     if table.empty:
         return None
@@ -169,23 +176,25 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
     said_more = wide.loc[best, ("share", "voice")] >= wide.loc[best, ("share", "subject")]
     where = by_column(contributions, "speaker_group", voice_groups) if said_more else by_column(contributions, "subject_group", subject_groups)
     quote_id, quote = quote_for(presence, contributions, best, where)
-    side = "voice" if said_more else "subject"
+    side, other = ("voice", "subject") if said_more else ("subject", "voice")
     subject_names = " and ".join(labels.get(g, g.replace("_", " ")) for g in subject_groups)
-    aside = set_aside_words(presence, contributions, voice_groups, best, set_aside or {})
     return Finding(
         f"{comparison.split(':')[0]}: {labels.get(best, best)} is in {int(wide.loc[best, ('n', 'voice')])} of "
-        f"{int(wide.loc[best, ('denominator', 'voice')])} of their own statements ({percent(wide.loc[best, ('share', 'voice')])}{aside}) "
+        f"{int(wide.loc[best, ('denominator', 'voice')])} of their own statements ({percent(wide.loc[best, ('share', 'voice')])}) "
         f"and in {int(wide.loc[best, ('n', 'subject')])} of {int(wide.loc[best, ('denominator', 'subject')])} of the review's "
         f"aspirations for {subject_names} ({percent(wide.loc[best, ('share', 'subject')])}).",
         int(wide.loc[best, ("n", side)]), int(wide.loc[best, ("denominator", side)]), quote_id, quote, "voice_vs_subject",
         "voice_subject: " + comparison.split(":")[0],
-        Claim("voice_subject", (best,), higher=side, lower="subject" if said_more else "voice",
+        Claim("voice_subject", (best,), higher=side, lower=other,
               voices=tuple(voice_groups), subjects=tuple(subject_groups), largest=True),
+        compared=(int(wide.loc[best, ("n", other)]), int(wide.loc[best, ("denominator", other)])),
+        caveat=set_aside_caveat(presence, contributions, voice_groups, best, set_aside or {}),
     )
 
 
-def set_aside_words(presence, contributions, voice_groups, item, set_aside: Mapping[str, str]) -> str:
-    """"; N of them answer <question>; without them, n of d (s)" for the voice side, or ""."""
+def set_aside_caveat(presence, contributions, voice_groups, item, set_aside: Mapping[str, str]) -> str:
+    """"N of their own statements answer <question>; without those, n of d (s)." for the voice
+    side, or "" when none of its statements is in a set-aside section."""
     frame = contributions.set_index("contribution_id")
     voices = frame[frame["speaker_group"].isin(voice_groups)]
     aside = voices[voices["section"].isin(list(set_aside))]
@@ -194,8 +203,8 @@ def set_aside_words(presence, contributions, voice_groups, item, set_aside: Mapp
     rest = voices.index.difference(aside.index)
     n_rest = int(presence.loc[presence.index.intersection(rest), item].sum())
     questions = " or ".join(sorted({set_aside[s] for s in aside["section"]}))
-    return (f"; {len(aside)} of them answer{'s' if len(aside) == 1 else ''} {questions}; without those, {n_rest} of {len(rest)}"
-            f" ({percent(n_rest / len(rest)) if len(rest) else 'none'})")
+    return (f"{len(aside)} of their own statements answer{'s' if len(aside) == 1 else ''} {questions}; without those, "
+            f"{n_rest} of {len(rest)} ({percent(n_rest / len(rest)) if len(rest) else 'none'}).")
 
 
 def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] | None) -> Finding | None:
@@ -259,9 +268,14 @@ def action_themes_table(contributions: pd.DataFrame, sections: tuple[str, str] |
     }).reset_index(drop=True)
 
 
+FINDINGS_COLUMNS = ("headline", "caveat", "n", "denominator", "quote_id", "quote", "table", "key")
+
+
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
-    """The findings as a table for outputs/tables/findings.csv (the claim is in the robustness grid)."""
-    return pd.DataFrame([{k: v for k, v in finding.__dict__.items() if k != "claim"} for finding in findings])
+    """The findings as a table for outputs/tables/findings.csv (the claim is in the robustness grid;
+    the compared count and the reach are in the headline)."""
+    return pd.DataFrame([{column: getattr(finding, column) for column in FINDINGS_COLUMNS} for finding in findings],
+                        columns=list(FINDINGS_COLUMNS))
 
 
 def claims_of(findings: Sequence[Finding]) -> dict[str, Claim]:

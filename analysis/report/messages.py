@@ -1,207 +1,154 @@
-"""Key messages: the robust findings in plain words, each with its numbers and one short quote.
+"""Key messages: the robust findings in plain words.
 
-A key message restates a finding that holds under every robustness check (see
-`analysis.compare.robustness`), from the same tables and the claim the grid re-tested, in
-shorter words; `from_finding` turns one finding into its message. Every number comes from a
-table the notebooks saved; the words around them are fixed.
+A key message is a finding that holds under every robustness check (see
+`analysis.compare.robustness`) with one sentence added for policy readers. Its numbers,
+quote and caveat are the finding's own, so the two cannot disagree; `from_finding` writes the
+sentence from the claim the grid re-tested and the finding's counts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.compare.comparisons import typical_quote
-from analysis.report.explorer import cell_anchor
-from analysis.report.findings import set_aside_words
-
-SHORT_QUOTE_WORDS = 25
+from analysis.report.explorer import finding_anchor
+from analysis.report.findings import Finding, names, percent
 
 
 @dataclass(frozen=True)
 class KeyMessage:
-    """One message: plain sentences, its count and denominator, and a short quote with its id."""
+    """A robust finding and its plain-words sentence; every number, the quote and the caveat are the finding's."""
 
+    finding: Finding
     text: str
-    n: int
-    denominator: int
-    quote_id: str
-    quote: str
-    item: str
-    group: str | None = None
+
+    @property
+    def n(self) -> int:
+        return self.finding.n
+
+    @property
+    def denominator(self) -> int:
+        return self.finding.denominator
+
+    @property
+    def quote_id(self) -> str:
+        return self.finding.quote_id
+
+    @property
+    def quote(self) -> str:
+        return self.finding.quote
+
+    @property
+    def caveat(self) -> str:
+        return self.finding.caveat
+
+    @property
+    def item(self) -> str:
+        """The theme the numbers are about ("" when the finding is about something else)."""
+        claim = self.finding.claim
+        return "" if claim.kind == "most_examples" else claim.items[0]
+
+    @property
+    def group(self) -> str | None:
+        """The group a group difference is about."""
+        return self.finding.claim.higher if self.finding.claim.kind == "group_difference" else None
 
     @property
     def anchor(self) -> str:
         """Where the evidence explorer holds every statement behind the message."""
-        return cell_anchor(self.item, self.group) if self.item else f"c-{self.quote_id}"
+        return finding_anchor(self.finding)
 
 
-def short_quote(presence: pd.DataFrame, contributions: pd.DataFrame, item: str, ids) -> tuple[str, str]:
-    """The typical quote carrying ``item`` among ``ids``, preferring ones of at most 25 words."""
-    texts = contributions.set_index("contribution_id")["text"]
-    carrying = [i for i in presence.index[presence[item] == 1] if i in set(ids)]
-    if not carrying:
-        raise ValueError(f"no contribution carries {item!r} where asked")
-    candidates = pd.DataFrame({"text": texts.loc[carrying], "n_coded": presence.loc[carrying].sum(axis=1)})
-    short = candidates[candidates["text"].str.split().str.len() <= SHORT_QUOTE_WORDS]
-    quote_id = typical_quote(short if len(short) else candidates)
-    return quote_id, texts.loc[quote_id]
-
-
-def ids_where(contributions: pd.DataFrame, column: str, value: str) -> list[str]:
-    return contributions.loc[contributions[column] == value, "contribution_id"].tolist()
-
-
-def name(labels: dict[str, str], key: str) -> str:
+def name(labels: Mapping[str, str], key: str) -> str:
     """A readable name, as the data's vocabulary spells it."""
     return labels.get(key, key.replace("_", " "))
 
 
-def theme_name(labels: dict[str, str], key: str) -> str:
+def theme_name(labels: Mapping[str, str], key: str) -> str:
     """A theme's name in mid-sentence: its first letter lower-cased unless it starts an acronym."""
     label = name(labels, key)
     return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
-def share(n: int, denominator: int) -> str:
-    return f"{n / denominator:.0%}" if denominator else "none"
+def count(n: int, denominator: int, noun: str = "") -> str:
+    """"n of d (s)", with ``noun`` after d."""
+    return f"{n} of {denominator}{' ' + noun if noun else ''} ({percent(n / denominator) if denominator else 'none'})"
 
 
-def widest_reach(prevalence, group_col, presence, contributions, labels, items) -> KeyMessage | None:
-    """The theme (or tied themes) ``items`` raised by the most groups shown, with the statements carrying it."""
-    shown = prevalence[~prevalence["suppressed"].astype(bool)]
-    if shown.empty:
-        return None
-    item_col = _item_column(shown)
-    mine = shown[shown[item_col].isin(items)]
-    reach = mine[mine["n"] > 0].groupby(item_col)[group_col].nunique()
-    totals = mine.groupby(item_col)[["n", "denominator"]].sum()
-    first = sorted(items, key=lambda i: -totals.loc[i, "n"])[0]
-    groups, n_groups = int(reach[first]), shown[group_col].nunique()
-    n, d = int(totals.loc[first, "n"]), int(totals.loc[first, "denominator"])
+def widest_reach(finding: Finding, labels) -> str:
+    items = finding.claim.items
+    groups, n_groups = finding.reach
+    n, d = finding.n, finding.denominator
     who = f"all {n_groups} groups" if groups == n_groups else f"{groups} of the {n_groups} groups"
     if len(items) == 1:
-        text = f"{who[0].upper()}{who[1:]} raised {theme_name(labels, first)}. It came up in {n} of their {d} statements ({share(n, d)})."
-    else:
-        text = (f"{len(items)} themes were each raised by {who}: {and_list([theme_name(labels, i) for i in items])}. "
-                f"The most common, {theme_name(labels, first)}, came up in {n} of their {d} statements ({share(n, d)}).")
-    top_group = mine[mine[item_col] == first].sort_values("share", ascending=False)[group_col].iloc[0]
-    quote_id, quote = short_quote(presence, contributions, first, ids_where(contributions, group_col, top_group))
-    return KeyMessage(text, n, d, quote_id, quote, first)  # its evidence: the theme across every group
+        return f"{who[0].upper()}{who[1:]} raised {theme_name(labels, items[0])}. It came up in {n} of their {d} statements ({percent(n / d)})."
+    return (f"{len(items)} themes were each raised by {who}: {names([theme_name(labels, i) for i in items], {})}. "
+            f"The most common, {theme_name(labels, items[0])}, came up in {n} of their {d} statements ({percent(n / d)}).")
 
 
-def clearest_group(representation, group_col, presence, contributions, labels, item: str, group: str) -> KeyMessage:
-    """A group that raised a theme far more often than the other groups did."""
-    item_col = _item_column(representation)
-    row = representation[(representation[item_col] == item) & (representation[group_col] == group)].iloc[0]
-    others = representation[(representation[item_col] == item) & (representation[group_col] != group)]
-    n, d = int(row["n"]), int(row["denominator"])
-    other_n, other_d = int(others["n"].sum()), int(others["denominator"].sum())
-    quote_id, quote = short_quote(presence, contributions, item, ids_where(contributions, group_col, group))
-    text = (f"{name(labels, group)} raised {theme_name(labels, item)} far more often than the other groups. "
-            f"It was in {n} of their {d} statements ({share(n, d)}), against {other_n} of {other_d} "
-            f"({share(other_n, other_d)}) from everyone else.")
-    return KeyMessage(text, n, d, quote_id, quote, item, group)
+def clearest_group(finding: Finding, labels) -> str:
+    claim = finding.claim
+    return (f"{name(labels, claim.higher)} raised {theme_name(labels, claim.items[0])} far more often than the other groups. "
+            f"It was in {finding.n} of their {finding.denominator} statements ({percent(finding.n / finding.denominator)}), "
+            f"against {count(*finding.compared)} from everyone else.")
 
 
-def source_gap(differences, presence, contributions, labels, item: str, higher: str, lower: str) -> KeyMessage | None:
-    """One set of documents raising a theme more often than another."""
-    item_col = _item_column(differences)
-    pair = differences[(differences[item_col] == item) & differences["source_a"].isin([higher, lower])
-                       & differences["source_b"].isin([higher, lower])]
-    if pair.empty:
-        return None
-    row = pair.iloc[0]
-    more, less = ("a", "b") if row["source_a"] == higher else ("b", "a")
-    n, d = int(row[f"n_{more}"]), int(row[f"denominator_{more}"])
-    n_less, d_less = int(row[f"n_{less}"]), int(row[f"denominator_{less}"])
-    quote_id, quote = short_quote(presence, contributions, item, ids_where(contributions, "source_set", higher))
-    text = (f"{name(labels, higher)} raised {theme_name(labels, item)} more often than {name(labels, lower)}: "
-            f"in {n} of {d} statements ({share(n, d)}), against {n_less} of {d_less} ({share(n_less, d_less)}).")
-    return KeyMessage(text, n, d, quote_id, quote, item)
+def source_gap(finding: Finding, labels) -> str:
+    claim = finding.claim
+    return (f"{name(labels, claim.higher)} raised {theme_name(labels, claim.items[0])} more often than {name(labels, claim.lower)}: "
+            f"in {count(finding.n, finding.denominator, 'statements')}, against {count(*finding.compared)}.")
 
 
-def leading_in(presence, contributions, source_set: str, labels, items) -> KeyMessage | None:
-    """The theme (or tied themes) ``items`` raised most often in one set of documents."""
-    ids = ids_where(contributions, "source_set", source_set)
-    counts = presence.loc[presence.index.intersection(ids)].sum(axis=0)
-    first, d = items[0], len(ids)
-    n = int(counts[first])
-    quote_id, quote = short_quote(presence, contributions, first, ids)
-    what = (f"the theme raised most often was {theme_name(labels, first)}" if len(items) == 1 else
-            f"{and_list([theme_name(labels, i) for i in items])} were raised most often, each")
-    text = f"In the {name(labels, source_set)}, {what}: in {n} of {d} statements ({share(n, d)})."
-    return KeyMessage(text, n, d, quote_id, quote, first)
+def leading_in(finding: Finding, labels) -> str:
+    items = finding.claim.items
+    what = (f"the theme raised most often was {theme_name(labels, items[0])}" if len(items) == 1 else
+            f"{names([theme_name(labels, i) for i in items], {})} were raised most often, each")
+    return f"In the {name(labels, finding.claim.higher)}, {what}: in {count(finding.n, finding.denominator, 'statements')}."
 
 
-def voice_and_subject(voice, presence, contributions, labels, item: str, voices, subjects, speakers: str,
-                      set_aside: dict | None = None) -> KeyMessage | None:
-    """What a group said of a theme in its own statements, beside what was written about that
-    group; when some of its statements answer another question (``set_aside``), how many, and
-    the count without them, as the finding says."""
-    rows = voice[(voice["groups"] == "; ".join(voices)) & (voice["side"] == "voice")]
-    if rows.empty:
-        return None
-    table = voice[voice["comparison"] == rows["comparison"].iloc[0]]
-    own = table[(table["side"] == "voice") & (table[_item_column(table)] == item)].iloc[0]
-    about = table[(table["side"] == "subject") & (table[_item_column(table)] == item)].iloc[0]
-    written_about = contributions[contributions["subject_group"].isin(subjects)]
-    writers = and_list([name(labels, s) for s in dict.fromkeys(written_about["source_set"])])
-    n, d, n_about, d_about = int(own["n"]), int(own["denominator"]), int(about["n"]), int(about["denominator"])
-    quote_id, quote = short_quote(presence, contributions, item, written_about["contribution_id"]
-                                  if n_about / d_about >= n / d else ids_where_any(contributions, "speaker_group", voices))
-    text = (f"{speakers} raised {theme_name(labels, item)} in {n} of their own {d} statements ({share(n, d)}). "
-            f"{writers} raised it in {n_about} of its {d_about} statements about {and_list([theme_name(labels, g) for g in subjects])} "
-            f"({share(n_about, d_about)}).")
-    aside = set_aside_words(presence, contributions, list(voices), item, set_aside or {})
-    if aside:
-        text += f" {aside.removeprefix('; ').replace(' of them answer', ' of their statements answer', 1)}."
-    return KeyMessage(text, n_about, d_about, quote_id, quote, item)
+def voice_and_subject(finding: Finding, labels, contributions: pd.DataFrame) -> str:
+    """What a group said of a theme in its own statements, beside what was written about that group."""
+    claim = finding.claim
+    own, about = ((finding.n, finding.denominator), finding.compared) if claim.higher == "voice" else \
+        (finding.compared, (finding.n, finding.denominator))
+    written_about = contributions[contributions["subject_group"].isin(claim.subjects)]
+    writers = names([name(labels, s) for s in dict.fromkeys(written_about["source_set"])], {})
+    speakers = finding.headline.partition(": ")[0]
+    return (f"{speakers} raised {theme_name(labels, claim.items[0])} in {own[0]} of their own {own[1]} statements "
+            f"({percent(own[0] / own[1])}). {writers} raised it in {about[0]} of its {about[1]} statements about "
+            f"{names([theme_name(labels, g) for g in claim.subjects], {})} ({percent(about[0] / about[1])}).")
 
 
-def unranked_actions(finding) -> KeyMessage:
+def unranked_actions(finding: Finding, labels) -> str:
     """The action themes cannot be ranked: several tie for the most examples, and no votes survive."""
     tied = len(finding.claim.items)
     lead = (f"{tied} action themes tie for the most examples, with {finding.n} each of the {finding.denominator} "
             "example actions placed under a theme" if tied > 1 else
             f"One action theme has the most examples: {finding.n} of the {finding.denominator} placed under a theme")
-    text = f"The groups' prioritised actions cannot be ranked. {lead}, and no vote counts survive."
-    return KeyMessage(text, finding.n, finding.denominator, finding.quote_id, finding.quote, "")
+    return f"The groups' prioritised actions cannot be ranked. {lead}, and no vote counts survive."
 
 
-def from_finding(finding, prevalence, representation, differences, voice, presence, contributions, labels,
-                 group_col, set_aside: dict | None = None) -> KeyMessage | None:
-    """A finding's key message, from the claim it makes and the tables behind it; ``set_aside``
-    (section -> the question it answers) keeps the finding's caveat on statements that answer
-    another question."""
+def from_finding(finding: Finding, contributions: pd.DataFrame, labels: Mapping[str, str]) -> KeyMessage | None:
+    """A finding's key message: its plain-words sentence, written from its claim and its counts."""
     claim = finding.claim
     if claim is None:
         return None
-    if claim.kind == "most_groups":
-        return widest_reach(prevalence, group_col, presence, contributions, labels, list(claim.items))
-    if claim.kind == "group_difference":
-        return clearest_group(representation, group_col, presence, contributions, labels, claim.items[0], claim.higher)
-    if claim.kind == "source_difference" and differences is not None:
-        return source_gap(differences, presence, contributions, labels, claim.items[0], claim.higher, claim.lower)
-    if claim.kind == "leading_item":
-        return leading_in(presence, contributions, claim.higher, labels, list(claim.items))
-    if claim.kind == "voice_subject" and voice is not None:
-        speakers = finding.headline.partition(": ")[0]
-        return voice_and_subject(voice, presence, contributions, labels, claim.items[0], claim.voices, claim.subjects, speakers,
-                                 set_aside or {})
-    if claim.kind == "most_examples":
-        return unranked_actions(finding)
-    return None
+    if claim.kind == "voice_subject":
+        return KeyMessage(finding, voice_and_subject(finding, labels, contributions))
+    writer = SENTENCES.get(claim.kind)
+    return None if writer is None else KeyMessage(finding, writer(finding, labels))
 
 
-def ids_where_any(contributions: pd.DataFrame, column: str, values) -> list[str]:
-    return contributions.loc[contributions[column].isin(list(values)), "contribution_id"].tolist()
+SENTENCES = {"most_groups": widest_reach, "group_difference": clearest_group, "source_difference": source_gap,
+             "leading_item": leading_in, "most_examples": unranked_actions}
 
 
-def and_list(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+MESSAGES_COLUMNS = ("text", "caveat", "n", "denominator", "quote_id", "quote", "item", "group")
 
 
-def _item_column(table: pd.DataFrame) -> str:
-    return "theme_id" if "theme_id" in table.columns else "code_id"
+def messages_table(messages: list[KeyMessage]) -> pd.DataFrame:
+    """The key messages as a table for outputs/tables/key_messages.csv, each with its finding's key."""
+    return pd.DataFrame([{"finding": m.finding.key, **{column: getattr(m, column) for column in MESSAGES_COLUMNS}} for m in messages],
+                        columns=["finding", *MESSAGES_COLUMNS])
