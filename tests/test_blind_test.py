@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from analysis.coding import blind_test as bt
 from analysis.coding.codes import load_codebook
 from analysis.evidence.validate import load_contributions, load_groups, load_sources
+from analysis.evidence.vocabulary import load_vocabulary
 from analysis.paths import DATA_DIR
 
 BLIND = DATA_DIR / "reliability" / "blind_v2"
@@ -43,6 +43,15 @@ def test_packet_ids_are_opaque_and_the_key_maps_them_back():
     assert not set(packet["unit_id"]) & set(texts)
 
 
+def test_a_packet_naming_a_source_or_a_contribution_is_refused_before_anything_is_written():
+    packet = pd.DataFrame({"unit_id": ["U-000001", "U-000002"], "text": ["We need time.", "Trust matters."]})
+    bt.refuse_identifying(packet, {"codes": []}, {"changing_lives", "A-1"}, ["A-1"])
+    with pytest.raises(ValueError, match="changing_lives"):
+        bt.refuse_identifying(packet.rename(columns={"text": "changing_lives"}).assign(text=packet["text"]), {"codes": []}, {"changing_lives"}, [])
+    with pytest.raises(ValueError, match="A-1"):
+        bt.refuse_identifying(packet, {"codes": [{"example": "A-1"}]}, set(), ["A-1"])
+
+
 def test_keyed_rows_import_verbatim_and_report_gaps():
     key = pd.DataFrame({"unit_id": ["U-1", "U-2"], "contribution_id": ["A-1", "A-2"]})
     returned = pd.DataFrame({"unit_id": ["U-1", "U-1", "U-9"], "code_id": ["x", "hope", "y"], "memo": ["", "a, b", ""]})
@@ -58,8 +67,7 @@ def test_keyed_rows_import_verbatim_and_report_gaps():
 def test_committed_packet_holds_no_identifying_field(folder):
     blind = BLIND.parent / folder
     contributions = load_contributions(DATA_DIR)
-    vocabulary = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))
-    names = bt.identifying_values(contributions, load_groups(DATA_DIR), load_sources(DATA_DIR), vocabulary)
+    names = bt.identifying_values(contributions, load_groups(DATA_DIR), load_sources(DATA_DIR), load_vocabulary(DATA_DIR))
     packet_text = (blind / bt.PACKET_CSV).read_text(encoding="utf-8")
     packet = pd.read_csv(blind / bt.PACKET_CSV, dtype=str, keep_default_na=False)
     assert list(packet.columns) == ["unit_id", "text"]

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
+
 PACKET_CSV = "packet.csv"
 KEY_CSV = "key.csv"
 CODEBOOK_AS_GIVEN = "codebook_as_given.yaml"
@@ -142,20 +144,22 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def identifying_values(contributions: pd.DataFrame, groups: Mapping, sources: pd.DataFrame, vocabulary: Mapping) -> set[str]:
+def identifying_values(contributions: pd.DataFrame, groups: Mapping, sources: pd.DataFrame, vocabulary: Vocabulary) -> set[str]:
     """Every name that would tell a coder where a text comes from: contribution ids, source ids
-    and titles, sections, speaker groups and labels, subject and mixed groups, group labels and
-    source-set ids and labels."""
+    and titles, sections, speaker groups and labels, subject and mixed groups, the ids and
+    labels of groups.yaml's speaker and subject groups, and the ids and labels of the
+    vocabulary's source sets and sectors."""
     values: set[str] = set(contributions["contribution_id"])
     for column in ("source_id", "section", "speaker_group", "speaker_label", "subject_group", "mixed_group"):
         values.update(v for v in contributions[column].dropna().astype(str) if v)
     values.update(sources["source_id"].astype(str))
     values.update(sources["title"].astype(str))
-    for group_id, group in groups.items():
-        values.add(str(group_id))
-        values.update(str(label) for label in group.get("labels", []))
-    for source_set in vocabulary.get("source_sets", []):
-        values.update({str(source_set["id"]), str(source_set["label"])})
+    for part in ("speaker_groups", "subject_groups"):
+        for group_id, group in groups.get(part, {}).items():
+            values.add(str(group_id))
+            values.update(str(label) for label in [*group.get("labels", []), group.get("label", "")])
+    values.update(vocabulary.labels())
+    values.update(vocabulary.labels().values())
     return {value for value in values if value.strip()}
 
 
@@ -167,6 +171,15 @@ def identifying_hits(packet_text: str, texts: Iterable[str], names: Iterable[str
         residue = residue.replace(text, " ")
     residue = residue.lower()
     return sorted(name for name in names if name.lower() in residue)
+
+
+def refuse_identifying(packet: pd.DataFrame, given_codebook: Mapping, names: Iterable[str], contribution_ids: Iterable[str]) -> None:
+    """Raise ValueError, before anything is written, when the packet names where a text comes
+    from (:func:`identifying_hits`) or the codebook as given holds a contribution id."""
+    given_text = yaml.safe_dump(dict(given_codebook), allow_unicode=True)
+    hits = identifying_hits(csv_text(packet), packet["text"], names) + [cid for cid in contribution_ids if cid in given_text]
+    if hits:
+        raise ValueError(f"the packet would name where its texts come from: {', '.join(hits)}")
 
 
 def write_packet_files(out_dir: Path, packet: pd.DataFrame, given_codebook: Mapping) -> str:
@@ -196,7 +209,7 @@ def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only
     from analysis.coding.codes import draw_reliability_sample, load_codebook
     from analysis.coding.functions import read_section_functions
     from analysis.coding.reliability_tables import load_tests, sample_ids
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.validate import load_contributions, load_groups, load_sources
 
     data_dir = Path(data_dir)
     out_dir = data_dir / "reliability" / folder
@@ -211,11 +224,13 @@ def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only
     sample = draw_reliability_sample(eligible, fraction, seed, strata=("source_id", "section"))
     texts = dict(zip(contributions["contribution_id"], contributions["text"]))
     packet, key = make_packet(sample, texts, seed)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    excluded.to_csv(out_dir / "exclusions.csv", index=False, lineterminator="\n")
     given = codebook_as_given(codebook, texts)
     if functions_only:
         given = {k: given[k] for k in ("version", "function_rules", "statement_functions")}
+    names = identifying_values(contributions, load_groups(data_dir), load_sources(data_dir), load_vocabulary(data_dir))
+    refuse_identifying(packet, given, names, contributions["contribution_id"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    excluded.to_csv(out_dir / "exclusions.csv", index=False, lineterminator="\n")
     digest = write_packet_files(out_dir, packet, given)
     write_key(out_dir, key)
     return {"contributions": len(contributions), "excluded": len(excluded), "eligible": len(eligible),
