@@ -33,12 +33,15 @@ class Parameter:
     minimum: int | None = None
 
 
+#: The contributions' column behind each ``group_level``.
+GROUP_COLUMNS = {"group": "speaker_group", "sector": "speaker_sector"}
+
 PARAMETERS: dict[str, Parameter] = {
     "profile": Parameter(str, "default", "short name of the run profile, shown in the briefing"),
     "description": Parameter(str, "", "one sentence saying what this profile is for"),
     "data_dir": Parameter(str, "data", "folder holding sources/, contributions.csv, codebook.yaml and coding.csv, relative to the project root"),
     "sources": Parameter(list, ["all"], "source ids or source sets to include, or [all]"),
-    "group_level": Parameter(str, "group", "compare fine speaker groups or broad sectors", choices=("group", "sector")),
+    "group_level": Parameter(str, "group", "compare fine speaker groups or broad sectors", choices=tuple(GROUP_COLUMNS)),
     "theme_level": Parameter(str, "theme", "count themes or individual codes", choices=("theme", "code")),
     "min_cell_n": Parameter(int, 5, "groups with fewer contributions than this are suppressed in tables and figures", minimum=1),
     "min_source_n": Parameter(int, 20, "source sets with fewer contributions than this are reported but not given comparison figures", minimum=1),
@@ -146,7 +149,7 @@ def check_against_data(values: dict[str, Any], where: str = "parameters") -> dic
     selected = contributions[contributions["source_id"].isin(values["sources"])]
     if selected.empty:
         raise ParameterError(f"{where}: parameter 'sources' selects {', '.join(values['sources'])}, which hold no contributions")
-    column = {"group": "speaker_group", "sector": "speaker_sector"}[values["group_level"]]
+    column = GROUP_COLUMNS[values["group_level"]]
     sizes = selected[column].value_counts()
     if len(sizes) < 2:
         raise ParameterError(

@@ -23,11 +23,8 @@ from analysis.coding.reliability_tables import apply_reliability_statuses, relia
 from analysis.evidence.cache import cached
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
-from analysis.params import PARAMETERS, check_parameters, read_source_catalogue
+from analysis.params import GROUP_COLUMNS, PARAMETERS, check_parameters, read_source_catalogue
 from analysis.paths import PROJECT_ROOT
-
-GROUP_COLUMNS = {"group": "speaker_group", "sector": "speaker_sector"}
-
 
 @dataclass(frozen=True)
 class Study:

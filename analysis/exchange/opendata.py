@@ -101,7 +101,7 @@ TABLES = {
                             ("subject_group", "subject_groups", "group_id"),
                             ("parent_id", "contributions", "contribution_id"))),
     "speaker_groups": Table(SPEAKER_GROUP_COLUMNS, "The groups who speak.", "group_id"),
-    "subject_groups": Table(SUBJECT_GROUP_COLUMNS, "The groups statements are about (Changing Lives).", "group_id"),
+    "subject_groups": Table(SUBJECT_GROUP_COLUMNS, "The groups some statements are about (in a section whose speaker_role is subject).", "group_id"),
     "themes": Table(THEME_COLUMNS, "Themes of the codebook.", "theme_id"),
     "codes": Table(CODE_COLUMNS, "Codes of the codebook, with their definitions.", "code_id",
                    (("theme_id", "themes", "theme_id"), ("example", "contributions", "contribution_id"))),
