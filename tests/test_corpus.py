@@ -318,3 +318,13 @@ def test_the_count_table_in_the_notes_is_current(built):
     described = built[built["source_id"].isin({source_id for source_id, _ in table})]  # the sources the notes describe
     assert table == described.groupby(["source_id", "section"]).size().to_dict()
     assert f"| **all sources** | | **{len(described)}** |" in notes
+
+
+def test_a_setting_missing_from_a_rule_entry_is_named_in_one_line(data_copy, capsys):
+    path = data_copy / "extraction_rules.yaml"
+    rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del rules["community_care_forum_2016"]["article_end"]
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    assert corpus.main(["--data-dir", str(data_copy), "--check"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "community_care_forum_2016 needs 'article_end'" in err[0] and "Traceback" not in err[0]

@@ -94,6 +94,13 @@ class Context:
         except KeyError:
             raise ValueError(f"{RULES_YAML}: {self.source_id} has no section for its part {part!r}") from None
 
+    def setting(self, name: str) -> Any:
+        """A value this source's rule reads from its entry in data/extraction_rules.yaml."""
+        try:
+            return self.rule[name]
+        except KeyError:
+            raise ValueError(f"{RULES_YAML}: {self.source_id} needs {name!r} for its rule") from None
+
     def entries(self, kind: str) -> list[dict]:
         """This source's repair entries of one kind."""
         return self.repairs.get(kind, [])

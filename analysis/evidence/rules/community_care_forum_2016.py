@@ -1,6 +1,9 @@
 """The Community Care article, 2016, and its readers' responses.
 
-Sections (data/extraction_rules.yaml): ``article`` and ``replies``.
+Its entry in data/extraction_rules.yaml gives the sections (``article`` and ``replies``), the
+article's ``speaker`` as printed, the lines of the article to ``skip`` (headline, standfirst,
+picture credit, byline, subheadings, author note), the line the article ends before
+(``article_end``) and the line the responses follow (``responses_heading``).
 """
 
 from __future__ import annotations
@@ -11,38 +14,25 @@ from analysis.evidence.corpus import Context, contribution, find_line, lines_of,
 
 
 ID_SCHEME = r"(art-\d\d\d|r\d[a-z]?-\d\d)"  # after the prefix: article unit, or response (and nested reply) unit
-CC_AUTHOR = "Laura Walters"
-CC_ARTICLE_END = "More from Community Care"
-CC_RESPONSES = "7 Responses to ‘Things get better for service users when we make social work better for ourselves’"
-CC_SKIPPED = (
-    "‘Things get better for service users when we make social work better for ourselves’",
-    "A social worker highlights the benefits of a social work forum, a vehicle she is using to help drive changes to working conditions",
-    "Picture: Mathias Rosenthal",
-    "by Laura Walters",
-    "High caseloads",
-    "Change from within",
-    "Strong leadership",
-    "Laura Walters is a children’s social worker",
-)
 _RESPONSE = re.compile(r"^ *(?:(?P<number>[0-9]+)\.|•) (?P<name>.+?) (?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2}, [0-9]{4} at [0-9]{1,2}:[0-9]{2} [ap]m #$")
 
 
 def extract(ctx: Context) -> list[dict]:
     """The article's prose and the responses below it, each response its own speaker.
 
-    The article ends at "More from Community Care"; its headline, standfirst, picture
-    credit, byline, subheadings and author note are left out. A response starts at a line
+    The article ends before the entry's ``article_end`` line, less the lines it lists in
+    ``skip``; the responses follow its ``responses_heading`` line. A response starts at a line
     "N. name date at time #" (numbered, or "•" for a reply nested under response N), and
     its text is the indented lines that follow, with list markers left out of the spans.
     Units are keyed ``art`` for the article, ``rN`` for response N and ``rNa``, ``rNb`` for
     replies nested under it.
     """
     lines = lines_of(ctx.text)
-    end = find_line(lines, CC_ARTICLE_END)
-    paragraphs = [("art", span) for span in paragraphs_without(ctx, lines[:end], CC_SKIPPED)]
-    speakers = {"art": CC_AUTHOR}
+    end = find_line(lines, ctx.setting("article_end"))
+    paragraphs = [("art", span) for span in paragraphs_without(ctx, lines[:end], ctx.setting("skip"))]
+    speakers = {"art": ctx.setting("speaker")}
     number, nested, owner = 0, 0, None
-    for line in lines[find_line(lines, CC_RESPONSES) + 1 :]:
+    for line in lines[find_line(lines, ctx.setting("responses_heading")) + 1 :]:
         header = _RESPONSE.match(line.text)
         if header:
             if header.group("number"):
