@@ -30,7 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import xml.etree.ElementTree as ElementTree
+import xml.etree.ElementTree as ElementTree  # reads this project's own export; QualCoder's Python need not have defusedxml
 from pathlib import Path
 
 NS = "{urn:QDA-XML:project:1.0}"
@@ -236,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.qualcoder / "src" / "qualcoder" / "refi.py").is_file():
         print(f"{args.qualcoder}: not a QualCoder source tree (no src/qualcoder/refi.py)", file=sys.stderr)
+        return 2
+    if not args.qdpx.is_file():
+        print(f"{args.qdpx}: no such archive (build the project first, or name one with --qdpx)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as work:
         want, got, exported = qualcoder_roundtrip(args.qualcoder.resolve(), args.qdpx.resolve(), Path(work),
