@@ -138,3 +138,10 @@ def test_quote_for_refuses_when_nothing_carries_the_theme():
 def test_without_sections_marked_as_examples_there_is_no_actions_finding():
     assert fx.prioritised_actions(CONTRIBUTIONS, None) is None
     assert fx.action_themes_table(CONTRIBUTIONS, None).empty
+
+
+def test_names_in_prose():
+    assert fx.names(["A"]) == "A" and fx.names(["A", "B", "C"]) == "A, B and C"
+    assert fx.name("people_who_use_services", {}) == "people who use services" and fx.name("users", LABELS) == "Users"
+    assert fx.theme_name("relationships", LABELS) == "relationships" and fx.theme_name("cpd", {"cpd": "CPD and learning"}) == "CPD and learning"
+    assert fx.count(1, 3, "statements") == "1 of 3 statements (33%)" and fx.count(0, 0) == "0 of 0 (none)"

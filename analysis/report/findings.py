@@ -39,10 +39,20 @@ class Finding:
     caveat: str = ""
 
 
-def names(items: Sequence[str], labels: Mapping[str, str]) -> str:
-    """Labels joined as English prose: "A", "A and B", "A, B and C"."""
-    shown = [labels.get(i, i) for i in items]
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+def name(key: str, labels: Mapping[str, str]) -> str:
+    """A readable name, as the data's vocabulary spells it (the key, spaced, where it has none)."""
+    return labels.get(key, key.replace("_", " "))
+
+
+def theme_name(key: str, labels: Mapping[str, str]) -> str:
+    """A theme's name in mid-sentence: its first letter lower-cased unless it starts an acronym."""
+    label = name(key, labels)
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def names(words: Sequence[str]) -> str:
+    """Words joined as English prose: "A", "A and B", "A, B and C"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def leaders(values: pd.Series) -> list:
@@ -52,6 +62,11 @@ def leaders(values: pd.Series) -> list:
 
 def percent(share: float) -> str:
     return f"{share:.0%}"
+
+
+def count(n: int, denominator: int, noun: str = "") -> str:
+    """"n of d (s)", with ``noun`` after d; the share is "none" when d is 0."""
+    return f"{n} of {denominator}{' ' + noun if noun else ''} ({percent(n / denominator) if denominator else 'none'})"
 
 
 def item_column(table: pd.DataFrame) -> str:
@@ -92,13 +107,13 @@ def widest_agreement(prevalence: pd.DataFrame, group_col: str, presence, contrib
     top_group = shown[shown[item] == first].sort_values("share", ascending=False)[group_col].iloc[0]
     quote_id, quote = quote_for(presence, contributions, first, by_column(contributions, group_col, top_group))
     n, denominator = int(totals.loc[first, "n"]), int(totals.loc[first, "denominator"])
-    counts = "; ".join(f"{labels.get(i, i)} in {int(totals.loc[i, 'n'])}" for i in best)
+    counts = "; ".join(f"{name(i, labels)} in {int(totals.loc[i, 'n'])}" for i in best)
     if len(best) == 1:
-        text = (f"Most widely raised: {labels.get(first, first)} was raised by {int(reach[first])} of the {n_groups} groups shown, "
+        text = (f"Most widely raised: {name(first, labels)} was raised by {int(reach[first])} of the {n_groups} groups shown, "
                 f"in {n} of their {denominator} statements ({percent(n / denominator)}).")
     else:
         text = (f"Most widely raised: {len(best)} themes tie, each raised by {int(reach[first])} of the {n_groups} groups shown: "
-                f"{names(best, labels)} (contributions carrying each, of {denominator}: {counts}).")
+                f"{names([name(i, labels) for i in best])} (contributions carrying each, of {denominator}: {counts}).")
     return Finding(text, n, denominator, quote_id, quote, "prevalence_by_group", "most_widely_raised",
                    Claim("most_groups", tuple(best), largest=len(best) > 1), reach=(int(reach[first]), n_groups))
 
@@ -115,9 +130,9 @@ def sharpest_difference(representation: pd.DataFrame, group_col: str, presence, 
     other_n, other_d = int(others["n"].sum()), int(others["denominator"].sum())
     quote_id, quote = quote_for(presence, contributions, row[item], by_column(contributions, group_col, row[group_col]))
     return Finding(
-        f"Sharpest difference: {labels.get(row[group_col], row[group_col])} raised {labels.get(row[item], row[item])} in "
+        f"Sharpest difference: {name(row[group_col], labels)} raised {name(row[item], labels)} in "
         f"{int(row['n'])} of {int(row['denominator'])} statements ({percent(row['share'])}), against "
-        f"{other_n} of {other_d} ({percent(other_n / other_d) if other_d else 'none'}) among the other groups.",
+        f"{count(other_n, other_d)} among the other groups.",
         int(row["n"]), int(row["denominator"]), quote_id, quote, "representation_tests", "sharpest_difference",
         Claim("group_difference", (row[item],), higher=row[group_col], largest=True), compared=(other_n, other_d),
     )
@@ -135,7 +150,7 @@ def source_contrast(differences: pd.DataFrame, a: str, b: str, presence, contrib
     quote_id, quote = quote_for(presence, contributions, row[item], by_column(contributions, "source_set", higher))
     lower = b if higher == a else a
     return Finding(
-        f"{labels.get(a, a)} against {labels.get(b, b)}: {labels.get(row[item], row[item])} appears in "
+        f"{name(a, labels)} against {name(b, labels)}: {name(row[item], labels)} appears in "
         f"{int(row['n_a'])} of {int(row['denominator_a'])} statements ({percent(row['share_a'])}) against "
         f"{int(row['n_b'])} of {int(row['denominator_b'])} ({percent(row['share_b'])}), a difference of "
         f"{row['difference'] * 100:+.0f} percentage points ({interval_words(row)}).",
@@ -177,9 +192,9 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
     where = by_column(contributions, "speaker_group", voice_groups) if said_more else by_column(contributions, "subject_group", subject_groups)
     quote_id, quote = quote_for(presence, contributions, best, where)
     side, other = ("voice", "subject") if said_more else ("subject", "voice")
-    subject_names = " and ".join(labels.get(g, g.replace("_", " ")) for g in subject_groups)
+    subject_names = names([name(g, labels) for g in subject_groups])
     return Finding(
-        f"{comparison.split(':')[0]}: {labels.get(best, best)} is in {int(wide.loc[best, ('n', 'voice')])} of "
+        f"{comparison.split(':')[0]}: {name(best, labels)} is in {int(wide.loc[best, ('n', 'voice')])} of "
         f"{int(wide.loc[best, ('denominator', 'voice')])} of their own statements ({percent(wide.loc[best, ('share', 'voice')])}) "
         f"and in {int(wide.loc[best, ('n', 'subject')])} of {int(wide.loc[best, ('denominator', 'subject')])} of the review's "
         f"aspirations for {subject_names} ({percent(wide.loc[best, ('share', 'subject')])}).",
@@ -204,7 +219,7 @@ def set_aside_caveat(presence, contributions, voice_groups, item, set_aside: Map
     n_rest = int(presence.loc[presence.index.intersection(rest), item].sum())
     questions = " or ".join(sorted({set_aside[s] for s in aside["section"]}))
     return (f"{len(aside)} of their own statements answer{'s' if len(aside) == 1 else ''} {questions}; without those, "
-            f"{n_rest} of {len(rest)} ({percent(n_rest / len(rest)) if len(rest) else 'none'}).")
+            f"{count(n_rest, len(rest))}.")
 
 
 def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] | None) -> Finding | None:
@@ -223,7 +238,7 @@ def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] |
     counts = themes.assign(n=themes["contribution_id"].map(under).fillna(0).astype(int)).sort_values("list_position")
     top = counts[counts["n"] == counts["n"].max()]
     first = top.iloc[0]
-    quoted = names([f"“{text}”" for text in top["text"]], {})
+    quoted = names([f"“{text}”" for text in top["text"]])
     listed = (f"most are listed under “{first['text']}” ({int(first['n'])})" if len(top) == 1 else
               f"{len(top)} themes tie with {int(first['n'])} each: {quoted}")
     return Finding(
@@ -235,7 +250,7 @@ def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] |
     )
 
 
-def leading_theme(presence: pd.DataFrame, contributions: pd.DataFrame, source_set: str, name: str, labels,
+def leading_theme(presence: pd.DataFrame, contributions: pd.DataFrame, source_set: str, title: str, labels,
                   word: str = "theme") -> Finding | None:
     """The most frequent theme (or code: ``word``) in one source set."""
     members = by_column(contributions, "source_set", source_set)
@@ -248,9 +263,9 @@ def leading_theme(presence: pd.DataFrame, contributions: pd.DataFrame, source_se
     best, n = counts.index[0], int(counts.iloc[0])
     tied = leaders(counts)
     quote_id, quote = quote_for(presence, contributions, best, members)
-    text = (f"{name}: the most frequent {word} is {labels.get(best, best)}, in {n} of {len(ids)} statements ({percent(n / len(ids))})."
+    text = (f"{title}: the most frequent {word} is {name(best, labels)}, in {n} of {len(ids)} statements ({percent(n / len(ids))})."
             if len(tied) == 1 else
-            f"{name}: {len(tied)} {word}s tie as the most frequent, {names(tied, labels)}, each in {n} of {len(ids)} statements ({percent(n / len(ids))}).")
+            f"{title}: {len(tied)} {word}s tie as the most frequent, {names([name(i, labels) for i in tied])}, each in {n} of {len(ids)} statements ({percent(n / len(ids))}).")
     return Finding(text, n, len(ids), quote_id, quote, "themes_by_source_set", f"leading: {source_set}",
                    Claim("leading_item", tuple(tied), higher=source_set, largest=len(tied) > 1))
 
@@ -300,7 +315,7 @@ def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequenc
     carrying = shown.groupby(item)["n"].sum().reindex(list(items), fill_value=0).astype(int)
     order = pd.DataFrame({"reach": reach, "n": carrying, "position": range(len(items))}).sort_values(
         ["reach", "n", "position"], ascending=[False, False, True]).index
-    table = pd.DataFrame({level_word: [labels.get(i, i) for i in order], "groups raising it": reach[order].to_numpy(),
+    table = pd.DataFrame({level_word: [name(i, labels) for i in order], "groups raising it": reach[order].to_numpy(),
                           "of groups shown": n_shown, "contributions carrying it": carrying[order].to_numpy(),
                           "of contributions": int(shown.groupby(group_col)["denominator"].first().sum())})
     caption = (f"How many of the {n_shown} groups shown raised each {level_word} (at least one contribution carrying it), "
@@ -321,7 +336,7 @@ def differences_table(representation: pd.DataFrame, group_col: str, labels: Mapp
     others_n = rows[item].map(totals["n"]).to_numpy() - rows["n"].to_numpy()
     others_d = rows[item].map(totals["denominator"]).to_numpy() - rows["denominator"].to_numpy()
     table = pd.DataFrame({
-        "group": [labels.get(g, g) for g in rows[group_col]], level_word: [labels.get(i, i) for i in rows[item]],
+        "group": [name(g, labels) for g in rows[group_col]], level_word: [name(i, labels) for i in rows[item]],
         "n": rows["n"].astype(int).to_numpy(), "group's contributions": rows["denominator"].astype(int).to_numpy(),
         "share": rows["share"].round(2).to_numpy(), "other groups: n": others_n.astype(int),
         "other groups: contributions": others_d.astype(int),
@@ -340,7 +355,7 @@ def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], l
     it, the p-value when whole lists rather than single statements are shuffled."""
     item = item_column(representation)
     per_theme = representation.drop_duplicates(item).set_index(item)
-    table = pd.DataFrame({level_word: [labels.get(i, i) for i in per_theme.index], "test": per_theme["test"].to_numpy(),
+    table = pd.DataFrame({level_word: [name(i, labels) for i in per_theme.index], "test": per_theme["test"].to_numpy(),
                           "p (statements shuffled)": per_theme["p_descriptive"].to_numpy(),
                           "p, Benjamini–Hochberg adjusted": per_theme["p_bh_descriptive"].to_numpy()})
     if "p_lists_descriptive" in per_theme.columns:
@@ -389,7 +404,7 @@ def grid_table(grid: pd.DataFrame, findings: Sequence[Finding]) -> tuple[pd.Data
 
 
 def _group_names(groups: str, labels: Mapping[str, str]) -> str:
-    return "; ".join(labels.get(g, g) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
+    return "; ".join(name(g, labels) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
 
 
 def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
@@ -403,8 +418,8 @@ def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_wor
     records = []
     for (theme, fn), cell in kept.groupby([item, "statement_function"], sort=False):
         cell = cell.sort_values(["n", group_col], ascending=[False, True])
-        records.append({"_t": themes[theme], "_f": order[fn], level_word: labels.get(theme, theme), "raised as": fn,
-                        "groups (contributions)": "; ".join(f"{labels.get(g, g)} ({n})" for g, n in zip(cell[group_col], cell["n"])),
+        records.append({"_t": themes[theme], "_f": order[fn], level_word: name(theme, labels), "raised as": fn,
+                        "groups (contributions)": "; ".join(f"{name(g, labels)} ({n})" for g, n in zip(cell[group_col], cell["n"])),
                         "a quote": f"“{cell.iloc[0]['quote']}” ({cell.iloc[0]['quote_id']})"})
     table = pd.DataFrame.from_records(records, columns=["_t", "_f", level_word, "raised as", "groups (contributions)", "a quote"])
     table = table.sort_values(["_t", "_f"]).drop(columns=["_t", "_f"]).reset_index(drop=True)
@@ -417,8 +432,8 @@ def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_wor
 def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     """The curated opposite statements, both quoted, with their groups and the reason."""
     return pd.DataFrame({
-        "one says": [f"“{q}” ({labels.get(g, g)}, {i})" for q, g, i in zip(opposing["quote_a"], opposing["group_a"], opposing["statement_a"])],
-        "another says": [f"“{q}” ({labels.get(g, g)}, {i})" for q, g, i in zip(opposing["quote_b"], opposing["group_b"], opposing["statement_b"])],
+        "one says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_a"], opposing["group_a"], opposing["statement_a"])],
+        "another says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_b"], opposing["group_b"], opposing["statement_b"])],
         "why they are opposite": opposing["reason"],
     })
 
@@ -427,7 +442,7 @@ def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str]) -> pd.Da
     """Codes described as working by some groups and as going wrong by others, one quote each."""
     item = contrasts.columns[0]
     return pd.DataFrame({
-        "code": [labels.get(c, c) for c in contrasts[item]],
+        "code": [name(c, labels) for c in contrasts[item]],
         "as a strength": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
                           zip(contrasts["groups_strength"], contrasts["n_strength"], contrasts["quote_strength"], contrasts["quote_strength_id"])],
         "as a problem": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
@@ -439,7 +454,7 @@ def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: 
     """Themes mostly judged one way, with the statements that judge them the other way."""
     item = deviant.columns[0]
     return pd.DataFrame({
-        level_word: [labels.get(t, t) for t in deviant[item]],
+        level_word: [name(t, labels) for t in deviant[item]],
         "mostly": [f"{m} ({n})" for m, n in zip(deviant["majority"], deviant["n_majority"])],
         "against the grain": [f"{d} ({n}), from {_group_names(g, labels)}" for d, n, g in
                               zip(deviant["deviant"], deviant["n_deviant"], deviant["deviant_groups"])],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.report.explorer import finding_anchor
-from analysis.report.findings import Finding, names, percent
+from analysis.report.findings import Finding, count, name, names, percent, theme_name
 
 
 @dataclass(frozen=True)
@@ -61,51 +61,35 @@ class KeyMessage:
         return finding_anchor(self.finding)
 
 
-def name(labels: Mapping[str, str], key: str) -> str:
-    """A readable name, as the data's vocabulary spells it."""
-    return labels.get(key, key.replace("_", " "))
-
-
-def theme_name(labels: Mapping[str, str], key: str) -> str:
-    """A theme's name in mid-sentence: its first letter lower-cased unless it starts an acronym."""
-    label = name(labels, key)
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
-
-
-def count(n: int, denominator: int, noun: str = "") -> str:
-    """"n of d (s)", with ``noun`` after d."""
-    return f"{n} of {denominator}{' ' + noun if noun else ''} ({percent(n / denominator) if denominator else 'none'})"
-
-
 def widest_reach(finding: Finding, labels) -> str:
     items = finding.claim.items
     groups, n_groups = finding.reach
     n, d = finding.n, finding.denominator
     who = f"all {n_groups} groups" if groups == n_groups else f"{groups} of the {n_groups} groups"
     if len(items) == 1:
-        return f"{who[0].upper()}{who[1:]} raised {theme_name(labels, items[0])}. It came up in {n} of their {d} statements ({percent(n / d)})."
-    return (f"{len(items)} themes were each raised by {who}: {names([theme_name(labels, i) for i in items], {})}. "
-            f"The most common, {theme_name(labels, items[0])}, came up in {n} of their {d} statements ({percent(n / d)}).")
+        return f"{who[0].upper()}{who[1:]} raised {theme_name(items[0], labels)}. It came up in {n} of their {d} statements ({percent(n / d)})."
+    return (f"{len(items)} themes were each raised by {who}: {names([theme_name(i, labels) for i in items])}. "
+            f"The most common, {theme_name(items[0], labels)}, came up in {n} of their {d} statements ({percent(n / d)}).")
 
 
 def clearest_group(finding: Finding, labels) -> str:
     claim = finding.claim
-    return (f"{name(labels, claim.higher)} raised {theme_name(labels, claim.items[0])} far more often than the other groups. "
+    return (f"{name(claim.higher, labels)} raised {theme_name(claim.items[0], labels)} far more often than the other groups. "
             f"It was in {finding.n} of their {finding.denominator} statements ({percent(finding.n / finding.denominator)}), "
             f"against {count(*finding.compared)} from everyone else.")
 
 
 def source_gap(finding: Finding, labels) -> str:
     claim = finding.claim
-    return (f"{name(labels, claim.higher)} raised {theme_name(labels, claim.items[0])} more often than {name(labels, claim.lower)}: "
+    return (f"{name(claim.higher, labels)} raised {theme_name(claim.items[0], labels)} more often than {name(claim.lower, labels)}: "
             f"in {count(finding.n, finding.denominator, 'statements')}, against {count(*finding.compared)}.")
 
 
 def leading_in(finding: Finding, labels) -> str:
     items = finding.claim.items
-    what = (f"the theme raised most often was {theme_name(labels, items[0])}" if len(items) == 1 else
-            f"{names([theme_name(labels, i) for i in items], {})} were raised most often, each")
-    return f"In the {name(labels, finding.claim.higher)}, {what}: in {count(finding.n, finding.denominator, 'statements')}."
+    what = (f"the theme raised most often was {theme_name(items[0], labels)}" if len(items) == 1 else
+            f"{names([theme_name(i, labels) for i in items])} were raised most often, each")
+    return f"In the {name(finding.claim.higher, labels)}, {what}: in {count(finding.n, finding.denominator, 'statements')}."
 
 
 def voice_and_subject(finding: Finding, labels, contributions: pd.DataFrame) -> str:
@@ -114,11 +98,11 @@ def voice_and_subject(finding: Finding, labels, contributions: pd.DataFrame) -> 
     own, about = ((finding.n, finding.denominator), finding.compared) if claim.higher == "voice" else \
         (finding.compared, (finding.n, finding.denominator))
     written_about = contributions[contributions["subject_group"].isin(claim.subjects)]
-    writers = names([name(labels, s) for s in dict.fromkeys(written_about["source_set"])], {})
+    writers = names([name(s, labels) for s in dict.fromkeys(written_about["source_set"])])
     speakers = finding.headline.partition(": ")[0]
-    return (f"{speakers} raised {theme_name(labels, claim.items[0])} in {own[0]} of their own {own[1]} statements "
+    return (f"{speakers} raised {theme_name(claim.items[0], labels)} in {own[0]} of their own {own[1]} statements "
             f"({percent(own[0] / own[1])}). {writers} raised it in {about[0]} of its {about[1]} statements about "
-            f"{names([theme_name(labels, g) for g in claim.subjects], {})} ({percent(about[0] / about[1])}).")
+            f"{names([theme_name(g, labels) for g in claim.subjects])} ({percent(about[0] / about[1])}).")
 
 
 def unranked_actions(finding: Finding, labels) -> str:
