@@ -32,6 +32,18 @@ def test_positions_count_each_group_by_function_with_a_quote():
     row = summary[(summary["theme_id"] == "voice") & (summary["statement_function"] == "problem")].iloc[0]
     assert (row["groups"], row["n"], row["by_group"]) == (2, 3, "review (2); users (1)")
     assert summary[summary["theme_id"] == "voice"]["statement_function"].tolist() == ["hope", "problem", "proposal", "strength"]
+    named = pos.positions_summary(table, labels={"review": "The review"})
+    assert named.loc[row.name, "by_group"] == "The review (2); users (1)"
+
+
+def test_the_briefings_positions_table_is_the_summary_named():
+    from analysis.report.findings import positions_table
+
+    table = pos.positions_by_group(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    shown, _ = positions_table(table, {"voice": "Voice", "review": "The review"}, "theme")
+    summary = pos.positions_summary(table)
+    assert len(shown) == len(summary) and shown["raised as"].tolist() == summary["statement_function"].tolist()
+    assert shown.iloc[1].tolist() == ["Voice", "problem", "The review (2); users (1)", "“Voice is weak” (r1)"]
 
 
 def test_contrasting_judgements_need_two_different_groups():

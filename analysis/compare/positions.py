@@ -94,11 +94,12 @@ def positions_by_group(presence: pd.DataFrame, contributions: pd.DataFrame, func
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def positions_summary(positions: pd.DataFrame, function_order: Sequence[str] = POSITION_FUNCTIONS) -> pd.DataFrame:
+def positions_summary(positions: pd.DataFrame, function_order: Sequence[str] = POSITION_FUNCTIONS,
+                      labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Per theme x function (in ``function_order``; others left out): how many groups raised
     the theme so (``groups``), in how many contributions (``n``), the groups with their
-    counts (``by_group``: "group (n)", largest first, ties by name) and one quote among all
-    the cell's contributions."""
+    counts (``by_group``: "group (n)", largest first, ties by id; groups named by ``labels``
+    where given) and the quote of the group with most."""
     item, group_col = positions.columns[0], positions.columns[2]
     kept = positions[positions["statement_function"].isin(function_order)]
     records = []
@@ -106,7 +107,7 @@ def positions_summary(positions: pd.DataFrame, function_order: Sequence[str] = P
         cell = cell.sort_values(["n", group_col], ascending=[False, True])
         biggest = cell.iloc[0]
         records.append({item: theme, "statement_function": fn, "groups": len(cell), "n": int(cell["n"].sum()),
-                        "by_group": "; ".join(f"{g} ({n})" for g, n in zip(cell[group_col], cell["n"])),
+                        "by_group": "; ".join(f"{(labels or {}).get(g, g)} ({n})" for g, n in zip(cell[group_col], cell["n"])),
                         "quote_id": biggest["quote_id"], "quote": biggest["quote"]})
     table = pd.DataFrame.from_records(records, columns=[item, "statement_function", "groups", "n", "by_group", "quote_id", "quote"])
     order = {fn: i for i, fn in enumerate(function_order)}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.compare.comparisons import typical_quote
+from analysis.compare.positions import positions_summary
 from analysis.compare.robustness import Claim
 
 
@@ -407,22 +408,13 @@ def _group_names(groups: str, labels: Mapping[str, str]) -> str:
     return "; ".join(name(g, labels) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
 
 
-def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
-                    functions: Sequence[str] = ("hope", "problem", "need", "proposal", "strength")) -> tuple[pd.DataFrame, str]:
-    """Per theme and statement function: the groups that raised it so, with their counts, and
-    one quote (from the group with most such statements), and the caption."""
-    item, group_col = by_group.columns[0], by_group.columns[2]
-    kept = by_group[by_group["statement_function"].isin(functions)]
-    order = {fn: i for i, fn in enumerate(functions)}
-    themes = {t: i for i, t in enumerate(dict.fromkeys(by_group[item]))}
-    records = []
-    for (theme, fn), cell in kept.groupby([item, "statement_function"], sort=False):
-        cell = cell.sort_values(["n", group_col], ascending=[False, True])
-        records.append({"_t": themes[theme], "_f": order[fn], level_word: name(theme, labels), "raised as": fn,
-                        "groups (contributions)": "; ".join(f"{name(g, labels)} ({n})" for g, n in zip(cell[group_col], cell["n"])),
-                        "a quote": f"“{cell.iloc[0]['quote']}” ({cell.iloc[0]['quote_id']})"})
-    table = pd.DataFrame.from_records(records, columns=["_t", "_f", level_word, "raised as", "groups (contributions)", "a quote"])
-    table = table.sort_values(["_t", "_f"]).drop(columns=["_t", "_f"]).reset_index(drop=True)
+def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, str]:
+    """`positions_summary` as the briefing shows it: per theme and statement function, the
+    groups that raised it so, with their counts, and one quote; and the caption."""
+    summary = positions_summary(by_group, labels=labels)
+    table = pd.DataFrame({level_word: [name(t, labels) for t in summary.iloc[:, 0]], "raised as": summary["statement_function"],
+                          "groups (contributions)": summary["by_group"],
+                          "a quote": [f"“{q}” ({i})" for q, i in zip(summary["quote"], summary["quote_id"])]})
     caption = (f"For each {level_word}, the groups that raised it as a hope, a problem, a need, a proposal or a strength, with how "
                "many of their contributions did so, and one quote from the group with most. Observations (statements that "
                "describe without judging) are left out here; every row is in the table behind it.")
