@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.compare import comparisons as compare
-from analysis.compare.stats import chi_square_k_by_2, correspondence_analysis
+from analysis.compare.stats import chi_square_k_by_2, correspondence_analysis, permutation_chi_square
 
 CODEBOOK = {
     "themes": [
@@ -528,3 +528,13 @@ def test_cooccurrence_by_hand():
     assert compare.cooccurrence(presence, min_count=2)[["code_a", "code_b"]].values.tolist() == [["a", "b"]]
     with pytest.raises(ValueError):
         compare.cooccurrence(presence, min_count=0)
+
+
+@pytest.mark.parametrize("bad", [2, 0.5, np.nan])
+def test_presence_that_is_not_zero_or_one_is_refused(bad):
+    presence = pd.DataFrame({"x": [1, 0, bad, 1]}, index=["a1", "a2", "b1", "b2"])
+    contributions = pd.DataFrame({"contribution_id": ["a1", "a2", "b1", "b2"], "source_set": ["a", "a", "b", "b"]})
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        compare.prevalence_difference_bootstrap(presence, contributions, "a", "b", n_boot=10, seed=1)
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        permutation_chi_square(presence.to_numpy(), np.array([0, 0, 1, 1]), 2, 10, 1)

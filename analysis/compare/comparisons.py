@@ -35,6 +35,7 @@ from analysis.compare.stats import (
     correspondence_analysis,
     fisher_two_by_two,
     permutation_chi_square,
+    require_binary,
     wilson_interval,
 )
 
@@ -501,8 +502,7 @@ def prevalence_difference_bootstrap(
     """
     labels = _by_contribution(presence, contributions, column)
     values = presence.to_numpy()
-    if not np.isin(values, (0, 1)).all():
-        raise ValueError("presence must hold only 0 and 1")
+    require_binary(values)
     carrying, sizes = {}, {}
     for name in (a, b):
         rows = (labels == name).to_numpy()

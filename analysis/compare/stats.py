@@ -73,6 +73,12 @@ def fisher_two_by_two(present: np.ndarray, sizes: np.ndarray) -> float:
     return float(fisher_exact(table, alternative="two-sided").pvalue)
 
 
+def require_binary(values: np.ndarray) -> None:
+    """Raise ValueError unless every value of a presence matrix is 0 or 1."""
+    if not ((values == 0) | (values == 1)).all():
+        raise ValueError("presence must hold only 0 and 1")
+
+
 def permutation_chi_square(
     presence: np.ndarray, labels: np.ndarray, n_groups: int, n_permutations: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -86,8 +92,7 @@ def permutation_chi_square(
     number of shuffles with chi-square >= observed) / (1 + n_permutations), so it is never 0.
     """
     presence = np.asarray(presence, dtype=float)
-    if not np.isin(presence, (0.0, 1.0)).all():
-        raise ValueError("presence must hold only 0 and 1")
+    require_binary(presence)
     labels = np.asarray(labels)
     sizes = np.bincount(labels, minlength=n_groups)
     membership = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(n_groups, len(labels)))
