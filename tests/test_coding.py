@@ -360,3 +360,38 @@ def test_a_function_the_section_fixes_needs_no_decision_but_a_coded_one_does(tmp
     found = messages(coding.check_coding(later_test_data(tmp_path / "b", undecided)))
     assert "code_id: the disagreement on XX-02 / need between reference and second has no decision" in found
     assert not [m for m in found if "XX-01 / hope" in m]
+
+
+def placed(problems) -> list[str]:
+    return [f"{Path(p.file).name}:{p.row or ''}:{p.column or ''}: {p.message}" for p in problems]
+
+
+def test_every_reconciliation_problem_is_reported_in_order(tmp_path):
+    log = (LOG.replace("XX-02,two,present,absent", "XX-02,two,present,present").replace("XX-02,one,absent,present,absent,A right.\n", "")
+           .replace("XX-03,three,present,not coded", "XX-03,three,absent,not coded").replace("XX-03,one,absent,not coded", "XX-03,one,absent,absent")
+           + "XX-01,two,absent,present,present,Again.\n")
+    extra = pd.DataFrame([("XX-04", "three", "consensus", "")], columns=["contribution_id", "code_id", "coder", "memo"])
+    data = reconciled_data(tmp_path, log=log, consensus_edit=lambda c: pd.concat([c[c["code_id"] != "not_codable"], extra]))
+    assert placed(coding.check_coding(data)) == [
+        "codebook.yaml::codes.three.example: XX-03 does not carry three in the consensus coding",
+        "codebook.yaml::codes.not_codable.example: XX-04 does not carry not_codable in the consensus coding",
+        "reconciliation.csv:5:: second decision on XX-01 / two",
+        "coding.csv::code_id: consensus XX-04 / three is neither coder_a's nor a logged decision in reliability/reconciliation.csv or a later test's log",
+        "coding.csv::code_id: consensus lacks XX-04 / not_codable (coder_a's code or a logged decision in reliability/reconciliation.csv or a later test's log)",
+        "reconciliation.csv:2:coder_b: says present but coder_b's coding has it absent",
+        "reconciliation.csv:3:coder_a: says absent but coder_a's coding has it present",
+        "reconciliation.csv:4:coder_b: says absent but coder_b's coding has it not coded",
+        "reconciliation.csv::code_id: the disagreement on XX-02 / one between coder_a and coder_b has no decision",
+    ]
+
+
+def test_a_later_log_is_checked_against_the_consensus_before_it_and_the_second_coder(tmp_path):
+    later = LATER_LOG_HEADER + ("XX-02,hope,absent,present,absent,Second coder right.\nXX-02,need,absent,absent,present,Second coder right.\n"
+                                "XX-03,one,present,not coded,present,Revision.\n")
+    assert placed(coding.check_coding(later_test_data(tmp_path / "data", later))) == [
+        "later.csv:1:before: says absent but the consensus before this log has XX-02 / hope present",
+        "later.csv:1:second_coder: says present but second has it absent",
+        "later.csv:2:second_coder: says absent but second has it present",
+        "later.csv:3:before: says present but the consensus before this log has XX-03 / one absent",
+        "coding.csv::code_id: consensus lacks XX-03 / one (coder_a's code or a logged decision in reliability/reconciliation.csv or a later test's log)",
+    ]
