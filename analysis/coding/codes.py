@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -225,30 +226,90 @@ def _coding_schema_problems(data_dir: Path) -> tuple[pd.DataFrame | None, list[P
     return frame, problems
 
 
-def _coding_row_problems(frame: pd.DataFrame, shown: str, known_codes: set[str] | None, known_contributions: set[str] | None) -> list[Problem]:
+@dataclass(frozen=True)
+class _Column:
+    """A column as integer codes into its distinct values (an empty cell is the value ""), so
+    rows are compared, grouped and looked up as integers."""
+
+    codes: np.ndarray
+    values: pd.Index
+    empty: np.ndarray  # over values: which one stands for empty cells
+
+    @classmethod
+    def of(cls, series: pd.Series) -> _Column:
+        codes, values = pd.factorize(series, use_na_sentinel=False)
+        values = pd.Index(values)
+        return cls(codes, values.fillna(""), np.asarray(values.isna()))
+
+    def missing(self) -> np.ndarray:
+        """Rows whose cell is empty."""
+        return self.empty[self.codes]
+
+    def isin(self, allowed) -> np.ndarray:
+        """Rows whose value is among ``allowed``."""
+        return np.asarray(self.values.isin(allowed))[self.codes]
+
+    def equals(self, value: str) -> np.ndarray:
+        """Rows whose value is ``value``."""
+        return self.codes == self.values.get_indexer([value])[0]
+
+    def at(self, rows: np.ndarray) -> list[str]:
+        """The values of the given rows."""
+        return self.values[self.codes[rows]].tolist()
+
+
+def _coded(frame: pd.DataFrame) -> dict[str, _Column]:
+    """The id columns of coding rows that are present, as :class:`_Column`."""
+    return {name: _Column.of(frame[name]) for name in ("contribution_id", "code_id", "coder") if name in frame.columns}
+
+
+def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: set[str] | None, known_contributions: set[str] | None) -> list[Problem]:
     """Row problems of coding.csv, in row order: an unknown code (when the codebook could be
     read), an unknown contribution id (when contributions.csv could be read), a duplicate of
     an earlier row (same contribution, code and coder)."""
-    columns = set(frame.columns)
     found: list[tuple[int, int, Problem]] = []  # (row, check, problem), sorted at the end
-    rows = np.arange(1, len(frame) + 1)
     if "code_id" in columns and known_codes is not None:
-        unknown = frame["code_id"].notna() & ~frame["code_id"].isin(known_codes)
-        found += [(row, 0, Problem(shown, row, "code_id", f"unknown code {code!r} (not in {CODEBOOK_YAML})"))
-                  for row, code in zip(rows[unknown.to_numpy()].tolist(), frame.loc[unknown, "code_id"])]
+        code = columns["code_id"]
+        unknown = np.flatnonzero(~code.missing() & ~code.isin(known_codes))
+        found += [(row + 1, 0, Problem(shown, row + 1, "code_id", f"unknown code {value!r} (not in {CODEBOOK_YAML})"))
+                  for row, value in zip(unknown.tolist(), code.at(unknown))]
     if "contribution_id" in columns and known_contributions is not None:
-        unknown = frame["contribution_id"].notna() & ~frame["contribution_id"].isin(known_contributions)
-        found += [(row, 1, Problem(shown, row, "contribution_id", f"unknown contribution_id {cid!r} (not in {CONTRIBUTIONS_CSV})"))
-                  for row, cid in zip(rows[unknown.to_numpy()].tolist(), frame.loc[unknown, "contribution_id"])]
-    key = ["contribution_id", "code_id", "coder"]
-    if set(key) <= columns:
-        complete = frame.loc[frame[key].notna().all(axis=1), key]
-        repeated = complete.duplicated(keep="first")
+        cid = columns["contribution_id"]
+        unknown = np.flatnonzero(~cid.missing() & ~cid.isin(known_contributions))
+        found += [(row + 1, 1, Problem(shown, row + 1, "contribution_id", f"unknown contribution_id {value!r} (not in {CONTRIBUTIONS_CSV})"))
+                  for row, value in zip(unknown.tolist(), cid.at(unknown))]
+    key = ("contribution_id", "code_id", "coder")
+    if set(key) <= set(columns):
+        complete = np.flatnonzero(~np.logical_or.reduce([columns[name].missing() for name in key]))
+        ids = pd.DataFrame({name: columns[name].codes[complete] for name in key})
+        repeated = ids.duplicated(keep="first").to_numpy()
         if repeated.any():
-            first_row = complete.index.to_series(index=complete.index).groupby([complete[c] for c in key], sort=False).transform("min") + 1
-            found += [(int(i) + 1, 2, Problem(shown, int(i) + 1, None, f"duplicate row: {cid} / {code} / {coder} is also row {int(first_row[i])}"))
-                      for i, cid, code, coder in zip(complete.index[repeated.to_numpy()], *(complete.loc[repeated, c] for c in key))]
+            first = pd.Series(complete).groupby([ids[name] for name in key], sort=False).transform("min").to_numpy()
+            rows = complete[repeated]
+            found += [(row + 1, 2, Problem(shown, row + 1, None, f"duplicate row: {cid} / {code} / {coder} is also row {earlier + 1}"))
+                      for row, earlier, cid, code, coder in zip(rows.tolist(), first[repeated].tolist(), *(columns[name].at(rows) for name in key))]
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
+
+
+def _not_codable_combined(cid: _Column, code: _Column, consensus: np.ndarray, functions: list[str]) -> list[tuple[str, list[str]]]:
+    """(contribution, its other codes) for every contribution whose consensus codes (statement
+    functions aside) combine not_codable with another code, by contribution id."""
+    rows = consensus & ~code.missing() & ~code.isin(functions)
+    pairs = pd.DataFrame({"cid": cid.codes[rows], "code": code.codes[rows]}).drop_duplicates()
+    not_codable = pairs["code"] == code.values.get_indexer([NOT_CODABLE])[0]
+    combined = pairs["cid"].isin(pairs.loc[not_codable, "cid"]) & pairs["cid"].duplicated(keep=False)
+    others = pairs[combined & ~not_codable]
+    found = pd.DataFrame({"cid": cid.values[others["cid"]], "code": code.values[others["code"]]})
+    return sorted((name, sorted(group.tolist())) for name, group in found.groupby("cid")["code"])
+
+
+def _codes_of(cid: _Column, code: _Column, consensus: np.ndarray, contributions: set[str]) -> dict[str, set[str]]:
+    """The consensus codes of the given contributions (those with none left out)."""
+    rows = np.flatnonzero(consensus & cid.isin(contributions))
+    codes_of: dict[str, set[str]] = {}
+    for name, value in zip(cid.at(rows), code.at(rows)):
+        codes_of.setdefault(name, set()).add(value)
+    return codes_of
 
 
 @cached
@@ -265,42 +326,46 @@ def check_coding(data_dir: Path) -> list[Problem]:
     problems = check_codebook(data_dir)
     codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
     known_codes = {str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)}
-    functions = set(statement_function_ids(codebook or {}))
-    known_codes |= functions
+    functions = statement_function_ids(codebook or {})
+    known_codes |= set(functions)
     contribution_ids = _contribution_ids(data_dir)
     frame, coding_problems = _coding_schema_problems(data_dir)
     problems += coding_problems
     if frame is None:
         return problems
     shown = display_path(data_dir / CODING_CSV)
-    columns = set(frame.columns)
-    problems += _coding_row_problems(frame, shown, known_codes if codebook is not None else None,
+    columns = _coded(frame)
+    problems += _coding_row_problems(columns, shown, known_codes if codebook is not None else None,
                                      set(contribution_ids) if contribution_ids is not None else None)
-    known_contributions = set(contribution_ids or [])
-    if {"contribution_id", "code_id", "coder"} <= columns:
-        consensus = frame[(frame["coder"] == CONSENSUS) & frame["contribution_id"].notna()]
-        codes_of: dict[str, set] = {}
-        for cid, code in zip(consensus["contribution_id"].tolist(), consensus["code_id"].tolist()):
-            codes_of.setdefault(cid, set()).add(code)
-        if contribution_ids is not None:
-            for cid in contribution_ids:
-                if cid not in codes_of:
-                    problems.append(Problem(shown, None, "contribution_id", f"contribution {cid} has no consensus code"))
-        for cid in sorted(codes_of) if codebook is not None else []:  # without a codebook, functions are not told from codes
-            codes = codes_of[cid] - functions
-            if NOT_CODABLE in codes and len(codes) > 1:
-                problems.append(Problem(shown, None, "code_id", f"contribution {cid}: {NOT_CODABLE} combined with other consensus codes ({', '.join(sorted(codes - {NOT_CODABLE}))})"))
-        if codebook is not None:
-            book = display_path(data_dir / CODEBOOK_YAML)
-            for code in codebook.get("codes") or []:
-                if not isinstance(code, dict) or _is_blank(code.get("example")):
-                    continue
-                example, code_id = str(code["example"]), str(code.get("id"))
-                if contribution_ids is not None and example not in known_contributions:
-                    problems.append(Problem(book, None, f"codes.{code_id}.example", f"unknown contribution id {example!r}"))
-                elif code_id not in codes_of.get(example, set()):
-                    problems.append(Problem(book, None, f"codes.{code_id}.example", f"{example} does not carry {code_id} in the consensus coding"))
-        problems += _reconciliation_problems(data_dir, frame) if codebook is not None else []
+    if len(columns) < 3:
+        return problems
+    cid, code, coder = columns["contribution_id"], columns["code_id"], columns["coder"]
+    consensus = coder.equals(CONSENSUS) & ~cid.missing()
+    if contribution_ids is not None:
+        ids = pd.Series(contribution_ids, dtype=object)
+        coded = cid.values[np.unique(cid.codes[consensus])]
+        problems += [Problem(shown, None, "contribution_id", f"contribution {name} has no consensus code") for name in ids[~ids.isin(coded)].tolist()]
+    if codebook is None:  # without a codebook, functions are not told from codes
+        return problems
+    problems += [Problem(shown, None, "code_id", f"contribution {name}: {NOT_CODABLE} combined with other consensus codes ({', '.join(others)})")
+                 for name, others in _not_codable_combined(cid, code, consensus, functions)]
+    problems += _example_problems(data_dir, codebook, cid, code, consensus, contribution_ids)
+    return problems + _reconciliation_problems(data_dir, columns)
+
+
+def _example_problems(data_dir: Path, codebook: dict, cid: _Column, code: _Column, consensus: np.ndarray, contribution_ids: list[str] | None) -> list[Problem]:
+    """Each codebook example that is not a known contribution or does not carry its code in the consensus coding."""
+    book = display_path(data_dir / CODEBOOK_YAML)
+    entries = [entry for entry in codebook.get("codes") or [] if isinstance(entry, dict) and not _is_blank(entry.get("example"))]
+    codes_of = _codes_of(cid, code, consensus, {str(entry["example"]) for entry in entries})
+    known = set(contribution_ids or [])
+    problems = []
+    for entry in entries:
+        example, code_id = str(entry["example"]), str(entry.get("id"))
+        if contribution_ids is not None and example not in known:
+            problems.append(Problem(book, None, f"codes.{code_id}.example", f"unknown contribution id {example!r}"))
+        elif code_id not in codes_of.get(example, set()):
+            problems.append(Problem(book, None, f"codes.{code_id}.example", f"{example} does not carry {code_id} in the consensus coding"))
     return problems
 
 
@@ -483,22 +548,7 @@ def later_reconciliations(data_dir: Path) -> list[tuple[dict, Path]]:
     return [(test, Path(data_dir) / test["reconciliation"]) for test in (content or {}).get("tests", []) if test.get("reconciliation")]
 
 
-def _in_test_scope(test: dict, function_ids: list[str]):
-    """A predicate on code ids: what a test's second coder coded (``scope: functions`` means the
-    statement functions only; otherwise everything)."""
-    if test.get("scope") == "functions":
-        return lambda code: code in function_ids
-    return lambda code: True
-
-
-def apply_decisions(consensus: set[tuple[str, str]], log: pd.DataFrame) -> set[tuple[str, str]]:
-    """The (contribution, code) pairs of the consensus after a later log's decisions."""
-    added = {(r.contribution_id, r.code_id) for r in log.itertuples() if r.decision == "present"}
-    removed = {(r.contribution_id, r.code_id) for r in log.itertuples() if r.decision == "absent"}
-    return (consensus - removed) | added
-
-
-def _fixed_function_ids(data_dir: Path) -> set[str] | None:
+def _fixed_function_ids(data_dir: Path) -> pd.Series | None:
     """Contributions whose section fixes their statement function (data/vocabulary.yaml): the
     rule decides it, so a second coder's function there is no disagreement to reconcile. None
     when the vocabulary or contributions.csv cannot be read (their own checks report it)."""
@@ -509,63 +559,140 @@ def _fixed_function_ids(data_dir: Path) -> set[str] | None:
     contributions = read_table(Path(data_dir) / CONTRIBUTIONS_CSV)
     if not section_function or contributions is None or not {"contribution_id", "section"} <= set(contributions.columns):
         return None
-    fixed = contributions["section"].map(section_function).notna()
-    return set(contributions.loc[fixed, "contribution_id"])
+    return contributions.loc[contributions["section"].map(section_function).notna(), "contribution_id"]
 
 
-def _pairs(rows: pd.DataFrame) -> set[tuple[str, str]]:
-    """The (contribution_id, code_id) pairs of coding rows."""
-    return set(zip(rows["contribution_id"].tolist(), rows["code_id"].tolist()))
+@dataclass(frozen=True)
+class _PairSpace:
+    """(contribution_id, code_id) pairs as integer keys, contribution index * number of codes +
+    code index, over the ids of the coding and of its logs: sets of pairs become integer arrays."""
+
+    contributions: pd.Index
+    codes: pd.Index
+
+    @classmethod
+    def of(cls, cid: _Column, code: _Column, logs: list[pd.DataFrame]) -> _PairSpace:
+        def extended(values: pd.Index, more: pd.Series) -> pd.Index:
+            more = pd.Index(more.unique())
+            return values.append(more[values.get_indexer(more) < 0])
+        return cls(extended(cid.values, pd.concat([log["contribution_id"] for log in logs])),
+                   extended(code.values, pd.concat([log["code_id"] for log in logs])))
+
+    def keys(self, cid: _Column, code: _Column) -> np.ndarray:
+        """The key of each coding row."""
+        return cid.codes.astype(np.int64) * len(self.codes) + code.codes
+
+    def log_keys(self, log: pd.DataFrame) -> np.ndarray:
+        """The key of each row of a reconciliation log."""
+        return self.contributions.get_indexer(log["contribution_id"]).astype(np.int64) * len(self.codes) + self.codes.get_indexer(log["code_id"])
+
+    def contribution(self, keys: np.ndarray) -> np.ndarray:
+        """The contribution index of each key."""
+        return keys // len(self.codes)
+
+    def code(self, keys: np.ndarray) -> np.ndarray:
+        """The code index of each key."""
+        return keys % len(self.codes)
+
+    def pairs(self, keys: np.ndarray) -> list[tuple[str, str]]:
+        """The (contribution_id, code_id) pairs of ``keys``, sorted."""
+        return sorted(zip(self.contributions[self.contribution(keys)].tolist(), self.codes[self.code(keys)].tolist()))
 
 
-def consensus_pairs(coding: pd.DataFrame, reconciliation: pd.DataFrame, base: str = "coder_a") -> set[tuple[str, str]]:
-    """The (contribution_id, code_id) pairs of :func:`build_consensus`, without building its
-    rows: ``base``'s pairs less those decided absent, plus those decided present (a later
-    decision on the same pair overrides an earlier one)."""
-    decided = dict(zip(zip(reconciliation["contribution_id"].tolist(), reconciliation["code_id"].tolist()), reconciliation["decision"].tolist()))
-    kept = {pair for pair in _pairs(coding[coding["coder"] == base]) if decided.get(pair) != "absent"}
-    return kept | {pair for pair, decision in decided.items() if decision == "present"}
+def _member(keys: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """Whether each key is one of ``of``."""
+    return pd.Series(keys, copy=False).isin(of).to_numpy()
 
 
-def _later_log_problems(data_dir: Path, frame: pd.DataFrame, consensus: set[tuple[str, str]]) -> tuple[set[tuple[str, str]], list[Problem]]:
-    """Apply every later reconciliation log to ``consensus``, checking each row's ``before`` and
-    ``second_coder`` and that every disagreement in the test's sample has a decision (a
-    statement function fixed by the contribution's section is decided by rule, not here; that
-    last check waits until contributions.csv can be read)."""
+def _minus(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The distinct keys that are not in ``other``."""
+    keys = pd.unique(keys)
+    return keys[~_member(keys, other)]
+
+
+def _union(keys: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """The distinct keys of both."""
+    return pd.unique(np.concatenate([keys, more]))
+
+
+def _first_consensus(base: np.ndarray, keys: np.ndarray, decisions: pd.Series) -> np.ndarray:
+    """The consensus of :func:`build_consensus` as keys: ``base``'s less those decided absent,
+    plus those decided present (a later decision on the same pair overrides an earlier one)."""
+    last = ~pd.Series(keys).duplicated(keep="last").to_numpy()
+    present = (decisions == "present").to_numpy()
+    return _union(_minus(base, keys[last & ~present]), keys[last & present])
+
+
+def _applied(consensus: np.ndarray, keys: np.ndarray, decisions: pd.Series) -> np.ndarray:
+    """The consensus after a later log's decisions (present: added, absent: removed unless also added)."""
+    present = (decisions == "present").to_numpy()
+    return _union(_minus(consensus, keys[~present]), keys[present])
+
+
+def _presence(keys: np.ndarray, coded: np.ndarray, space: _PairSpace, units: np.ndarray | None = None) -> np.ndarray:
+    """For each key: "present" when among ``coded``, else "absent", or "not coded" when its
+    contribution is not among ``units``."""
+    value = np.where(_member(keys, coded), "present", "absent").astype(object)
+    if units is not None:
+        value[~_member(space.contribution(keys), units)] = "not coded"
+    return value
+
+
+def _disagreements(space: _PairSpace, reference: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The distinct keys coded by only one of two coders, on the contributions the second coded."""
+    units = pd.unique(space.contribution(second))
+    return np.setxor1d(reference[_member(space.contribution(reference), units)], second)
+
+
+def _value_problems(log: pd.DataFrame, shown: str, checks: list[tuple[str, np.ndarray, Callable[[int], str]]]) -> list[Problem]:
+    """A problem for each log cell that does not say what the coding has: ``checks`` are (column,
+    what the coding has for each row, what to say about row i), reported row by row in order."""
+    wrong = [value != log[column].to_numpy(object) for column, value, _ in checks]
+    problems = []
+    for row in np.flatnonzero(np.logical_or.reduce(wrong)).tolist():
+        problems += [Problem(shown, row + 1, column, f"says {log[column].iat[row]} but {found(row)}")
+                     for (column, _, found), mask in zip(checks, wrong) if mask[row]]
+    return problems
+
+
+def _later_logs(data_dir: Path) -> list[tuple[dict, Path, pd.DataFrame | None, list[Problem]]]:
+    """Every later test's reconciliation log, read and checked against its columns, in order."""
+    return [(test, path, *_read_csv(path, LATER_RECONCILIATION_COLUMNS, {})) for test, path in later_reconciliations(data_dir)]
+
+
+def _later_log_problems(data_dir: Path, later: list, space: _PairSpace, rows: np.ndarray, coder: _Column, consensus: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
+    """Apply every later reconciliation log to ``consensus`` (keys; ``rows`` are the coding rows'
+    keys), checking each row's ``before`` and ``second_coder`` and that every disagreement in
+    the test's sample has a decision (a statement function fixed by the contribution's section
+    is decided by rule, not here; that last check waits until contributions.csv can be read)."""
     problems: list[Problem] = []
     function_ids = statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {})
-    fixed = _fixed_function_ids(data_dir)
-    for test, path in later_reconciliations(data_dir):
-        log, found = _read_csv(path, LATER_RECONCILIATION_COLUMNS, {})
+    fixed = _fixed_function_ids(data_dir) if later else None
+    is_function = np.asarray(space.codes.isin(function_ids))
+    for test, path, log, found in later:
         if log is None or found:
             problems += found
             continue
-        shown = display_path(path)
-        second = frame[frame["coder"] == test["second_coder"]]
-        second_pairs, second_units = set(zip(second["contribution_id"], second["code_id"])), set(second["contribution_id"])
-        reference = frame[frame["coder"] == test["reference"]]
-        reference_pairs = set(zip(reference["contribution_id"], reference["code_id"]))
-        for row, r in enumerate(log.itertuples(), start=1):
-            before = "present" if (r.contribution_id, r.code_id) in consensus else "absent"
-            if before != r.before:
-                problems.append(Problem(shown, row, "before", f"says {r.before} but the consensus before this log has {r.contribution_id} / {r.code_id} {before}"))
-            value = ("present" if (r.contribution_id, r.code_id) in second_pairs else "absent") if r.contribution_id in second_units else "not coded"
-            if value != r.second_coder:
-                problems.append(Problem(shown, row, "second_coder", f"says {r.second_coder} but {test['second_coder']} has it {value}"))
-        if fixed is None:
-            consensus = apply_decisions(consensus, log)
-            continue  # which disagreements the rule decides is unknown until contributions.csv reads
-        logged = set(zip(log["contribution_id"], log["code_id"]))
-        in_scope = _in_test_scope(test, function_ids)
-        differing = {(cid, code) for cid, code in reference_pairs ^ second_pairs
-                     if cid in second_units and in_scope(code) and not (code in function_ids and cid in fixed)}
-        for cid, code in sorted(differing - logged):
-            problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {test['reference']} and {test['second_coder']} has no decision"))
-        consensus = apply_decisions(consensus, log)
+        shown, keys = display_path(path), space.log_keys(log)
+        second = rows[coder.equals(test["second_coder"])]
+        before, value = _presence(keys, consensus, space), _presence(keys, second, space, pd.unique(space.contribution(second)))
+        cids, codes = log["contribution_id"].tolist(), log["code_id"].tolist()
+        problems += _value_problems(log, shown, [
+            ("before", before, lambda i: f"the consensus before this log has {cids[i]} / {codes[i]} {before[i]}"),
+            ("second_coder", value, lambda i: f"{test['second_coder']} has it {value[i]}"),
+        ])
+        if fixed is not None:
+            differing = _disagreements(space, rows[coder.equals(test["reference"])], second)
+            code_is_function = is_function[space.code(differing)]
+            in_scope = code_is_function if test.get("scope") == "functions" else np.ones(len(differing), dtype=bool)
+            by_rule = code_is_function & np.asarray(space.contributions.isin(fixed))[space.contribution(differing)]
+            problems += [Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {test['reference']} and {test['second_coder']} has no decision")
+                         for cid, code in space.pairs(_minus(differing[in_scope & ~by_rule], keys))]
+        consensus = _applied(consensus, keys, log["decision"])
     return consensus, problems
 
 
-def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Problem]:
+def _reconciliation_problems(data_dir: Path, columns: dict[str, _Column]) -> list[Problem]:
     """When reliability/reconciliation.csv exists: its own schema problems, and whether the
     consensus is exactly coder_a with the logged decisions applied (every change logged)."""
     path = Path(data_dir) / RECONCILIATION_CSV
@@ -577,40 +704,38 @@ def _reconciliation_problems(data_dir: Path, frame: pd.DataFrame) -> list[Proble
     shown = display_path(path)
     duplicated = log[log.duplicated(["contribution_id", "code_id"])]
     problems += [Problem(shown, int(i) + 1, None, f"second decision on {r.contribution_id} / {r.code_id}") for i, r in duplicated.iterrows()]
-    frame = frame[["contribution_id", "code_id", "coder"]].fillna("")
-    actual = frame[frame["coder"] == CONSENSUS]
-    want, later_problems = _later_log_problems(data_dir, frame, consensus_pairs(frame, log))
+    cid, code, coder = columns["contribution_id"], columns["code_id"], columns["coder"]
+    later = _later_logs(data_dir)
+    space = _PairSpace.of(cid, code, [log] + [later_log for _, _, later_log, found in later if later_log is not None and not found])
+    rows, keys = space.keys(cid, code), space.log_keys(log)
+    of_a = rows[coder.equals("coder_a")]
+    want, later_problems = _later_log_problems(data_dir, later, space, rows, coder, _first_consensus(of_a, keys, log["decision"]))
     problems += later_problems
-    have = _pairs(actual)
+    have = rows[coder.equals(CONSENSUS)]
     coding_shown = display_path(Path(data_dir) / CODING_CSV)
-    for cid, code in sorted(have - want):
-        problems.append(Problem(coding_shown, None, "code_id", f"consensus {cid} / {code} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV} or a later test's log"))
-    for cid, code in sorted(want - have):
-        problems.append(Problem(coding_shown, None, "code_id", f"consensus lacks {cid} / {code} (coder_a's code or a logged decision in {RECONCILIATION_CSV} or a later test's log)"))
-    codebook, _ = _read_yaml(Path(data_dir) / CODEBOOK_YAML)
-    all_of_a = set(zip(frame.loc[frame["coder"] == "coder_a", "contribution_id"], frame.loc[frame["coder"] == "coder_a", "code_id"]))
-    frame = without_untested_functions(frame, ("coder_a", "coder_b"), statement_function_ids(codebook or {}))
-    b = frame[frame["coder"] == "coder_b"]
-    b_coded = set(b["contribution_id"].tolist())
-    pairs = {"coder_a": _pairs(frame[frame["coder"] == "coder_a"]), "coder_b": _pairs(b)}
-    for row, r in enumerate(log.itertuples(), start=1):
-        applied = "present" if (r.contribution_id, r.code_id) in all_of_a else "absent"
-        if applied != r.coder_a:
-            problems.append(Problem(shown, row, "coder_a", f"says {r.coder_a} but coder_a's coding has it {applied}"))
-        b_value = ("present" if (r.contribution_id, r.code_id) in pairs["coder_b"] else "absent") if r.contribution_id in b_coded else "not coded"
-        if b_value != r.coder_b:
-            problems.append(Problem(shown, row, "coder_b", f"says {r.coder_b} but coder_b's coding has it {b_value}"))
-    codes_of: dict[str, dict[str, set]] = {"coder_a": {}, "coder_b": {}}
-    for coder, coded in pairs.items():
-        for cid, code in coded:
-            if cid in b_coded:
-                codes_of[coder].setdefault(cid, set()).add(code)
-    logged = set(zip(log["contribution_id"], log["code_id"]))
-    for cid in sorted(b_coded):
-        for code in sorted(codes_of["coder_a"].get(cid, set()) ^ codes_of["coder_b"].get(cid, set())):
-            if (cid, code) not in logged:
-                problems.append(Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between coder_a and coder_b has no decision"))
-    return problems
+    problems += [Problem(coding_shown, None, "code_id", f"consensus {c} / {k} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV} or a later test's log")
+                 for c, k in space.pairs(_minus(have, want))]
+    problems += [Problem(coding_shown, None, "code_id", f"consensus lacks {c} / {k} (coder_a's code or a logged decision in {RECONCILIATION_CSV} or a later test's log)")
+                 for c, k in space.pairs(_minus(want, have))]
+    a, b = _compared(columns, rows, statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {}))
+    applied, b_value = _presence(keys, of_a, space), _presence(keys, b, space, pd.unique(space.contribution(b)))
+    problems += _value_problems(log, shown, [
+        ("coder_a", applied, lambda i: f"coder_a's coding has it {applied[i]}"),
+        ("coder_b", b_value, lambda i: f"coder_b's coding has it {b_value[i]}"),
+    ])
+    return problems + [Problem(shown, None, "code_id", f"the disagreement on {c} / {k} between coder_a and coder_b has no decision")
+                       for c, k in space.pairs(_minus(_disagreements(space, a, b), keys))]
+
+
+def _compared(columns: dict[str, _Column], rows: np.ndarray, function_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of coder_a's and coder_b's rows as the first test compares them (statement
+    functions only when both coded them: :func:`without_untested_functions`)."""
+    code, coder = columns["code_id"], columns["coder"]
+    both = coder.equals("coder_a") | coder.equals("coder_b")
+    frame = pd.DataFrame({"code_id": pd.Categorical.from_codes(code.codes[both], code.values),
+                          "coder": pd.Categorical.from_codes(coder.codes[both], coder.values), "key": rows[both]})
+    frame = without_untested_functions(frame, ("coder_a", "coder_b"), function_ids)
+    return frame.loc[frame["coder"] == "coder_a", "key"].to_numpy(), frame.loc[frame["coder"] == "coder_b", "key"].to_numpy()
 
 
 # --- the crosswalk to the facilitators' action themes --------------------------------------
