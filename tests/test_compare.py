@@ -538,3 +538,11 @@ def test_presence_that_is_not_zero_or_one_is_refused(bad):
         compare.prevalence_difference_bootstrap(presence, contributions, "a", "b", n_boot=10, seed=1)
     with pytest.raises(ValueError, match="only 0 and 1"):
         permutation_chi_square(presence.to_numpy(), np.array([0, 0, 1, 1]), 2, 10, 1)
+
+
+def test_groups_raising_counts_rows_with_enough_contributions_carrying_a_theme():
+    from analysis.compare.comparisons import groups_raising
+
+    counts = pd.DataFrame({"voice": [2, 1, 0], "workload": [0, 0, 3]}, index=["users", "workers", "review"])
+    assert groups_raising(counts).to_dict() == {"voice": 2, "workload": 1}
+    assert groups_raising(counts, min_count=2).to_dict() == {"voice": 1, "workload": 1}

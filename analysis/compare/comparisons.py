@@ -60,6 +60,7 @@ __all__ = [
     "group_similarity_jaccard",
     "linkage_for_dendrogram",
     "themes_by_source_set",
+    "groups_raising",
     "prevalence_difference_bootstrap",
     "voice_vs_subject",
     "cooccurrence",
@@ -75,6 +76,13 @@ __all__ = [
 def _item_column(presence: pd.DataFrame) -> str:
     """Name of the code or theme column in long tables."""
     return presence.columns.name or "code_id"
+
+
+def groups_raising(counts: pd.DataFrame, min_count: int = 1) -> pd.Series:
+    """Per theme (a column of ``counts``: one row per group or source set, each cell the
+    contributions carrying the theme), how many rows raise it: at least ``min_count`` of
+    their contributions carry it. Raising a theme is not agreeing about it."""
+    return (counts >= min_count).sum(axis=0).astype(int)
 
 
 def _by_contribution(presence: pd.DataFrame, contributions: pd.DataFrame, column: str) -> pd.Series:
@@ -464,7 +472,7 @@ def themes_by_source_set(
     for name in names:
         table[f"n_{name}"] = counts.loc[name].to_numpy()
         table[f"denominator_{name}"] = denominators[name]
-    table["n_source_sets"] = raised.sum(axis=0).to_numpy()
+    table["n_source_sets"] = groups_raising(counts, min_count).to_numpy()
     table["found_in"] = ["; ".join(raised.index[raised[c]]) for c in presence.columns]
 
     def status(n_sets: int, found_in: str) -> str:

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.compare.comparisons import NOT_CODABLE, presence_matrix
+from analysis.compare.comparisons import NOT_CODABLE, groups_raising, presence_matrix
 from analysis.compare.stats import adjusted_residuals
 from analysis.evidence.readers import DataValidationError, Problem, read_yaml
 from analysis.paths import display_path
@@ -288,8 +288,7 @@ def _lead(values: pd.Series, items: Sequence[str]) -> tuple[float, str, bool]:
 def reach(view: View) -> pd.Series:
     """Per item: how many of the groups shown have at least ``min_count`` contributions carrying it."""
     shown = view.shown()
-    counts = shown.presence.groupby(shown.contributions[shown.group_col].to_numpy()).sum()
-    return (counts >= shown.min_count).sum(axis=0)
+    return groups_raising(shown.presence.groupby(shown.contributions[shown.group_col].to_numpy()).sum(), shown.min_count)
 
 
 def evaluate_most_groups(claim: Claim, view: View) -> Evaluation | None:

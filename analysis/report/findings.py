@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.compare.comparisons import typical_quote
+from analysis.compare.comparisons import groups_raising, typical_quote
 from analysis.compare.positions import positions_summary
 from analysis.compare.robustness import Claim
 
@@ -91,6 +91,11 @@ def by_column(contributions: pd.DataFrame, column: str, values) -> pd.Series:
     return contributions.set_index("contribution_id")[column].isin(values)
 
 
+def reach_in(prevalence: pd.DataFrame, group_col: str) -> pd.Series:
+    """Per theme of a prevalence table: how many of its groups raise it (`groups_raising`)."""
+    return groups_raising(prevalence.pivot(index=group_col, columns=item_column(prevalence), values="n").fillna(0))
+
+
 def widest_agreement(prevalence: pd.DataFrame, group_col: str, presence, contributions, labels) -> Finding | None:
     """The theme (or tied themes) raised by the most groups shown, with its contributions.
 
@@ -100,7 +105,7 @@ def widest_agreement(prevalence: pd.DataFrame, group_col: str, presence, contrib
     if shown.empty:
         return None
     item = item_column(shown)
-    reach = shown[shown["n"] > 0].groupby(item)[group_col].nunique().reindex(shown[item].unique(), fill_value=0)
+    reach = reach_in(shown, group_col).reindex(shown[item].unique())
     totals = shown.groupby(item)[["n", "denominator"]].sum()
     best = sorted(leaders(reach), key=lambda i: -totals.loc[i, "n"])  # the theme with most contributions first
     n_groups = shown[group_col].nunique()
@@ -312,7 +317,7 @@ def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequenc
     shown = prevalence[~prevalence["suppressed"].astype(bool)]
     item = item_column(prevalence)
     n_shown = shown[group_col].nunique()
-    reach = shown[shown["n"] > 0].groupby(item)[group_col].nunique().reindex(list(items), fill_value=0)
+    reach = reach_in(shown, group_col).reindex(list(items), fill_value=0)
     carrying = shown.groupby(item)["n"].sum().reindex(list(items), fill_value=0).astype(int)
     order = pd.DataFrame({"reach": reach, "n": carrying, "position": range(len(items))}).sort_values(
         ["reach", "n", "position"], ascending=[False, False, True]).index
