@@ -145,3 +145,18 @@ def test_names_in_prose():
     assert fx.name("people_who_use_services", {}) == "people who use services" and fx.name("users", LABELS) == "Users"
     assert fx.theme_name("relationships", LABELS) == "relationships" and fx.theme_name("cpd", {"cpd": "CPD and learning"}) == "CPD and learning"
     assert fx.count(1, 3, "statements") == "1 of 3 statements (33%)" and fx.count(0, 0) == "0 of 0 (none)"
+
+
+def test_the_robustness_note_calls_robust_what_the_grid_calls_robust():
+    from analysis.compare.robustness import robust_findings
+
+    finding = fx.Finding("Lead: text.", 1, 2, "a1", "q", "t", "lead")
+    grid = pd.DataFrame({"finding": ["lead"] * 2, "check": ["b", "c"], "label": ["lists weigh the same", "x"],
+                         "verdict": ["holds", "does not apply"]})
+    assert fx.robustness_note(finding, grid).startswith("Robust") and robust_findings(grid) == ["lead"]
+    nothing_applies = grid.assign(verdict="does not apply")
+    assert fx.robustness_note(finding, nothing_applies) == "Not robust: no robustness check applies to it."
+    assert robust_findings(nothing_applies) == []
+    weakened = grid.assign(verdict=["weakens", "holds"])
+    assert fx.robustness_note(finding, weakened) == "Not robust: it weakens when lists weigh the same (b)."
+    assert fx.robustness_note(fx.Finding("L: t.", 1, 2, "a1", "q", "t", "other"), grid) == "Not re-tested in the robustness grid."

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.compare.comparisons import groups_raising, typical_quote
 from analysis.compare.positions import positions_summary
-from analysis.compare.robustness import Claim
+from analysis.compare.robustness import Claim, is_robust, verdict_table, what_changes
 
 
 @dataclass(frozen=True)
@@ -375,28 +375,24 @@ def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], l
 
 # --- robustness and positions, as the briefing shows them ------------------------------------
 
-VERDICT_WORDS = {"weakens": "weakens", "reverses": "reverses"}
-
-
 def robustness_note(finding: Finding, grid: pd.DataFrame) -> str:
-    """One sentence on how the finding fares in the robustness grid: robust, or which checks
-    change it and how."""
+    """One sentence on how the finding fares in the robustness grid: robust (`is_robust`), or
+    which checks change it and how."""
     rows = grid[grid["finding"] == finding.key]
     if rows.empty:
         return "Not re-tested in the robustness grid."
-    changed = rows[rows["verdict"].isin(list(VERDICT_WORDS))]
-    if changed.empty:
+    if is_robust(list(rows["verdict"])):
         return "Robust: holds under every robustness check that applies to it."
-    parts = [f"{verdict} when {label} ({check})" for check, label, verdict in zip(changed["check"], changed["label"], changed["verdict"])]
-    return "Not robust: it " + "; ".join(parts) + "."
+    changes = what_changes(rows).get(finding.key)
+    if not changes:
+        return "Not robust: no robustness check applies to it."
+    return "Not robust: it " + "; ".join(f"{verdict} when {label} ({check})" for check, label, verdict in changes) + "."
 
 
 def grid_table(grid: pd.DataFrame, findings: Sequence[Finding]) -> tuple[pd.DataFrame, str]:
     """The robustness grid as the briefing shows it: one row per finding (its lead-in), one
     column per check, each cell a verdict, a last column saying whether it is robust; and the
     caption naming every check."""
-    from analysis.compare.robustness import verdict_table
-
     lead = {f.key: f.headline.partition(": ")[0] for f in findings}
     table = verdict_table(grid)
     table.insert(0, "finding", table.pop("finding").map(lambda k: lead.get(k, k)))
