@@ -8,7 +8,9 @@ import pytest
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 
+from analysis.coding.reliability import THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
 from analysis.report import figures
+from analysis.report.reliability_text import threshold_text
 from analysis.compare.stats import correspondence_analysis
 
 # Published values: Paul Tol's "muted" scheme and Okabe & Ito's palette.
@@ -243,7 +245,12 @@ def test_alpha_forest_leaves_out_undefined_codes_and_marks_thresholds():
     figure = figures.alpha_forest(alpha, labels={"a": "Code A"})
     ax = figure.axes[0]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["Code A", "b", "All codes pooled"]
-    assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [0.667, 0.80]
+    assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [THRESHOLD_TENTATIVE, THRESHOLD_RELIABLE]
+    assert ax.get_xlabel().endswith(f"(dashed: {threshold_text(THRESHOLD_TENTATIVE)} and {threshold_text(THRESHOLD_RELIABLE)})")
+
+
+def test_thresholds_are_written_with_the_decimals_they_need():
+    assert [threshold_text(v) for v in (0.667, 0.80, 0.7, 0.85)] == ["0.667", "0.80", "0.70", "0.85"]
 
 
 def test_codes_take_shades_of_their_theme_colour_however_many_there_are():

@@ -44,7 +44,7 @@ DEVIANT_MAJORITY = 1.5
 def function_status(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping) -> pd.DataFrame:
     """One row saying whether the coded statement functions are counted: ``n_from_section``,
     ``n_coded``, ``test`` and ``alpha`` (the latest blind test of the functions where they are
-    coded, and its alpha; empty when none has covered them), ``threshold`` (the study's 0.667)
+    coded, and its alpha; empty when none has covered them), ``threshold`` (THRESHOLD_TENTATIVE)
     and ``coded_counted``. Functions fixed by a section's heading are always counted."""
     consensus = coding[coding["coder"] == "consensus"]
     table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))

@@ -27,7 +27,9 @@ from matplotlib.patches import Rectangle
 from adjustText import adjust_text
 from scipy.cluster.hierarchy import dendrogram
 
+from analysis.coding.reliability import THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
 from analysis.compare.comparisons import CorrespondenceAnalysis, linkage_for_dendrogram
+from analysis.report.reliability_text import threshold_text
 
 # Paul Tol, "muted" qualitative scheme (https://personal.sron.nl/~pault/), without its grey.
 THEME_PALETTE = (
@@ -483,7 +485,7 @@ def voice_subject_figure(table: pd.DataFrame, *, labels: Mapping[str, str] | Non
 
 @_styled
 def alpha_forest(alpha: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
-                 thresholds: tuple[float, float] = (0.667, 0.80)) -> Figure:
+                 thresholds: tuple[float, float] = (THRESHOLD_TENTATIVE, THRESHOLD_RELIABLE)) -> Figure:
     """Krippendorff's alpha per code (and pooled, last) with bootstrap 95% intervals.
 
     ``alpha`` comes from `analysis.coding.reliability.alpha_table`; codes with no alpha (neither
@@ -505,5 +507,5 @@ def alpha_forest(alpha: pd.DataFrame, *, labels: Mapping[str, str] | None = None
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlim(min(-0.2, float(low.min()) - 0.05), 1.02)
-    ax.set_xlabel(f"Krippendorff's alpha with bootstrap 95% interval (dashed: {thresholds[0]} and {thresholds[1]})")
+    ax.set_xlabel(f"Krippendorff's alpha with bootstrap 95% interval (dashed: {threshold_text(thresholds[0])} and {threshold_text(thresholds[1])})")
     return figure

@@ -11,10 +11,20 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.coding.reliability import POOLED
+from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
 from analysis.coding.reliability_tables import STATUS_COUNTED, STATUS_NOT_COUNTED, STATUS_TENTATIVE, STATUS_TOO_RARE, status
+from analysis.report.findings import names
 
 FUNCTION_MEASURE = "statement function (where coded)"
+
+
+def threshold_text(value: float) -> str:
+    """An alpha threshold as the text writes it: three decimals, or two where the third is 0 (0.667, 0.80)."""
+    text = f"{value:.3f}"
+    return text[:-1] if text.endswith("0") else text
+
+
+TENTATIVE, RELIABLE = threshold_text(THRESHOLD_TENTATIVE), threshold_text(THRESHOLD_RELIABLE)
 
 
 def _of(table: pd.DataFrame, test_id: str) -> pd.DataFrame:
@@ -23,11 +33,6 @@ def _of(table: pd.DataFrame, test_id: str) -> pd.DataFrame:
 
 def _interval(row: Mapping) -> str:
     return f"95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f}"
-
-
-def _names(labels: Sequence[str]) -> str:
-    labels = list(labels)
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def function_result(tests: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
@@ -45,24 +50,24 @@ def theme_sentence(themes: pd.DataFrame) -> str:
     rows = themes[themes["code_id"] != POOLED]
     by_status = {s: list(rows.loc[rows["status"] == s, "label"]) for s in (STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE)}
     if len(by_status[STATUS_COUNTED]) == len(rows):
-        return f"All {len(rows)} themes reach 0.80 or more, so every theme is counted."
-    parts = [f"{len(by_status[STATUS_COUNTED])} of {len(rows)} themes reach 0.80 or more and are counted"]
+        return f"All {len(rows)} themes reach {RELIABLE} or more, so every theme is counted."
+    parts = [f"{len(by_status[STATUS_COUNTED])} of {len(rows)} themes reach {RELIABLE} or more and are counted"]
     if by_status[STATUS_TENTATIVE]:
-        parts.append(f"{_names(by_status[STATUS_TENTATIVE])} (0.667 to 0.80) {'is' if len(by_status[STATUS_TENTATIVE]) == 1 else 'are'} counted as tentative and marked so")
+        parts.append(f"{names(by_status[STATUS_TENTATIVE])} ({TENTATIVE} to {RELIABLE}) {'is' if len(by_status[STATUS_TENTATIVE]) == 1 else 'are'} counted as tentative and marked so")
     if by_status[STATUS_NOT_COUNTED]:
-        parts.append(f"{_names(by_status[STATUS_NOT_COUNTED])} (below 0.667) {'is' if len(by_status[STATUS_NOT_COUNTED]) == 1 else 'are'} not counted")
+        parts.append(f"{names(by_status[STATUS_NOT_COUNTED])} (below {TENTATIVE}) {'is' if len(by_status[STATUS_NOT_COUNTED]) == 1 else 'are'} not counted")
     if by_status[STATUS_TOO_RARE]:
-        parts.append(f"{_names(by_status[STATUS_TOO_RARE])} {'was' if len(by_status[STATUS_TOO_RARE]) == 1 else 'were'} too rare in the sample to test")
+        parts.append(f"{names(by_status[STATUS_TOO_RARE])} {'was' if len(by_status[STATUS_TOO_RARE]) == 1 else 'were'} too rare in the sample to test")
     return "; ".join(parts) + "."
 
 
 def _codes_not_counted(codes: pd.DataFrame) -> str:
-    """A sentence naming the tested codes below 0.667, which the briefing does not count."""
+    """A sentence naming the tested codes below the tentative threshold, which the briefing does not count."""
     below = codes[codes["status"] == STATUS_NOT_COUNTED]
     if below.empty:
         return ""
-    listed = _names([f"{row.label} ({row.alpha:.2f}, {int(row.positives)} contributions)" for row in below.itertuples()])
-    return (f" {'One code' if len(below) == 1 else f'{len(below)} codes'} tested below 0.667 and "
+    listed = names([f"{row.label} ({row.alpha:.2f}, {int(row.positives)} contributions)" for row in below.itertuples()])
+    return (f" {'One code' if len(below) == 1 else f'{len(below)} codes'} tested below {TENTATIVE} and "
             f"{'is' if len(below) == 1 else 'are'} not counted in this briefing: {listed}.")
 
 
@@ -104,7 +109,7 @@ def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: p
             when = "Earlier" if order < position else "Later"
             paragraphs.append(f"*{when} test ({other.id}, codebook {other.codebook_version}, {other.n_units} contributions).* {other.note}")
     if untested:
-        paragraphs.append(f"Not yet tested (added or redefined after the test): {_names(list(untested))}.")
+        paragraphs.append(f"Not yet tested (added or redefined after the test): {names(list(untested))}.")
     return paragraphs
 
 
@@ -118,7 +123,7 @@ def function_paragraph(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
     follows = {
         STATUS_COUNTED: "so coded functions are counted.",
         STATUS_TENTATIVE: "so coded functions are counted as tentative.",
-        STATUS_NOT_COUNTED: "below 0.667, so coded functions are not counted: hopes, problems, needs and proposals are "
+        STATUS_NOT_COUNTED: f"below {TENTATIVE}, so coded functions are not counted: hopes, problems, needs and proposals are "
                             "counted only where the document's own heading says which an item is.",
     }[verdict]
     return (f"Where the statement function is coded (prose, replies and mixed lists), the test {test.name} "
