@@ -77,10 +77,12 @@ def test_source_contrast_reports_the_largest_difference_with_its_interval_and_qu
 
 
 def test_prioritised_actions_counts_example_actions_under_each_theme_and_says_votes_are_missing():
-    finding = fx.prioritised_actions(CONTRIBUTIONS, SECTIONS)
+    printed = {"action_theme": "themed the actions", "example_action": "examples of some of the actions"}
+    finding = fx.prioritised_actions(CONTRIBUTIONS, SECTIONS, {"facilitators": "Facilitators"}, printed)
     # t2 has two example actions (e1, e2); e3 has no theme: 2 of 2 attributed, 1 not attributable.
-    assert "into 2 themes" in finding.headline and "of the 2 it places under a theme, most are listed under “Train the workforce” (2)" in finding.headline
-    assert "“examples of some of the actions that were generated”" in finding.headline
+    assert finding.headline.startswith("Actions: Facilitators “themed the actions” into 2 themes. The document gives “examples of some of the actions”")
+    assert "of the 2 it places under a theme, most are listed under “Train the workforce” (2)" in finding.headline
+    assert "Actions: facilitators grouped the actions into 2 themes. The document lists examples" in fx.prioritised_actions(CONTRIBUTIONS, SECTIONS).headline
     assert "1 cannot be placed" in finding.headline and "votes" in finding.headline
     assert (finding.quote_id, finding.quote) == ("t2", "Train the workforce")
     table = fx.action_themes_table(CONTRIBUTIONS, SECTIONS)
@@ -122,7 +124,7 @@ def test_voice_and_subject_says_how_many_statements_answer_another_question():
     contributions = CONTRIBUTIONS.assign(section=["vision", "vision", "support"] + list(CONTRIBUTIONS["section"][3:]))
     finding = fx.voice_and_subject(voice, "Users: said and about", PRESENCE, contributions, LABELS, {"support": "how to support them"})
     # workload: 1 of 3 against 0 of 2 (gap 1/3); relationships 2/3 against 1/2 (gap 1/6). a3 (workload) answers another question.
-    assert "Workload is in 1 of 3 of their own statements (33%) and in 0 of 2" in finding.headline
+    assert "Workload is in 1 of 3 of their own statements (33%) and in 0 of 2 statements about people who use services in changing lives 2006 (0%)." in finding.headline
     assert finding.caveat == "1 of their own statements answers how to support them; without those, 0 of 2 (0%)."
     assert (finding.n, finding.denominator, finding.compared) == (1, 3, (0, 2))
     assert finding.claim.higher == "voice" and finding.claim.voices == ("users",)

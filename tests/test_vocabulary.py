@@ -119,3 +119,11 @@ def test_example_sections_come_from_the_vocabulary():
 
     themes, examples = load_vocabulary(DATA_DIR).example_sections()
     assert load_vocabulary(DATA_DIR).sections[examples]["parent_section"] == themes
+
+
+def test_a_sections_printed_words_are_verbatim_in_a_source_and_must_be_text(vocabulary_copy):
+    printed = [entry["as_printed"] for entry in load_vocabulary(DATA_DIR).sections.values() if "as_printed" in entry]
+    texts = [path.read_text(encoding="utf-8") for path in (DATA_DIR / "sources").glob("*.txt")]
+    assert printed and all(any(words in text for text in texts) for words in printed)
+    rewrite(vocabulary_copy, lambda content: content["sections"][0].update(as_printed=3))
+    assert any("as_printed" in problem.column and "not text" in problem.message for problem in check_vocabulary(vocabulary_copy))

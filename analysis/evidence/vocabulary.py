@@ -40,7 +40,8 @@ PARTS: dict[str, tuple[Field, ...]] = {
     "source_kinds": (Field("id", str), Field("description", str)),
     "sectors": (Field("id", str), Field("label", str), Field("description", str)),
     "sections": (Field("id", str), Field("meaning", str), Field("statement_function", (str, type(None))), Field("speaker_role", str),
-                 Field("parent_section", str, required=False), Field("examples_of_parent", bool, required=False)),
+                 Field("parent_section", str, required=False), Field("examples_of_parent", bool, required=False),
+                 Field("as_printed", str, required=False)),
 }
 
 

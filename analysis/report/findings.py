@@ -202,8 +202,8 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
     return Finding(
         f"{comparison.split(':')[0]}: {name(best, labels)} is in {int(wide.loc[best, ('n', 'voice')])} of "
         f"{int(wide.loc[best, ('denominator', 'voice')])} of their own statements ({percent(wide.loc[best, ('share', 'voice')])}) "
-        f"and in {int(wide.loc[best, ('n', 'subject')])} of {int(wide.loc[best, ('denominator', 'subject')])} of the review's "
-        f"aspirations for {subject_names} ({percent(wide.loc[best, ('share', 'subject')])}).",
+        f"and in {int(wide.loc[best, ('n', 'subject')])} of {int(wide.loc[best, ('denominator', 'subject')])} statements about "
+        f"{subject_names} in {writers_about(contributions, subject_groups, labels)} ({percent(wide.loc[best, ('share', 'subject')])}).",
         int(wide.loc[best, ("n", side)]), int(wide.loc[best, ("denominator", side)]), quote_id, quote, "voice_vs_subject",
         "voice_subject: " + comparison.split(":")[0],
         Claim("voice_subject", (best,), higher=side, lower=other,
@@ -211,6 +211,12 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
         compared=(int(wide.loc[best, ("n", other)]), int(wide.loc[best, ("denominator", other)])),
         caveat=set_aside_caveat(presence, contributions, voice_groups, best, set_aside or {}),
     )
+
+
+def writers_about(contributions: pd.DataFrame, subjects: Sequence[str], labels: Mapping[str, str]) -> str:
+    """The source sets, named, whose contributions are about one of ``subjects`` (their subject_group)."""
+    about = contributions[contributions["subject_group"].isin(list(subjects))]
+    return names([name(s, labels) for s in dict.fromkeys(about["source_set"])])
 
 
 def set_aside_caveat(presence, contributions, voice_groups, item, set_aside: Mapping[str, str]) -> str:
@@ -228,17 +234,20 @@ def set_aside_caveat(presence, contributions, voice_groups, item, set_aside: Map
             f"{count(n_rest, len(rest))}.")
 
 
-def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] | None) -> Finding | None:
-    """The facilitators' action themes and how many of the report's example actions are listed
-    under each (ties stated as ties). ``sections`` names the themes' and the examples' sections
-    (the vocabulary's ``examples_of_parent``). The report gives "examples of some of the
-    actions that were generated", so a count describes the report's examples, not the actions."""
+def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] | None, labels: Mapping[str, str] | None = None,
+                        printed: Mapping[str, str] | None = None) -> Finding | None:
+    """The action themes and how many of the document's example actions are listed under each
+    (ties stated as ties). ``sections`` names the themes' and the examples' sections (the
+    vocabulary's ``examples_of_parent``); ``printed`` the document's own words for a section
+    (the vocabulary's ``as_printed``), quoted where given. The examples are some of the
+    actions, so a count describes the examples, not the actions."""
     if sections is None:
         return None
     themes = contributions[contributions["section"] == sections[0]]
     examples = contributions[contributions["section"] == sections[1]]
     if themes.empty:
         return None
+    printed = printed or {}
     under = examples["parent_id"].value_counts()
     attributed = int(examples["parent_id"].notna().sum())
     counts = themes.assign(n=themes["contribution_id"].map(under).fillna(0).astype(int)).sort_values("list_position")
@@ -247,10 +256,12 @@ def prioritised_actions(contributions: pd.DataFrame, sections: tuple[str, str] |
     quoted = names([f"“{text}”" for text in top["text"]])
     listed = (f"most are listed under “{first['text']}” ({int(first['n'])})" if len(top) == 1 else
               f"{len(top)} themes tie with {int(first['n'])} each: {quoted}")
+    who = names([name(g, labels or {}) for g in dict.fromkeys(themes["speaker_group"])])
+    themed = f"“{printed[sections[0]]}”" if sections[0] in printed else "grouped the actions"
+    given = f"gives “{printed[sections[1]]}”" if sections[1] in printed else "lists examples of the actions"
     return Finding(
-        f"Actions: the facilitators “themed the prioritised actions from all the groups” into {len(themes)} themes. The report gives "
-        f"“examples of some of the actions that were generated”; of the {attributed} it places under a theme, {listed}; "
-        f"{len(examples) - attributed} cannot be placed. How many votes each action had is not recorded anywhere.",
+        f"Actions: {who} {themed} into {len(themes)} themes. The document {given}; of the {attributed} it places under a "
+        f"theme, {listed}; {len(examples) - attributed} cannot be placed. How many votes each action had is not recorded anywhere.",
         int(first["n"]), attributed, first["contribution_id"], first["text"], "action_themes", "example_actions",
         Claim("most_examples", tuple(top["contribution_id"]), largest=len(top) > 1),
     )

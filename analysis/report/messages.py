@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.report.explorer import finding_anchor
-from analysis.report.findings import Finding, count, name, names, percent, theme_name
+from analysis.report.findings import Finding, count, name, names, percent, theme_name, writers_about
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,7 @@ def voice_and_subject(finding: Finding, labels, contributions: pd.DataFrame) -> 
     claim = finding.claim
     own, about = ((finding.n, finding.denominator), finding.compared) if claim.higher == "voice" else \
         (finding.compared, (finding.n, finding.denominator))
-    written_about = contributions[contributions["subject_group"].isin(claim.subjects)]
-    writers = names([name(s, labels) for s in dict.fromkeys(written_about["source_set"])])
+    writers = writers_about(contributions, claim.subjects, labels)
     speakers = finding.headline.partition(": ")[0]
     return (f"{speakers} raised {theme_name(claim.items[0], labels)} in {own[0]} of their own {own[1]} statements "
             f"({percent(own[0] / own[1])}). {writers} raised it in {about[0]} of its {about[1]} statements about "
