@@ -21,30 +21,41 @@ from analysis.paths import DATA_DIR
 # alpha = 1 - D_o / D_e = 1 - 0.2 / 0.46667 = 1 - 9/21 = 4/7.
 
 
+def binary_alpha(a, b):
+    """The alpha table's closed form for one code (two coders' 0/1 values over the same units)."""
+    table = rel.presence_alpha_table(np.array(a, dtype=bool)[:, None], np.array(b, dtype=bool)[:, None], ["x"], {}, 0, 0)
+    return float(table.loc[0, "alpha"])
+
+
 def test_alpha_of_a_tiny_table_by_hand():
     a, b = [1, 1, 0, 0, 0], [1, 0, 0, 0, 0]
     assert al.nominal_alpha(a, b) == pytest.approx(4 / 7)
-    assert float(rel.binary_alpha(np.array(a), np.array(b))) == pytest.approx(4 / 7)
+    assert binary_alpha(a, b) == pytest.approx(4 / 7)
 
 
 def test_alpha_perfect_systematic_and_undefined():
     assert al.nominal_alpha([1, 0, 1, 0], [1, 0, 1, 0]) == pytest.approx(1.0)
     # always opposite: d = 4, n = 8, n_0 = n_1 = 4: 1 - 7 * 4 / 16 = -0.75
     assert al.nominal_alpha([1, 0, 1, 0], [0, 1, 0, 1]) == pytest.approx(-0.75)
-    assert float(rel.binary_alpha(np.array([1, 0, 1, 0]), np.array([0, 1, 0, 1]))) == pytest.approx(-0.75)
+    assert binary_alpha([1, 0, 1, 0], [0, 1, 0, 1]) == pytest.approx(-0.75)
     assert math.isnan(al.nominal_alpha([0, 0, 0], [0, 0, 0]))
-    assert np.isnan(rel.binary_alpha(np.array([1, 1]), np.array([1, 1])))
+    assert math.isnan(binary_alpha([1, 1], [1, 1]))
 
 
 def test_closed_form_equals_the_package_on_random_tables():
+    import krippendorff
+
     rng = np.random.default_rng(1)
     for _ in range(50):
         n = int(rng.integers(3, 40))
         a = (rng.random(n) < rng.random()).astype(int)
         b = np.where(rng.random(n) < 0.8, a, 1 - a)
-        expected = al.nominal_alpha(a, b)
-        got = float(rel.binary_alpha(a, b))
-        assert (math.isnan(expected) and math.isnan(got)) or got == pytest.approx(expected)
+        got = binary_alpha(a, b)
+        if len(set(a) | set(b)) < 2:
+            assert math.isnan(got) and math.isnan(al.nominal_alpha(a, b))
+            continue
+        assert got == al.nominal_alpha(a, b)  # the same number, to the last bit
+        assert got == pytest.approx(krippendorff.alpha(reliability_data=np.vstack([a, b]).astype(float), level_of_measurement="nominal"))
 
 
 # --- the alpha table -----------------------------------------------------------------------------
@@ -217,25 +228,13 @@ def test_crosswalk_problems(tmp_path):
     assert any(m.startswith("code 'other' of the codebook is not in the crosswalk") for m in messages)
 
 
-def test_bootstrap_counts_resample_whole_units_in_any_chunking(monkeypatch):
-    rng = np.random.default_rng(5)
-    a = (rng.random((40, 3)) < 0.4).astype(np.int8)
-    b = np.where(rng.random((40, 3)) < 0.8, a, 1 - a).astype(np.int8)
-    results = []
-    for chunk in (1, 6, 7 * 6, 2**22):
-        monkeypatch.setattr(rel, "BOOTSTRAP_CHUNK", chunk)
-        results.append(rel.bootstrap_counts((a != b).astype(np.int8), a + b, 400, np.random.default_rng(9)))
-    for d, n1 in results[1:]:
-        assert d.tolist() == results[0][0].tolist() and n1.tolist() == results[0][1].tolist()
-    d, n1 = results[0]
-    # every resample is 40 whole units: its counts never exceed what 40 units can carry
-    assert (d <= 40).all() and (n1 <= 80).all()
-    # on average a resample carries what the sample does
-    np.testing.assert_allclose(d.mean(axis=0), (a != b).sum(axis=0), rtol=0.15)
-    np.testing.assert_allclose(n1.mean(axis=0), (a + b).sum(axis=0), rtol=0.1)
-
-
-def test_a_single_unit_pattern_resamples_to_itself():
-    a = np.ones((5, 2), dtype=np.int8)
-    d, n1 = rel.bootstrap_counts(np.zeros((5, 2), dtype=np.int8), 2 * a, 10, np.random.default_rng(1))
-    assert (d == 0).all() and (n1 == 10).all()
+def test_binary_bootstrap_holds_the_expected_disagreement_fixed():
+    # Code x of ROWS: n = 10 values, n1 = 3, so every resample's alpha is 1 - 9 d / 21 with d its
+    # disagreements (0 to 5 units); the pooled row likewise with n = 30, n1 = 10: 1 - 29 D / 200.
+    # With 401 resamples the 2.5th and 97.5th percentiles are resamples' own values.
+    table = rel.alpha_table(coding_frame(ROWS), CODEBOOK, SAMPLE, n_boot=401, seed=2).set_index("code_id")
+    d_low, d_high = [(1 - table.loc["x", bound]) * 21 / 9 for bound in ("ci_high", "ci_low")]
+    assert d_low == pytest.approx(round(d_low)) and d_high == pytest.approx(round(d_high)) and 0 <= round(d_low) <= round(d_high) <= 5
+    assert table.loc["x", "n_boot_valid"] == 401
+    pooled_high = (1 - table.loc[rel.POOLED, "ci_low"]) * 200 / 29
+    assert pooled_high == pytest.approx(round(pooled_high))

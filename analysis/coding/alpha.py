@@ -1,7 +1,7 @@
 """Krippendorff's alpha for two coders at the levels the analysis uses.
 
-- **Binary presence** (a code or a theme present or absent for a contribution): see
-  :func:`analysis.coding.reliability.alpha_table`, which bootstraps the closed form.
+- **Binary presence** (a code or a theme present or absent for a contribution): nominal alpha
+  of 0/1 values, from counts (:func:`analysis.coding.reliability.presence_alpha_table`).
 - **One label per unit** (the statement function): nominal alpha.
 - **A set of codes per unit**: alpha with the MASI distance (Passonneau 2006), which scores
   two sets by their overlap: ``1 - J * M`` with ``J`` the Jaccard index and ``M`` 1 for equal
@@ -9,13 +9,18 @@
 
 For two coders and no missing values, alpha with any distance ``delta`` has the closed form
 ``1 - (n - 1) * 2 * sum_u delta(a_u, b_u) / sum_ck n_c n_k delta(c, k)``, with ``n`` = 2 x units
-and ``n_c`` how often value ``c`` was used. It depends only on how many units have each
-distinct pair of values. Bootstrap intervals follow Hayes and Krippendorff (2007): a resample
-is a multinomial draw of those counts and only the observed disagreement is recomputed, the
-expected one held at its value in the whole sample, so time and memory grow with the distinct
-pairs, not the units or the square of the distinct code sets. The tests check the closed form
-against the ``krippendorff`` package. When alpha is undefined in the whole sample (one value
-throughout), there is no interval.
+and ``n_c`` how often value ``c`` was used. The tests check it against the ``krippendorff``
+package. For sets only pairs of distinct sets that share a label are less than 1 apart, so the
+expected term is summed over those, found a block of sets at a time. When alpha is undefined in the whole sample (one value throughout), there is no
+interval.
+
+Bootstrap intervals, at every level, follow Hayes and Krippendorff (2007): the units are
+resampled with replacement and only the observed disagreement ``sum_u delta(a_u, b_u)`` is
+recomputed, the expected one held at its value in the whole sample (:func:`resampled_sums`,
+:func:`alpha_given_expected`). Units whose distances are the same are interchangeable, so a
+resample is drawn as how many units of each distinct row of distances it holds (one multinomial
+over their shares, the same distribution as drawing units), in chunks: time and memory grow
+with the distinct rows, not the units, whatever the number of resamples.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 from scipy import sparse
 
-BOOTSTRAP_CHUNK_CELLS = 2**22  # resample x pair (or value) cells held at once
+BOOTSTRAP_CHUNK_CELLS = 2**22  # resample x distinct-row cells held at once
+SIMILARITY_BLOCK_CELLS = 2**24  # value x value cells of the MASI overlap held at once
 
 
 def masi_distance(first: frozenset, second: frozenset) -> float:
@@ -55,104 +61,130 @@ def encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[list, np.ndarr
     return list(index), ia, ib
 
 
-def _alpha_from_weights(weights: np.ndarray, per_pair: np.ndarray, used: sparse.csr_matrix, similarity: sparse.csr_matrix) -> np.ndarray:
-    """Closed-form alpha for each row of ``weights`` (how many units of each kind of pair count).
-    The expected disagreement ``sum_ck n_c n_k delta_ck`` is ``n^2 - sum_ck n_c n_k (1 - delta_ck)``;
-    ``similarity`` (``1 - delta``) is sparse, since most pairs of code sets share nothing."""
-    n = 2 * weights.sum(axis=1)
-    observed = 2 * weights @ per_pair
-    counts = np.asarray((used.T @ weights.T).T)  # (rows, values)
-    expected = n**2 - (np.asarray((similarity @ counts.T).T) * counts).sum(axis=1)
+def encode_sets(a: np.ndarray, b: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """The distinct sets of two coders' 0/1 matrices (units x labels: the set of labels of each
+    unit), as the membership of :func:`_membership`, in order of first appearance (``a`` then
+    ``b``), and each coder's sets as indices into them."""
+    both = np.ascontiguousarray(np.vstack([a, b]), dtype=bool)
+    keys = both.view(np.dtype((np.void, both.shape[1]))).ravel() if both.shape[1] else np.zeros(len(both), dtype=np.int8)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    inverse = rank[inverse.ravel()]
+    return _membership(both[first[order]]), inverse[: len(a)], inverse[len(a) :]
+
+
+def _membership(sets: np.ndarray) -> sparse.csr_matrix:
+    """Sparse 0/1 values x labels, with one more label held by the empty set alone, so that two
+    empty sets are the same set and an empty set shares nothing with any other."""
+    sets = np.asarray(sets, dtype=bool)
+    return sparse.csr_matrix(np.hstack([sets, ~sets.any(axis=1, keepdims=True)]).astype(float))
+
+
+def _masi_similarity(both: np.ndarray, mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """``1 -`` the MASI distance of two sets from their sizes and the size of their intersection."""
+    monotonicity = np.select([(both == mine) & (both == theirs), (both == mine) | (both == theirs)], [1.0, 2 / 3], 1 / 3)
+    return both / (mine + theirs - both) * monotonicity
+
+
+def _pair_similarity(pa: np.ndarray, pb: np.ndarray, member: sparse.csr_matrix | None) -> np.ndarray:
+    """How alike the values of each pair are: 1 or 0 for nominal values (``member`` None), else
+    ``1 -`` the MASI distance of the sets (rows of ``member``)."""
+    if member is None:
+        return (pa == pb).astype(float)
+    size = np.asarray(member.sum(axis=1)).ravel()
+    both = np.asarray(member[pa].multiply(member[pb]).sum(axis=1)).ravel()
+    return _masi_similarity(both, size[pa], size[pb])
+
+
+def _similarity_sums(counts: np.ndarray, member: sparse.csr_matrix | None) -> np.ndarray:
+    """For each value ``c``, ``sum_k similarity(c, k) counts_k``. For label sets only the pairs
+    that share a label add anything; they are found by a sparse product, a block of values at a
+    time, so memory stays bounded however many sets share labels."""
+    if member is None:
+        return counts
+    size = np.asarray(member.sum(axis=1)).ravel()
+    sums = np.empty(member.shape[0])
+    step = max(1, SIMILARITY_BLOCK_CELLS // member.shape[0])
+    for start in range(0, member.shape[0], step):
+        overlap = (member[start : start + step] @ member.T).tocsr()
+        overlap.sort_indices()
+        rows = np.repeat(np.arange(start, start + overlap.shape[0]), np.diff(overlap.indptr))
+        overlap.data = _masi_similarity(overlap.data, size[rows], size[overlap.indices])
+        sums[start : start + step] = overlap @ counts
+    return sums
+
+
+def resampled_sums(distances: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """Each column's sum over ``n_boot`` resamples of the rows (units) with replacement:
+    ``(n_boot, columns)``. Units with the same row are interchangeable, so a resample is drawn
+    as how many units of each distinct row it holds (a multinomial over their shares);
+    :data:`BOOTSTRAP_CHUNK_CELLS` resample x row cells at a time."""
+    units, columns = distances.shape
+    sums = np.zeros((n_boot, columns))
+    if units == 0 or n_boot == 0 or columns == 0:
+        return sums
+    rows = np.ascontiguousarray(distances)
+    nonzero = rows.any(axis=1)
+    keys = rows[nonzero].view(np.dtype((np.void, rows.itemsize * columns))).ravel()
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    patterns = np.vstack([np.zeros((1, columns)), rows[nonzero][first]]).astype(float)  # units with nothing to sum are one row
+    shares = np.concatenate([[units - nonzero.sum()], counts]) / units
+    rng = np.random.default_rng(seed)
+    step = max(1, BOOTSTRAP_CHUNK_CELLS // len(patterns))
+    for start in range(0, n_boot, step):
+        size = min(step, n_boot - start)
+        sums[start : start + size] = rng.multinomial(units, shares, size=size) @ patterns
+    return sums
+
+
+def alpha_given_expected(n: float, observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """``1 - (n - 1) * 2 * observed / expected`` (``n`` values, ``observed`` the summed distance
+    over units, ``expected`` ``sum_ck n_c n_k delta(c, k)``); NaN where ``expected`` is 0."""
+    expected = np.asarray(expected, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = 1 - (n - 1) * observed / expected
+        alpha = 1 - (n - 1) * 2 * np.asarray(observed) / expected
     return np.where(expected > 0, alpha, np.nan)
 
 
-def _pairs(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
-    """The distinct (a, b) pairs of values: how many units have each, each pair's distance, and
-    how often each value is used by a unit of each pair (pairs x values). Units with the same
-    pair are interchangeable for alpha, so resampling units is resampling pairs by their counts."""
-    values = similarity.shape[0]
-    pair_ids, pair_of, pair_counts = np.unique(ia * values + ib, return_index=True, return_counts=True)
-    pa, pb = ia[pair_of], ib[pair_of]
-    rows = np.concatenate([np.arange(len(pair_ids))] * 2)
-    used = sparse.csr_matrix((np.ones(2 * len(pair_ids)), (rows, np.concatenate([pa, pb]))), shape=(len(pair_ids), values))
-    return pair_counts.astype(float), 1 - np.asarray(similarity[pa, pb]).ravel(), used
-
-
-def similarity_alpha(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matrix) -> float:
-    """Alpha of two coders' encoded values, with distance ``1 - similarity``; NaN when undefined."""
-    if len(ia) == 0:
-        return float("nan")
-    counts, per_pair, used = _pairs(ia, ib, similarity)
-    return float(_alpha_from_weights(counts[None, :], per_pair, used, similarity)[0])
-
-
-def bootstrap_similarity_alpha(ia: np.ndarray, ib: np.ndarray, similarity: sparse.csr_matrix, n_boot: int, seed: int) -> np.ndarray:
-    """:func:`similarity_alpha` on ``n_boot`` resamples of the units, with the expected
-    disagreement held at its value in the whole sample, as Hayes and Krippendorff (2007) do:
-    each resample draws how many units of each kind of pair it holds (multinomial over the
-    pairs' shares), in chunks, and only the observed disagreement is recomputed."""
+def alpha_and_bootstrap(ia: np.ndarray, ib: np.ndarray, n_values: int, n_boot: int, seed: int,
+                        member: sparse.csr_matrix | None = None) -> tuple[float, np.ndarray]:
+    """Alpha of two coders' encoded values (indices into ``n_values`` distinct values) and its
+    bootstrap distribution over ``n_boot`` resamples of the units, the expected disagreement held
+    at its value in the whole sample. Nominal values, or with ``member`` (values x labels, see
+    :func:`_membership`) sets of labels under the MASI distance. NaN where alpha is undefined."""
     units = len(ia)
-    out = np.full(n_boot, np.nan)
     if units == 0:
-        return out
-    counts, per_pair, used = _pairs(ia, ib, similarity)
-    n = 2 * units
-    values = np.asarray(used.T @ counts).ravel()
-    expected = n**2 - float(values @ (similarity @ values))
-    if expected <= 0:
-        return out
-    rng = np.random.default_rng(seed)
-    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // len(counts))
-    for start in range(0, n_boot, chunk):
-        size = min(chunk, n_boot - start)
-        weights = rng.multinomial(units, counts / units, size=size).astype(float)
-        out[start : start + size] = 1 - (n - 1) * 2 * (weights @ per_pair) / expected
-    return out
+        return float("nan"), np.full(n_boot, np.nan)
+    pairs, first, inverse, pair_counts = np.unique(ia * n_values + ib, return_index=True, return_inverse=True, return_counts=True)
+    per_pair = 1 - _pair_similarity(ia[first], ib[first], member)
+    counts = np.bincount(np.concatenate([ia, ib]), minlength=n_values).astype(float)
+    n = 2.0 * units
+    expected = n**2 - float((_similarity_sums(counts, member) * counts).sum())
+    observed = float((pair_counts[None, :].astype(float) @ per_pair)[0])
+    alpha = float(alpha_given_expected(n, observed, expected))
+    boot = alpha_given_expected(n, resampled_sums(per_pair[inverse.ravel()][:, None], n_boot, seed)[:, 0], expected)
+    return alpha, boot
 
 
-def nominal_similarity(values: Sequence) -> sparse.csr_matrix:
-    """The nominal similarity: 1 for the same value, 0 otherwise."""
-    return sparse.identity(len(values), format="csr")
-
-
-def masi_similarity(values: Sequence[frozenset]) -> sparse.csr_matrix:
-    """``1 -`` the MASI distance between every two of ``values``, kept only where it is not 0 (sets
-    that share a label, or two empty sets): found from a sparse membership matrix, so its size
-    grows with the overlapping pairs, not with the square of the distinct sets."""
-    labels = {label: i for i, label in enumerate(sorted({label for value in values for label in value}, key=repr))}
-    rows = np.repeat(np.arange(len(values)), [len(value) for value in values])
-    columns = np.fromiter((labels[label] for value in values for label in value), dtype=np.int64, count=len(rows))
-    member = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(values), len(labels)))
-    size = np.asarray(member.sum(axis=1)).ravel()
-    overlap = (member @ member.T).tocoo()
-    i, j, both = overlap.row, overlap.col, overlap.data
-    mine, theirs = size[i], size[j]
-    monotonicity = np.select([(both == mine) & (both == theirs), (both == mine) | (both == theirs)], [1.0, 2 / 3], 1 / 3)
-    similar = both / (mine + theirs - both) * monotonicity
-    empty = np.flatnonzero(size == 0)
-    return sparse.csr_matrix((np.concatenate([similar, np.ones(len(empty))]), (np.concatenate([i, empty]), np.concatenate([j, empty]))),
-                             shape=(len(values), len(values)))
+def label_alpha(a: Sequence[Hashable], b: Sequence[Hashable], n_boot: int = 0, seed: int = 0) -> tuple[float, np.ndarray]:
+    """Nominal alpha of two coders' labels over the same units (NaN when fewer than two labels
+    occur) and its bootstrap distribution (:func:`alpha_and_bootstrap`)."""
+    values, ia, ib = encode(a, b)
+    return alpha_and_bootstrap(ia, ib, len(values), n_boot, seed)
 
 
 def nominal_alpha(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     """Nominal alpha of two coders' labels over the same units; NaN when fewer than two labels occur."""
-    values, ia, ib = encode(a, b)
-    return similarity_alpha(ia, ib, nominal_similarity(values))
+    return label_alpha(a, b)[0]
 
 
-def masi_alpha(a: Sequence[frozenset], b: Sequence[frozenset]) -> float:
-    """Alpha of two coders' label sets over the same units, with the MASI distance; NaN when
-    every unit has the same set."""
-    values, ia, ib = encode(a, b)
-    return similarity_alpha(ia, ib, masi_similarity(values))
-
-
-def bootstrap_alpha(a: Sequence[Hashable], b: Sequence[Hashable], n_boot: int, seed: int, masi: bool = False) -> np.ndarray:
-    """Bootstrap distribution of nominal (or, with ``masi``, MASI) alpha over the units."""
-    values, ia, ib = encode(a, b)
-    return bootstrap_similarity_alpha(ia, ib, masi_similarity(values) if masi else nominal_similarity(values), n_boot, seed)
+def set_alpha(a: np.ndarray, b: np.ndarray, n_boot: int = 0, seed: int = 0) -> tuple[float, np.ndarray]:
+    """Alpha of two coders' sets of labels (0/1 matrices, units x labels) with the MASI distance
+    (NaN when every unit has the same set) and its bootstrap distribution (:func:`alpha_and_bootstrap`)."""
+    member, ia, ib = encode_sets(a, b)
+    return alpha_and_bootstrap(ia, ib, member.shape[0], n_boot, seed, member)
 
 
 def percentile_interval(values: np.ndarray) -> tuple[float, float, int]:

@@ -7,20 +7,17 @@ Reliability (two coders, one sample):
 - Each code is a present/absent decision for each sampled contribution. Krippendorff's alpha
   (nominal) is computed per code over the sampled contributions, and pooled over every
   contribution x code decision (all codes of the codebook, ``not_codable`` included, each
-  pair one unit). Point estimates come from the ``krippendorff`` package.
-- 95% intervals are percentile bootstrap intervals over contributions: contributions are
-  resampled with replacement (fixed seed, ``n_boot`` resamples) and alpha recomputed from
-  the resampled rows. For speed the bootstrap uses the closed form of nominal alpha for two
-  coders, binary values and no missing data, ``1 - (n - 1) d / (n_0 n_1)`` (``n`` = 2 x units,
-  ``d`` = units the coders disagree on, ``n_0`` and ``n_1`` = how often each value was used),
-  which the tests check against the package. A resample is drawn as how many contributions
-  of each distinct pattern of codes (both coders) it holds, in chunks, so time and memory grow
-  with the distinct patterns, whatever ``n_boot`` is. Resamples in which a code is never (or
-  always) used by both coders leave alpha undefined; they are dropped and the number kept is
-  reported.
+  pair one unit), from the closed form for two coders, binary values and no missing data,
+  ``1 - (n - 1) d / (n_0 n_1)`` (``n`` = 2 x units, ``d`` = units the coders disagree on,
+  ``n_0`` and ``n_1`` = how often each value was used), which the tests check against the
+  ``krippendorff`` package.
+- 95% intervals are percentile bootstrap intervals over contributions, as at every level (see
+  :mod:`analysis.coding.alpha`): contributions are resampled with replacement (fixed seed,
+  ``n_boot`` resamples), each with all its decisions, and the disagreements ``d`` recomputed,
+  ``n_0 n_1`` held at the sample's values (Hayes and Krippendorff 2007). Alpha and its
+  interval are undefined (empty) when only one value occurs in the sample.
 - Beside every coefficient: percent agreement (share of decisions on which the coders agree),
   each coder's prevalence (share of sampled contributions carrying the code) and counts.
-  Alpha is undefined (empty) when neither coder used a code in the sample.
 
 Facilitator agreement (the visioning day): the facilitators' action themes are the
 contributions the crosswalk names and every other contribution of their section; an example
@@ -52,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.coding.alpha import nominal_alpha
+from analysis.coding import alpha as al
 from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV
 from analysis.paths import DATA_DIR
 
@@ -62,52 +59,9 @@ DEFAULT_SEED = 20060201  # any fixed number; Changing Lives was published in Feb
 DEFAULT_N_BOOT = 2000
 THRESHOLD_TENTATIVE = 0.667
 THRESHOLD_RELIABLE = 0.80
-BOOTSTRAP_CHUNK = 2**22  # resample x pattern cells held in memory at once by the bootstrap
-
 
 
 # --- alpha ------------------------------------------------------------------------------------
-
-
-def binary_alpha(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Closed-form nominal alpha for two coders, 0/1 values, no missing data, along ``axis``:
-    ``1 - (n - 1) d / (n_0 n_1)`` with ``n = 2 units``. NaN where only one value occurs."""
-    a, b = np.asarray(a), np.asarray(b)
-    d = np.not_equal(a, b).sum(axis=axis, dtype=np.int64)
-    n1 = a.sum(axis=axis, dtype=np.int64) + b.sum(axis=axis, dtype=np.int64)
-    return alpha_from_counts(2 * a.shape[axis], d, n1)
-
-
-def alpha_from_counts(n: int, d: np.ndarray, n1: np.ndarray) -> np.ndarray:
-    """Closed-form binary alpha from ``n`` values (2 x units), ``d`` units the coders
-    disagree on and ``n1`` values that are 1; NaN where only one value occurs."""
-    n0 = n - n1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = 1 - (n - 1) * d / (n0 * n1)
-    return np.where((n0 == 0) | (n1 == 0), np.nan, alpha)
-
-
-def bootstrap_counts(disagree: np.ndarray, used: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Per resample and code, the disagreements and the 1s of a bootstrap over units (rows).
-
-    ``disagree`` and ``used`` are units x codes (0/1, and 0-2 for the two coders' 1s). Units
-    with the same row in both are interchangeable, so a resample of ``n`` units with
-    replacement is drawn as how many units of each distinct pattern it holds (one multinomial
-    over the patterns' shares): the same distribution as drawing units, at a cost that grows
-    with the distinct patterns, not the units. Resamples are drawn :data:`BOOTSTRAP_CHUNK`
-    cells at a time. Returns two ``(n_boot, codes)`` int64 arrays."""
-    n, codes = disagree.shape
-    d = np.zeros((n_boot, codes), dtype=np.int64)
-    n1 = np.zeros((n_boot, codes), dtype=np.int64)
-    if n == 0:
-        return d, n1
-    patterns, counts = np.unique(np.hstack([disagree, used]).astype(np.int64), axis=0, return_counts=True)
-    per_chunk = max(1, BOOTSTRAP_CHUNK // len(patterns))
-    for start in range(0, n_boot, per_chunk):
-        k = min(per_chunk, n_boot - start)
-        sums = rng.multinomial(n, counts / n, size=k) @ patterns  # (k, 2 codes)
-        d[start:start + k], n1[start:start + k] = sums[:, :codes], sums[:, codes:]
-    return d, n1
 
 
 def presence(coding: pd.DataFrame, coder: str, contribution_ids: Sequence[str], codes: Sequence[str]) -> pd.DataFrame:
@@ -125,11 +79,26 @@ def presence(coding: pd.DataFrame, coder: str, contribution_ids: Sequence[str], 
     return pd.DataFrame(values, index=index, columns=columns)
 
 
-def _codes_for(coding: pd.DataFrame, codebook: dict, coders: Sequence[str], sample: Sequence[str]) -> list[str]:
-    """The codebook's codes in order, then any code a coder used in the sample that the codebook lacks."""
-    codes = [str(c["id"]) for c in codebook["codes"]]
-    used = coding[coding["coder"].isin(coders) & coding["contribution_id"].isin(sample)]["code_id"]
-    return codes + sorted(set(used) - set(codes))
+def sample_presence(coding: pd.DataFrame, codes: Sequence[str], sample: Sequence[str], coders: tuple[str, str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Both coders' coding of the sample (distinct ids) as 0/1 matrices, sample x codes (bool):
+    ``codes``, then any other code either coder used in the sample, sorted."""
+    rows = coding[coding["coder"].isin(coders)]
+    unit = pd.Index(sample).get_indexer(rows["contribution_id"])
+    rows, unit = rows[unit >= 0], unit[unit >= 0]
+    codes = list(codes) + sorted(set(rows["code_id"].unique()) - set(codes))
+    column = pd.Index(codes).get_indexer(rows["code_id"])
+    coder = rows["coder"].to_numpy()
+    matrices = []
+    for name in coders:
+        matrix = np.zeros((len(sample), len(codes)), dtype=bool)
+        matrix[unit[coder == name], column[coder == name]] = True
+        matrices.append(matrix)
+    return codes, matrices[0], matrices[1]
+
+
+def _share(count: np.ndarray | int, total: int) -> np.ndarray | float:
+    """``count / total``; NaN when ``total`` is 0."""
+    return np.asarray(count) / total if total else np.full(np.shape(count), np.nan)
 
 
 def alpha_table(
@@ -140,55 +109,49 @@ def alpha_table(
     n_boot: int = DEFAULT_N_BOOT,
     seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
-    """Krippendorff's alpha per code and pooled, with bootstrap 95% intervals over contributions.
+    """Krippendorff's alpha per code and pooled, with bootstrap 95% intervals over contributions
+    (:func:`presence_alpha_table` of the coders' coding of the sample).
 
     One row per code (codebook order; a code a coder used that the codebook lacks is added,
-    flagged ``in_codebook`` False) and a last row ``(pooled)``. Columns: ``code_id``, ``label``,
-    ``alpha``, ``ci_low``, ``ci_high``, ``n_boot_valid`` (resamples where alpha was defined),
-    ``percent_agreement``, ``prevalence_a``, ``prevalence_b`` (share of the sampled contributions
-    carrying the code), ``n_a``, ``n_b``, ``n_both``, ``n_units`` (decisions), ``in_codebook``.
-    The pooled row's prevalences are the mean number of codes per contribution divided by
-    the number of codes (the share of decisions that are "present").
-    """
+    flagged ``in_codebook`` False) and a last row ``(pooled)``."""
     sample = list(dict.fromkeys(sample))
-    codes = _codes_for(coding, codebook, coders, sample)
-    a = presence(coding, coders[0], sample, codes).to_numpy(dtype=np.int8)
-    b = presence(coding, coders[1], sample, codes).to_numpy(dtype=np.int8)
-    labels = {str(c["id"]): c.get("label", "") for c in codebook["codes"]}
-    n = len(sample)
-    rng = np.random.default_rng(seed)
-    n_resamples = n_boot if n_boot > 0 and n > 0 else 0
-    d, n1 = bootstrap_counts(np.not_equal(a, b).astype(np.int8), a + b, n_resamples, rng)
-    per_code_boot = alpha_from_counts(2 * n, d, n1)  # (n_resamples, codes)
-    pooled_boot = alpha_from_counts(2 * n * len(codes), d.sum(axis=1), n1.sum(axis=1))
+    codes, a, b = sample_presence(coding, [str(c["id"]) for c in codebook["codes"]], sample, coders)
+    return presence_alpha_table(a, b, codes, {str(c["id"]): c.get("label", "") for c in codebook["codes"]}, n_boot, seed)
 
-    def interval(values: np.ndarray) -> tuple[float, float, int]:
-        valid = values[~np.isnan(values)]
-        if len(valid) == 0:
-            return float("nan"), float("nan"), 0
-        low, high = np.percentile(valid, [2.5, 97.5])
-        return float(low), float(high), int(len(valid))
 
-    records = []
-    for j, code in enumerate(codes):
-        low, high, valid = interval(per_code_boot[:, j]) if n_resamples else (float("nan"), float("nan"), 0)
-        records.append({
-            "code_id": code, "label": labels.get(code, ""),
-            "alpha": nominal_alpha(a[:, j], b[:, j]), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
-            "percent_agreement": float((a[:, j] == b[:, j]).mean()) if n else float("nan"),
-            "prevalence_a": float(a[:, j].mean()) if n else float("nan"),
-            "prevalence_b": float(b[:, j].mean()) if n else float("nan"),
-            "n_a": int(a[:, j].sum()), "n_b": int(b[:, j].sum()), "n_both": int((a[:, j] & b[:, j]).sum()),
-            "n_units": n, "in_codebook": code in labels,
-        })
-    low, high, valid = interval(pooled_boot) if n_resamples else (float("nan"), float("nan"), 0)
+def presence_alpha_table(a: np.ndarray, b: np.ndarray, codes: Sequence[str], labels: dict[str, str], n_boot: int, seed: int) -> pd.DataFrame:
+    """Alpha per column of two coders' 0/1 matrices (units x codes) and pooled over every cell,
+    from the closed form, with bootstrap intervals (:func:`analysis.coding.alpha.resampled_sums`
+    of the disagreements, the expected disagreement held fixed).
+
+    Columns: ``code_id``, ``label``, ``alpha``, ``ci_low``, ``ci_high``, ``n_boot_valid``
+    (resamples where alpha was defined), ``percent_agreement``, ``prevalence_a``,
+    ``prevalence_b`` (share of units carrying the code), ``n_a``, ``n_b``, ``n_both``,
+    ``n_units`` (decisions), ``in_codebook``. The pooled row's prevalences are the mean number of
+    codes per unit divided by the number of codes (the share of decisions that are "present")."""
+    n, cells = len(a), a.size
+    n_a, n_b, n_both = a.sum(axis=0), b.sum(axis=0), (a & b).sum(axis=0)
+    used, disagree = n_a + n_b, n_a + n_b - 2 * n_both
+    expected = 2.0 * (2 * n - used) * used  # sum_ck n_c n_k delta_ck for values 0 and 1
+    pooled_expected = 2.0 * (2 * cells - used.sum()) * used.sum()
+    resampled = al.resampled_sums(a != b, n_boot, seed)
+    boot = al.alpha_given_expected(2 * n, resampled, expected)
+    pooled_boot = al.alpha_given_expected(2 * cells, resampled.sum(axis=1), pooled_expected)
+    alpha = al.alpha_given_expected(2 * n, disagree, expected)
+    agreement, prevalence_a, prevalence_b = _share(n - disagree, n), _share(n_a, n), _share(n_b, n)
+    records = [{
+        "code_id": code, "label": labels.get(code, ""), "alpha": float(alpha[j]),
+        **dict(zip(("ci_low", "ci_high", "n_boot_valid"), al.percentile_interval(boot[:, j]))),
+        "percent_agreement": float(agreement[j]), "prevalence_a": float(prevalence_a[j]), "prevalence_b": float(prevalence_b[j]),
+        "n_a": int(n_a[j]), "n_b": int(n_b[j]), "n_both": int(n_both[j]), "n_units": n, "in_codebook": code in labels,
+    } for j, code in enumerate(codes)]
     records.append({
         "code_id": POOLED, "label": "All contribution x code decisions",
-        "alpha": nominal_alpha(a.ravel(), b.ravel()), "ci_low": low, "ci_high": high, "n_boot_valid": valid,
-        "percent_agreement": float((a == b).mean()) if a.size else float("nan"),
-        "prevalence_a": float(a.mean()) if a.size else float("nan"),
-        "prevalence_b": float(b.mean()) if b.size else float("nan"),
-        "n_a": int(a.sum()), "n_b": int(b.sum()), "n_both": int((a & b).sum()), "n_units": int(a.size), "in_codebook": True,
+        "alpha": float(al.alpha_given_expected(2 * cells, disagree.sum(), pooled_expected)),
+        **dict(zip(("ci_low", "ci_high", "n_boot_valid"), al.percentile_interval(pooled_boot))),
+        "percent_agreement": float(_share(cells - disagree.sum(), cells)),
+        "prevalence_a": float(_share(n_a.sum(), cells)), "prevalence_b": float(_share(n_b.sum(), cells)),
+        "n_a": int(n_a.sum()), "n_b": int(n_b.sum()), "n_both": int(n_both.sum()), "n_units": int(cells), "in_codebook": True,
     })
     return pd.DataFrame.from_records(records)
 
@@ -299,35 +262,34 @@ def facilitator_agreement(
     those listed (e.g. a test's sample). Raises ValueError when the crosswalk names a theme
     that is not a contribution, or themes from more than one section."""
     named = set(crosswalk["facilitator_theme_id"]) - {""}
-    unknown = sorted(named - set(contributions["contribution_id"]))
+    theme_rows = contributions[contributions["contribution_id"].isin(named)]
+    unknown = sorted(named - set(theme_rows["contribution_id"].tolist()))
     if unknown:
         raise ValueError(f"crosswalk names themes that are not contributions: {', '.join(unknown)}")
-    theme_sections = set(contributions.loc[contributions["contribution_id"].isin(named), "section"])
+    theme_sections = set(theme_rows["section"].tolist())
     if len(theme_sections) > 1:
         raise ValueError(f"crosswalk names themes from several sections: {', '.join(sorted(theme_sections))}")
     themes = contributions[contributions["section"].isin(theme_sections)]["contribution_id"].tolist()
     examples = contributions[contributions["parent_id"].isin(themes)]
     if contribution_ids is not None:
         examples = examples[examples["contribution_id"].isin(list(contribution_ids))]
-    codes_of = _codes_by_contribution(coding[(coding["coder"] == coder) & coding["contribution_id"].isin(examples["contribution_id"])])
+    ids, printed = examples["contribution_id"].tolist(), examples["parent_id"].tolist()
+    rows = coding[coding["coder"] == coder]
+    codes_of = _codes_by_contribution(rows[rows["contribution_id"].isin(ids)])
     rank = {code: i for i, code in enumerate(crosswalk["code_id"])}
     theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
-    records = []
-    for example in examples.itertuples():
-        codes = codes_of.get(example.contribution_id, [])
-        predicted = _predicted_theme(codes, rank, theme_of)
-        mapped = sorted({theme_of[c] for c in codes if theme_of.get(c)})
-        records.append({
-            "contribution_id": example.contribution_id, "text": example.text, "printed_theme": example.parent_id,
-            "codes": "; ".join(codes), "mapped_themes": "; ".join(mapped),
-            "predicted_theme": predicted, "agree": predicted == example.parent_id,
-            "printed_among_mapped": example.parent_id in mapped,
-        })
-    items = pd.DataFrame.from_records(records)
-    categories = sorted(set(themes) & (set(items["printed_theme"]) | set(items["predicted_theme"]))) + (
-        [NO_THEME] if NO_THEME in set(items["predicted_theme"]) else [])
-    table = confusion(items["printed_theme"], items["predicted_theme"], categories)
-    kappa = cohen_kappa(items["printed_theme"], items["predicted_theme"], categories)
+    codes = [codes_of.get(cid, []) for cid in ids]
+    predicted = [_predicted_theme(listed, rank, theme_of) for listed in codes]
+    mapped = [sorted({theme_of[c] for c in listed if theme_of.get(c)}) for listed in codes]
+    items = pd.DataFrame({
+        "contribution_id": ids, "text": examples["text"].tolist(), "printed_theme": printed,
+        "codes": ["; ".join(listed) for listed in codes], "mapped_themes": ["; ".join(listed) for listed in mapped],
+        "predicted_theme": predicted, "agree": [p == t for p, t in zip(predicted, printed)],
+        "printed_among_mapped": [t in listed for t, listed in zip(printed, mapped)],
+    })
+    categories = sorted(set(themes) & (set(printed) | set(predicted))) + ([NO_THEME] if NO_THEME in set(predicted) else [])
+    table = confusion(printed, predicted, categories)
+    kappa = cohen_kappa(printed, predicted, categories)
     return FacilitatorAgreement(items=items, confusion=table, n=len(items), agreement=float(items["agree"].mean()),
                                 kappa=kappa, kappa_statsmodels=statsmodels_kappa(table),
                                 agreement_any=float(items["printed_among_mapped"].mean()))

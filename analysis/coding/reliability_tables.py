@@ -30,7 +30,7 @@ import pandas as pd
 from analysis.coding import alpha as al
 from analysis.evidence.readers import raise_if, read_csv, read_yaml
 from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, TESTS_YAML, check_reliability_tests, load_codebook
-from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, alpha_table, facilitator_agreement, load_crosswalk
+from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, facilitator_agreement, load_crosswalk, presence_alpha_table, sample_presence
 
 MIN_POSITIVES = 5
 DEFINITION_FIELDS = ("theme", "brief_definition", "full_definition", "use_when", "do_not_use_when")
@@ -67,15 +67,34 @@ def status(alpha: float, positives: int) -> str:
     return STATUS_TENTATIVE if alpha < THRESHOLD_RELIABLE else STATUS_COUNTED
 
 
-def theme_coding(coding: pd.DataFrame, codebook: Mapping) -> tuple[pd.DataFrame, dict]:
-    """Coding rows lifted to themes (one row per contribution, theme and coder) and a
-    codebook-shaped mapping whose ``codes`` are the themes (``none`` left out)."""
+def sample_rows(coding: pd.DataFrame, coders: Sequence[str], ids: Sequence[str]) -> pd.DataFrame:
+    """The coding rows of ``coders`` on the contributions ``ids``."""
+    rows = coding[coding["coder"].isin(coders)]
+    return rows[rows["contribution_id"].isin(ids)]
+
+
+def theme_presence(codebook: Mapping, codes: Sequence[str], a: np.ndarray, b: np.ndarray) -> tuple[list[Mapping], np.ndarray, np.ndarray]:
+    """The codebook's themes (``none`` left out) and each coder's 0/1 matrix, units x themes, lifted
+    from their codes (units x ``codes``): a theme is present when any of its codes is."""
     theme_of = {str(c["id"]): str(c["theme"]) for c in codebook["codes"]}
-    lifted = coding.assign(code_id=coding["code_id"].map(theme_of))
-    lifted = lifted[lifted["code_id"].notna() & (lifted["code_id"] != NOT_CODABLE_THEME)]
-    lifted = lifted.drop_duplicates(["contribution_id", "code_id", "coder"])
-    themes = [{"id": t["id"], "label": t["label"]} for t in codebook["themes"] if t["id"] != NOT_CODABLE_THEME]
-    return lifted, {"codes": themes}
+    themes = [t for t in codebook["themes"] if t["id"] != NOT_CODABLE_THEME]
+    columns = [[j for j, code in enumerate(codes) if theme_of.get(code) == str(t["id"])] for t in themes]
+
+    def lift(matrix: np.ndarray) -> np.ndarray:
+        return np.column_stack([matrix[:, c].any(axis=1) for c in columns]) if columns else np.zeros((len(matrix), 0), dtype=bool)
+
+    return themes, lift(a), lift(b)
+
+
+def level_tables(rows: pd.DataFrame, codebook: Mapping, ids: Sequence[str], coders: tuple[str, str], functions: Sequence[str],
+                 n_boot: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
+    """The theme and code alpha tables with status (statement functions left out), and both
+    coders' 0/1 matrices of codes, units (``ids``, distinct) x the code table's codes."""
+    codes, a, b = sample_presence(rows[~rows["code_id"].isin(functions)], [str(c["id"]) for c in codebook["codes"]], ids, coders)
+    themes, theme_a, theme_b = theme_presence(codebook, codes, a, b)
+    theme_table = presence_alpha_table(theme_a, theme_b, [str(t["id"]) for t in themes], {str(t["id"]): t["label"] for t in themes}, n_boot, seed)
+    code_table = presence_alpha_table(a, b, codes, {str(c["id"]): c.get("label", "") for c in codebook["codes"]}, n_boot, seed)
+    return with_status(theme_table), with_status(code_table), a, b
 
 
 def with_status(table: pd.DataFrame) -> pd.DataFrame:
@@ -97,35 +116,36 @@ def function_labels(coding: pd.DataFrame, coder: str, ids: Sequence[str], functi
     return {cid: coded.get(cid, "") for cid in ids}
 
 
-def code_sets(coding: pd.DataFrame, coder: str, ids: Sequence[str], functions: Sequence[str]) -> list[frozenset]:
-    """Each contribution's set of codes (statement functions left out), in ``ids`` order."""
-    rows = coding[(coding["coder"] == coder) & ~coding["code_id"].isin(functions) & coding["contribution_id"].isin(ids)]
-    grouped: dict[str, set] = {}
-    for cid, code in zip(rows["contribution_id"].tolist(), rows["code_id"].tolist()):
-        grouped.setdefault(cid, set()).add(code)
-    return [frozenset(grouped.get(cid, ())) for cid in ids]
-
-
 def function_summary(reference: Mapping[str, str], second: Mapping[str, str], ids: Sequence[str], n_boot: int, seed: int, scope: str) -> dict:
     """Alpha of two coders' statement functions over ``ids`` with a bootstrap interval."""
     a, b = [reference[cid] for cid in ids], [second[cid] for cid in ids]
-    low, high, kept = al.percentile_interval(al.bootstrap_alpha(a, b, n_boot, seed)) if ids else (np.nan, np.nan, 0)
-    return {"measure": f"statement function ({scope})", "alpha": al.nominal_alpha(a, b) if ids else np.nan, "ci_low": low, "ci_high": high,
+    alpha, boot = al.label_alpha(a, b, n_boot, seed) if ids else (np.nan, np.array([]))
+    low, high, _ = al.percentile_interval(boot)
+    return {"measure": f"statement function ({scope})", "alpha": alpha, "ci_low": low, "ci_high": high,
             "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(a, b)])) if ids else np.nan}
 
 
-def disagreement_table(texts: Mapping[str, str], ids: Sequence[str], sets_a: Sequence[frozenset], sets_b: Sequence[frozenset],
+def looked_up(contributions: pd.DataFrame, ids: Sequence[str], column: str) -> list[str]:
+    """A column of contributions.csv for each of ``ids`` ('' for an id it lacks)."""
+    return contributions[["contribution_id", column]].set_index("contribution_id")[column].reindex(ids).fillna("").tolist()
+
+
+def disagreement_table(ids: Sequence[str], texts: Sequence[str], codes: Sequence[str], a: np.ndarray, b: np.ndarray,
                        functions_a: Mapping[str, str], functions_b: Mapping[str, str]) -> pd.DataFrame:
-    """Sampled contributions on which the coders' codes or functions differ."""
-    records = [
-        {"contribution_id": cid, "text": texts.get(cid, ""), "codes_both": "; ".join(sorted(a & b)),
-         "codes_only_reference": "; ".join(sorted(a - b)), "codes_only_second": "; ".join(sorted(b - a)),
-         "function_reference": functions_a.get(cid, ""), "function_second": functions_b.get(cid, "")}
-        for cid, a, b in zip(ids, sets_a, sets_b)
-        if a != b or functions_a.get(cid, "") != functions_b.get(cid, "")
-    ]
-    return pd.DataFrame.from_records(records, columns=["contribution_id", "text", "codes_both", "codes_only_reference",
-                                                       "codes_only_second", "function_reference", "function_second"])
+    """Sampled contributions (``ids``, with their ``texts``) on which the coders' codes (0/1
+    matrices, ids x ``codes``) or functions differ."""
+    order = sorted(range(len(codes)), key=lambda j: codes[j])
+    names, a, b = [codes[j] for j in order], a[:, order], b[:, order]
+    differ = np.flatnonzero((a != b).any(axis=1) | np.array([functions_a.get(cid, "") != functions_b.get(cid, "") for cid in ids], dtype=bool))
+
+    def listed(matrix: np.ndarray) -> list[str]:
+        return ["; ".join(names[j] for j in np.flatnonzero(row)) for row in matrix[differ]]
+
+    return pd.DataFrame({
+        "contribution_id": [ids[i] for i in differ], "text": [texts[i] for i in differ],
+        "codes_both": listed(a & b), "codes_only_reference": listed(a & ~b), "codes_only_second": listed(b & ~a),
+        "function_reference": [functions_a.get(ids[i], "") for i in differ], "function_second": [functions_b.get(ids[i], "") for i in differ],
+    })
 
 
 def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping,
@@ -133,21 +153,20 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     """Every table of one test (see the module docstring)."""
     coders = (test["reference"], test["second_coder"])
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
+    ids = list(dict.fromkeys(ids))
+    rows = sample_rows(coding, coders, ids)
     if test.get("scope") == "functions":
-        return function_test_tables(test, contributions, coding, section_functions, functions, ids, n_boot, seed)
-    theme_rows, theme_book = theme_coding(coding, codebook)
-    themes = with_status(alpha_table(theme_rows, theme_book, ids, coders, n_boot, seed))
-    code_rows = coding[~coding["code_id"].isin(functions)]
-    codes = with_status(alpha_table(code_rows, dict(codebook), ids, coders, n_boot, seed))
-    sets_a, sets_b = code_sets(coding, coders[0], ids, functions), code_sets(coding, coders[1], ids, functions)
-    section_of = dict(zip(contributions["contribution_id"].tolist(), contributions["section"].tolist()))
-    by_rule = {cid: section_functions.get(section_of.get(cid)) or "" for cid in ids}
-    coded_a, coded_b = function_labels(coding, coders[0], ids, functions), function_labels(coding, coders[1], ids, functions)
+        return function_test_tables(test, contributions, rows, section_functions, functions, ids, n_boot, seed)
+    themes, codes, a, b = level_tables(rows, codebook, ids, coders, functions, n_boot, seed)
+    masi, masi_boot = al.set_alpha(a, b, n_boot, seed)
+    by_rule = dict(zip(ids, [section_functions.get(section) or "" for section in looked_up(contributions, ids, "section")]))
+    coded_a, coded_b = function_labels(rows, coders[0], ids, functions), function_labels(rows, coders[1], ids, functions)
     reference_functions = {cid: by_rule[cid] or coded_a[cid] for cid in ids}
     coded_scope = [cid for cid in ids if not by_rule[cid]]
     tested = themes[(themes["code_id"] != POOLED) & themes["alpha"].notna()]
     weakest = tested.sort_values(["alpha", "code_id"]).iloc[0] if len(tested) else None
     pooled_theme, pooled_code = themes[themes["code_id"] == POOLED].iloc[0], codes[codes["code_id"] == POOLED].iloc[0]
+    functions_tested = any(coded_b.values())
     summary = [
         {"measure": "weakest theme", "label": weakest["label"] if weakest is not None else "", "alpha": weakest["alpha"] if weakest is not None else np.nan,
          "ci_low": weakest["ci_low"] if weakest is not None else np.nan, "ci_high": weakest["ci_high"] if weakest is not None else np.nan,
@@ -157,15 +176,15 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
         {"measure": "pooled over codes", "label": "", "alpha": pooled_code["alpha"], "ci_low": pooled_code["ci_low"], "ci_high": pooled_code["ci_high"],
          "n_units": int(pooled_code["n_units"]), "agreement": pooled_code["percent_agreement"]},
         *([{"label": "", **function_summary(reference_functions, coded_b, coded_scope, n_boot, seed, "where coded")},
-           {"label": "", **function_summary(reference_functions, coded_b, list(ids), n_boot, seed, "all, against the section rule")}]
-          if any(coded_b.values()) else []),
-        {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": al.masi_alpha(sets_a, sets_b),
-         **dict(zip(("ci_low", "ci_high"), al.percentile_interval(al.bootstrap_alpha(sets_a, sets_b, n_boot, seed, masi=True))[:2])),
-         "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(sets_a, sets_b)]))},
+           {"label": "", **function_summary(reference_functions, coded_b, ids, n_boot, seed, "all, against the section rule")}]
+          if functions_tested else []),
+        {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": masi,
+         **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])),
+         "n_units": len(ids), "agreement": float(np.mean((a == b).all(axis=1)))},
     ]
-    texts = dict(zip(contributions["contribution_id"].tolist(), contributions["text"].tolist()))
-    functions_tested = any(coded_b.values())
-    disagreeing = disagreement_table(texts, ids, sets_a, sets_b, reference_functions if functions_tested else {}, coded_b if functions_tested else {})
+    code_ids = codes.loc[codes["code_id"] != POOLED, "code_id"].tolist()  # the columns of a and b
+    disagreeing = disagreement_table(ids, looked_up(contributions, ids, "text"), code_ids, a, b,
+                                     reference_functions if functions_tested else {}, coded_b if functions_tested else {})
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
     return {name: table.assign(**label) for name, table in
             {"theme_alpha": themes, "code_alpha": codes, "summary": pd.DataFrame(summary), "disagreements": disagreeing}.items()}
@@ -177,11 +196,11 @@ def function_test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.
     contributions whose functions differ."""
     reference = function_labels(coding, test["reference"], ids, functions)
     second = function_labels(coding, test["second_coder"], ids, functions)
-    texts = dict(zip(contributions["contribution_id"].tolist(), contributions["text"].tolist()))
     summary = pd.DataFrame([{"label": "", **function_summary(reference, second, list(ids), n_boot, seed, "where coded")}])
-    empty = [frozenset()] * len(ids)
+    no_codes = np.zeros((len(ids), 0), dtype=bool)
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
-    return {"summary": summary.assign(**label), "disagreements": disagreement_table(texts, ids, empty, empty, reference, second).assign(**label)}
+    return {"summary": summary.assign(**label),
+            "disagreements": disagreement_table(list(ids), looked_up(contributions, ids, "text"), [], no_codes, no_codes, reference, second).assign(**label)}
 
 
 def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
@@ -292,11 +311,10 @@ def reliability_statuses(data_dir: Path, coding: pd.DataFrame, codebook: Mapping
     test = current_test(load_tests(data_dir))
     if not (coding["coder"] == test["second_coder"]).any():
         return {}
-    ids, coders = sample_ids(data_dir, test), (test["reference"], test["second_coder"])
+    ids, coders = list(dict.fromkeys(sample_ids(data_dir, test))), (test["reference"], test["second_coder"])
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
-    rows, themes = theme_coding(coding, codebook)
-    by_level = {"themes": with_status(alpha_table(rows, themes, ids, coders, 0, 0)),
-                "codes": with_status(alpha_table(coding[~coding["code_id"].isin(functions)], dict(codebook), ids, coders, 0, 0))}
+    themes, codes, _, _ = level_tables(sample_rows(coding, coders, ids), codebook, ids, coders, functions, 0, 0)
+    by_level = {"themes": themes, "codes": codes}
     return {level: dict(zip(table.loc[table["code_id"] != POOLED, "code_id"].tolist(), table.loc[table["code_id"] != POOLED, "status"].tolist()))
             for level, table in by_level.items()}
 
