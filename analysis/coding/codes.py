@@ -215,7 +215,7 @@ def code_ids(codebook: dict, counted_only: bool = False) -> list[str]:
 
 def _contribution_ids(data_dir: Path) -> list[str] | None:
     """The contribution ids of contributions.csv, read without validating it (None if unreadable)."""
-    frame = read_table(Path(data_dir) / CONTRIBUTIONS_CSV)
+    frame = read_table(Path(data_dir) / CONTRIBUTIONS_CSV, ["contribution_id"])
     if frame is None or "contribution_id" not in frame:
         return None
     return frame["contribution_id"].tolist()
@@ -386,7 +386,8 @@ def check_statement_functions(data_dir: Path) -> list[Problem]:
     if not section_function or codebook is None:
         return []
     coding_path = data_dir / CODING_CSV
-    contributions, coding = read_table(data_dir / CONTRIBUTIONS_CSV), read_table(coding_path)
+    contributions = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "section"])
+    coding = read_table(coding_path, ["contribution_id", "code_id", "coder"])
     if contributions is None or coding is None:
         return []
     if not {"contribution_id", "section"} <= set(contributions.columns) or not {"contribution_id", "code_id", "coder"} <= set(coding.columns):
@@ -556,7 +557,7 @@ def _fixed_function_ids(data_dir: Path) -> pd.Series | None:
         section_function = read_section_functions(Path(data_dir))
     except DataValidationError:
         return None
-    contributions = read_table(Path(data_dir) / CONTRIBUTIONS_CSV)
+    contributions = read_table(Path(data_dir) / CONTRIBUTIONS_CSV, ["contribution_id", "section"])
     if not section_function or contributions is None or not {"contribution_id", "section"} <= set(contributions.columns):
         return None
     return contributions.loc[contributions["section"].map(section_function).notna(), "contribution_id"]
@@ -750,6 +751,15 @@ CROSSWALK_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _sections_of(contributions: pd.DataFrame | None, ids: pd.Series) -> dict[str, str] | None:
+    """The section of each of ``ids`` that is a contribution (the last row's, if one is repeated);
+    None when the contributions cannot be read."""
+    if contributions is None or not {"section", "contribution_id"} <= set(contributions.columns):
+        return None
+    rows = contributions[contributions["contribution_id"].isin(ids)]
+    return dict(zip(rows["contribution_id"].tolist(), rows["section"].tolist()))
+
+
 def check_crosswalk(data_dir: Path) -> list[Problem]:
     """Problems in the crosswalk: missing columns, a code not in the codebook, a codebook code
     missing from the crosswalk, a duplicate code, a theme id that is not a contribution of
@@ -765,14 +775,14 @@ def check_crosswalk(data_dir: Path) -> list[Problem]:
     shown = display_path(path)
     codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
     codes = [str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)]
-    table = read_table(data_dir / CONTRIBUTIONS_CSV)
-    section_of = dict(zip(table["contribution_id"], table["section"])) if table is not None and {"section", "contribution_id"} <= set(table.columns) else {}
-    theme_sections = {section_of.get(theme) for theme in frame["facilitator_theme_id"].dropna()} - {None}
+    table = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "section"])
+    section_of = _sections_of(table, frame["facilitator_theme_id"].dropna())
+    theme_sections = set((section_of or {}).values())
     for row, record in enumerate(frame.to_dict("records"), start=1):
         code, theme = record.get("code_id"), record.get("facilitator_theme_id")
         if codebook is not None and isinstance(code, str) and code not in codes:
             problems.append(Problem(shown, row, "code_id", f"unknown code {code!r} (not in codebook.yaml)"))
-        if isinstance(theme, str) and section_of and theme not in section_of:
+        if isinstance(theme, str) and section_of is not None and theme not in section_of:
             problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is not a contribution in {CONTRIBUTIONS_CSV}"))
         elif isinstance(theme, str) and len(theme_sections) > 1:
             problems.append(Problem(shown, row, "facilitator_theme_id", f"{theme!r} is a {section_of[theme]}; the crosswalk's themes lie in several sections ({', '.join(sorted(theme_sections))}), not one list"))

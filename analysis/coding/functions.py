@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.evidence.vocabulary import VOCABULARY_YAML, section_functions
@@ -45,22 +46,25 @@ def function_problems(
     the section fixes it, a section unknown to the vocabulary, a fixed function that is not
     a statement function."""
     coded = coding[coding["code_id"].isin(function_ids) & coding["contribution_id"].notna()]
-    functions_of: dict[str, list[str]] = {}
-    for cid, code in zip(coded["contribution_id"].tolist(), coded["code_id"].tolist()):
-        functions_of.setdefault(cid, []).append(code)
+    count = contributions["contribution_id"].map(coded["contribution_id"].value_counts()).fillna(0).to_numpy()
+    sections = contributions["section"]
+    known = sections.isin(list(section_function)).to_numpy()
+    fixed = sections.map({section: function for section, function in section_function.items() if function is not None})
+    is_fixed = fixed.notna().to_numpy()
+    wrong = ~known | (known & ~is_fixed & (count != 1)) | (is_fixed & (~fixed.isin(function_ids).to_numpy() | (count > 0)))
+    rows = np.flatnonzero(wrong)
+    functions_of = coded.groupby("contribution_id")["code_id"].agg(sorted).to_dict() if len(rows) else {}
     problems = []
-    for cid, section in zip(contributions["contribution_id"].tolist(), contributions["section"].tolist()):
+    for cid, section in zip(contributions["contribution_id"].to_numpy()[rows].tolist(), sections.to_numpy()[rows].tolist()):
         given = functions_of.get(cid, [])
         if section not in section_function:
             problems.append((cid, f"section {section!r} has no statement_function in {VOCABULARY_YAML}"))
         elif section_function[section] is None:
-            if len(given) != 1:
-                found = ", ".join(sorted(given)) or "none"
-                problems.append((cid, f"section {section!r} has its statement function coded: exactly one expected, found {found}"))
+            problems.append((cid, f"section {section!r} has its statement function coded: exactly one expected, found {', '.join(given) or 'none'}"))
         elif section_function[section] not in function_ids:
             problems.append((cid, f"section {section!r} fixes {section_function[section]!r}, not a statement function of the codebook"))
-        elif given:
-            problems.append((cid, f"section {section!r} fixes the function {section_function[section]!r}; coded {', '.join(sorted(given))} as well"))
+        else:
+            problems.append((cid, f"section {section!r} fixes the function {section_function[section]!r}; coded {', '.join(given)} as well"))
     return problems
 
 

@@ -26,6 +26,7 @@ import functools
 import hashlib
 import io
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,10 +151,33 @@ def read_yaml(path: Path, mapping: bool = True) -> tuple[object | None, list[Pro
     return content, []
 
 
+@dataclass
+class _Parsed:
+    """A parsed CSV file: its table (None when refused), the problems refusing it, and the table
+    with empty cells as "" once :func:`read_table` has asked for it."""
+
+    frame: pd.DataFrame | None
+    problems: list[Problem]
+    filled: pd.DataFrame | None = None
+
+
 #: Tables parsed lately, by file name, content sha256 and ``allow_no_rows``: the checks read the
 #: same files several times, and a file is parsed again only when its bytes change.
-_PARSED: OrderedDict[tuple[str, str, bool], tuple[pd.DataFrame | None, list[Problem]]] = OrderedDict()
+_PARSED: OrderedDict[tuple[str, str, bool], _Parsed] = OrderedDict()
 PARSED_KEPT = 4
+
+
+def _parsed(path: Path, allow_no_rows: bool) -> _Parsed:
+    """The kept parse of a file, parsed again only when its bytes are new."""
+    data = path.read_bytes()
+    key = (display_path(path), hashlib.sha256(data).hexdigest(), allow_no_rows)
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+    else:
+        _PARSED[key] = _Parsed(*_parse_csv(path, data, allow_no_rows))
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return _PARSED[key]
 
 
 def read_csv(path: Path, allow_no_rows: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -165,16 +189,8 @@ def read_csv(path: Path, allow_no_rows: bool = False) -> tuple[pd.DataFrame | No
     path = Path(path)
     if not path.is_file():
         return None, [Problem(display_path(path), None, None, "file not found")]
-    data = path.read_bytes()
-    key = (display_path(path), hashlib.sha256(data).hexdigest(), allow_no_rows)
-    if key in _PARSED:
-        _PARSED.move_to_end(key)
-    else:
-        _PARSED[key] = _parse_csv(path, data, allow_no_rows)
-        while len(_PARSED) > PARSED_KEPT:
-            _PARSED.popitem(last=False)
-    frame, problems = _PARSED[key]
-    return (None if frame is None else frame.copy()), list(problems)
+    parsed = _parsed(path, allow_no_rows)
+    return (None if parsed.frame is None else parsed.frame.copy()), list(parsed.problems)
 
 
 def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -188,7 +204,7 @@ def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFra
         duplicate = next(name for name in header if header.count(name) > 1)
         return None, [Problem(shown, None, duplicate, "column named twice in the header")]
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as error:
         return None, [_long_row(shown, text, header) or Problem(shown, None, None, f"cannot be read as CSV: {' '.join(str(error).split())}")]
     if not isinstance(frame.index, pd.RangeIndex):  # pandas took a first row longer than the header as an index
@@ -216,8 +232,16 @@ def read_csv_records(path: Path, allow_no_rows: bool = False) -> tuple[list[dict
     return frame.fillna("").to_dict("records"), []
 
 
-def read_table(path: Path) -> pd.DataFrame | None:
-    """A CSV file as text columns with empty cells as "", or None when :func:`read_csv`
-    refuses it (its own check reports why)."""
-    frame, _ = read_csv(path)
-    return None if frame is None else frame.fillna("")
+def read_table(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
+    """A CSV file as text columns with empty cells as "" (only those of ``columns`` it has, when
+    given), or None when :func:`read_csv` refuses it (its own check reports why). Each caller
+    gets its own copy."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    parsed = _parsed(path, False)
+    if parsed.frame is None:
+        return None
+    if parsed.filled is None:
+        parsed.filled = parsed.frame.fillna("")
+    return parsed.filled[[name for name in columns if name in parsed.filled.columns] if columns is not None else parsed.filled.columns].copy()

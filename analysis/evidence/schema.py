@@ -93,20 +93,36 @@ def _checks(column: Column, vocabularies: Mapping[str, Collection[str]]) -> list
     elif column.allowed is not None and column.allowed in vocabularies:
         allowed = sorted(vocabularies[column.allowed])
         checks.append(pa.Check.isin(allowed, error=f"unknown {column.name} (not defined in {VOCABULARY_FILES[column.allowed]})"))
+    distinct = _Distinct()
     if column.pattern is not None:
-        checks.append(pa.Check(_on_distinct(re.compile(column.pattern).match), error=f"{column.name} does not match the pattern {column.pattern}"))
+        checks.append(pa.Check(_on_distinct(re.compile(column.pattern).match, distinct), ignore_na=False, error=f"{column.name} does not match the pattern {column.pattern}"))
     if column.minimum is not None:
         checks.append(pa.Check.ge(column.minimum, error=f"{column.name} is less than {column.minimum}"))
     if column.required and column.dtype == "str":
-        checks.append(pa.Check(_on_distinct(re.compile(r"\S").search), error=f"{column.name} is blank"))
+        checks.append(pa.Check(_on_distinct(re.compile(r"\S").search, distinct), ignore_na=False, error=f"{column.name} is blank"))
     return checks
 
 
-def _on_distinct(test: Callable[[str], object]) -> Callable[[pd.Series], pd.Series]:
+class _Distinct:
+    """The distinct values (missing left out) of the column a schema's checks are given, found
+    once for all of them: pandera gives each check of a column the same array, and a schema is
+    made for one validation."""
+
+    def __init__(self) -> None:
+        self._array: object = None
+        self._values: list = []
+
+    def __call__(self, values: pd.Series) -> list:
+        if values.array is not self._array:
+            self._array, self._values = values.array, values.dropna().unique().tolist()
+        return self._values
+
+
+def _on_distinct(test: Callable[[str], object], distinct: _Distinct) -> Callable[[pd.Series], pd.Series]:
     """A vectorised check that runs ``test`` (a regex match or search) once per distinct
-    value, since ids and codes repeat across rows; missing values are left to pandera."""
+    value, since ids and codes repeat across rows; missing values pass (pandera reports them)."""
     def check(values: pd.Series) -> pd.Series:
-        failing = [value for value in values.dropna().unique().tolist() if not test(value)]
+        failing = [value for value in distinct(values) if not test(value)]
         return ~values.isin(failing) if failing else pd.Series(True, index=values.index)
     return check
 
