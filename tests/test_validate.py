@@ -196,6 +196,17 @@ def test_unknown_parent(data_copy):
     find(validate.check_contributions(data_copy), "contributions.csv", row, "parent_id", "unknown parent_id")
 
 
+def test_parent_in_another_source(data_copy):
+    contributions = data_copy / "contributions.csv"
+    header, *rows = read_rows(contributions)
+    row = next(index for index, row in enumerate(rows, start=1) if row[header.index("parent_id")])
+    source = rows[row - 1][header.index("source_id")]
+    stranger = next(r[header.index("contribution_id")] for r in rows if r[header.index("source_id")] != source)
+    edit_cell(contributions, row, "parent_id", stranger)
+    found = [p for p in validate.check_contributions(data_copy) if p.column == "parent_id"]
+    assert [(p.row, p.message) for p in found] == [(row, f"parent {stranger!r} is in another source")]
+
+
 def test_statement_about_a_group_without_subject_group(data_copy):
     contributions = data_copy / "contributions.csv"
     about = {section for section, role in section_roles(data_copy).items() if role == "subject"}

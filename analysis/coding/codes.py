@@ -281,10 +281,11 @@ def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: s
     key = ("contribution_id", "code_id", "coder")
     if set(key) <= set(columns):
         complete = np.flatnonzero(~np.logical_or.reduce([columns[name].missing() for name in key]))
-        ids = pd.DataFrame({name: columns[name].codes[complete] for name in key})
-        repeated = ids.duplicated(keep="first").to_numpy()
+        pair = columns["contribution_id"].codes[complete].astype(np.int64) * len(columns["code_id"].values) + columns["code_id"].codes[complete]
+        coder = columns["coder"].codes[complete]
+        repeated = pd.DataFrame({"pair": pair, "coder": coder}).duplicated(keep="first").to_numpy()
         if repeated.any():
-            first = pd.Series(complete).groupby([ids[name] for name in key], sort=False).transform("min").to_numpy()
+            first = pd.Series(complete).groupby([pair, coder], sort=False).transform("min").to_numpy()
             rows = complete[repeated]
             found += [(row + 1, 2, Problem(shown, row + 1, None, f"duplicate row: {cid} / {code} / {coder} is also row {earlier + 1}"))
                       for row, earlier, cid, code, coder in zip(rows.tolist(), first[repeated].tolist(), *(columns[name].at(rows) for name in key))]
@@ -343,7 +344,7 @@ def check_coding(data_dir: Path) -> list[Problem]:
     consensus = coder.equals(CONSENSUS) & ~cid.missing()
     if contribution_ids is not None:
         ids = pd.Series(contribution_ids, dtype=object)
-        coded = cid.values[np.unique(cid.codes[consensus])]
+        coded = cid.values[pd.unique(cid.codes[consensus])]
         problems += [Problem(shown, None, "contribution_id", f"contribution {name} has no consensus code") for name in ids[~ids.isin(coded)].tolist()]
     if codebook is None:  # without a codebook, functions are not told from codes
         return problems
@@ -641,8 +642,8 @@ def _presence(keys: np.ndarray, coded: np.ndarray, space: _PairSpace, units: np.
 
 def _disagreements(space: _PairSpace, reference: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The distinct keys coded by only one of two coders, on the contributions the second coded."""
-    units = pd.unique(space.contribution(second))
-    return np.setxor1d(reference[_member(space.contribution(reference), units)], second)
+    reference = reference[_member(space.contribution(reference), pd.unique(space.contribution(second)))]
+    return np.concatenate([_minus(reference, second), _minus(second, reference)])
 
 
 def _value_problems(log: pd.DataFrame, shown: str, checks: list[tuple[str, np.ndarray, Callable[[int], str]]]) -> list[Problem]:

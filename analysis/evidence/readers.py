@@ -23,7 +23,6 @@ import codecs
 import copy
 import csv
 import functools
-import hashlib
 import io
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -153,28 +152,30 @@ def read_yaml(path: Path, mapping: bool = True) -> tuple[object | None, list[Pro
 
 @dataclass
 class _Parsed:
-    """A parsed CSV file: its table (None when refused), the problems refusing it, and the table
-    with empty cells as "" once :func:`read_table` has asked for it."""
+    """A parsed CSV file: the bytes parsed, the table (None when refused), the problems refusing
+    it, and the table with empty cells as "" once :func:`read_table` has asked for it."""
 
+    data: bytes
     frame: pd.DataFrame | None
     problems: list[Problem]
     filled: pd.DataFrame | None = None
 
 
-#: Tables parsed lately, by file name, content sha256 and ``allow_no_rows``: the checks read the
-#: same files several times, and a file is parsed again only when its bytes change.
-_PARSED: OrderedDict[tuple[str, str, bool], _Parsed] = OrderedDict()
+#: Tables parsed lately, by file name and ``allow_no_rows``: the checks read the same files
+#: several times, and a file is parsed again only when its bytes differ from those parsed.
+_PARSED: OrderedDict[tuple[str, bool], _Parsed] = OrderedDict()
 PARSED_KEPT = 4
 
 
 def _parsed(path: Path, allow_no_rows: bool) -> _Parsed:
-    """The kept parse of a file, parsed again only when its bytes are new."""
+    """The kept parse of a file, parsed again when its bytes are not those parsed."""
     data = path.read_bytes()
-    key = (display_path(path), hashlib.sha256(data).hexdigest(), allow_no_rows)
-    if key in _PARSED:
+    key = (display_path(path), allow_no_rows)
+    if key in _PARSED and _PARSED[key].data == data:
         _PARSED.move_to_end(key)
     else:
-        _PARSED[key] = _Parsed(*_parse_csv(path, data, allow_no_rows))
+        _PARSED[key] = _Parsed(data, *_parse_csv(path, data, allow_no_rows))
+        _PARSED.move_to_end(key)
         while len(_PARSED) > PARSED_KEPT:
             _PARSED.popitem(last=False)
     return _PARSED[key]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -249,6 +250,53 @@ def _preview(text: str, limit: int = 60) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
 
 
+def _span_problems(column: Callable[[str], pd.Series], texts: Mapping[str, str], shown: str) -> list[tuple[int, int, Problem]]:
+    """(row, 0, problem) for each span outside its source text or not matching the contribution's
+    text; rows whose source is unknown or whose offsets are not integers are left to other checks."""
+    sources = column("source_id").map(texts).tolist()
+    starts, ends = ([_as_int(value) for value in column(name).tolist()] for name in ("char_start", "char_end"))
+    said = column("text").tolist()
+    suspect = [i for i, (source, start, end, text) in enumerate(zip(sources, starts, ends, said))
+               if isinstance(source, str) and start is not None and end is not None
+               and not (0 <= start < end <= len(source) and (not isinstance(text, str) or source[start:end] == text))]
+    source_ids = column("source_id")
+    found = []
+    for i in suspect:
+        row, source, source_id, start, end, text = i + 1, sources[i], source_ids.iat[i], starts[i], ends[i], said[i]
+        if not 0 <= start < len(source):
+            found.append((row, 0, Problem(shown, row, "char_start", f"offset {start} outside {source_id}.txt (length {len(source)})")))
+        elif not start < end <= len(source):
+            found.append((row, 0, Problem(shown, row, "char_end", f"offset {end} must be after char_start {start} and at most {len(source)}, the length of {source_id}.txt")))
+        elif normalise(source[start:end]) != normalise(text):
+            found.append((row, 0, Problem(shown, row, "text", f"does not match {source_id}.txt[{start}:{end}] after normalisation; the span reads {_preview(source[start:end])}")))
+    return found
+
+
+def _parent_problems(column: Callable[[str], pd.Series], sections: Mapping[str, Mapping], shown: str) -> list[tuple[int, int, Problem]]:
+    """(row, 1, problem) for each parent_id that is no contribution, is in another source, or is
+    not of the section the vocabulary names as the row's parent_section."""
+    has_parent = column("parent_id").notna().to_numpy()
+    rows = np.flatnonzero(has_parent) + 1
+    parents, source_ids, row_sections = (column(name)[has_parent] for name in ("parent_id", "source_id", "section"))
+    ids = column("contribution_id")
+    targets = ~ids.duplicated(keep="last") & ids.isin(parents)  # a repeated id: its last row
+    source_of = pd.Series(column("source_id")[targets].to_numpy(), index=ids[targets].to_numpy())
+    section_of = pd.Series(column("section")[targets].to_numpy(), index=ids[targets].to_numpy())
+    known = parents.isin(source_of.index)
+    other_source = known & (parents.map(source_of) != source_ids)
+    found = [(row, 1, Problem(shown, row, "parent_id", f"unknown parent_id {parent!r} (no such contribution_id)"))
+             for row, parent in zip(rows[~known.to_numpy()].tolist(), parents[~known].tolist())]
+    found += [(row, 1, Problem(shown, row, "parent_id", f"parent {parent!r} is in another source"))
+              for row, parent in zip(rows[other_source.to_numpy()].tolist(), parents[other_source].tolist())]
+    if not sections:
+        return found
+    expected = row_sections.map({name: entry.get("parent_section") for name, entry in sections.items()})
+    wrong = (known & ~other_source & (parents.map(section_of) != expected)).to_numpy()
+    return found + [(row, 1, Problem(shown, row, "parent_id", f"a {section} has no parent ({VOCABULARY_YAML}: no parent_section)" if not isinstance(want, str)
+                                     else f"parent {parent!r} is a {section_of[parent]}, not a {want} ({VOCABULARY_YAML}: parent_section)"))
+                    for row, section, parent, want in zip(rows[wrong].tolist(), row_sections[wrong].tolist(), parents[wrong].tolist(), expected[wrong].tolist())]
+
+
 def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], sections: Mapping[str, Mapping], mixed: set[str] | None, shown: str) -> list[Problem]:
     """Checks across columns and files: spans against the sources, parents, subject and mixed groups.
 
@@ -257,40 +305,8 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], sections: Mappi
     def column(name: str) -> pd.Series:
         return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
 
-    found: list[tuple[int, int, Problem]] = []  # (row, check, problem), sorted at the end
-    source_ids = column("source_id")
-    spans = zip(range(1, len(frame) + 1), column("text").tolist(), source_ids.tolist(), column("char_start").tolist(), column("char_end").tolist())
-    for row, text, source_id, start, end in spans:
-        source = texts.get(source_id) if isinstance(source_id, str) else None
-        if source is None:
-            continue
-        start, end = _as_int(start), _as_int(end)
-        if start is None or end is None:
-            continue
-        if not 0 <= start < len(source):
-            found.append((row, 0, Problem(shown, row, "char_start", f"offset {start} outside {source_id}.txt (length {len(source)})")))
-        elif not start < end <= len(source):
-            found.append((row, 0, Problem(shown, row, "char_end", f"offset {end} must be after char_start {start} and at most {len(source)}, the length of {source_id}.txt")))
-        elif isinstance(text, str) and source[start:end] != text and normalise(source[start:end]) != normalise(text):
-            found.append((row, 0, Problem(shown, row, "text", f"does not match {source_id}.txt[{start}:{end}] after normalisation; the span reads {_preview(source[start:end])}")))
-
+    found = _span_problems(column, texts, shown) + _parent_problems(column, sections, shown)  # (row, check, problem), sorted at the end
     rows = pd.Series(range(1, len(frame) + 1), index=frame.index)
-    last = ~column("contribution_id").duplicated(keep="last")
-    source_of = pd.Series(source_ids[last].to_numpy(), index=column("contribution_id")[last].to_numpy())
-    parents = column("parent_id")
-    has_parent = parents.notna()
-    known = has_parent & parents.isin(source_of.index)
-    other_source = known & (parents.map(source_of) != source_ids)
-    found += [(row, 1, Problem(shown, row, "parent_id", f"unknown parent_id {parent!r} (no such contribution_id)"))
-              for row, parent in zip(rows[has_parent & ~known], parents[has_parent & ~known])]
-    found += [(row, 1, Problem(shown, row, "parent_id", f"parent {parent!r} is in another source"))
-              for row, parent in zip(rows[other_source], parents[other_source])]
-    section_of = pd.Series(column("section")[last].to_numpy(), index=column("contribution_id")[last].to_numpy())
-    expected = column("section").map({name: entry.get("parent_section") for name, entry in sections.items()})
-    wrong_parent = known & ~other_source & (parents.map(section_of) != expected) if sections else known & False
-    found += [(row, 1, Problem(shown, row, "parent_id", f"a {section} has no parent ({VOCABULARY_YAML}: no parent_section)" if not isinstance(want, str)
-                               else f"parent {parent!r} is a {section_of[parent]}, not a {want} ({VOCABULARY_YAML}: parent_section)"))
-              for row, section, parent, want in zip(rows[wrong_parent], column("section")[wrong_parent], parents[wrong_parent], expected[wrong_parent])]
     about_a_group = column("section").map({name: entry["speaker_role"] for name, entry in sections.items()}) == "subject"
     needs_subject = about_a_group & column("subject_group").isna()
     found += [(row, 2, Problem(shown, row, "subject_group", f"a {section} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
