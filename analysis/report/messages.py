@@ -62,6 +62,7 @@ class KeyMessage:
 
 
 def widest_reach(finding: Finding, labels) -> str:
+    """The theme (or tied themes) raised by the most groups shown."""
     items = finding.claim.items
     groups, n_groups = finding.reach
     n, d = finding.n, finding.denominator
@@ -73,6 +74,7 @@ def widest_reach(finding: Finding, labels) -> str:
 
 
 def clearest_group(finding: Finding, labels) -> str:
+    """A group that raised a theme far more often than the other groups did."""
     claim = finding.claim
     return (f"{name(claim.higher, labels)} raised {theme_name(claim.items[0], labels)} far more often than the other groups. "
             f"It was in {finding.n} of their {finding.denominator} statements ({percent(finding.n / finding.denominator)}), "
@@ -80,12 +82,14 @@ def clearest_group(finding: Finding, labels) -> str:
 
 
 def source_gap(finding: Finding, labels) -> str:
+    """One set of documents raising a theme more often than another."""
     claim = finding.claim
     return (f"{name(claim.higher, labels)} raised {theme_name(claim.items[0], labels)} more often than {name(claim.lower, labels)}: "
             f"in {count(finding.n, finding.denominator, 'statements')}, against {count(*finding.compared)}.")
 
 
 def leading_in(finding: Finding, labels) -> str:
+    """The theme (or tied themes) raised most often in one set of documents."""
     items = finding.claim.items
     what = (f"the theme raised most often was {theme_name(items[0], labels)}" if len(items) == 1 else
             f"{names([theme_name(i, labels) for i in items])} were raised most often, each")
@@ -124,6 +128,7 @@ def from_finding(finding: Finding, contributions: pd.DataFrame, labels: Mapping[
     return None if writer is None else KeyMessage(finding, writer(finding, labels))
 
 
+#: The sentence for each kind of claim (a voice-and-subject claim also needs the contributions).
 SENTENCES = {"most_groups": widest_reach, "group_difference": clearest_group, "source_difference": source_gap,
              "leading_item": leading_in, "most_examples": unranked_actions}
 

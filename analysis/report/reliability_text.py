@@ -126,6 +126,6 @@ def function_paragraph(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
         STATUS_NOT_COUNTED: f"below {TENTATIVE}, so coded functions are not counted: hopes, problems, needs and proposals are "
                             "counted only where the document's own heading says which an item is.",
     }[verdict]
-    return (f"Where the statement function is coded (prose, replies and mixed lists), the test {test.name} "
+    return (f"Where the statement function is coded (in sections whose heading does not fix it), the test {test.name} "
             f"(codebook {test['codebook_version']}, {int(row['n_units'])} contributions) gives alpha {row['alpha']:.2f} "
             f"({_interval(row)}), {follows}")
