@@ -213,12 +213,12 @@ def code_ids(codebook: dict, counted_only: bool = False) -> list[str]:
 # --- the coding -------------------------------------------------------------------------------
 
 
-def _contribution_ids(data_dir: Path) -> list[str] | None:
-    """The contribution ids of contributions.csv, read without validating it (None if unreadable)."""
+def _contribution_ids(data_dir: Path) -> pd.Index | None:
+    """The contribution ids of contributions.csv in file order, read without validating it (None if unreadable)."""
     frame = read_table(Path(data_dir) / CONTRIBUTIONS_CSV, ["contribution_id"])
     if frame is None or "contribution_id" not in frame:
         return None
-    return frame["contribution_id"].tolist()
+    return pd.Index(frame["contribution_id"])
 
 
 def _coding_schema_problems(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -263,7 +263,7 @@ def _coded(frame: pd.DataFrame) -> dict[str, _Column]:
     return {name: _Column.of(frame[name]) for name in ("contribution_id", "code_id", "coder") if name in frame.columns}
 
 
-def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: set[str] | None, known_contributions: set[str] | None) -> list[Problem]:
+def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: set[str] | None, known_contributions: pd.Index | None) -> list[Problem]:
     """Row problems of coding.csv, in row order: an unknown code (when the codebook could be
     read), an unknown contribution id (when contributions.csv could be read), a duplicate of
     an earlier row (same contribution, code and coder)."""
@@ -281,15 +281,24 @@ def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: s
     key = ("contribution_id", "code_id", "coder")
     if set(key) <= set(columns):
         complete = np.flatnonzero(~np.logical_or.reduce([columns[name].missing() for name in key]))
-        pair = columns["contribution_id"].codes[complete].astype(np.int64) * len(columns["code_id"].values) + columns["code_id"].codes[complete]
-        coder = columns["coder"].codes[complete]
-        repeated = pd.DataFrame({"pair": pair, "coder": coder}).duplicated(keep="first").to_numpy()
+        row_key = _row_keys([columns[name] for name in key], complete)
+        repeated = pd.Series(row_key).duplicated(keep="first").to_numpy()
         if repeated.any():
-            first = pd.Series(complete).groupby([pair, coder], sort=False).transform("min").to_numpy()
+            first = pd.Series(complete).groupby(row_key, sort=False).transform("min").to_numpy()
             rows = complete[repeated]
             found += [(row + 1, 2, Problem(shown, row + 1, None, f"duplicate row: {cid} / {code} / {coder} is also row {earlier + 1}"))
                       for row, earlier, cid, code, coder in zip(rows.tolist(), first[repeated].tolist(), *(columns[name].at(rows) for name in key))]
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
+
+
+def _row_keys(columns: list[_Column], rows: np.ndarray) -> np.ndarray:
+    """One integer per row (of ``rows``) that is equal for rows equal in every column."""
+    key = np.zeros(len(rows), dtype=np.int64)
+    for column in columns:
+        if (int(key.max(initial=0)) + 1) * len(column.values) >= 2**63:
+            key = pd.factorize(key)[0]  # renumbered from 0, so that the product fits
+        key = key * len(column.values) + column.codes[rows]
+    return key
 
 
 def _not_codable_combined(cid: _Column, code: _Column, consensus: np.ndarray, functions: list[str]) -> list[tuple[str, list[str]]]:
@@ -337,15 +346,15 @@ def check_coding(data_dir: Path) -> list[Problem]:
     shown = display_path(data_dir / CODING_CSV)
     columns = _coded(frame)
     problems += _coding_row_problems(columns, shown, known_codes if codebook is not None else None,
-                                     set(contribution_ids) if contribution_ids is not None else None)
+                                     contribution_ids)
     if len(columns) < 3:
         return problems
     cid, code, coder = columns["contribution_id"], columns["code_id"], columns["coder"]
     consensus = coder.equals(CONSENSUS) & ~cid.missing()
     if contribution_ids is not None:
-        ids = pd.Series(contribution_ids, dtype=object)
         coded = cid.values[pd.unique(cid.codes[consensus])]
-        problems += [Problem(shown, None, "contribution_id", f"contribution {name} has no consensus code") for name in ids[~ids.isin(coded)].tolist()]
+        problems += [Problem(shown, None, "contribution_id", f"contribution {name} has no consensus code")
+                     for name in contribution_ids[~contribution_ids.isin(coded)].tolist()]
     if codebook is None:  # without a codebook, functions are not told from codes
         return problems
     problems += [Problem(shown, None, "code_id", f"contribution {name}: {NOT_CODABLE} combined with other consensus codes ({', '.join(others)})")
@@ -354,12 +363,12 @@ def check_coding(data_dir: Path) -> list[Problem]:
     return problems + _reconciliation_problems(data_dir, columns)
 
 
-def _example_problems(data_dir: Path, codebook: dict, cid: _Column, code: _Column, consensus: np.ndarray, contribution_ids: list[str] | None) -> list[Problem]:
+def _example_problems(data_dir: Path, codebook: dict, cid: _Column, code: _Column, consensus: np.ndarray, contribution_ids: pd.Index | None) -> list[Problem]:
     """Each codebook example that is not a known contribution or does not carry its code in the consensus coding."""
     book = display_path(data_dir / CODEBOOK_YAML)
     entries = [entry for entry in codebook.get("codes") or [] if isinstance(entry, dict) and not _is_blank(entry.get("example"))]
     codes_of = _codes_of(cid, code, consensus, {str(entry["example"]) for entry in entries})
-    known = set(contribution_ids or [])
+    known = set(contribution_ids[contribution_ids.isin([str(entry["example"]) for entry in entries])]) if contribution_ids is not None else set()
     problems = []
     for entry in entries:
         example, code_id = str(entry["example"]), str(entry.get("id"))
@@ -504,8 +513,7 @@ def check_reliability_tests(data_dir: Path) -> list[Problem]:
     tests = content.get("tests")
     if not isinstance(tests, list) or not tests:
         return [Problem(shown, None, "tests", "missing or not a non-empty list")]
-    ids = _contribution_ids(data_dir)
-    known = set(ids) if ids is not None else None
+    known = _contribution_ids(data_dir)
     for n, test in enumerate(tests):
         where = f"tests[{n}]"
         if not isinstance(test, dict):
@@ -531,8 +539,9 @@ def check_reliability_tests(data_dir: Path) -> list[Problem]:
                 problems.append(Problem(display_path(Path(data_dir) / test["sample"]), None, "contribution_id", "missing column"))
             elif known is not None:
                 sample_shown = display_path(Path(data_dir) / test["sample"])
+                unknown = ~frame["contribution_id"].isin(known).to_numpy()
                 problems += [Problem(sample_shown, row, "contribution_id", f"unknown contribution_id {cid!r} (not in {CONTRIBUTIONS_CSV})")
-                             for row, cid in enumerate(frame["contribution_id"].tolist(), start=1) if cid not in known]
+                             for row, cid in zip((np.flatnonzero(unknown) + 1).tolist(), frame["contribution_id"][unknown].tolist())]
     if sum(bool(test.get("current")) for test in tests if isinstance(test, dict)) != 1:
         problems.append(Problem(shown, None, "tests", "exactly one test must be marked current: true"))
     return problems
