@@ -18,6 +18,7 @@ change while one call runs.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
@@ -27,7 +28,7 @@ import pickle
 import shutil
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,6 +63,21 @@ def code_sha256() -> str:
     return files_sha256(PROJECT_ROOT / "analysis", suffixes=(".py",))
 
 
+@contextlib.contextmanager
+def folders_hashed_once() -> Iterator[None]:
+    """Cached calls made inside hash each data folder once (its files must not change meanwhile);
+    every outermost cached call opens one of these."""
+    global _folder_hashes
+    outermost = _folder_hashes is None
+    if outermost:
+        _folder_hashes = {}
+    try:
+        yield
+    finally:
+        if outermost:
+            _folder_hashes = None
+
+
 def cached(function: Callable[..., Result]) -> Callable[..., Result]:
     """Keep ``function``'s results by data and code sha256, in memory and on disk (see the module)."""
     signature = inspect.signature(function)
@@ -69,15 +85,8 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Result:
-        global _folder_hashes
-        outermost = _folder_hashes is None
-        if outermost:
-            _folder_hashes = {}
-        try:
+        with folders_hashed_once():
             return _call(*args, **kwargs)
-        finally:
-            if outermost:
-                _folder_hashes = None
 
     def _call(*args: Any, **kwargs: Any) -> Result:
         bound = signature.bind(*args, **kwargs)

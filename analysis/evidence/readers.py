@@ -105,9 +105,9 @@ def decode(path: Path, data: bytes, verbatim: bool = False, tabular: bool = Fals
         if verbatim:
             return None, [Problem(shown, None, None, "starts with a byte-order mark; save it as UTF-8 without one (offsets would count it)")]
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():
         return None, [Problem(shown, None, None, "is empty")]
-    return (text if verbatim else text.replace("\r\n", "\n")), []
+    return (text if verbatim or "\r" not in text else text.replace("\r\n", "\n")), []
 
 
 def read_text(path: Path, verbatim: bool = False, tabular: bool = False) -> tuple[str | None, list[Problem]]:
@@ -200,7 +200,7 @@ def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFra
     if text is None:
         return None, problems
     shown = display_path(path)
-    header = next(csv.reader(io.StringIO(text)), [])
+    header = next(csv.reader(_lines(text)), [])
     if len(set(header)) != len(header):
         duplicate = next(name for name in header if header.count(name) > 1)
         return None, [Problem(shown, None, duplicate, "column named twice in the header")]
@@ -213,6 +213,15 @@ def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFra
     if frame.empty and not allow_no_rows:
         return None, [Problem(shown, None, None, "has no rows (only a header)")]
     return frame, []
+
+
+def _lines(text: str):
+    """The lines of ``text`` one at a time, each with its line end (as a file yields them)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
 
 
 def _long_row(shown: str, text: str, header: list[str]) -> Problem | None:
