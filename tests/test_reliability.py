@@ -228,6 +228,17 @@ def test_crosswalk_problems(tmp_path):
     assert any(m.startswith("code 'other' of the codebook is not in the crosswalk") for m in messages)
 
 
+def test_one_bootstrap_serves_codes_and_labels():
+    # one code's row is the label bootstrap of the same present/absent values, draw for draw
+    rng = np.random.default_rng(8)
+    a = rng.random(60) < 0.3
+    b = np.where(rng.random(60) < 0.85, a, ~a)
+    row = rel.presence_alpha_table(a[:, None], b[:, None], ["x"], {}, 300, 5).iloc[0]
+    alpha, boot = al.label_alpha(a.astype(int), b.astype(int), n_boot=300, seed=5)
+    assert row["alpha"] == alpha
+    assert (row["ci_low"], row["ci_high"], row["n_boot_valid"]) == al.percentile_interval(boot)
+
+
 def test_binary_bootstrap_holds_the_expected_disagreement_fixed():
     # Code x of ROWS: n = 10 values, n1 = 3, so every resample's alpha is 1 - 9 d / 21 with d its
     # disagreements (0 to 5 units); the pooled row likewise with n = 30, n1 = 10: 1 - 29 D / 200.

@@ -109,7 +109,6 @@ def _similarity_sums(counts: np.ndarray, member: sparse.csr_matrix | None) -> np
     step = max(1, SIMILARITY_BLOCK_CELLS // member.shape[0])
     for start in range(0, member.shape[0], step):
         overlap = (member[start : start + step] @ member.T).tocsr()
-        overlap.sort_indices()
         rows = np.repeat(np.arange(start, start + overlap.shape[0]), np.diff(overlap.indptr))
         overlap.data = _masi_similarity(overlap.data, size[rows], size[overlap.indices])
         sums[start : start + step] = overlap @ counts

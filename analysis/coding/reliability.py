@@ -278,9 +278,9 @@ def facilitator_agreement(
     codes_of = _codes_by_contribution(rows[rows["contribution_id"].isin(ids)])
     rank = {code: i for i, code in enumerate(crosswalk["code_id"])}
     theme_of = dict(zip(crosswalk["code_id"], crosswalk["facilitator_theme_id"]))
-    codes = [codes_of.get(cid, []) for cid in ids]
-    predicted = [_predicted_theme(listed, rank, theme_of) for listed in codes]
-    mapped = [sorted({theme_of[c] for c in listed if theme_of.get(c)}) for listed in codes]
+    codes = [tuple(codes_of.get(cid, ())) for cid in ids]
+    outcome = {listed: (_predicted_theme(listed, rank, theme_of), sorted({theme_of[c] for c in listed if theme_of.get(c)})) for listed in set(codes)}
+    predicted, mapped = [outcome[listed][0] for listed in codes], [outcome[listed][1] for listed in codes]
     items = pd.DataFrame({
         "contribution_id": ids, "text": examples["text"].tolist(), "printed_theme": printed,
         "codes": ["; ".join(listed) for listed in codes], "mapped_themes": ["; ".join(listed) for listed in mapped],

@@ -111,7 +111,8 @@ def with_status(table: pd.DataFrame) -> pd.DataFrame:
 
 def function_labels(coding: pd.DataFrame, coder: str, ids: Sequence[str], functions: Sequence[str]) -> dict[str, str]:
     """Each contribution's coded statement function for ``coder`` ('' where none was coded)."""
-    rows = coding[(coding["coder"] == coder) & coding["code_id"].isin(functions) & coding["contribution_id"].isin(ids)]
+    rows = coding[coding["code_id"].isin(functions)]
+    rows = rows[(rows["coder"] == coder) & rows["contribution_id"].isin(ids)]
     coded = dict(zip(rows["contribution_id"].tolist(), rows["code_id"].tolist()))
     return {cid: coded.get(cid, "") for cid in ids}
 
@@ -125,9 +126,14 @@ def function_summary(reference: Mapping[str, str], second: Mapping[str, str], id
             "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(a, b)])) if ids else np.nan}
 
 
-def looked_up(contributions: pd.DataFrame, ids: Sequence[str], column: str) -> list[str]:
-    """A column of contributions.csv for each of ``ids`` ('' for an id it lacks)."""
-    return contributions[["contribution_id", column]].set_index("contribution_id")[column].reindex(ids).fillna("").tolist()
+def looked_up(contributions: pd.DataFrame, ids: Sequence[str], columns: Sequence[str]) -> list[list[str]]:
+    """Columns of contributions.csv for each of ``ids`` ('' for an id it lacks)."""
+    where = pd.Index(contributions["contribution_id"]).get_indexer(ids)
+    found = []
+    for column in columns:
+        values = [*contributions[column].tolist(), ""]  # an unknown id, at position -1, gets ''
+        found.append([values[i] for i in where])
+    return found
 
 
 def disagreement_table(ids: Sequence[str], texts: Sequence[str], codes: Sequence[str], a: np.ndarray, b: np.ndarray,
@@ -139,7 +145,10 @@ def disagreement_table(ids: Sequence[str], texts: Sequence[str], codes: Sequence
     differ = np.flatnonzero((a != b).any(axis=1) | np.array([functions_a.get(cid, "") != functions_b.get(cid, "") for cid in ids], dtype=bool))
 
     def listed(matrix: np.ndarray) -> list[str]:
-        return ["; ".join(names[j] for j in np.flatnonzero(row)) for row in matrix[differ]]
+        each: list[list[str]] = [[] for _ in differ]
+        for row, column in zip(*(found.tolist() for found in np.nonzero(matrix[differ]))):
+            each[row].append(names[column])
+        return ["; ".join(row_codes) for row_codes in each]
 
     return pd.DataFrame({
         "contribution_id": [ids[i] for i in differ], "text": [texts[i] for i in differ],
@@ -159,7 +168,8 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
         return function_test_tables(test, contributions, rows, section_functions, functions, ids, n_boot, seed)
     themes, codes, a, b = level_tables(rows, codebook, ids, coders, functions, n_boot, seed)
     masi, masi_boot = al.set_alpha(a, b, n_boot, seed)
-    by_rule = dict(zip(ids, [section_functions.get(section) or "" for section in looked_up(contributions, ids, "section")]))
+    sections, texts = looked_up(contributions, ids, ["section", "text"])
+    by_rule = dict(zip(ids, [section_functions.get(section) or "" for section in sections]))
     coded_a, coded_b = function_labels(rows, coders[0], ids, functions), function_labels(rows, coders[1], ids, functions)
     reference_functions = {cid: by_rule[cid] or coded_a[cid] for cid in ids}
     coded_scope = [cid for cid in ids if not by_rule[cid]]
@@ -183,7 +193,7 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
          "n_units": len(ids), "agreement": float(np.mean((a == b).all(axis=1)))},
     ]
     code_ids = codes.loc[codes["code_id"] != POOLED, "code_id"].tolist()  # the columns of a and b
-    disagreeing = disagreement_table(ids, looked_up(contributions, ids, "text"), code_ids, a, b,
+    disagreeing = disagreement_table(ids, texts, code_ids, a, b,
                                      reference_functions if functions_tested else {}, coded_b if functions_tested else {})
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
     return {name: table.assign(**label) for name, table in
@@ -200,7 +210,7 @@ def function_test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.
     no_codes = np.zeros((len(ids), 0), dtype=bool)
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
     return {"summary": summary.assign(**label),
-            "disagreements": disagreement_table(list(ids), looked_up(contributions, ids, "text"), [], no_codes, no_codes, reference, second).assign(**label)}
+            "disagreements": disagreement_table(list(ids), looked_up(contributions, ids, ["text"])[0], [], no_codes, no_codes, reference, second).assign(**label)}
 
 
 def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
