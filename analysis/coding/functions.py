@@ -46,12 +46,14 @@ def function_problems(
     the section fixes it, a section unknown to the vocabulary, a fixed function that is not
     a statement function."""
     coded = coding[coding["code_id"].isin(function_ids) & coding["contribution_id"].notna()]
-    count = contributions["contribution_id"].map(coded["contribution_id"].value_counts()).fillna(0).to_numpy()
+    ids = contributions["contribution_id"]
+    some = ids.isin(coded["contribution_id"]).to_numpy()
+    several = ids.isin(coded.loc[coded["contribution_id"].duplicated(), "contribution_id"]).to_numpy()
     sections = contributions["section"]
     known = sections.isin(list(section_function)).to_numpy()
     fixed = sections.map({section: function for section, function in section_function.items() if function is not None})
     is_fixed = fixed.notna().to_numpy()
-    wrong = ~known | (known & ~is_fixed & (count != 1)) | (is_fixed & (~fixed.isin(function_ids).to_numpy() | (count > 0)))
+    wrong = ~known | (known & ~is_fixed & (~some | several)) | (is_fixed & (~fixed.isin(function_ids).to_numpy() | some))
     rows = np.flatnonzero(wrong)
     functions_of = coded.groupby("contribution_id")["code_id"].agg(sorted).to_dict() if len(rows) else {}
     problems = []

@@ -95,11 +95,12 @@ def _checks(column: Column, vocabularies: Mapping[str, Collection[str]]) -> list
         checks.append(pa.Check.isin(allowed, error=f"unknown {column.name} (not defined in {VOCABULARY_FILES[column.allowed]})"))
     distinct = _Distinct()
     if column.pattern is not None:
-        checks.append(pa.Check(_on_distinct(re.compile(column.pattern).match, distinct), ignore_na=False, error=f"{column.name} does not match the pattern {column.pattern}"))
+        checks.append(pa.Check(_passing(re.compile(column.pattern).match, distinct), ignore_na=False, error=f"{column.name} does not match the pattern {column.pattern}"))
     if column.minimum is not None:
         checks.append(pa.Check.ge(column.minimum, error=f"{column.name} is less than {column.minimum}"))
     if column.required and column.dtype == "str":
-        checks.append(pa.Check(_on_distinct(re.compile(r"\S").search, distinct), ignore_na=False, error=f"{column.name} is blank"))
+        tested = distinct if column.pattern is not None else _present  # distinct values only when found anyway (free text rarely repeats)
+        checks.append(pa.Check(_passing(re.compile(r"\S").search, tested), ignore_na=False, error=f"{column.name} is blank"))
     return checks
 
 
@@ -118,11 +119,17 @@ class _Distinct:
         return self._values
 
 
-def _on_distinct(test: Callable[[str], object], distinct: _Distinct) -> Callable[[pd.Series], pd.Series]:
-    """A vectorised check that runs ``test`` (a regex match or search) once per distinct
-    value, since ids and codes repeat across rows; missing values pass (pandera reports them)."""
+def _present(values: pd.Series) -> list:
+    """Every value that is not missing."""
+    return values.dropna().tolist()
+
+
+def _passing(test: Callable[[str], object], tested: Callable[[pd.Series], list]) -> Callable[[pd.Series], pd.Series]:
+    """A vectorised check that runs ``test`` (a regex match or search) on the values ``tested``
+    picks (each distinct value once, as ids and codes repeat across rows, or every value);
+    missing values pass (pandera reports them)."""
     def check(values: pd.Series) -> pd.Series:
-        failing = [value for value in distinct(values) if not test(value)]
+        failing = [value for value in tested(values) if not test(value)]
         return ~values.isin(failing) if failing else pd.Series(True, index=values.index)
     return check
 

@@ -72,9 +72,10 @@ def _message(case: Mapping, dtypes: Mapping[str, str]) -> str | None:
 
 
 def _schema_problems(frame: pd.DataFrame, frame_schema: pa.DataFrameSchema, columns: tuple[schema.Column, ...], shown: str) -> list[Problem]:
-    """Every failure of ``frame_schema`` on ``frame`` as problems (row = index + 1)."""
+    """Every failure of ``frame_schema`` on ``frame`` as problems (row = index + 1); ``frame``'s
+    columns are coerced in place where they can be (whole numbers to Int64)."""
     try:
-        frame_schema.validate(frame, lazy=True)
+        frame_schema.validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases.to_dict("records")
     else:
@@ -95,7 +96,8 @@ def _schema_problems(frame: pd.DataFrame, frame_schema: pa.DataFrameSchema, colu
 
 
 def _read_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapping[str, set[str]]) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The table at ``path`` as strings (empty cells as missing), and its schema problems."""
+    """The table at ``path`` as strings (empty cells as missing; a column of whole numbers as
+    Int64), and its schema problems."""
     frame, problems = read_csv(path)
     if frame is None:
         return None, problems
