@@ -263,10 +263,18 @@ def _coded(frame: pd.DataFrame) -> dict[str, _Column]:
     return {name: _Column.of(frame[name]) for name in ("contribution_id", "code_id", "coder") if name in frame.columns}
 
 
-def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: set[str] | None, known_contributions: pd.Index | None) -> list[Problem]:
+def _marked(size: int, positions: np.ndarray) -> np.ndarray:
+    """``size`` booleans, true at ``positions`` (those that are not -1)."""
+    marked = np.zeros(size, dtype=bool)
+    marked[positions[positions >= 0]] = True
+    return marked
+
+
+def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: set[str] | None, known_contributions: np.ndarray | None) -> list[Problem]:
     """Row problems of coding.csv, in row order: an unknown code (when the codebook could be
-    read), an unknown contribution id (when contributions.csv could be read), a duplicate of
-    an earlier row (same contribution, code and coder)."""
+    read), an unknown contribution id (when contributions.csv could be read: ``known_contributions``
+    says which of the contribution_id column's distinct values are), a duplicate of an earlier
+    row (same contribution, code and coder)."""
     found: list[tuple[int, int, Problem]] = []  # (row, check, problem), sorted at the end
     if "code_id" in columns and known_codes is not None:
         code = columns["code_id"]
@@ -275,7 +283,7 @@ def _coding_row_problems(columns: dict[str, _Column], shown: str, known_codes: s
                   for row, value in zip(unknown.tolist(), code.at(unknown))]
     if "contribution_id" in columns and known_contributions is not None:
         cid = columns["contribution_id"]
-        unknown = np.flatnonzero(~cid.missing() & ~cid.isin(known_contributions))
+        unknown = np.flatnonzero(~cid.missing() & ~known_contributions[cid.codes])
         found += [(row + 1, 1, Problem(shown, row + 1, "contribution_id", f"unknown contribution_id {value!r} (not in {CONTRIBUTIONS_CSV})"))
                   for row, value in zip(unknown.tolist(), cid.at(unknown))]
     key = ("contribution_id", "code_id", "coder")
@@ -345,16 +353,17 @@ def check_coding(data_dir: Path) -> list[Problem]:
         return problems
     shown = display_path(data_dir / CODING_CSV)
     columns = _coded(frame)
+    # where each contribution's id is among coding.csv's (-1: nowhere), found once for both directions
+    where = columns["contribution_id"].values.get_indexer(contribution_ids) if contribution_ids is not None and "contribution_id" in columns else None
     problems += _coding_row_problems(columns, shown, known_codes if codebook is not None else None,
-                                     contribution_ids)
+                                     _marked(len(columns["contribution_id"].values), where) if where is not None else None)
     if len(columns) < 3:
         return problems
     cid, code, coder = columns["contribution_id"], columns["code_id"], columns["coder"]
     consensus = coder.equals(CONSENSUS) & ~cid.missing()
-    if contribution_ids is not None:
-        coded = cid.values[pd.unique(cid.codes[consensus])]
-        problems += [Problem(shown, None, "contribution_id", f"contribution {name} has no consensus code")
-                     for name in contribution_ids[~contribution_ids.isin(coded)].tolist()]
+    if where is not None:
+        lacking = ~_marked(len(cid.values), cid.codes[consensus])[where] | (where < 0)
+        problems += [Problem(shown, None, "contribution_id", f"contribution {name} has no consensus code") for name in contribution_ids[lacking].tolist()]
     if codebook is None:  # without a codebook, functions are not told from codes
         return problems
     problems += [Problem(shown, None, "code_id", f"contribution {name}: {NOT_CODABLE} combined with other consensus codes ({', '.join(others)})")
