@@ -396,3 +396,8 @@ def test_a_later_log_is_checked_against_the_consensus_before_it_and_the_second_c
         "later.csv:3:before: says present but the consensus before this log has XX-03 / one absent",
         "coding.csv::code_id: consensus lacks XX-03 / one (coder_a's code or a logged decision in reliability/reconciliation.csv or a later test's log)",
     ]
+
+
+def test_an_empty_code_beside_not_codable_is_reported_not_a_crash(tmp_path):
+    data = make_data(tmp_path, rows=CODING_ROWS + [("XX-04", "", "consensus", "")])
+    assert placed(coding.check_coding(data)) == [f"coding.csv:{len(CODING_ROWS) + 1}:code_id: empty code_id"]

@@ -620,7 +620,10 @@ class _PairSpace:
 
 
 def _member(keys: np.ndarray, of: np.ndarray) -> np.ndarray:
-    """Whether each key is one of ``of``."""
+    """Whether each key is one of ``of`` (hashing the fewer: a few keys are looked up among many
+    by first keeping those of the many that are keys)."""
+    if len(of) > len(keys):
+        of = of[pd.Series(of, copy=False).isin(keys).to_numpy()]
     return pd.Series(keys, copy=False).isin(of).to_numpy()
 
 
