@@ -31,7 +31,7 @@ import numpy as np
 from scipy import sparse
 
 BOOTSTRAP_CHUNK_CELLS = 2**22  # resample x distinct-row cells held at once
-SIMILARITY_BLOCK_CELLS = 2**24  # value x value cells of the MASI overlap held at once
+SIMILARITY_BLOCK_CELLS = 2**22  # value x value cells of the MASI overlap held at once
 
 
 def masi_distance(first: frozenset, second: frozenset) -> float:
