@@ -99,7 +99,7 @@ def _checks(column: Column, vocabularies: Mapping[str, Collection[str]]) -> list
     if column.minimum is not None:
         checks.append(pa.Check.ge(column.minimum, error=f"{column.name} is less than {column.minimum}"))
     if column.required and column.dtype == "str":
-        tested = distinct if column.pattern is not None else _present  # distinct values only when found anyway (free text rarely repeats)
+        tested = distinct if column.pattern is not None or column.allowed is not None else _present  # free text rarely repeats
         checks.append(pa.Check(_passing(re.compile(r"\S").search, tested), ignore_na=False, error=f"{column.name} is blank"))
     return checks
 
