@@ -237,6 +237,7 @@ class _Column:
 
     @classmethod
     def of(cls, series: pd.Series) -> _Column:
+        """The column ``series`` factorised."""
         codes, values = pd.factorize(series, use_na_sentinel=False)
         values = pd.Index(values)
         return cls(codes, values.fillna(""), np.asarray(values.isna()))
@@ -323,7 +324,7 @@ def _not_codable_combined(cid: _Column, code: _Column, consensus: np.ndarray, fu
 
 def _codes_of(cid: _Column, code: _Column, consensus: np.ndarray, contributions: set[str]) -> dict[str, set[str]]:
     """The consensus codes of the given contributions (those with none left out)."""
-    rows = np.flatnonzero(consensus & cid.isin(contributions))
+    rows = np.flatnonzero(consensus & cid.isin(contributions) & ~code.missing())
     codes_of: dict[str, set[str]] = {}
     for name, value in zip(cid.at(rows), code.at(rows)):
         codes_of.setdefault(name, set()).add(value)
