@@ -389,7 +389,7 @@ def load_contributions(data_dir: Path) -> pd.DataFrame:
     frame["speaker_sector"] = frame["speaker_group"].map({group_id: group["sector"] for group_id, group in groups["speaker_groups"].items()})
     frame["source_set"] = frame["source_id"].map(dict(zip(sources["source_id"], sources["source_set"])))
     columns = schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS
-    return schema.dataframe_schema(columns, vocabularies, name="contributions").validate(frame)
+    return schema.dataframe_schema(columns, vocabularies, name="contributions").validate(frame, inplace=True)
 
 
 def main(argv: list[str] | None = None) -> int:
