@@ -25,7 +25,7 @@ import csv
 import functools
 import io
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,7 +215,7 @@ def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFra
     return frame, []
 
 
-def _lines(text: str):
+def _lines(text: str) -> Iterator[str]:
     """The lines of ``text`` one at a time, each with its line end (as a file yields them)."""
     start = 0
     while start < len(text):
