@@ -634,9 +634,17 @@ def _minus(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
     return keys[~_member(keys, other)]
 
 
-def _union(keys: np.ndarray, more: np.ndarray) -> np.ndarray:
-    """The distinct keys of both."""
-    return pd.unique(np.concatenate([keys, more]))
+def _union(distinct: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """The distinct keys of both (``distinct`` has no key twice; ``more`` are few)."""
+    return np.concatenate([distinct, _minus(more, distinct)])
+
+
+def _differences(keys: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys only in ``keys`` and those only in ``distinct`` (which has no key twice;
+    the second is looked for only when fewer of its keys are in ``keys`` than it has)."""
+    keys = pd.unique(keys)
+    found = _member(keys, distinct)
+    return keys[~found], (_minus(distinct, keys) if found.sum() < len(distinct) else distinct[:0])
 
 
 def _first_consensus(base: np.ndarray, keys: np.ndarray, decisions: pd.Series) -> np.ndarray:
@@ -737,10 +745,11 @@ def _reconciliation_problems(data_dir: Path, columns: dict[str, _Column]) -> lis
     problems += later_problems
     have = rows[coder.equals(CONSENSUS)]
     coding_shown = display_path(Path(data_dir) / CODING_CSV)
+    extra, lacking = _differences(have, want)
     problems += [Problem(coding_shown, None, "code_id", f"consensus {c} / {k} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV} or a later test's log")
-                 for c, k in space.pairs(_minus(have, want))]
+                 for c, k in space.pairs(extra)]
     problems += [Problem(coding_shown, None, "code_id", f"consensus lacks {c} / {k} (coder_a's code or a logged decision in {RECONCILIATION_CSV} or a later test's log)")
-                 for c, k in space.pairs(_minus(want, have))]
+                 for c, k in space.pairs(lacking)]
     a, b = _compared(columns, rows, statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {}))
     applied, b_value = _presence(keys, of_a, space), _presence(keys, b, space, pd.unique(space.contribution(b)))
     problems += _value_problems(log, shown, [
