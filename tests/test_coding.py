@@ -6,6 +6,7 @@ import csv
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -122,6 +123,7 @@ def test_fixture_is_valid(tmp_path):
         (("XX-01", "four", "coder_a", ""), "unknown code 'four'"),
         (("XX-99", "one", "coder_a", ""), "unknown contribution_id 'XX-99'"),
         (("XX-01", "one", "Coder C", ""), "coder does not match the pattern"),
+        (("XX-01", "one", "  ", ""), "coder is blank"),
         (("XX-01", "one", "consensus", ""), "duplicate row: XX-01 / one / consensus"),
         (("XX-04", "one", "consensus", ""), "not_codable combined with other consensus codes (one)"),
     ],
@@ -401,3 +403,12 @@ def test_a_later_log_is_checked_against_the_consensus_before_it_and_the_second_c
 def test_an_empty_code_beside_not_codable_is_reported_not_a_crash(tmp_path):
     data = make_data(tmp_path, rows=CODING_ROWS + [("XX-04", "", "consensus", "")])
     assert placed(coding.check_coding(data)) == [f"coding.csv:{len(CODING_ROWS) + 1}:code_id: empty code_id"]
+
+
+def test_row_keys_stay_exact_when_the_columns_have_very_many_values():
+    from types import SimpleNamespace
+    def column(*codes):
+        return SimpleNamespace(codes=np.array(codes), values=range(2**40))  # len() without the values
+
+    keys = coding._row_keys([column(1, 2, 1), column(0, 0, 0), column(0, 0, 0)], np.arange(3))
+    assert keys[0] == keys[2] != keys[1]  # 2**80 apart: equal if the products wrapped round

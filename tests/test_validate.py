@@ -142,6 +142,13 @@ def test_empty_text(data_copy):
     assert str(problem).endswith("contributions.csv:12:text: empty text")
 
 
+def test_blank_text_and_blank_group(data_copy):
+    edit_cell(data_copy / "contributions.csv", 12, "text", "  \t ")
+    edit_cell(data_copy / "contributions.csv", 13, "speaker_label", " ")
+    found = [str(p).split("contributions.csv:")[1] for p in validate.check_contributions(data_copy) if "blank" in p.message]
+    assert found == ["12:text: text is blank: '  \\t '", "13:speaker_label: speaker_label is blank: ' '"]
+
+
 def test_missing_column(data_copy):
     contributions = data_copy / "contributions.csv"
     rows = read_rows(contributions)
