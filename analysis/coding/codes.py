@@ -413,11 +413,13 @@ def check_statement_functions(data_dir: Path) -> list[Problem]:
     if not {"contribution_id", "section"} <= set(contributions.columns) or not {"contribution_id", "code_id", "coder"} <= set(coding.columns):
         return []
     shown = display_path(coding_path)
+    function_ids = statement_function_ids(codebook)
+    coding = coding[coding["code_id"].isin(function_ids)]  # the rule looks at no other row
     problems = []
     for coder in ("coder_a", CONSENSUS):
         rows = coding[coding["coder"] == coder]
         problems += [Problem(shown, None, "code_id", f"{coder} {cid}: {message}")
-                     for cid, message in function_problems(contributions, rows, section_function, statement_function_ids(codebook))]
+                     for cid, message in function_problems(contributions, rows, section_function, function_ids)]
     return problems
 
 
