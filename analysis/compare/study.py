@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.coding.codes import code_ids, load_codebook, load_coding
 from analysis.coding.reliability_tables import apply_reliability_statuses, reliability_statuses
-from analysis.evidence.cache import cached
+from analysis.evidence.cache import cached, folders_hashed_once
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
 from analysis.params import GROUP_COLUMNS, PARAMETERS, check_parameters, read_source_catalogue
@@ -117,10 +117,15 @@ def counted_codebook(data_dir: Path) -> dict:
 def open_study(namespace: Mapping[str, Any]) -> Study:
     """Check the parameters found in ``namespace`` (a notebook's ``globals()``: every name of
     ``PARAMETERS`` it holds), load and validate the data, and shape it for analysis."""
+    with folders_hashed_once():  # the data folder is hashed once for every load below
+        checked = check_parameters({k: v for k, v in namespace.items() if k in PARAMETERS}, where="notebook parameters")
+        return _shaped_study(checked, PROJECT_ROOT / checked["data_dir"])
+
+
+def _shaped_study(checked: dict[str, Any], data_dir: Path) -> Study:
+    """The study of checked parameters: the data loaded, the sources selected, presence built."""
     from analysis.evidence.validate import load_contributions
 
-    checked = check_parameters({k: v for k, v in namespace.items() if k in PARAMETERS}, where="notebook parameters")
-    data_dir = PROJECT_ROOT / checked["data_dir"]
     contributions = load_contributions(data_dir)
     contributions = contributions[contributions["source_id"].isin(checked["sources"])].reset_index(drop=True)
     coding = load_coding(data_dir)
