@@ -125,7 +125,7 @@ def test_voice_and_subject_says_how_many_statements_answer_another_question():
     finding = fx.voice_and_subject(voice, "Users: said and about", PRESENCE, contributions, LABELS, {"support": "how to support them"})
     # workload: 1 of 3 against 0 of 2 (gap 1/3); relationships 2/3 against 1/2 (gap 1/6). a3 (workload) answers another question.
     assert "Workload is in 1 of 3 of their own statements (33%) and in 0 of 2 statements about people who use services in changing lives 2006 (0%)." in finding.headline
-    assert finding.caveat == "1 of their own statements answers how to support them; without those, 0 of 2 (0%)."
+    assert finding.caveat == "1 of the statements by Users answers how to support them; without those, 0 of 2 (0%)."
     assert (finding.n, finding.denominator, finding.compared) == (1, 3, (0, 2))
     assert finding.claim.higher == "voice" and finding.claim.voices == ("users",)
 
