@@ -209,7 +209,7 @@ def voice_and_subject(voice: pd.DataFrame, comparison: str, presence, contributi
         Claim("voice_subject", (best,), higher=side, lower=other,
               voices=tuple(voice_groups), subjects=tuple(subject_groups), largest=True),
         compared=(int(wide.loc[best, ("n", other)]), int(wide.loc[best, ("denominator", other)])),
-        caveat=set_aside_caveat(presence, contributions, voice_groups, best, set_aside or {}, labels),
+        caveat=set_aside_caveat(presence, contributions, voice_groups, best, set_aside or {}, comparison.split(":")[0]),
     )
 
 
@@ -219,9 +219,9 @@ def writers_about(contributions: pd.DataFrame, subjects: Sequence[str], labels: 
     return names([name(s, labels) for s in dict.fromkeys(about["source_set"])])
 
 
-def set_aside_caveat(presence, contributions, voice_groups, item, set_aside: Mapping[str, str], labels: Mapping[str, str]) -> str:
-    """"N of <voices>' own statements answer <question>; without those, n of d (s)." for the
-    voice side, or "" when none of its statements is in a set-aside section."""
+def set_aside_caveat(presence, contributions, voice_groups, item, set_aside: Mapping[str, str], who: str) -> str:
+    """"N of the statements by <who> answer <question>; without those, n of d (s)." for the
+    voice side (``who`` names it), or "" when none of its statements is in a set-aside section."""
     frame = contributions.set_index("contribution_id")
     voices = frame[frame["speaker_group"].isin(voice_groups)]
     aside = voices[voices["section"].isin(list(set_aside))]
@@ -230,8 +230,7 @@ def set_aside_caveat(presence, contributions, voice_groups, item, set_aside: Map
     rest = voices.index.difference(aside.index)
     n_rest = int(presence.loc[presence.index.intersection(rest), item].sum())
     questions = " or ".join(sorted({set_aside[s] for s in aside["section"]}))
-    voices_named = names([name(g, labels) for g in voice_groups])
-    return (f"{len(aside)} of the statements by {voices_named} answer{'s' if len(aside) == 1 else ''} {questions}; without those, "
+    return (f"{len(aside)} of the statements by {who} answer{'s' if len(aside) == 1 else ''} {questions}; without those, "
             f"{count(n_rest, len(rest))}.")
 
 
