@@ -176,7 +176,7 @@ def presence_matrix(
     )
     if orphans:
         raise ValueError(f"codes whose theme is not in the codebook: {', '.join(orphans)}")
-    unknown = sorted(set(coding["code_id"]) - set(theme_of))
+    unknown = sorted(set(pd.unique(coding["code_id"])) - set(theme_of))
     if unknown:
         raise ValueError(f"coding uses codes not in the codebook: {', '.join(map(str, unknown))}")
     rows = coding[coding["coder"] == coder]
@@ -186,7 +186,9 @@ def presence_matrix(
     index = pd.Index(contributions["contribution_id"], name="contribution_id")
     if index.has_duplicates:
         raise ValueError("contribution_id is not unique in contributions")
-    rows = rows[(rows["code_id"] != NOT_CODABLE) & rows["contribution_id"].isin(index)]
+    rows = rows[rows["code_id"] != NOT_CODABLE]
+    positions = index.get_indexer(rows["contribution_id"])  # -1: a contribution outside this run
+    rows, positions = rows[positions >= 0], positions[positions >= 0]
     codable = [code for code in theme_of if code != NOT_CODABLE]
     if level == "code":
         columns = pd.Index(codable, name="code_id")
@@ -197,7 +199,7 @@ def presence_matrix(
         columns = pd.Index([t for t in theme_ids if t not in only_not_codable], name="theme_id")
         items = rows["code_id"].map(theme_of)
     values = np.zeros((len(index), len(columns)), dtype=int)
-    values[index.get_indexer(rows["contribution_id"]), columns.get_indexer(items)] = 1
+    values[positions, columns.get_indexer(items)] = 1
     return pd.DataFrame(values, index=index, columns=columns)
 
 
