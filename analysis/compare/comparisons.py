@@ -198,9 +198,9 @@ def presence_matrix(
         only_not_codable = set(theme_of.values()) - codable_themes
         columns = pd.Index([t for t in theme_ids if t not in only_not_codable], name="theme_id")
         items = rows["code_id"].map(theme_of)
-    values = np.zeros((len(index), len(columns)), dtype=int)
-    values[positions, columns.get_indexer(items)] = 1
-    return pd.DataFrame(values, index=index, columns=columns)
+    values = np.zeros((len(columns), len(index)), dtype=int)  # in the frame's own layout, so it is not copied
+    values[columns.get_indexer(items), positions] = 1
+    return pd.DataFrame(values.T, index=index, columns=columns, copy=False)
 
 
 # --- 2. framework matrix ---------------------------------------------------------------
