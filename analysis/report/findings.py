@@ -340,8 +340,12 @@ def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequenc
     return table, caption
 
 
+#: The adjusted residual from which a group's count for a theme is called unusually high.
+MIN_RESIDUAL = 2.0
+
+
 def differences_table(representation: pd.DataFrame, group_col: str, labels: Mapping[str, str], level_word: str,
-                      min_residual: float = 2.0, min_n: int = 2) -> tuple[pd.DataFrame, str]:
+                      min_residual: float = MIN_RESIDUAL, min_n: int = 2) -> tuple[pd.DataFrame, str]:
     """Every group x theme the group raised much more often than the other groups (adjusted
     residual at least ``min_residual``, at least ``min_n`` contributions), with the group's
     figures and the other groups' pooled figures on each row, and its caption. Whole-theme
