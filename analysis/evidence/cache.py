@@ -53,8 +53,10 @@ def files_sha256(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
 
 
 def _file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes, read every time (a modification time can miss a quick rewrite)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """sha256 of a file's bytes, read every time (a modification time can miss a quick rewrite),
+    in chunks, so a large file is never held in memory whole."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
