@@ -72,6 +72,17 @@ def test_tables_have_captions_and_right_aligned_numbers(tmp_path):
     assert path.read_text(encoding="utf-8").splitlines()[0] == "group,n,share"
 
 
+def test_a_table_column_can_link_each_cell_escaped_and_one_address_per_row():
+    table = pd.DataFrame({"group": ["a", "b"], "quote": ["“x” (A-1)", "“<y>” (B-2)"]})
+    shown = lxml_html.fromstring(table_html(table, "Quotes.", links={"quote": ["evidence.html#c-A-1", ""]}))
+    assert shown.xpath("//tbody/tr[1]/td[2]/a/@href") == ["evidence.html#c-A-1"]
+    assert shown.xpath("//tbody/tr[2]/td[2]/a") == [] and shown.xpath("string(//tbody/tr[2]/td[2])") == "“<y>” (B-2)"
+    with pytest.raises(ValueError, match="one address per row"):
+        table_html(table, "Quotes.", links={"quote": ["only one"]})
+    with pytest.raises(ValueError, match="one address per row"):
+        table_html(table, "Quotes.", links={"missing": ["a", "b"]})
+
+
 def test_headings_get_unique_ids_and_the_contents_links_to_them():
     body, headings = add_heading_ids(
         '<h2 id="x">Intro<a class="anchor-link" href="#x">¶</a></h2><h3>Two words</h3><h3>Two words</h3><h4>Not listed</h4>'

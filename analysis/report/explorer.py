@@ -23,6 +23,11 @@ def cell_anchor(item: str, group: str | None = None) -> str:
     return f"cell-{item}-{group}" if group else f"theme-{item}"
 
 
+def statement_link(contribution_id: str, page: str = EVIDENCE_PAGE) -> str:
+    """The address of a statement in the evidence explorer."""
+    return f"{page}#c-{contribution_id}"
+
+
 def finding_anchor(finding) -> str:
     """Where the explorer holds the statements behind a finding: the group's cell for a group
     difference, the theme across groups for other claims about themes, else the finding's quote."""

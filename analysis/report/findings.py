@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.compare.comparisons import groups_raising, typical_quote
 from analysis.compare.positions import positions_summary
 from analysis.compare.robustness import Claim, is_robust, verdict_table, what_changes
+from analysis.report.explorer import statement_link
 
 
 @dataclass(frozen=True)
@@ -424,9 +425,10 @@ def _group_names(groups: str, labels: Mapping[str, str]) -> str:
     return "; ".join(name(g, labels) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
 
 
-def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, str]:
+def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, str, dict[str, list[str]]]:
     """`positions_summary` as the briefing shows it: per theme and statement function, the
-    groups that raised it so, with their counts, and one quote; and the caption."""
+    groups that raised it so, with their counts, and one quote; the caption; and each quote's
+    link to its statement in the evidence explorer."""
     summary = positions_summary(by_group, labels=labels)
     table = pd.DataFrame({level_word: [name(t, labels) for t in summary.iloc[:, 0]], "raised as": summary["statement_function"],
                           "groups (contributions)": summary["by_group"],
@@ -434,7 +436,7 @@ def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_wor
     caption = (f"For each {level_word}, the groups that raised it as a hope, a problem, a need, a proposal or a strength, with how "
                "many of their contributions did so, and one quote from the group with most. Observations (statements that "
                "describe without judging) are left out here; every row is in the table behind it.")
-    return table, caption
+    return table, caption, {"a quote": [statement_link(i) for i in summary["quote_id"]]}
 
 
 def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import base64
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,19 +130,26 @@ def _compared(parameters: Mapping[str, Any]) -> dict[str, Any]:
 REFLOW_TEXT_LENGTH = 60  # a table holding text longer than this reads as cards on a phone
 
 
-def table_html(table: pd.DataFrame, caption: str, row_headers: bool = False) -> str:
+def table_html(table: pd.DataFrame, caption: str, row_headers: bool = False,
+               links: Mapping[str, Sequence[str]] | None = None) -> str:
     """A table as HTML with a caption, in a box that scrolls sideways on its own on a narrow
     screen, or, when it holds long text (quotes), that turns each row into a card there;
-    numbers right-aligned; the first column as row headers when asked."""
+    numbers right-aligned; the first column as row headers when asked. ``links`` makes the
+    cells of a column links: column -> one address per row ("" for none)."""
     if not caption.strip():
         raise ValueError("a table needs a caption")
+    links = links or {}
+    for column, hrefs in links.items():
+        if column not in table.columns or len(hrefs) != len(table):
+            raise ValueError(f"links for {column!r} must name a column and give one address per row")
     css = {column: _cell_class(table[column]) for column in table.columns}
     texts = [table[column].map(_format) for column in table.columns if css[column] == "text"]
     reflow = any(len(text) and text.str.len().max() > REFLOW_TEXT_LENGTH for text in texts)
     return render(
         "table.html.j2", caption=caption, row_headers=row_headers, reflow=reflow,
         columns=[{"name": str(column), "css": css[column]} for column in table.columns],
-        rows=[[{"text": _format(value), "css": css[column]} for column, value in row.items()] for _, row in table.iterrows()],
+        rows=[[{"text": _format(value), "css": css[column], "href": links[column][i] if column in links else ""}
+               for column, value in row.items()] for i, (_, row) in enumerate(table.iterrows())],
     )
 
 
