@@ -105,3 +105,23 @@ def test_no_file_no_opposing_statements(tmp_path):
 def test_function_counts_per_group():
     table = pos.function_counts(FUNCTIONS, CONTRIBUTIONS, "speaker_group", ["hope", "problem", "strength"])
     assert table.set_index("speaker_group").loc["users", ["hope", "problem", "strength", "all"]].tolist() == [1, 1, 0, 3]
+
+
+def test_the_briefings_opposing_contrast_and_deviant_tables_link_each_quote_to_its_statement():
+    from analysis.report.findings import contrasts_table, deviant_table, opposing_table
+
+    labels = {"users": "Users", "voice": "Voice"}
+    opposing = pd.DataFrame({"code_id": ["voice"], "statement_a": ["u1"], "group_a": ["users"], "quote_a": ["Yes"],
+                             "statement_b": ["r1"], "group_b": ["review"], "quote_b": ["No"], "reason": ["opposite"]})
+    shown, links = opposing_table(opposing, labels)
+    assert shown.iloc[0].tolist() == ["“Yes” (Users, u1)", "“No” (review, r1)", "opposite"]
+    assert links == {"one says": ["evidence.html#c-u1"], "another says": ["evidence.html#c-r1"]}
+    contrasts = pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    shown, links = contrasts_table(contrasts, labels)
+    assert links == {"as a strength": ["evidence.html#c-w1"], "as a problem": [f"evidence.html#c-{contrasts['quote_problem_id'].iloc[0]}"]}
+    assert shown["as a strength"].iloc[0].endswith("(w1)")
+    deviant = pd.DataFrame({"theme_id": ["voice"], "majority": ["problem"], "n_majority": [3], "deviant": ["strength"],
+                            "n_deviant": [1], "deviant_groups": ["workers"], "contribution_ids": ["w1"], "quote_id": ["w1"], "quote": ["Works"]})
+    shown, links = deviant_table(deviant, labels, "theme")
+    assert shown.iloc[0].tolist() == ["Voice", "problem (3)", "strength (1), from workers", "“Works” (w1)"]
+    assert links == {"a quote": ["evidence.html#c-w1"]}

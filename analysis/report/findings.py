@@ -439,34 +439,42 @@ def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_wor
     return table, caption, {"a quote": [statement_link(i) for i in summary["quote_id"]]}
 
 
-def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """The curated opposite statements, both quoted, with their groups and the reason."""
-    return pd.DataFrame({
+def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The curated opposite statements, both quoted, with their groups and the reason; and
+    each quote's link to its statement in the evidence explorer."""
+    table = pd.DataFrame({
         "one says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_a"], opposing["group_a"], opposing["statement_a"])],
         "another says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_b"], opposing["group_b"], opposing["statement_b"])],
         "why they are opposite": opposing["reason"],
     })
+    return table, {"one says": [statement_link(i) for i in opposing["statement_a"]],
+                   "another says": [statement_link(i) for i in opposing["statement_b"]]}
 
 
-def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """Codes described as working by some groups and as going wrong by others, one quote each."""
+def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Codes described as working by some groups and as going wrong by others, one quote each;
+    and each quote's link to its statement in the evidence explorer."""
     item = contrasts.columns[0]
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "code": [name(c, labels) for c in contrasts[item]],
         "as a strength": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
                           zip(contrasts["groups_strength"], contrasts["n_strength"], contrasts["quote_strength"], contrasts["quote_strength_id"])],
         "as a problem": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
                          zip(contrasts["groups_problem"], contrasts["n_problem"], contrasts["quote_problem"], contrasts["quote_problem_id"])],
     })
+    return table, {"as a strength": [statement_link(i) for i in contrasts["quote_strength_id"]],
+                   "as a problem": [statement_link(i) for i in contrasts["quote_problem_id"]]}
 
 
-def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> pd.DataFrame:
-    """Themes mostly judged one way, with the statements that judge them the other way."""
+def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Themes mostly judged one way, with the statements that judge them the other way; and
+    each quote's link to its statement in the evidence explorer."""
     item = deviant.columns[0]
-    return pd.DataFrame({
+    table = pd.DataFrame({
         level_word: [name(t, labels) for t in deviant[item]],
         "mostly": [f"{m} ({n})" for m, n in zip(deviant["majority"], deviant["n_majority"])],
         "against the grain": [f"{d} ({n}), from {_group_names(g, labels)}" for d, n, g in
                               zip(deviant["deviant"], deviant["n_deviant"], deviant["deviant_groups"])],
         "a quote": [f"“{q}” ({i})" for q, i in zip(deviant["quote"], deviant["quote_id"])],
     })
+    return table, {"a quote": [statement_link(i) for i in deviant["quote_id"]]}
