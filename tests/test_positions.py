@@ -125,3 +125,19 @@ def test_the_briefings_opposing_contrast_and_deviant_tables_link_each_quote_to_i
     shown, links = deviant_table(deviant, labels, "theme")
     assert shown.iloc[0].tolist() == ["Voice", "problem (3)", "strength (1), from workers", "“Works” (w1)"]
     assert links == {"a quote": ["evidence.html#c-w1"]}
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"statement_a,statement_b,code_id,reason\n\xff,r1,voice,x\n", "not valid UTF-8"),
+    (b"statement_a,statement_b,code_id,reason\nw1,r1,voice,x,extra\n", "has 5 cells but the header names 4 columns"),
+    (b"statement_a,code_id,reason\nw1,voice,x\n", "missing column"),
+])
+def test_a_broken_opposing_file_is_one_line_in_validation_not_a_traceback(tmp_path, content, message):
+    from analysis.coding.codes import check_opposing
+    from analysis.evidence.validate import CHECKS
+
+    write_data(tmp_path)
+    (tmp_path / "opposing_statements.csv").write_bytes(content)
+    problems = [str(p) for p in check_opposing(tmp_path)]
+    assert len(problems) == 1 and "opposing_statements.csv" in problems[0] and message in problems[0]
+    assert check_opposing in CHECKS

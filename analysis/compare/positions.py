@@ -26,14 +26,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
+from analysis.coding.codes import OPPOSING_CSV, check_opposing
 from analysis.coding.reliability import THRESHOLD_TENTATIVE
 from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_alpha, coded_function_status
 from analysis.compare.comparisons import typical_quote
-from analysis.evidence.readers import DataValidationError, Problem
-from analysis.paths import display_path
+from analysis.evidence.readers import DataValidationError
 
-OPPOSING_CSV = "opposing_statements.csv"
-OPPOSING_COLUMNS = ("statement_a", "statement_b", "code_id", "reason")
 #: The functions that say something about the theme's state or future (observation is left out).
 POSITION_FUNCTIONS = ("hope", "problem", "need", "proposal", "strength")
 JUDGED_WELL, JUDGED_BADLY = "strength", "problem"
@@ -141,40 +139,6 @@ def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, 
     columns = [item, "groups_strength", "n_strength", "quote_strength_id", "quote_strength",
                "groups_problem", "n_problem", "quote_problem_id", "quote_problem"]
     return pd.DataFrame.from_records(records, columns=columns)
-
-
-def check_opposing(data_dir: Path) -> list[Problem]:
-    """Problems in ``opposing_statements.csv``, against the whole data folder (a run may leave
-    sources out): missing columns or cells, unknown contributions, a pair whose statements do
-    not both carry its code in the consensus coding, a statement paired with itself. A data
-    folder without the file has none."""
-    path = Path(data_dir) / OPPOSING_CSV
-    if not path.exists():
-        return []
-    contribution_ids = pd.read_csv(Path(data_dir) / "contributions.csv", dtype=str, keep_default_na=False)["contribution_id"]
-    coding = pd.read_csv(Path(data_dir) / "coding.csv", dtype=str, keep_default_na=False)
-    consensus = coding[coding["coder"] == "consensus"]
-    shown = display_path(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in OPPOSING_COLUMNS if c not in table.columns]
-    if missing:
-        return [Problem(shown, None, c, "missing column") for c in missing]
-    known = set(contribution_ids)
-    carried = set(zip(consensus["contribution_id"], consensus["code_id"]))
-    problems = []
-    for row, record in enumerate(table.to_dict("records"), start=1):
-        for column in OPPOSING_COLUMNS:
-            if not record[column].strip():
-                problems.append(Problem(shown, row, column, "empty"))
-        for column in ("statement_a", "statement_b"):
-            cid = record[column]
-            if cid and cid not in known:
-                problems.append(Problem(shown, row, column, f"unknown contribution {cid!r}"))
-            elif cid and record["code_id"] and (cid, record["code_id"]) not in carried:
-                problems.append(Problem(shown, row, column, f"{cid} does not carry {record['code_id']} in the consensus coding"))
-        if record["statement_a"] and record["statement_a"] == record["statement_b"]:
-            problems.append(Problem(shown, row, "statement_b", "the same statement as statement_a"))
-    return problems
 
 
 def opposing_statements(data_dir: Path, contributions: pd.DataFrame, group_col: str) -> pd.DataFrame:
