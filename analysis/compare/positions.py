@@ -114,20 +114,27 @@ def positions_summary(positions: pd.DataFrame, function_order: Sequence[str] = P
                              ignore_index=True)
 
 
+def _judged(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str
+            ) -> tuple[dict[str, dict[str, list[str]]], pd.Series, pd.Series]:
+    """For each column of ``presence``: the contributions carrying it that judge it well and
+    that judge it badly (ids sorted); and each contribution's text and group."""
+    frame = contributions.set_index("contribution_id").loc[presence.index]
+    function = functions.reindex(presence.index).to_numpy()
+    sides = {column: {fn: sorted(presence.index[(presence[column].to_numpy() == 1) & (function == fn)])
+                      for fn in (JUDGED_WELL, JUDGED_BADLY)} for column in presence.columns}
+    return sides, frame["text"], frame[group_col]
+
+
 def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str) -> pd.DataFrame:
     """By rule: every code (or theme) that some group describes as working (a strength) while
     another group describes it as going wrong (a problem). One row per code: the groups on
     each side ("; "-joined), the statements on each side and a typical quote of each. A code
     judged both ways by one group only is not a contrast between groups and has no row."""
     item = presence.columns.name or "code_id"
-    frame = contributions.set_index("contribution_id").loc[presence.index]
-    texts, groups = frame["text"], frame[group_col]
-    function = functions.reindex(presence.index)
+    sides, texts, groups = _judged(presence, contributions, functions, group_col)
     records = []
-    for code in presence.columns:
-        carrying = presence.index[presence[code].to_numpy() == 1]
-        well = sorted(carrying[function.loc[carrying].to_numpy() == JUDGED_WELL])
-        badly = sorted(carrying[function.loc[carrying].to_numpy() == JUDGED_BADLY])
+    for code, judged in sides.items():
+        well, badly = judged[JUDGED_WELL], judged[JUDGED_BADLY]
         groups_well, groups_badly = set(groups.loc[well]), set(groups.loc[badly])
         if not well or not badly or (groups_well == groups_badly and len(groups_well) == 1):
             continue
@@ -172,18 +179,14 @@ def deviant_cases(presence: pd.DataFrame, contributions: pd.DataFrame, functions
     its count, and the statements on the minority side: how many, which groups, and one
     quote. Themes without a clear majority have no row."""
     item = presence.columns.name or "code_id"
-    frame = contributions.set_index("contribution_id").loc[presence.index]
-    texts, groups = frame["text"], frame[group_col]
-    function = functions.reindex(presence.index)
+    judged_sides, texts, groups = _judged(presence, contributions, functions, group_col)
     records = []
-    for theme in presence.columns:
-        carrying = presence.index[presence[theme].to_numpy() == 1]
-        sides = {fn: carrying[function.loc[carrying].to_numpy() == fn] for fn in (JUDGED_WELL, JUDGED_BADLY)}
+    for theme, sides in judged_sides.items():
         n_well, n_badly = len(sides[JUDGED_WELL]), len(sides[JUDGED_BADLY])
         if n_well + n_badly < min_judged or min(n_well, n_badly) == 0 or max(n_well, n_badly) < min_ratio * min(n_well, n_badly):
             continue
         majority, minority = (JUDGED_WELL, JUDGED_BADLY) if n_well > n_badly else (JUDGED_BADLY, JUDGED_WELL)
-        ids = sorted(sides[minority])
+        ids = sides[minority]
         quote_id = _quote(ids, presence, texts)
         records.append({item: theme, "majority": majority, "n_majority": len(sides[majority]), "deviant": minority,
                         "n_deviant": len(ids), "deviant_groups": "; ".join(sorted(set(groups.loc[ids]))),
