@@ -1,7 +1,8 @@
 """Changing Lives, 2006: the bulleted strengths, challenges and aspirations.
 
-Sections (data/extraction_rules.yaml): ``strengths``, ``challenges`` and ``aspirations``
-(each under the subject group it is about).
+Its entry in data/extraction_rules.yaml gives the sections (``strengths``, ``challenges`` and
+``aspirations``, each aspiration under the subject group it is about) and the ``speaker`` as
+printed.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from analysis.evidence.corpus import Context, contribution, lines_of, parse_item
 
 
 ID_SCHEME = r"(str|chl|asp-[a-z]+)-\d\d"  # after the prefix: part (aspirations by subject group) and number
-CL_SPEAKER = "21st Century Social Work Review Group"
 CL_PARTS = {  # printed heading -> the part (data/extraction_rules.yaml) and its code in ids
     "Strengths to build on": ("strengths", "str"),
     "Challenges to tackle": ("challenges", "chl"),
@@ -41,5 +41,5 @@ def extract(ctx: Context) -> list[dict]:
                     raise ValueError(f"aspiration without a subject group: {item.span.text!r}")
                 code = f"asp-{ctx.groups['subject_groups'][subject]['id_code']}"
             counts[code] = counts.get(code, 0) + 1
-            rows.append(contribution(ctx, f"{ctx.id_prefix}-{code}-{counts[code]:02d}", ctx.section(name), CL_SPEAKER, item.span, subject_group=subject, list_position=counts[code]))
+            rows.append(contribution(ctx, f"{ctx.id_prefix}-{code}-{counts[code]:02d}", ctx.section(name), ctx.setting("speaker"), item.span, subject_group=subject, list_position=counts[code]))
     return rows

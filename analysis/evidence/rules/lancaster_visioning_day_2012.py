@@ -1,9 +1,10 @@
 """The Lancaster visioning day, 2012: visions, commonalities, opportunities and challenges,
 action themes and example actions.
 
-Sections (data/extraction_rules.yaml): ``visions``, ``commonalities``,
-``opportunities_and_challenges``, ``action_themes`` and ``example_actions`` (linked to their
-theme where the report allows it).
+Its entry in data/extraction_rules.yaml gives the sections (``visions``, ``commonalities``,
+``opportunities_and_challenges``, ``action_themes`` and ``example_actions``, linked to their
+theme where the report allows it) and who is printed as speaking the action themes
+(``themes_speaker``) and the example actions (``examples_speaker``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from analysis.evidence.corpus import Block, Context, Item, Line, between, blocks
 
 
 ID_SCHEME = r"(vis-[a-z0-9]{3}-\d\d|com-m\d-\d\d|oc-[a-z0-9]{3}-\d\d|theme-\d\d|ex-t\d-[a-z]|ex-na-\d\d)"  # after the prefix
-VD_FACILITATORS = "Facilitators"
-VD_ACTION_GROUPS = "action planning groups"
 VD_CAPTIONS = ("One of the action planning groups",)
 _MIXED_HEADING = re.compile(r"^Group ([0-9]+)$")
 
@@ -62,7 +61,7 @@ def action_themes(ctx: Context, found: Sequence[Item | Line]) -> list[dict]:
     if len(lists) != 1:
         raise ValueError(f"expected one list of action themes, found {len(lists)}")
     return [
-        contribution(ctx, f"{ctx.id_prefix}-theme-{item.number:02d}", ctx.section("action_themes"), VD_FACILITATORS, item.span, list_position=item.number)
+        contribution(ctx, f"{ctx.id_prefix}-theme-{item.number:02d}", ctx.section("action_themes"), ctx.setting("themes_speaker"), item.span, list_position=item.number)
         for item in lists[0].items
     ]
 
@@ -110,10 +109,10 @@ def example_actions(ctx: Context, found: Sequence[Item | Line]) -> list[dict]:
             expected += 1
             if attributed:
                 letter = chr(ord("a") + item.number - 1)
-                rows.append(contribution(ctx, f"{ctx.id_prefix}-ex-t{theme}-{letter}", ctx.section("example_actions"), VD_ACTION_GROUPS, item.span, list_position=item.number, parent_id=f"{ctx.id_prefix}-theme-{theme:02d}"))
+                rows.append(contribution(ctx, f"{ctx.id_prefix}-ex-t{theme}-{letter}", ctx.section("example_actions"), ctx.setting("examples_speaker"), item.span, list_position=item.number, parent_id=f"{ctx.id_prefix}-theme-{theme:02d}"))
             else:
                 unattributed += 1
-                rows.append(contribution(ctx, f"{ctx.id_prefix}-ex-na-{unattributed:02d}", ctx.section("example_actions"), VD_ACTION_GROUPS, item.span, list_position=item.number))
+                rows.append(contribution(ctx, f"{ctx.id_prefix}-ex-na-{unattributed:02d}", ctx.section("example_actions"), ctx.setting("examples_speaker"), item.span, list_position=item.number))
         if run and attributed:
             raise ValueError(f"unattributed_example_actions: {run[0]['starts_with']!r} not found under {heading!r}")
     recorded = {entry["theme"] for entry in ctx.entries("example_action_headings")}

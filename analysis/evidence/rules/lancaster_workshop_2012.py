@@ -1,8 +1,9 @@
 """The Lancaster practitioner workshop, 2012: question 1's numbered answers and the needs /
 university-support table.
 
-Sections (data/extraction_rules.yaml): ``answers``, ``needs``, ``support`` (a need's
-suggestions, with the need as parent) and ``other_ideas``.
+Its entry in data/extraction_rules.yaml gives the sections (``answers``, ``needs``, ``support``:
+a need's suggestions, with the need as parent, and ``other_ideas``) and the ``speaker`` as
+printed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from analysis.evidence.corpus import Context, cell_items, contribution, find_lin
 
 
 ID_SCHEME = r"(q1-\d\d|need-\d\d|uni-\d\d-\d\d|other-\d\d)"  # after the prefix: answer, need, its suggestion, other idea
-LW_SPEAKER = "Lancaster Practitioner workshop"
 LW_Q1_HEADING = "What is the meaningful contribution that social work can make to citizens in the future?"
 LW_Q2_HEADING = "What are the opportunities and challenges affecting social work today?"
 LW_TABLE_HEADER = "What do you need in order to make such a contribution and develop your career?\t"
@@ -28,7 +28,7 @@ def extract(ctx: Context) -> list[dict]:
     rows = []
     answers = lines[find_line(lines, LW_Q1_HEADING) + 1 : find_line(lines, LW_Q2_HEADING)]
     for item in filter(None, map(parse_item, answers)):
-        rows.append(contribution(ctx, f"{ctx.id_prefix}-q1-{item.number:02d}", ctx.section("answers"), LW_SPEAKER, item.span, list_position=item.number))
+        rows.append(contribution(ctx, f"{ctx.id_prefix}-q1-{item.number:02d}", ctx.section("answers"), ctx.setting("speaker"), item.span, list_position=item.number))
 
     table = [line for line in lines[find_line(lines, LW_TABLE_HEADER) + 1 :] if line.text.strip()]
     cells = []
@@ -44,15 +44,15 @@ def extract(ctx: Context) -> list[dict]:
         if left.text == LW_OTHER_IDEAS:
             need_id = None
             for order, span in enumerate(right, start=1):
-                rows.append(contribution(ctx, f"{ctx.id_prefix}-other-{order:02d}", ctx.section("other_ideas"), LW_SPEAKER, span, list_position=order))
+                rows.append(contribution(ctx, f"{ctx.id_prefix}-other-{order:02d}", ctx.section("other_ideas"), ctx.setting("speaker"), span, list_position=order))
             continue
         if left.text:
             need_number, suggestions = need_number + 1, 0
             need_id = f"{ctx.id_prefix}-need-{need_number:02d}"
-            rows.append(contribution(ctx, need_id, ctx.section("needs"), LW_SPEAKER, left, list_position=need_number))
+            rows.append(contribution(ctx, need_id, ctx.section("needs"), ctx.setting("speaker"), left, list_position=need_number))
         elif need_id is None:
             raise ValueError("a table row with an empty left cell has no need above it")
         for span in right:
             suggestions += 1
-            rows.append(contribution(ctx, f"{ctx.id_prefix}-uni-{need_number:02d}-{suggestions:02d}", ctx.section("support"), LW_SPEAKER, span, list_position=suggestions, parent_id=need_id))
+            rows.append(contribution(ctx, f"{ctx.id_prefix}-uni-{need_number:02d}-{suggestions:02d}", ctx.section("support"), ctx.setting("speaker"), span, list_position=suggestions, parent_id=need_id))
     return rows
