@@ -55,7 +55,7 @@ NOT_CODABLE_THEME = "none"
 CONSENSUS = "consensus"
 CODER_PATTERN = r"^[a-z][a-z0-9_-]*$"  # who the coders are is said in data/reliability/ (README.md, tests.yaml)
 ORIGINS: dict[str, str] = {
-    "deductive": "Taken from the documents' own categories (the nine facilitator action themes; the Changing Lives strengths, challenges and aspirations).",
+    "deductive": "Taken from the documents' own categories (the themes and headings they print).",
     "inductive": "Found in the data while reading the contributions.",
 }
 

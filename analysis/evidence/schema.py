@@ -54,7 +54,7 @@ CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
     Column("section", "str", "Which prompt or list the contribution answers.", allowed="sections"),
     Column("speaker_group", "str", "Who speaks, normalised (data/groups.yaml).", allowed="speaker_groups"),
     Column("speaker_label", "str", "Who speaks, as printed in the source."),
-    Column("subject_group", "str", "The group a Changing Lives aspiration is about (data/groups.yaml); empty otherwise.", required=False, allowed="subject_groups"),
+    Column("subject_group", "str", "The group the contribution is about (data/groups.yaml), in a section whose speaker_role is subject (data/vocabulary.yaml); empty otherwise.", required=False, allowed="subject_groups"),
     Column("mixed_group", "str", "Which of the six mixed groups of the visioning day (mixed_1 to mixed_6); empty otherwise.", required=False, pattern=r"^mixed_[1-9][0-9]*$"),
     Column("list_position", "Int64", "Number as printed, or order in the list; empty for prose.", required=False, minimum=1),
     Column("parent_id", "str", "The row this one answers or belongs to (a need, an action theme); empty otherwise.", required=False, pattern=ID_PATTERN),
