@@ -36,14 +36,13 @@ import pandas as pd
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids, without_untested_functions
 from analysis.evidence.cache import cached
 from analysis.paths import DATA_DIR, display_path
-from analysis.evidence.readers import read_csv, read_table
+from analysis.evidence.readers import read_csv, read_table, read_yaml
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import (
     CONTRIBUTIONS_CSV,
     DataValidationError,
     Problem,
     _read_csv,
-    _read_yaml,
     register_check,
 )
 
@@ -113,7 +112,7 @@ def check_codebook(data_dir: Path) -> list[Problem]:
     files, in :func:`check_coding`.
     """
     path = Path(data_dir) / CODEBOOK_YAML
-    content, problems = _read_yaml(path)
+    content, problems = read_yaml(path)
     if content is None:
         return problems
     shown = display_path(path)
@@ -197,7 +196,7 @@ def load_codebook(data_dir: Path = DATA_DIR) -> dict:
     problems = check_codebook(Path(data_dir))
     if problems:
         raise DataValidationError(problems)
-    content, _ = _read_yaml(Path(data_dir) / CODEBOOK_YAML)
+    content, _ = read_yaml(Path(data_dir) / CODEBOOK_YAML)
     return content
 
 
@@ -343,7 +342,7 @@ def check_coding(data_dir: Path) -> list[Problem]:
     """
     data_dir = Path(data_dir)
     problems = check_codebook(data_dir)
-    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
+    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
     known_codes = {str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)}
     functions = statement_function_ids(codebook or {})
     known_codes |= set(functions)
@@ -402,7 +401,7 @@ def check_statement_functions(data_dir: Path) -> list[Problem]:
         section_function = read_section_functions(data_dir)
     except DataValidationError:
         return []  # the vocabulary's own check reports it
-    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
+    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
     if not section_function or codebook is None:
         return []
     coding_path = data_dir / CODING_CSV
@@ -518,7 +517,7 @@ def check_reliability_tests(data_dir: Path) -> list[Problem]:
     path = Path(data_dir) / TESTS_YAML
     if not path.exists():
         return []
-    content, problems = _read_yaml(path)
+    content, problems = read_yaml(path)
     if content is None:
         return problems
     shown = display_path(path)
@@ -567,7 +566,7 @@ def later_reconciliations(data_dir: Path) -> list[tuple[dict, Path]]:
     path = Path(data_dir) / TESTS_YAML
     if not path.exists():
         return []
-    content, _ = _read_yaml(path)
+    content, _ = read_yaml(path)
     return [(test, Path(data_dir) / test["reconciliation"]) for test in (content or {}).get("tests", []) if test.get("reconciliation")]
 
 
@@ -700,7 +699,7 @@ def _later_log_problems(data_dir: Path, later: list, space: _PairSpace, rows: np
     the test's sample has a decision (a statement function fixed by the contribution's section
     is decided by rule, not here; that last check waits until contributions.csv can be read)."""
     problems: list[Problem] = []
-    function_ids = statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {})
+    function_ids = statement_function_ids(read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {})
     fixed = _fixed_function_ids(data_dir) if later else None
     is_function = np.asarray(space.codes.isin(function_ids))
     for test, path, log, found in later:
@@ -752,7 +751,7 @@ def _reconciliation_problems(data_dir: Path, columns: dict[str, _Column]) -> lis
                  for c, k in space.pairs(extra)]
     problems += [Problem(coding_shown, None, "code_id", f"consensus lacks {c} / {k} (coder_a's code or a logged decision in {RECONCILIATION_CSV} or a later test's log)")
                  for c, k in space.pairs(lacking)]
-    a, b = _compared(columns, rows, statement_function_ids(_read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {}))
+    a, b = _compared(columns, rows, statement_function_ids(read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {}))
     applied, b_value = _presence(keys, of_a, space), _presence(keys, b, space, pd.unique(space.contribution(b)))
     problems += _value_problems(log, shown, [
         ("coder_a", applied, lambda i: f"coder_a's coding has it {applied[i]}"),
@@ -807,7 +806,7 @@ def check_crosswalk(data_dir: Path) -> list[Problem]:
     if frame is None or problems:
         return problems
     shown = display_path(path)
-    codebook, _ = _read_yaml(data_dir / CODEBOOK_YAML)
+    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
     codes = [str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)]
     table = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "section"])
     section_of = _sections_of(table, frame["facilitator_theme_id"].dropna())

@@ -105,11 +105,6 @@ def _read_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapp
     return frame, _schema_problems(frame, frame_schema, columns, display_path(path))
 
 
-def _read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
-    """The mapping in a YAML file, or the problems that prevent reading it."""
-    return read_yaml(path)
-
-
 def _vocabulary_values(data_dir: Path) -> dict[str, set[str]]:
     """Allowed sections, sectors, source sets and kinds (none when vocabulary.yaml has problems,
     which its own check reports)."""
@@ -151,7 +146,7 @@ def check_sources(data_dir: Path) -> list[Problem]:
 def check_groups(data_dir: Path) -> list[Problem]:
     """Problems in groups.yaml: fields of each speaker and subject group, sectors, label clashes."""
     path = Path(data_dir) / GROUPS_YAML
-    content, problems = _read_yaml(path)
+    content, problems = read_yaml(path)
     if content is None:
         return problems
     shown = display_path(path)
@@ -221,7 +216,7 @@ def _vocabularies(data_dir: Path) -> dict[str, set[str]]:
     sources, _ = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
     if sources is not None and "source_id" in sources:
         vocabularies["source_ids"] = set(sources["source_id"].dropna())
-    groups, _ = _read_yaml(data_dir / GROUPS_YAML)
+    groups, _ = read_yaml(data_dir / GROUPS_YAML)
     for part in ("speaker_groups", "subject_groups"):
         if groups is not None and isinstance(groups.get(part), dict):
             vocabularies[part] = set(groups[part])
@@ -330,7 +325,7 @@ def check_contributions(data_dir: Path) -> list[Problem]:
         return problems
     texts = _source_texts(data_dir, vocabularies.get("source_ids", set()))
     sections = {} if check_vocabulary(data_dir) else load_vocabulary(data_dir).sections
-    groups, _ = _read_yaml(data_dir / GROUPS_YAML)
+    groups, _ = read_yaml(data_dir / GROUPS_YAML)
     speakers = groups.get("speaker_groups") if groups is not None else None
     mixed = {key for key, group in speakers.items() if isinstance(group, dict) and group.get("mixed_groups") is True} if isinstance(speakers, dict) else None
     return problems + _row_problems(frame, texts, sections, mixed, display_path(data_dir / CONTRIBUTIONS_CSV))
@@ -374,7 +369,7 @@ def load_groups(data_dir: Path) -> dict:
     """groups.yaml, validated: keys ``speaker_groups`` and ``subject_groups``, each id -> fields."""
     path = Path(data_dir) / GROUPS_YAML
     raise_if(check_groups(Path(data_dir)))
-    content, _ = _read_yaml(path)
+    content, _ = read_yaml(path)
     return content
 
 
