@@ -40,6 +40,33 @@ def test_a_second_load_of_unchanged_data_does_not_run_again_and_returns_a_copy(c
     assert second.loc[0, "n"] == 1
 
 
+@pytest.mark.parametrize("change", [
+    lambda frame: frame.__setitem__("n", 7),
+    lambda frame: frame.__setitem__("added", 1),
+    lambda frame: frame.loc.__setitem__((0, "id"), "z"),
+    lambda frame: frame.iloc.__setitem__((0, 1), 5),
+    lambda frame: frame["n"].__setitem__(0, 8),
+    lambda frame: setattr(frame, "columns", ["a", "b"]),
+    lambda frame: setattr(frame, "index", [5]),
+    lambda frame: frame.attrs.__setitem__("note", "changed"),
+], ids=["column", "new column", "loc", "iloc", "series", "columns renamed", "index replaced", "attrs"])
+def test_no_change_to_a_returned_table_reaches_the_next_caller(counted, change):
+    load, data, calls = counted
+    kept = load(data).copy(deep=True)
+    returned = load(data)
+    change(returned)
+    pd.testing.assert_frame_equal(load(data), kept)
+    assert load(data).attrs == kept.attrs
+    assert len(calls) == 1
+
+
+def test_a_returned_table_s_arrays_cannot_be_written_in_place(counted):
+    load, data, _ = counted
+    with pytest.raises(ValueError, match="read-only"):
+        load(data)["n"].to_numpy()[0] = 9
+    assert load(data)["n"].tolist() == [1]
+
+
 def test_changed_data_or_other_arguments_load_again(counted):
     load, data, calls = counted
     load(data)

@@ -127,10 +127,12 @@ def _shaped_study(checked: dict[str, Any], data_dir: Path) -> Study:
     from analysis.evidence.validate import load_contributions
 
     contributions = load_contributions(data_dir)
-    contributions = contributions[contributions["source_id"].isin(checked["sources"])].reset_index(drop=True)
-    coding = load_coding(data_dir)
+    coding = load_coding(data_dir)  # every row names a contribution (checked on loading)
     codebook = counted_codebook(data_dir)
-    coding = coding[coding["contribution_id"].isin(contributions["contribution_id"])].reset_index(drop=True)
+    selected = contributions["source_id"].isin(checked["sources"])
+    if not selected.all():
+        contributions = contributions[selected].reset_index(drop=True)
+        coding = coding[coding["contribution_id"].isin(contributions["contribution_id"])].reset_index(drop=True)
     column = GROUP_COLUMNS[checked["group_level"]]
     study = Study(
         parameters=checked,

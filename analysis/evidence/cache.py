@@ -8,7 +8,9 @@ key and the function runs again. Results are kept
 in this process (so notebooks sharing a kernel load once) and on disk under ``outputs/.cache/``
 (so the next process, or the next build, reuses them), one folder per data folder, wherever the
 data folder lies; the disk keeps the :data:`KEPT_FOLDERS` data folders written last. Callers
-receive a copy: changing it never changes what the next caller gets.
+receive a copy: changing it never changes what the next caller gets. A pandas result is copied
+shallowly, which pandas' copy-on-write makes safe (a change copies what it changes), so a
+large table is not copied for every caller.
 
 Nothing is cached when the function raises: a file with problems is read again, and reported
 again, every time. A data folder's files are hashed once per outermost cached call: the cached
@@ -31,6 +33,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
+
+import pandas as pd
 
 from analysis.paths import OUTPUTS_DIR, PROJECT_ROOT
 
@@ -102,7 +106,7 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         ).hexdigest()
         if key in _memory:
             _memory.move_to_end(key)
-            return copy.deepcopy(_memory[key])
+            return private_copy(_memory[key])
         stored = _disk_path(name, data_dir)
         result = _read(stored, key) if stored else None
         if result is None:
@@ -112,9 +116,17 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         _memory[key] = result
         while len(_memory) > KEPT_IN_MEMORY:
             _memory.popitem(last=False)
-        return copy.deepcopy(result)
+        return private_copy(result)
 
     return wrapper
+
+
+def private_copy(result: Result) -> Result:
+    """A copy of a kept result that its caller may change: a pandas table or series shallowly
+    (copy-on-write copies whatever the caller changes), anything else deeply."""
+    if isinstance(result, (pd.DataFrame, pd.Series)):
+        return result.copy(deep=False)
+    return copy.deepcopy(result)
 
 
 def _disk_path(name: str, data_dir: Path) -> Path | None:
