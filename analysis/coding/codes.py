@@ -509,6 +509,7 @@ TEST_OPTIONAL_FIELDS = {"reconciliation": str, "scope": str, "current": bool, "b
 TEST_SCOPES = ("functions",)
 
 
+@cached
 def check_reliability_tests(data_dir: Path) -> list[Problem]:
     """Problems of reliability/tests.yaml (none when the data record no test): each test's
     fields and their types, exactly one current test, a known scope, and each sample file
