@@ -328,6 +328,14 @@ def test_representation_three_groups_permutation_near_exact_p():
     assert again["p_descriptive"].iloc[0] == table["p_descriptive"].iloc[0]
 
 
+def test_permutation_p_from_counts_is_one_without_variation_and_never_zero():
+    # three groups of four; 4 carriers all in one group: 3 of the C(12,4) = 495 placements are
+    # as extreme, so p is about 0.006
+    p = permutation_chi_square(np.array([[0, 0, 0], [2, 2, 2], [4, 0, 0]]), np.array([4, 4, 4]), 500, seed=1)
+    assert p[0] == p[1] == 1.0
+    assert 0 < p[2] < 0.03
+
+
 def test_chi_square_is_zero_without_variation():
     assert chi_square_k_by_2(np.array([0, 0, 0]), np.array([2, 3, 4])) == 0.0
 
@@ -537,7 +545,7 @@ def test_presence_that_is_not_zero_or_one_is_refused(bad):
     with pytest.raises(ValueError, match="only 0 and 1"):
         compare.prevalence_difference_bootstrap(presence, contributions, "a", "b", n_boot=10, seed=1)
     with pytest.raises(ValueError, match="only 0 and 1"):
-        permutation_chi_square(presence.to_numpy(), np.array([0, 0, 1, 1]), 2, 10, 1)
+        compare.representation_tests(presence, pd.Series(["g1", "g1", "g2", "g2"], index=presence.index), n_permutations=10, seed=1)
 
 
 def test_groups_raising_counts_rows_with_enough_contributions_carrying_a_theme():

@@ -335,7 +335,7 @@ def representation_tests(
     ``chi_square``, ``p_descriptive`` and ``p_bh_descriptive``. These describe these
     contributions only (see ``attrs["note"]``).
     """
-    aligned = _aligned_groups(presence, groups)
+    require_binary(presence.to_numpy())
     counts, denominators = _counts_by_group(presence, groups)
     item = _item_column(presence)
     sizes = denominators.to_numpy()
@@ -351,11 +351,7 @@ def representation_tests(
         for code in np.flatnonzero(varies):
             p_values[code] = fisher_two_by_two(present[code, nonempty], sizes[nonempty])
     elif k > 2:
-        rows = aligned.notna().to_numpy()
-        labels = aligned[rows].cat.remove_unused_categories().cat.codes.to_numpy()
-        _, permuted = permutation_chi_square(
-            presence.to_numpy()[rows], labels, k, n_permutations, seed
-        )
+        permuted = permutation_chi_square(present[:, nonempty], sizes[nonempty], n_permutations, seed)
         p_values[varies] = permuted[varies]
     per_code = pd.DataFrame(
         {

@@ -79,32 +79,28 @@ def require_binary(values: np.ndarray) -> None:
         raise ValueError("presence must hold only 0 and 1")
 
 
-def permutation_chi_square(
-    presence: np.ndarray, labels: np.ndarray, n_groups: int, n_permutations: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Observed chi-square and permutation p for each column of a 0/1 matrix.
+def permutation_chi_square(present: np.ndarray, sizes: np.ndarray, n_permutations: int, seed: int) -> np.ndarray:
+    """Permutation p of each row's k groups x (present, absent) chi-square, from counts.
 
-    Group labels (0..n_groups-1, one per row) are shuffled ``n_permutations`` times with a
-    generator seeded by ``seed``. A column's chi-square depends on a shuffle only through how
-    many of the column's ``m`` carriers land in each group, which for a uniform shuffle is
-    multivariate hypergeometric (group sizes, ``m`` draws); those counts are drawn directly,
-    column by column, so time and memory do not grow with the number of rows. p = (1 +
-    number of shuffles with chi-square >= observed) / (1 + n_permutations), so it is never 0.
+    ``present`` holds, per code (row) and group (column), how many of the group's ``sizes``
+    contributions carry the code. The test shuffles group labels over the contributions
+    ``n_permutations`` times with a generator seeded by ``seed``; a code's chi-square depends
+    on a shuffle only through how many of its ``m`` carriers land in each group, which for a
+    uniform shuffle is multivariate hypergeometric (group sizes, ``m`` draws), so those counts
+    are drawn directly, code by code, and time and memory do not grow with the number of
+    contributions. p = (1 + number of shuffles with chi-square >= observed) / (1 +
+    n_permutations), so it is never 0.
     """
-    presence = np.asarray(presence, dtype=float)
-    require_binary(presence)
-    labels = np.asarray(labels)
-    sizes = np.bincount(labels, minlength=n_groups)
-    membership = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(n_groups, len(labels)))
-    observed = chi_square_k_by_2(np.asarray((membership @ presence).T), sizes)
+    present = np.asarray(present, dtype=np.int64)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    observed = chi_square_k_by_2(present, sizes)
     rng = np.random.default_rng(seed)
     tolerance = 1e-9 * np.maximum(observed, 1.0)
     at_least = np.zeros(len(observed))
-    for column, carriers in enumerate(presence.sum(axis=0).astype(np.int64)):
-        shuffled_present = rng.multivariate_hypergeometric(sizes, carriers, size=n_permutations)
-        statistics = chi_square_k_by_2(shuffled_present, sizes)
-        at_least[column] = (statistics >= observed[column] - tolerance[column]).sum()
-    return observed, (1 + at_least) / (1 + n_permutations)
+    for code, carriers in enumerate(present.sum(axis=1)):
+        statistics = chi_square_k_by_2(rng.multivariate_hypergeometric(sizes, carriers, size=n_permutations), sizes)
+        at_least[code] = (statistics >= observed[code] - tolerance[code]).sum()
+    return (1 + at_least) / (1 + n_permutations)
 
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
