@@ -143,3 +143,25 @@ def test_a_wrong_type_in_yaml_gives_a_line_not_a_traceback(data_copy, capsys, na
     code, lines = run(capsys, "validate", "--data-dir", str(data_copy))
     assert code != 0 and any(message in line for line in lines), lines
     assert not any("Traceback" in line for line in lines)
+
+
+@pytest.mark.parametrize("prefix, line_end", [(b"", b"\n"), (BOM, b"\n"), (b"", b"\r\n"), (BOM, b"\r\n")])
+def test_a_csv_reads_the_same_whatever_its_byte_order_mark_and_line_ends(tmp_path, prefix, line_end):
+    path = tmp_path / "table.csv"
+    path.write_bytes(prefix + line_end.join([b"id,text", b'a,"two\nlines"', b"b,", b"c,caf\xc3\xa9"]) + line_end)
+    frame, problems = readers.read_csv(path)
+    assert problems == []
+    assert frame["id"].tolist() == ["a", "b", "c"]
+    assert frame["text"].fillna("").tolist() == ["two\nlines", "", "café"]
+
+
+def test_changing_a_table_read_leaves_the_next_read_unchanged(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text("id,n\na,1\nb,\n", encoding="utf-8")
+    frame, _ = readers.read_csv(path)
+    frame.loc[0, "n"] = "9"
+    frame["added"] = 1
+    table = readers.read_table(path)
+    table.loc[1, "n"] = "8"
+    assert readers.read_csv(path)[0]["n"].fillna("").tolist() == ["1", ""]
+    assert readers.read_table(path).to_dict("list") == {"id": ["a", "b"], "n": ["1", ""]}

@@ -185,13 +185,13 @@ def read_csv(path: Path, allow_no_rows: bool = False) -> tuple[pd.DataFrame | No
     """A CSV file as a table of strings (empty cells missing), or the problems refusing it.
 
     Rows with more cells than the header are refused, naming the row. Each caller gets its
-    own copy of the table.
+    own copy of the table (shallow: pandas' copy-on-write copies whatever the caller changes).
     """
     path = Path(path)
     if not path.is_file():
         return None, [Problem(display_path(path), None, None, "file not found")]
     parsed = _parsed(path, allow_no_rows)
-    return (None if parsed.frame is None else parsed.frame.copy()), list(parsed.problems)
+    return (None if parsed.frame is None else parsed.frame.copy(deep=False)), list(parsed.problems)
 
 
 def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -205,7 +205,7 @@ def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFra
         duplicate = next(name for name in header if header.count(name) > 1)
         return None, [Problem(shown, None, duplicate, "column named twice in the header")]
     try:
-        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(io.BytesIO(_as_utf8(data, text)), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as error:
         return None, [_long_row(shown, text, header) or Problem(shown, None, None, f"cannot be read as CSV: {' '.join(str(error).split())}")]
     if not isinstance(frame.index, pd.RangeIndex):  # pandas took a first row longer than the header as an index
@@ -213,6 +213,12 @@ def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFra
     if frame.empty and not allow_no_rows:
         return None, [Problem(shown, None, None, "has no rows (only a header)")]
     return frame, []
+
+
+def _as_utf8(data: bytes, text: str) -> bytes:
+    """``text``, decoded from ``data``, as UTF-8: ``data`` itself when decoding changed nothing
+    (no byte-order mark, no carriage return), so a large file is not encoded again."""
+    return data if not data.startswith(codecs.BOM_UTF8) and b"\r" not in data else text.encode("utf-8")
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -245,7 +251,7 @@ def read_csv_records(path: Path, allow_no_rows: bool = False) -> tuple[list[dict
 def read_table(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
     """A CSV file as text columns with empty cells as "" (only those of ``columns`` it has, when
     given), or None when :func:`read_csv` refuses it (its own check reports why). Each caller
-    gets its own copy."""
+    gets its own copy (as :func:`read_csv` does)."""
     path = Path(path)
     if not path.is_file():
         return None
@@ -254,4 +260,4 @@ def read_table(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame
         return None
     if parsed.filled is None:
         parsed.filled = parsed.frame.fillna("")
-    return parsed.filled[[name for name in columns if name in parsed.filled.columns] if columns is not None else parsed.filled.columns].copy()
+    return parsed.filled[[name for name in columns if name in parsed.filled.columns] if columns is not None else parsed.filled.columns]
