@@ -296,3 +296,16 @@ def test_schema_rejects_a_bad_row():
     )
     problems = validate._schema_problems(frame, schema.dataframe_schema(schema.CONTRIBUTION_COLUMNS), schema.CONTRIBUTION_COLUMNS, "t.csv")
     assert {(problem.row, problem.column) for problem in problems} == {(1, "mixed_group"), (1, "list_position")}
+
+
+def test_a_schema_coerces_but_does_not_check_again_the_columns_already_checked():
+    import pandera.pandas as pa
+
+    columns = (schema.Column("id", "str", "An id.", pattern=r"^[a-z]+$", unique=True), schema.Column("n", "Int64", "A count.", minimum=0))
+    frame = pd.DataFrame({"id": ["a", "a", "B"], "n": ["1", "2", "-3"]})
+    coerced = schema.dataframe_schema(columns, checked=["id"]).validate(frame.assign(n=["1", "2", "3"]))
+    assert str(coerced["n"].dtype) == "Int64" and coerced["id"].tolist() == ["a", "a", "B"]
+    with pytest.raises(pa.errors.SchemaError, match="n is less than 0"):
+        schema.dataframe_schema(columns, checked=["id"]).validate(frame)
+    with pytest.raises(pa.errors.SchemaError):
+        schema.dataframe_schema(columns).validate(frame.assign(n=["1", "2", "3"]))

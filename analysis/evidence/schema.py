@@ -138,20 +138,22 @@ def dataframe_schema(
     columns: tuple[Column, ...],
     vocabularies: Mapping[str, Collection[str]] | None = None,
     name: str | None = None,
+    checked: Collection[str] = (),
 ) -> pa.DataFrameSchema:
     """A strict, ordered pandera schema for ``columns``.
 
     Vocabulary checks are included for the vocabularies given; values are coerced to
-    each column's dtype.
+    each column's dtype. The columns named in ``checked`` have passed this schema's checks
+    already (the same file, validated earlier): they are only coerced, not checked again.
     """
     vocabularies = vocabularies or {}
     return pa.DataFrameSchema(
         {
             column.name: pa.Column(
                 column.dtype,
-                checks=_checks(column, vocabularies),
-                nullable=not column.required,
-                unique=column.unique,
+                checks=[] if column.name in checked else _checks(column, vocabularies),
+                nullable=column.name in checked or not column.required,
+                unique=column.unique and column.name not in checked,
                 coerce=True,
                 description=column.description,
             )
