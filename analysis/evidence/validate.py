@@ -353,9 +353,10 @@ def validate_all(data_dir: Path) -> list[Problem]:
 def load_sources(data_dir: Path) -> pd.DataFrame:
     """sources/sources.csv, validated (texts present, UTF-8, matching SHA-256)."""
     data_dir = Path(data_dir)
-    raise_if(check_sources(data_dir))  # which ran the schema's checks on this file
+    raise_if(check_sources(data_dir))
     frame, _ = read_csv(data_dir / SOURCES_CSV)
-    return schema.dataframe_schema(schema.SOURCE_COLUMNS, checked=schema.column_names(schema.SOURCE_COLUMNS)).validate(frame)
+    already = schema.column_names(schema.SOURCE_COLUMNS)  # every column passed check_sources above
+    return schema.dataframe_schema(schema.SOURCE_COLUMNS, checked=already).validate(frame)
 
 
 def load_source_texts(data_dir: Path) -> dict[str, str]:
@@ -383,8 +384,9 @@ def load_contributions(data_dir: Path) -> pd.DataFrame:
     frame, _ = read_csv(data_dir / CONTRIBUTIONS_CSV)
     frame["speaker_sector"] = frame["speaker_group"].map({group_id: group["sector"] for group_id, group in groups["speaker_groups"].items()})
     frame["source_set"] = frame["source_id"].map(dict(zip(sources["source_id"], sources["source_set"])))
-    columns = schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS  # check_contributions checked the file's own
-    return schema.dataframe_schema(columns, vocabularies, name="contributions", checked=schema.column_names(schema.CONTRIBUTION_COLUMNS)).validate(frame, inplace=True)
+    columns = schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS
+    already = schema.column_names(schema.CONTRIBUTION_COLUMNS)  # the file's own columns passed check_contributions above
+    return schema.dataframe_schema(columns, vocabularies, name="contributions", checked=already).validate(frame, inplace=True)
 
 
 def main(argv: list[str] | None = None) -> int:
