@@ -106,7 +106,7 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         ).hexdigest()
         if key in _memory:
             _memory.move_to_end(key)
-            return private_copy(_memory[key])
+            return _private_copy(_memory[key])
         stored = _disk_path(name, data_dir)
         result = _read(stored, key) if stored else None
         if result is None:
@@ -116,12 +116,12 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         _memory[key] = result
         while len(_memory) > KEPT_IN_MEMORY:
             _memory.popitem(last=False)
-        return private_copy(result)
+        return _private_copy(result)
 
     return wrapper
 
 
-def private_copy(result: Result) -> Result:
+def _private_copy(result: Result) -> Result:
     """A copy of a kept result that its caller may change: a pandas table or series shallowly
     (copy-on-write copies whatever the caller changes), anything else deeply."""
     if isinstance(result, (pd.DataFrame, pd.Series)):
