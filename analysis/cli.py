@@ -16,6 +16,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "validate": ("analysis.evidence.validate", "check every data file; one line per problem"),
     "extract": ("analysis.evidence.corpus", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
     "qda": ("analysis.exchange.qda", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
+    "reliability": ("analysis.coding.blind_test", "a blind reliability test: write a packet for a new coder, import the answers"),
     "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools "
                   "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions)"),
 }

@@ -13,10 +13,13 @@ end, so the same data and seed give byte-identical packets.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import io
 import re
+import string
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -34,12 +37,22 @@ PILOT_STEP, PILOT_START = 7, 4  # the pilot took every seventh row of contributi
 MIN_CUE_WORDS = 3
 UNIT_ID_DIGITS = 6
 CODEBOOK_FIELDS_GIVEN = ("id", "label", "theme", "brief_definition", "full_definition", "use_when", "do_not_use_when")
+REFERENCE_CSV = "reference.csv"
+INSTRUCTIONS_TEMPLATE = Path(__file__).parent / "templates" / INSTRUCTIONS_MD
+MIN_OVERLAP_WORDS = 6  # a codebook phrase may not repeat this many consecutive words of a contribution
+MIN_WHOLE_WORDS = 4  # ... nor the whole of a contribution of at least this many words
+#: Layout marks that tell a coder where a text was printed without carrying meaning; the
+#: packet shows texts without them (the words never change) and the key records each change.
+_TRAILING_LIST_MARK = re.compile(r"\s*(?:;\s*(?:and|or)|[;,:])\s*$")
+_STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 def codebook_examples(codebook: Mapping) -> set[str]:
-    """Contribution ids used as examples anywhere in the codebook (codes and statement functions)."""
+    """Contribution ids the codebook declares it shows: examples of codes and statement
+    functions, and the contributions it quotes whole (``quoted_contributions``)."""
     entries = list(codebook.get("codes", [])) + list(codebook.get("statement_functions", []))
-    return {str(entry["example"]) for entry in entries if entry.get("example")}
+    return {str(entry["example"]) for entry in entries if entry.get("example")} | {str(cid) for cid in codebook.get("quoted_contributions") or []}
 
 
 def pilot_ids(contribution_ids: Sequence[str], step: int = PILOT_STEP, start: int = PILOT_START) -> set[str]:
@@ -109,6 +122,83 @@ def make_packet(sample: Sequence[str], texts: Mapping[str, str], seed: int) -> t
     key = pd.DataFrame({"unit_id": units, "contribution_id": list(sample)}).sort_values("unit_id", ignore_index=True)
     packet = pd.DataFrame({"unit_id": key["unit_id"], "text": [texts[cid] for cid in key["contribution_id"]]})
     return packet, key
+
+
+def presentation_view(text: str) -> tuple[str, str]:
+    """``text`` as the coder sees it, and what was changed: curly quotes straightened, a list
+    item's trailing ``;``, ``; and``, ``; or``, ``,`` or ``:`` removed, a leading lower-case
+    letter capitalised. The words are never changed (:func:`words`)."""
+    changes = []
+    shown = text.translate(_STRAIGHT_QUOTES)
+    if shown != text:
+        changes.append("quotes straightened")
+    trimmed = _TRAILING_LIST_MARK.sub("", shown)
+    if trimmed != shown:
+        changes.append(f"trailing {shown[len(trimmed):].strip()!r} removed")
+    if trimmed[:1].islower():
+        trimmed = trimmed[0].upper() + trimmed[1:]
+        changes.append("first letter capitalised")
+    return trimmed, "; ".join(changes)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, lower-cased, quotes straightened, punctuation dropped."""
+    return _WORD.findall(text.translate(_STRAIGHT_QUOTES).lower())
+
+
+def normalised_packet(packet: pd.DataFrame, key: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The packet with each text in its :func:`presentation_view`, and the key with a
+    ``presentation`` column recording what was changed for each unit (empty: nothing)."""
+    views = [presentation_view(text) for text in packet["text"]]
+    shown = packet.assign(text=[view for view, _ in views])
+    return shown, key.assign(presentation=[change for _, change in views])
+
+
+def _codebook_strings(codebook: Mapping) -> list[tuple[str, str]]:
+    """(where, text) of every string in the codebook's rules and definitions (not its change log)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(value, where: str) -> None:
+        if isinstance(value, Mapping):
+            for name, item in value.items():
+                walk(item, f"{where}.{name}" if where else str(name))
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                label = item.get("id") if isinstance(item, Mapping) and item.get("id") else n
+                walk(item, f"{where}.{label}")
+        elif isinstance(value, str):
+            found.append((where, value))
+
+    walk({key: value for key, value in codebook.items() if key != "changelog"}, "")
+    return found
+
+
+def _ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def codebook_overlaps(codebook: Mapping, texts: Mapping[str, str], min_words: int = MIN_OVERLAP_WORDS,
+                      min_whole: int = MIN_WHOLE_WORDS) -> pd.DataFrame:
+    """Every place where the codebook's rules or definitions repeat ``min_words`` consecutive
+    words of a contribution, or the whole of a contribution of at least ``min_whole`` words:
+    ``where`` (the codebook field), ``contribution_id``, ``words`` (the first phrase repeated)
+    and ``declared_example`` (the contribution is a codebook example, so it is shown to coders
+    anyway)."""
+    fields = [(where, words(text)) for where, text in _codebook_strings(codebook)]
+    field_grams = [(where, tokens, _ngrams(tokens, min_words)) for where, tokens in fields]
+    examples = codebook_examples(codebook)
+    rows = []
+    for cid, text in texts.items():
+        tokens = words(text)
+        grams = _ngrams(tokens, min_words)
+        whole = tuple(tokens) if min_whole <= len(tokens) < min_words else None
+        for where, field_tokens, field_set in field_grams:
+            common = sorted(grams & field_set)
+            if whole and whole in _ngrams(field_tokens, len(whole)):
+                common = [whole]
+            if common:
+                rows.append((where, cid, " ".join(common[0]), cid in examples))
+    return pd.DataFrame(rows, columns=["where", "contribution_id", "words", "declared_example"])
 
 
 def codebook_as_given(codebook: Mapping, texts: Mapping[str, str]) -> dict:
@@ -248,6 +338,127 @@ def keyed_rows(returned: pd.DataFrame, key: pd.DataFrame, coder: str) -> tuple[p
     problems = [f"unit {unit} is not in the key" for unit in returned.loc[rows["contribution_id"].isna(), "unit_id"]]
     problems += [f"unit {unit} was not coded" for unit in sorted(set(key["unit_id"]) - set(returned["unit_id"]))]
     return rows.fillna({"contribution_id": ""}), problems
+
+
+def reference_snapshot(contributions: pd.DataFrame, consensus: pd.DataFrame, section_function: Mapping[str, str | None]) -> pd.DataFrame:
+    """The reference a whole-corpus test is scored against, frozen before its packet goes out:
+    every consensus row (``contribution_id``, ``code_id``, ``origin`` "coding") and, for each
+    contribution whose section fixes its statement function, that function (``origin``
+    "heading"), in the order of the contributions."""
+    order = {cid: n for n, cid in enumerate(contributions["contribution_id"])}
+    coded = consensus[["contribution_id", "code_id"]].assign(origin="coding")
+    fixed = contributions.assign(code_id=contributions["section"].map(section_function))
+    fixed = fixed.loc[fixed["code_id"].notna(), ["contribution_id", "code_id"]].assign(origin="heading")
+    rows = pd.concat([coded, fixed], ignore_index=True)
+    rows = rows.assign(_order=rows["contribution_id"].map(order)).sort_values(["_order", "origin", "code_id"], kind="stable")
+    return rows.drop(columns="_order").reset_index(drop=True)
+
+
+def instructions(coder: str, n: int, codebook: Mapping) -> str:
+    """The coder's instructions, from the template beside this module."""
+    functions = ", ".join(f"`{f}`" for f in (str(item["id"]) for item in codebook["statement_functions"]))
+    return string.Template(INSTRUCTIONS_TEMPLATE.read_text(encoding="utf-8")).substitute(
+        n=n, version=codebook["version"], functions=functions, coder=coder)
+
+
+def write_whole_corpus_packet(data_dir: Path, coder: str, seed: int) -> dict:
+    """Freeze the reference, then write a blind packet of every contribution for ``coder``
+    under ``data_dir/reliability/<coder>/``: the reference snapshot first, then the packet (texts
+    in their :func:`presentation_view`, opaque ids, shuffled), the codebook as given and the
+    instructions, and last the key. Refuses a folder that exists and a packet that names where
+    its texts come from."""
+    from analysis.coding.codes import CONSENSUS, load_codebook, load_coding
+    from analysis.coding.functions import read_section_functions
+    from analysis.evidence.validate import load_contributions, load_groups, load_sources
+
+    data_dir = Path(data_dir)
+    out_dir = data_dir / "reliability" / coder
+    if out_dir.exists():
+        raise ValueError(f"{out_dir} exists already: a packet is written once")
+    contributions = load_contributions(data_dir)
+    codebook = load_codebook(data_dir)
+    texts = dict(zip(contributions["contribution_id"], contributions["text"]))
+    packet, key = normalised_packet(*make_packet(list(contributions["contribution_id"]), texts, seed))
+    given = codebook_as_given(codebook, {cid: presentation_view(text)[0] for cid, text in texts.items()})
+    names = identifying_values(contributions, load_groups(data_dir), load_sources(data_dir), load_vocabulary(data_dir))
+    refuse_identifying(packet, given, names, contributions["contribution_id"])
+    reference = reference_snapshot(contributions, load_coding(data_dir, CONSENSUS), read_section_functions(data_dir))
+    out_dir.mkdir(parents=True)
+    reference_text = csv_text(reference)
+    (out_dir / REFERENCE_CSV).write_text(reference_text, encoding="utf-8")
+    digest = write_packet_files(out_dir, packet, given)
+    (out_dir / INSTRUCTIONS_MD).write_text(instructions(coder, len(packet), codebook), encoding="utf-8")
+    write_key(out_dir, key)
+    return {"units": len(packet), "seed": seed, "codebook_version": codebook["version"], "folder": display_folder(out_dir),
+            "reference_sha256": sha256_text(reference_text), "packet_sha256": digest,
+            "normalised": int((key["presentation"] != "").sum())}
+
+
+def display_folder(path: Path) -> str:
+    from analysis.paths import display_path
+
+    return display_path(path)
+
+
+def import_answers(data_dir: Path, returned_path: Path, coder: str) -> dict:
+    """Take a coder's returned file back: kept as returned (``<coder>_returned.csv`` in its
+    packet folder) and its rows appended verbatim to coding.csv under ``coder``, units mapped to
+    contributions by the key. Refuses a coder that already has rows, and a file with units
+    not in the key or packet units left out."""
+    from analysis.coding.codes import CODING_CSV
+
+    data_dir = Path(data_dir)
+    folder = data_dir / "reliability" / coder
+    if not (folder / KEY_CSV).is_file():
+        raise ValueError(f"no packet for coder {coder!r} (expected {display_folder(folder / KEY_CSV)})")
+    coding_path = data_dir / CODING_CSV
+    existing = pd.read_csv(coding_path, usecols=["coder"], dtype=str, keep_default_na=False)["coder"]
+    if (existing == coder).any():
+        raise ValueError(f"coding.csv already holds rows of coder {coder!r}")
+    raw = Path(returned_path).read_bytes()
+    returned = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    missing = {"unit_id", "code_id"} - set(returned.columns)
+    if missing:
+        raise ValueError(f"{returned_path}: missing column(s) {', '.join(sorted(missing))}")
+    key = pd.read_csv(folder / KEY_CSV, dtype=str, keep_default_na=False)
+    rows, problems = keyed_rows(returned, key, coder)
+    if problems:
+        raise ValueError(f"{returned_path}: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    (folder / f"{coder}_returned.csv").write_bytes(raw)
+    with coding_path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows[["contribution_id", "code_id", "coder", "memo"]].itertuples(index=False))
+    return {"coder": coder, "rows": len(rows), "units": rows["contribution_id"].nunique(), "returned_sha256": hashlib.sha256(raw).hexdigest()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis reliability packet|import``: one line per result, one line per error."""
+    from analysis.coding.codes import DEFAULT_SEED
+    from analysis.paths import DATA_DIR
+
+    parser = argparse.ArgumentParser(prog="python -m analysis reliability", description="A blind reliability test a person can run.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    packet = sub.add_parser("packet", help="freeze the reference and write a blind packet of every contribution for a new coder")
+    packet.add_argument("--coder", required=True, help="the new coder's name (letters, digits, _)")
+    packet.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    returned = sub.add_parser("import", help="take a coder's answers back into data/coding.csv")
+    returned.add_argument("file", type=Path)
+    returned.add_argument("--coder", required=True)
+    for each in (packet, returned):
+        each.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.coder):
+        print(f"error: coder name {args.coder!r} must be lower-case letters, digits and _", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "packet":
+            result = write_whole_corpus_packet(args.data_dir, args.coder, args.seed)
+        else:
+            result = import_answers(args.data_dir, args.file, args.coder)
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print("; ".join(f"{name}: {value}" for name, value in result.items()))
+    return 0
 
 
 if __name__ == "__main__":

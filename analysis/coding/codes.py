@@ -505,7 +505,8 @@ TESTS_YAML = "reliability/tests.yaml"
 
 #: Fields of a test in reliability/tests.yaml: required text fields, then optional ones and their types.
 TEST_TEXT_FIELDS = ("id", "codebook_version", "sample", "reference", "second_coder")
-TEST_OPTIONAL_FIELDS = {"reconciliation": str, "scope": str, "current": bool, "blind": bool, "note": str}
+TEST_OPTIONAL_FIELDS = {"reconciliation": str, "scope": str, "current": bool, "blind": bool, "note": str,
+                        "reference_snapshot": str, "later_reference": str}
 TEST_SCOPES = ("functions",)
 
 
@@ -560,6 +561,66 @@ def check_reliability_tests(data_dir: Path) -> list[Problem]:
 
 
 register_check(check_reliability_tests)
+
+
+@cached
+def check_frozen_references(data_dir: Path) -> list[Problem]:
+    """Each test with a ``reference_snapshot``: the reference coder's rows on the test's sample
+    in coding.csv must be exactly the snapshot's (rows whose ``origin`` is ``heading`` are the
+    section rule's, not coding rows), so a reference cannot change after its packet went out."""
+    from analysis.coding.reliability_tables import load_tests, sample_ids
+
+    data_dir = Path(data_dir)
+    if check_reliability_tests(data_dir) or not (data_dir / TESTS_YAML).exists():
+        return []  # the tests' own check reports it
+    coding = read_table(data_dir / CODING_CSV, ["contribution_id", "code_id", "coder"])
+    if coding is None:
+        return []
+    problems = []
+    for test in load_tests(data_dir):
+        if not test.get("reference_snapshot"):
+            continue
+        path = data_dir / test["reference_snapshot"]
+        snapshot, found = read_csv(path)
+        if snapshot is None or not {"contribution_id", "code_id"} <= set(snapshot.columns):
+            problems += found or [Problem(display_path(path), None, "contribution_id, code_id", "missing column")]
+            continue
+        if "origin" in snapshot.columns:
+            snapshot = snapshot[snapshot["origin"] != "heading"]
+        ids = set(sample_ids(data_dir, test))
+        rows = coding[(coding["coder"] == test["reference"]) & coding["contribution_id"].isin(ids)]
+        frozen, now = set(zip(snapshot["contribution_id"], snapshot["code_id"])), set(zip(rows["contribution_id"], rows["code_id"]))
+        changed = sorted(frozen ^ now)
+        if changed:
+            shown = ", ".join(f"{'+' if pair in now else '-'}{pair[0]}/{pair[1]}" for pair in changed[:5])
+            problems.append(Problem(display_path(data_dir / CODING_CSV), None, "coder",
+                                    f"{test['id']}: {test['reference']}'s rows differ from the reference frozen in {test['reference_snapshot']} "
+                                    f"({len(changed)} row(s): {shown}{', ...' if len(changed) > 5 else ''}); a reference may not change after its packet"))
+    return problems
+
+
+register_check(check_frozen_references)
+
+
+@cached
+def check_codebook_overlaps(data_dir: Path) -> list[Problem]:
+    """Every codebook rule or definition that repeats six consecutive words of a contribution
+    (or the whole of a short one) that is not a declared example of the codebook
+    (:func:`analysis.coding.blind_test.codebook_overlaps`): it would show a coder the answer."""
+    from analysis.coding.blind_test import codebook_overlaps
+
+    data_dir = Path(data_dir)
+    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
+    contributions = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "text"])
+    if not isinstance(codebook, dict) or contributions is None or not {"contribution_id", "text"} <= set(contributions.columns):
+        return []  # their own checks report it
+    overlaps = codebook_overlaps(codebook, dict(zip(contributions["contribution_id"], contributions["text"])))
+    overlaps = overlaps[~overlaps["declared_example"]]
+    return [Problem(display_path(data_dir / CODEBOOK_YAML), None, where, f"repeats the words of {cid} (\"{phrase}\"): reword it, or make {cid} a declared example")
+            for where, cid, phrase in zip(overlaps["where"], overlaps["contribution_id"], overlaps["words"])]
+
+
+register_check(check_codebook_overlaps)
 
 
 def later_reconciliations(data_dir: Path) -> list[tuple[dict, Path]]:
@@ -715,12 +776,13 @@ def _later_log_problems(data_dir: Path, later: list, space: _PairSpace, rows: np
             ("before", before, lambda i: f"the consensus before this log has {cids[i]} / {codes[i]} {before[i]}"),
             ("second_coder", value, lambda i: f"{test['second_coder']} has it {value[i]}"),
         ])
-        if fixed is not None:
-            differing = _disagreements(space, rows[coder.equals(test["reference"])], second)
+        if fixed is not None:  # reconciled against the reference as it stood then (a later one, if the test records it)
+            reconciled_against = test.get("later_reference") or test["reference"]
+            differing = _disagreements(space, rows[coder.equals(reconciled_against)], second)
             code_is_function = is_function[space.code(differing)]
             in_scope = code_is_function if test.get("scope") == "functions" else np.ones(len(differing), dtype=bool)
             by_rule = code_is_function & np.asarray(space.contributions.isin(fixed))[space.contribution(differing)]
-            problems += [Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {test['reference']} and {test['second_coder']} has no decision")
+            problems += [Problem(shown, None, "code_id", f"the disagreement on {cid} / {code} between {reconciled_against} and {test['second_coder']} has no decision")
                          for cid, code in space.pairs(_minus(differing[in_scope & ~by_rule], keys))]
         consensus = _applied(consensus, keys, log["decision"])
     return consensus, problems
