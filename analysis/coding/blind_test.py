@@ -20,6 +20,7 @@ import io
 import re
 import string
 import sys
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -155,13 +156,15 @@ def normalised_packet(packet: pd.DataFrame, key: pd.DataFrame) -> tuple[pd.DataF
 
 
 def _codebook_strings(codebook: Mapping) -> list[tuple[str, str]]:
-    """(where, text) of every string in the codebook's rules and definitions (not its change log)."""
+    """(where, text) of every string a coder is given of the codebook (:func:`codebook_as_given`),
+    example texts left out (they are declared)."""
     found: list[tuple[str, str]] = []
 
     def walk(value, where: str) -> None:
         if isinstance(value, Mapping):
             for name, item in value.items():
-                walk(item, f"{where}.{name}" if where else str(name))
+                if name != "example_text":
+                    walk(item, f"{where}.{name}" if where else str(name))
         elif isinstance(value, list):
             for n, item in enumerate(value):
                 label = item.get("id") if isinstance(item, Mapping) and item.get("id") else n
@@ -169,7 +172,7 @@ def _codebook_strings(codebook: Mapping) -> list[tuple[str, str]]:
         elif isinstance(value, str):
             found.append((where, value))
 
-    walk({key: value for key, value in codebook.items() if key != "changelog"}, "")
+    walk(codebook_as_given(codebook, defaultdict(str)), "")
     return found
 
 
@@ -179,7 +182,7 @@ def _ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
 
 def codebook_overlaps(codebook: Mapping, texts: Mapping[str, str], min_words: int = MIN_OVERLAP_WORDS,
                       min_whole: int = MIN_WHOLE_WORDS) -> pd.DataFrame:
-    """Every place where the codebook's rules or definitions repeat ``min_words`` consecutive
+    """Every place where the codebook as given to coders repeats ``min_words`` consecutive
     words of a contribution, or the whole of a contribution of at least ``min_whole`` words:
     ``where`` (the codebook field), ``contribution_id``, ``words`` (the first phrase repeated)
     and ``declared_example`` (the contribution is a codebook example, so it is shown to coders
@@ -198,7 +201,7 @@ def codebook_overlaps(codebook: Mapping, texts: Mapping[str, str], min_words: in
                 common = [whole]
             if common:
                 rows.append((where, cid, " ".join(common[0]), cid in examples))
-    return pd.DataFrame(rows, columns=["where", "contribution_id", "words", "declared_example"])
+    return pd.DataFrame(rows, columns=["where", "contribution_id", "words", "declared_example"]).astype({"declared_example": bool})
 
 
 def codebook_as_given(codebook: Mapping, texts: Mapping[str, str]) -> dict:
@@ -213,12 +216,12 @@ def codebook_as_given(codebook: Mapping, texts: Mapping[str, str]) -> dict:
         return given
 
     return {
-        "version": codebook["version"],
-        "coding_rules": list(codebook["coding_rules"]),
+        "version": codebook.get("version"),
+        "coding_rules": list(codebook.get("coding_rules") or []),
         **({"function_rules": list(codebook["function_rules"])} if "function_rules" in codebook else {}),
-        "statement_functions": [entry(item) for item in codebook["statement_functions"]],
-        "themes": [{"id": t["id"], "label": t["label"]} for t in codebook["themes"]],
-        "codes": [entry(item) for item in codebook["codes"]],
+        "statement_functions": [entry(item) for item in codebook.get("statement_functions") or []],
+        "themes": [{"id": t["id"], "label": t["label"]} for t in codebook.get("themes") or []],
+        "codes": [entry(item) for item in codebook.get("codes") or []],
     }
 
 
