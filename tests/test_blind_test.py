@@ -1,12 +1,13 @@
 """The blind test's sample, packet and key: exclusions, opacity, and the import by key."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis.coding import blind_test as bt
-from analysis.coding.codes import load_codebook
+from analysis.coding.codes import check_codebook_overlaps, check_frozen_references, load_codebook
 from analysis.evidence.validate import load_contributions, load_groups, load_sources
 from analysis.evidence.vocabulary import load_vocabulary
 from analysis.paths import DATA_DIR
@@ -126,3 +127,94 @@ def test_committed_samples_are_redrawn_exactly_from_their_recorded_exclusions(fo
     packet, key = bt.make_packet(sample, dict(zip(contributions["contribution_id"], contributions["text"])), seed)
     assert bt.csv_text(packet) == (BLIND.parent / folder / bt.PACKET_CSV).read_text(encoding="utf-8")
     assert bt.csv_text(key) == (BLIND.parent / folder / bt.KEY_CSV).read_text(encoding="utf-8")
+
+
+# --- presentation, overlaps, frozen references, the packet a person can run -----------------
+
+
+@pytest.mark.parametrize("text, shown, change", [
+    ("promote the value of social work;", "Promote the value of social work", "trailing ';' removed; first letter capitalised"),
+    ("work to their full potential; and", "Work to their full potential", "trailing '; and' removed; first letter capitalised"),
+    ("It\u2019s \u201cvital\u201d.", "It's \"vital\".", "quotes straightened"),
+    ("Nothing to tidy.", "Nothing to tidy.", ""),
+])
+def test_presentation_view_tidies_layout_and_never_the_words(text, shown, change):
+    view, recorded = bt.presentation_view(text)
+    assert (view, recorded) == (shown, change)
+    conjunction = ["and"] if recorded.startswith("trailing '; and'") else []  # a list's joining word goes with its ';'
+    assert bt.words(view) + conjunction == bt.words(text)
+
+
+def test_normalised_packet_and_key_round_trip_to_the_verbatim_texts():
+    texts = {"CL-asp-1": "people who use services;", "CC-r1-01": "It\u2019s time.", "LW-q1-01": "Plain text"}
+    packet, key = bt.normalised_packet(*bt.make_packet(list(texts), texts, seed=3))
+    assert "people who use services;" not in set(packet["text"])
+    restored = dict(zip(key["contribution_id"], packet["text"]))
+    for cid, text in texts.items():  # the key leads every unit back to its verbatim text, word for word
+        assert bt.words(restored[cid]) == bt.words(text)
+    recorded = dict(zip(key["contribution_id"], key["presentation"]))
+    assert recorded == {"CL-asp-1": "trailing ';' removed; first letter capitalised", "CC-r1-01": "quotes straightened", "LW-q1-01": ""}
+
+
+def test_codebook_overlaps_find_six_words_and_whole_short_texts_and_declare_examples():
+    codebook = {"version": "9", "coding_rules": ["Code what is said, as in more time with families and less paperwork today."],
+                "statement_functions": [], "themes": [], "changelog": [{"changes": "more time with families and less paperwork"}],
+                "codes": [{"id": "c1", "use_when": "Giving people a real voice", "example": "B"},
+                          {"id": "c2", "do_not_use_when": "five words are not enough here"}]}
+    texts = {"A": "We need more time with families and less paperwork", "B": "Giving people a real voice",
+             "C": "Five words are not enough", "D": "Enough"}
+    found = bt.codebook_overlaps(codebook, texts)
+    assert set(zip(found["contribution_id"], found["where"], found["declared_example"])) == {
+        ("A", "coding_rules.0", False), ("B", "codes.c1.use_when", True), ("C", "codes.c2.do_not_use_when", False)}
+    assert found.loc[found["contribution_id"] == "A", "words"].item() == "more time with families and less"
+
+
+def test_validation_lists_a_definition_that_repeats_a_statement(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    book = data / "codebook.yaml"
+    text = load_contributions(DATA_DIR).set_index("contribution_id").loc["LW-need-14", "text"]
+    book.write_text(book.read_text(encoding="utf-8").replace("use_when: Caseload, workload,", f"use_when: {text}, caseload, workload,", 1), encoding="utf-8")
+    found = [p.message for p in check_codebook_overlaps(data)]
+    assert len(found) == 1 and "repeats the words of LW-need-14" in found[0]
+
+
+def test_a_reference_changed_after_its_packet_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    assert check_frozen_references(data) == []
+    coding_csv = data / "coding.csv"
+    lines = coding_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if ",consensus_before_v4," in line)
+    lines[first] = lines[first].replace(lines[first].split(",")[1], "funding_resources", 1)
+    coding_csv.write_text("".join(lines), encoding="utf-8")
+    found = [p.message for p in check_frozen_references(data)]
+    assert len(found) == 1 and found[0].startswith("test_2026_v4: consensus_before_v4's rows differ from the reference frozen in reliability/coder_e/reference.csv")
+
+
+def test_past_tests_are_scored_against_the_reference_at_their_key():
+    coding = pd.read_csv(DATA_DIR / "coding.csv", dtype=str, keep_default_na=False)
+    for folder, coder in (("blind_v2", "reference_at_key_v2"), ("blind_v3", "reference_at_key_v3")):
+        snapshot = pd.read_csv(BLIND.parent / folder / "reference_at_key.csv", dtype=str)
+        rows = coding[coding["coder"] == coder]
+        assert set(zip(rows["contribution_id"], rows["code_id"])) == set(zip(snapshot["contribution_id"], snapshot["code_id"]))
+
+
+def test_a_person_can_take_a_packet_and_return_it(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    assert bt.main(["packet", "--coder", "coder_x", "--data-dir", str(data)]) == 0
+    folder = data / "reliability" / "coder_x"
+    packet = pd.read_csv(folder / bt.PACKET_CSV, dtype=str, keep_default_na=False)
+    key = pd.read_csv(folder / bt.KEY_CSV, dtype=str, keep_default_na=False)
+    assert len(packet) == len(load_contributions(DATA_DIR)) and list(packet.columns) == ["unit_id", "text"]
+    assert "coder_x.csv" in (folder / bt.INSTRUCTIONS_MD).read_text(encoding="utf-8")
+    assert bt.main(["packet", "--coder", "coder_x", "--data-dir", str(data)]) == 1  # written once
+    answers = tmp_path / "coder_x.csv"
+    pd.DataFrame({"unit_id": list(key["unit_id"]) * 2, "code_id": ["not_codable"] * len(key) + ["observation"] * len(key),
+                  "memo": ""}).to_csv(answers, index=False)
+    assert bt.main(["import", str(answers), "--coder", "coder_x", "--data-dir", str(data)]) == 0
+    rows = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
+    assert (rows["coder"] == "coder_x").sum() == 2 * len(key)
+    assert (folder / "coder_x_returned.csv").read_bytes() == answers.read_bytes()
+    assert bt.main(["import", str(answers), "--coder", "coder_x", "--data-dir", str(data)]) == 1  # never twice
