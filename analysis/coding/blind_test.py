@@ -433,6 +433,110 @@ def import_answers(data_dir: Path, returned_path: Path, coder: str) -> dict:
     return {"coder": coder, "rows": len(rows), "units": rows["contribution_id"].nunique(), "returned_sha256": hashlib.sha256(raw).hexdigest()}
 
 
+ADJUDICATION_PACKET = "adjudication_packet.csv"
+ADJUDICATION_ORDER = "adjudication_order.csv"
+ADJUDICATION_MD = "ADJUDICATION.md"
+RECONCILIATION = "reconciliation.csv"
+
+
+def _test_readings(data_dir: Path, coder: str) -> tuple[dict, dict, set[str], dict[str, str], Mapping]:
+    """The reference's and ``coder``'s readings of the test whose second coder is ``coder``,
+    the contributions whose function the heading fixes, the texts as the coder saw them, and
+    the codebook."""
+    from analysis.coding.adjudication import readings
+    from analysis.coding.codes import CODING_CSV, load_codebook
+    from analysis.coding.functions import read_section_functions
+    from analysis.coding.reliability_tables import load_tests, sample_ids
+    from analysis.evidence.validate import load_contributions
+
+    (test,) = [t for t in load_tests(data_dir) if t["second_coder"] == coder] or [None]
+    if test is None:
+        raise ValueError(f"no test in reliability/tests.yaml has second_coder {coder!r}")
+    codebook = load_codebook(data_dir)
+    functions = [str(f["id"]) for f in codebook["statement_functions"]]
+    ids = list(dict.fromkeys(sample_ids(data_dir, test)))
+    coding = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
+    contributions = load_contributions(data_dir)
+    by_section = read_section_functions(data_dir)
+    fixed = {cid for cid, section in zip(contributions["contribution_id"], contributions["section"]) if by_section.get(section)}
+    shown = {cid: presentation_view(text)[0] for cid, text in zip(contributions["contribution_id"], contributions["text"])}
+    return (readings(coding, test["reference"], ids, functions), readings(coding, coder, ids, functions), fixed, shown, codebook)
+
+
+def write_adjudication_packet(data_dir: Path, coder: str, seed: int) -> dict:
+    """The adjudicator's packet for ``coder``'s test (the disagreements, unlabelled), its
+    instructions and the codebook as the coder had it; then, apart, the order file."""
+    from analysis.coding.adjudication import adjudication_packet
+
+    data_dir = Path(data_dir)
+    folder = data_dir / "reliability" / coder
+    if (folder / ADJUDICATION_PACKET).exists():
+        raise ValueError(f"{display_folder(folder / ADJUDICATION_PACKET)} exists already: a packet is written once")
+    reference, second, fixed, shown, codebook = _test_readings(data_dir, coder)
+    packet, order = adjudication_packet(reference, second, fixed, shown, seed)
+    text = csv_text(packet)
+    (folder / ADJUDICATION_PACKET).write_text(text, encoding="utf-8")
+    template = string.Template((Path(__file__).parent / "templates" / ADJUDICATION_MD).read_text(encoding="utf-8"))
+    (folder / ADJUDICATION_MD).write_text(template.substitute(n=len(packet), version=codebook["version"]), encoding="utf-8")
+    (folder / ADJUDICATION_ORDER).write_text(csv_text(order), encoding="utf-8")
+    return {"disputed_units": len(packet), "packet_sha256": sha256_text(text)}
+
+
+def import_adjudication(data_dir: Path, returned_path: Path, coder: str) -> dict:
+    """Check the adjudicator's answers, keep them as returned, and write the test's
+    reconciliation log from them (the consensus is then brought to it by
+    :func:`apply_reconciliation`)."""
+    from analysis.coding.adjudication import answer_problems, reconciliation_log
+
+    data_dir = Path(data_dir)
+    folder = data_dir / "reliability" / coder
+    raw = Path(returned_path).read_bytes()
+    answers = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    packet = pd.read_csv(folder / ADJUDICATION_PACKET, dtype=str, keep_default_na=False)
+    problems = answer_problems(packet, answers)
+    if problems:
+        raise ValueError(f"{returned_path}: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    reference, second, _, _, _ = _test_readings(data_dir, coder)
+    order = pd.read_csv(folder / ADJUDICATION_ORDER, dtype=str, keep_default_na=False)
+    log = reconciliation_log(packet, order, answers, reference, second)
+    (folder / "adjudicator_returned.csv").write_bytes(raw)
+    (folder / RECONCILIATION).write_text(csv_text(log), encoding="utf-8")
+    apply_to_consensus(data_dir, log)
+    return {"decisions": len(log), "kept": int((log["decision"] == log["before"]).sum()),
+            "changed": int((log["decision"] != log["before"]).sum()), "returned_sha256": hashlib.sha256(raw).hexdigest()}
+
+
+def consensus_lines(lines: list[str], log: pd.DataFrame, consensus: str) -> list[str]:
+    """coding.csv's lines (header first) with a reconciliation log applied to the consensus
+    rows: a code decided absent loses its consensus line, a code decided present that the
+    consensus lacked gets one, after that contribution's last consensus line."""
+    rows = list(csv.reader(lines))
+    drop = {(c, k) for c, k, b, d in zip(log["contribution_id"], log["code_id"], log["before"], log["decision"]) if b == "present" and d == "absent"}
+    add: dict[str, list[str]] = {}
+    for c, k, b, d in zip(log["contribution_id"], log["code_id"], log["before"], log["decision"]):
+        if b == "absent" and d == "present":
+            add.setdefault(c, []).append(k)
+    last = {row[0]: n for n, row in enumerate(rows) if n and row[2] == consensus}
+    out = []
+    for n, (line, row) in enumerate(zip(lines, rows)):
+        if not (n and row[2] == consensus and (row[0], row[1]) in drop):
+            out.append(line)
+        if n and last.get(row[0]) == n:
+            out += [f"{row[0]},{code},{consensus},\n" for code in add.pop(row[0], [])]
+    if add:
+        raise ValueError(f"no consensus rows for {', '.join(sorted(add))}")
+    return out
+
+
+def apply_to_consensus(data_dir: Path, log: pd.DataFrame) -> None:
+    """Bring coding.csv's consensus rows to the decisions of ``log`` (:func:`consensus_lines`)."""
+    from analysis.coding.codes import CODING_CSV, CONSENSUS
+
+    path = Path(data_dir) / CODING_CSV
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(consensus_lines(lines, log, CONSENSUS)), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis reliability packet|import``: one line per result, one line per error."""
     from analysis.coding.codes import DEFAULT_SEED
@@ -446,17 +550,24 @@ def main(argv: list[str] | None = None) -> int:
     returned = sub.add_parser("import", help="take a coder's answers back into data/coding.csv")
     returned.add_argument("file", type=Path)
     returned.add_argument("--coder", required=True)
-    for each in (packet, returned):
+    disputes = sub.add_parser("adjudication-packet", help="write the disagreements of a coder's test for an adjudicator, unlabelled")
+    disputes.add_argument("--coder", required=True, help="the test's second coder")
+    disputes.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    decided = sub.add_parser("adjudication-import", help="take the adjudicator's decisions back as the test's reconciliation log")
+    decided.add_argument("file", type=Path)
+    decided.add_argument("--coder", required=True, help="the test's second coder")
+    for each in (packet, returned, disputes, decided):
         each.add_argument("--data-dir", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", args.coder):
         print(f"error: coder name {args.coder!r} must be lower-case letters, digits and _", file=sys.stderr)
         return 2
     try:
-        if args.action == "packet":
-            result = write_whole_corpus_packet(args.data_dir, args.coder, args.seed)
-        else:
-            result = import_answers(args.data_dir, args.file, args.coder)
+        actions = {"packet": lambda: write_whole_corpus_packet(args.data_dir, args.coder, args.seed),
+                   "import": lambda: import_answers(args.data_dir, args.file, args.coder),
+                   "adjudication-packet": lambda: write_adjudication_packet(args.data_dir, args.coder, args.seed),
+                   "adjudication-import": lambda: import_adjudication(args.data_dir, args.file, args.coder)}
+        result = actions[args.action]()
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

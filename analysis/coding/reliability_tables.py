@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding import alpha as al
+from analysis.coding.blind_test import codebook_examples
 from analysis.evidence.cache import cached, folders_hashed_once
 from analysis.evidence.readers import raise_if, read_csv, read_yaml
 from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, TESTS_YAML, check_reliability_tests, load_codebook
@@ -189,6 +190,7 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
         {"measure": "pooled over codes", "label": "", "alpha": pooled_code["alpha"], "ci_low": pooled_code["ci_low"], "ci_high": pooled_code["ci_high"],
          "n_units": int(pooled_code["n_units"]), "agreement": pooled_code["percent_agreement"]},
         *([{"label": "", **function_summary(reference_functions, coded_b, coded_scope, n_boot, seed, "where coded")},
+           {"label": "", **function_summary(reference_functions, coded_b, [cid for cid in ids if by_rule[cid]], n_boot, seed, "fixed by heading")},
            {"label": "", **function_summary(reference_functions, coded_b, ids, n_boot, seed, "all, against the section rule")}]
           if functions_tested else []),
         {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": masi,
@@ -199,8 +201,36 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     disagreeing = disagreement_table(ids, texts, code_ids, a, b,
                                      reference_functions if functions_tested else {}, coded_b if functions_tested else {})
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
-    return {name: table.assign(**label) for name, table in
-            {"theme_alpha": themes, "code_alpha": codes, "summary": pd.DataFrame(summary), "disagreements": disagreeing}.items()}
+    tables = {"theme_alpha": themes, "code_alpha": codes, "summary": pd.DataFrame(summary), "disagreements": disagreeing}
+    shown = [cid for cid in ids if cid in codebook_examples(codebook)]
+    if shown:  # the codebook showed these to the coder: every measure again without them
+        unseen = [cid for cid in ids if cid not in set(shown)]
+        tables["summary_without_examples"] = _without_examples_summary(rows, codebook, unseen, coders, functions, reference_functions, coded_b,
+                                                                        by_rule, functions_tested, n_boot, seed, len(shown))
+    return {name: table.assign(**label) for name, table in tables.items()}
+
+
+def _without_examples_summary(rows: pd.DataFrame, codebook: Mapping, unseen: Sequence[str], coders: tuple[str, str], functions: Sequence[str],
+                              reference_functions: Mapping[str, str], coded_b: Mapping[str, str], by_rule: Mapping[str, str],
+                              functions_tested: bool, n_boot: int, seed: int, n_shown: int) -> pd.DataFrame:
+    """Theme alphas, pooled alphas, MASI and the statement function on the sampled contributions
+    the codebook never showed (its declared examples left out)."""
+    themes, codes, a, b = level_tables(rows[rows["contribution_id"].isin(unseen)], codebook, unseen, coders, functions, n_boot, seed)
+    masi, masi_boot = al.set_alpha(a, b, n_boot, seed)
+    measures = [{"measure": f"theme: {row.label}", "alpha": row.alpha, "ci_low": row.ci_low, "ci_high": row.ci_high,
+                 "n_units": len(unseen), "agreement": row.percent_agreement, "positives": row.positives, "status": row.status}
+                for row in themes[themes["code_id"] != POOLED].itertuples()]
+    for name, table in (("pooled over themes", themes), ("pooled over codes", codes)):
+        row = table[table["code_id"] == POOLED].iloc[0]
+        measures.append({"measure": name, "alpha": row["alpha"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+                         "n_units": int(row["n_units"]), "agreement": row["percent_agreement"]})
+    measures.append({"measure": "set of codes per contribution (MASI)", "alpha": masi,
+                     **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])), "n_units": len(unseen),
+                     "agreement": float(np.mean((a == b).all(axis=1))) if len(unseen) else np.nan})
+    if functions_tested:
+        measures += [function_summary(reference_functions, coded_b, [cid for cid in unseen if not by_rule[cid]], n_boot, seed, "where coded"),
+                     function_summary(reference_functions, coded_b, [cid for cid in unseen if by_rule[cid]], n_boot, seed, "fixed by heading")]
+    return pd.DataFrame(measures).assign(examples_left_out=n_shown)
 
 
 def function_test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
@@ -224,6 +254,22 @@ def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
             if str(c["id"]) not in was or any(str(c.get(f, "")).split() != str(was[str(c["id"])].get(f, "")).split() for f in DEFINITION_FIELDS)]
 
 
+def reference_changes(coding: pd.DataFrame, test: Mapping, ids: Sequence[str]) -> pd.DataFrame:
+    """The rows on a test's sample in which the reference as it stood when the key was written
+    (``reference``) and as it was changed later (``later_reference``) differ: each
+    (contribution, code) with ``at_key`` and ``later`` present or absent."""
+    def pairs(coder: str) -> set[tuple[str, str]]:
+        rows = sample_rows(coding, [coder], ids)
+        return set(zip(rows["contribution_id"], rows["code_id"]))
+
+    at_key, later = pairs(test["reference"]), pairs(test["later_reference"])
+    changed = sorted(at_key ^ later)
+    return pd.DataFrame({"test": test["id"], "contribution_id": [c for c, _ in changed], "code_id": [k for _, k in changed],
+                         "at_key": ["present" if p in at_key else "absent" for p in changed],
+                         "later": ["present" if p in later else "absent" for p in changed]},
+                        columns=["test", "contribution_id", "code_id", "at_key", "later"])
+
+
 def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
                        n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
     """The reliability tables of every test in tests.yaml, stacked (column ``test``), and
@@ -240,6 +286,8 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
         registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "scope", "current", "blind", "note")}, "n_units": len(ids)})
         for name, table in test_tables(test, contributions, coding, codebook, section_functions, ids, n_boot, seed).items():
             stacked.setdefault(name, []).append(table)
+        if test.get("later_reference"):
+            stacked.setdefault("reference_changes", []).append(reference_changes(coding, test, ids))
     tables = {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
     tables["tests"] = pd.DataFrame(registry)
     return tables
