@@ -150,3 +150,35 @@ def test_masi_similarity_is_one_minus_masi_distance_between_every_two_sets(monke
     for block in (1, 10, 2**24):  # the weighted sums over every set, a block of sets at a time
         monkeypatch.setattr(al, "SIMILARITY_BLOCK_CELLS", block)
         np.testing.assert_allclose(al._similarity_sums(counts, member), expected @ counts)
+
+
+def test_cluster_bootstrap_with_every_cluster_drawn_once_gives_the_point_estimate(monkeypatch):
+    import numpy as np
+    import krippendorff
+
+    from analysis.coding import alpha as al
+
+    rng = np.random.default_rng(3)
+    a = rng.random((40, 2)) < 0.4
+    b = a.copy()
+    b[rng.random((40, 2)) < 0.15] ^= True
+    clusters = [f"list-{i // 4}" for i in range(40)]
+    once = lambda names, n_boot, seed: (np.ones((n_boot, 10)), np.repeat(np.arange(10), 4))  # noqa: E731
+    monkeypatch.setattr(al, "cluster_draws", once)
+    per_column, pooled = al.cluster_presence_bootstrap(a, b, clusters, 3, 0)
+    for j in range(2):
+        expected = krippendorff.alpha(reliability_data=[a[:, j].astype(int), b[:, j].astype(int)], level_of_measurement="nominal")
+        assert np.allclose(per_column[:, j], expected)
+    assert np.allclose(pooled, krippendorff.alpha(reliability_data=[a.ravel().astype(int), b.ravel().astype(int)], level_of_measurement="nominal"))
+    labels_a, labels_b = list(rng.integers(0, 3, 40)), list(rng.integers(0, 3, 40))
+    assert np.allclose(al.cluster_label_bootstrap(labels_a, labels_b, clusters, 2, 0), al.nominal_alpha(labels_a, labels_b))
+
+
+def test_cluster_bootstrap_resamples_whole_clusters():
+    import numpy as np
+
+    from analysis.coding import alpha as al
+
+    draws, inverse = al.cluster_draws(["x", "x", "y", "z"], 50, 1)
+    assert draws.shape == (50, 3) and (draws.sum(axis=1) == 3).all()
+    assert list(inverse) == [0, 0, 1, 2]

@@ -193,3 +193,57 @@ def percentile_interval(values: np.ndarray) -> tuple[float, float, int]:
         return float("nan"), float("nan"), 0
     low, high = np.percentile(valid, [2.5, 97.5])
     return float(low), float(high), int(len(valid))
+
+
+# --- cluster bootstrap: whole lists resampled ---------------------------------------------------
+
+
+def cluster_draws(clusters: Sequence[Hashable], n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """How often each cluster is drawn in each of ``n_boot`` resamples of the clusters with
+    replacement (``n_boot`` x clusters), and each unit's cluster as an index."""
+    names, inverse = np.unique(np.asarray(clusters, dtype=object).astype(str), return_inverse=True)
+    if len(names) == 0 or n_boot == 0:
+        return np.zeros((n_boot, len(names))), inverse
+    draws = np.random.default_rng(seed).multinomial(len(names), np.full(len(names), 1 / len(names)), size=n_boot)
+    return draws.astype(float), inverse
+
+
+def _per_cluster(values: np.ndarray, inverse: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Column sums of ``values`` (units x columns) within each cluster."""
+    sums = np.zeros((n_clusters, values.shape[1]))
+    np.add.at(sums, inverse, values)
+    return sums
+
+
+def cluster_presence_bootstrap(a: np.ndarray, b: np.ndarray, clusters: Sequence[Hashable], n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Alpha per column of two coders' 0/1 matrices (units x columns), and pooled over every
+    cell, in ``n_boot`` resamples of whole clusters (lists): observed and expected disagreement
+    both recomputed from each resample (``n_boot`` x columns, and ``n_boot``)."""
+    draws, inverse = cluster_draws(clusters, n_boot, seed)
+    n_clusters = draws.shape[1]
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    units = draws @ np.bincount(inverse, minlength=n_clusters).astype(float)
+    used = draws @ _per_cluster(a + b, inverse, n_clusters)
+    disagree = draws @ _per_cluster(np.abs(a - b), inverse, n_clusters)
+    n = 2 * units[:, None]
+    per_column = alpha_given_expected(n, disagree, 2.0 * (n - used) * used)
+    cells = 2 * units * a.shape[1]
+    pooled_used = used.sum(axis=1)
+    pooled = alpha_given_expected(cells, disagree.sum(axis=1), 2.0 * (cells - pooled_used) * pooled_used)
+    return per_column, pooled
+
+
+def cluster_label_bootstrap(a: Sequence[Hashable], b: Sequence[Hashable], clusters: Sequence[Hashable], n_boot: int, seed: int) -> np.ndarray:
+    """Nominal alpha of two coders' labels in ``n_boot`` resamples of whole clusters (lists),
+    observed and expected disagreement both recomputed from each resample."""
+    values, ia, ib = encode(a, b)
+    draws, inverse = cluster_draws(clusters, n_boot, seed)
+    n_clusters = draws.shape[1]
+    counts = np.zeros((len(ia), len(values)))
+    np.add.at(counts, (np.arange(len(ia)), ia), 1)
+    np.add.at(counts, (np.arange(len(ib)), ib), 1)
+    units = draws @ np.bincount(inverse, minlength=n_clusters).astype(float)
+    used = draws @ _per_cluster(counts, inverse, n_clusters)
+    disagree = draws @ _per_cluster((ia != ib).astype(float)[:, None], inverse, n_clusters)[:, 0]
+    n = 2 * units
+    return alpha_given_expected(n, disagree, n**2 - (used**2).sum(axis=1))

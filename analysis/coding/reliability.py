@@ -119,7 +119,8 @@ def alpha_table(
     return presence_alpha_table(a, b, codes, {str(c["id"]): c.get("label", "") for c in codebook["codes"]}, n_boot, seed)
 
 
-def presence_alpha_table(a: np.ndarray, b: np.ndarray, codes: Sequence[str], labels: dict[str, str], n_boot: int, seed: int) -> pd.DataFrame:
+def presence_alpha_table(a: np.ndarray, b: np.ndarray, codes: Sequence[str], labels: dict[str, str], n_boot: int, seed: int,
+                         clusters: Sequence[str] | None = None) -> pd.DataFrame:
     """Alpha per column of two coders' 0/1 matrices (units x codes) and pooled over every cell,
     from the closed form, with bootstrap intervals (:func:`analysis.coding.alpha.resampled_sums`
     of the disagreements, the expected disagreement held fixed).
@@ -128,7 +129,9 @@ def presence_alpha_table(a: np.ndarray, b: np.ndarray, codes: Sequence[str], lab
     (resamples where alpha was defined), ``percent_agreement``, ``prevalence_a``,
     ``prevalence_b`` (share of units carrying the code), ``n_a``, ``n_b``, ``n_both``,
     ``n_units`` (decisions), ``in_codebook``. The pooled row's prevalences are the mean number of
-    codes per unit divided by the number of codes (the share of decisions that are "present")."""
+    codes per unit divided by the number of codes (the share of decisions that are "present").
+    With ``clusters`` (each unit's list), also ``cluster_ci_low`` and ``cluster_ci_high``: the
+    interval from resampling whole lists (:func:`analysis.coding.alpha.cluster_presence_bootstrap`)."""
     n, cells = len(a), a.size
     n_a, n_b, n_both = a.sum(axis=0), b.sum(axis=0), (a & b).sum(axis=0)
     used, disagree = n_a + n_b, n_a + n_b - 2 * n_both
@@ -153,7 +156,12 @@ def presence_alpha_table(a: np.ndarray, b: np.ndarray, codes: Sequence[str], lab
         "prevalence_a": float(_share(n_a.sum(), cells)), "prevalence_b": float(_share(n_b.sum(), cells)),
         "n_a": int(n_a.sum()), "n_b": int(n_b.sum()), "n_both": int(n_both.sum()), "n_units": int(cells), "in_codebook": True,
     })
-    return pd.DataFrame.from_records(records)
+    table = pd.DataFrame.from_records(records)
+    if clusters is None:
+        return table
+    per_column, pooled = al.cluster_presence_bootstrap(a, b, clusters, n_boot, seed)
+    bounds = [al.percentile_interval(per_column[:, j])[:2] for j in range(len(codes))] + [al.percentile_interval(pooled)[:2]]
+    return table.assign(cluster_ci_low=[low for low, _ in bounds], cluster_ci_high=[high for _, high in bounds])
 
 
 # --- Cohen's kappa and the facilitator themes ----------------------------------------------------

@@ -35,6 +35,7 @@ from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODA
 from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, facilitator_agreement, load_crosswalk, presence_alpha_table, sample_presence
 
 MIN_POSITIVES = 5
+LIST_SETTINGS_YAML = "robustness.yaml"  # its list_columns say which contributions form one list
 DEFINITION_FIELDS = ("theme", "brief_definition", "full_definition", "use_when", "do_not_use_when")
 STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE = "counted", "tentative", "not counted", "too rare to test"
 
@@ -91,13 +92,14 @@ def theme_presence(codebook: Mapping, codes: Sequence[str], a: np.ndarray, b: np
 
 
 def level_tables(rows: pd.DataFrame, codebook: Mapping, ids: Sequence[str], coders: tuple[str, str], functions: Sequence[str],
-                 n_boot: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
+                 n_boot: int, seed: int, clusters: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
     """The theme and code alpha tables with status (statement functions left out), and both
-    coders' 0/1 matrices of codes, units (``ids``, distinct) x the code table's codes."""
+    coders' 0/1 matrices of codes, units (``ids``, distinct) x the code table's codes; with
+    ``clusters`` (each id's list), intervals from resampling whole lists as well."""
     codes, a, b = sample_presence(rows[~rows["code_id"].isin(functions)], [str(c["id"]) for c in codebook["codes"]], ids, coders)
     themes, theme_a, theme_b = theme_presence(codebook, codes, a, b)
-    theme_table = presence_alpha_table(theme_a, theme_b, [str(t["id"]) for t in themes], {str(t["id"]): t["label"] for t in themes}, n_boot, seed)
-    code_table = presence_alpha_table(a, b, codes, {str(c["id"]): c.get("label", "") for c in codebook["codes"]}, n_boot, seed)
+    theme_table = presence_alpha_table(theme_a, theme_b, [str(t["id"]) for t in themes], {str(t["id"]): t["label"] for t in themes}, n_boot, seed, clusters)
+    code_table = presence_alpha_table(a, b, codes, {str(c["id"]): c.get("label", "") for c in codebook["codes"]}, n_boot, seed, clusters)
     return with_status(theme_table), with_status(code_table), a, b
 
 
@@ -121,12 +123,18 @@ def function_labels(coding: pd.DataFrame, coder: str, ids: Sequence[str], functi
     return {cid: coded.get(cid, "") for cid in ids}
 
 
-def function_summary(reference: Mapping[str, str], second: Mapping[str, str], ids: Sequence[str], n_boot: int, seed: int, scope: str) -> dict:
-    """Alpha of two coders' statement functions over ``ids`` with a bootstrap interval."""
+def function_summary(reference: Mapping[str, str], second: Mapping[str, str], ids: Sequence[str], n_boot: int, seed: int, scope: str,
+                     lists: Mapping[str, str] | None = None) -> dict:
+    """Alpha of two coders' statement functions over ``ids`` with a bootstrap interval (and,
+    given each id's list, one from resampling whole lists)."""
     a, b = [reference[cid] for cid in ids], [second[cid] for cid in ids]
     alpha, boot = al.label_alpha(a, b, n_boot, seed) if ids else (np.nan, np.array([]))
     low, high, _ = al.percentile_interval(boot)
-    return {"measure": f"statement function ({scope})", "alpha": alpha, "ci_low": low, "ci_high": high,
+    clustered = {}
+    if lists is not None:
+        boot = al.cluster_label_bootstrap(a, b, [lists[cid] for cid in ids], n_boot, seed) if ids else np.array([])
+        clustered = dict(zip(("cluster_ci_low", "cluster_ci_high"), al.percentile_interval(boot)[:2]))
+    return {"measure": f"statement function ({scope})", "alpha": alpha, "ci_low": low, "ci_high": high, **clustered,
             "n_units": len(ids), "agreement": float(np.mean([x == y for x, y in zip(a, b)])) if ids else np.nan}
 
 
@@ -162,15 +170,18 @@ def disagreement_table(ids: Sequence[str], texts: Sequence[str], codes: Sequence
 
 
 def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping,
-                section_functions: Mapping[str, str | None], ids: Sequence[str], n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
-    """Every table of one test (see the module docstring)."""
+                section_functions: Mapping[str, str | None], ids: Sequence[str], n_boot: int, seed: int,
+                lists: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of one test (see the module docstring); given each contribution's list,
+    every interval also from resampling whole lists."""
     coders = (test["reference"], test["second_coder"])
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
     ids = list(dict.fromkeys(ids))
     rows = sample_rows(coding, coders, ids)
     if test.get("scope") == "functions":
         return function_test_tables(test, contributions, rows, section_functions, functions, ids, n_boot, seed)
-    themes, codes, a, b = level_tables(rows, codebook, ids, coders, functions, n_boot, seed)
+    clusters = [lists[cid] for cid in ids] if lists is not None else None
+    themes, codes, a, b = level_tables(rows, codebook, ids, coders, functions, n_boot, seed, clusters)
     masi, masi_boot = al.set_alpha(a, b, n_boot, seed)
     sections, texts = looked_up(contributions, ids, ["section", "text"])
     by_rule = dict(zip(ids, [section_functions.get(section) or "" for section in sections]))
@@ -184,14 +195,14 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     summary = [
         {"measure": "weakest theme", "label": weakest["label"] if weakest is not None else "", "alpha": weakest["alpha"] if weakest is not None else np.nan,
          "ci_low": weakest["ci_low"] if weakest is not None else np.nan, "ci_high": weakest["ci_high"] if weakest is not None else np.nan,
-         "n_units": len(ids), "agreement": weakest["percent_agreement"] if weakest is not None else np.nan},
+         **_cluster_bounds(weakest), "n_units": len(ids), "agreement": weakest["percent_agreement"] if weakest is not None else np.nan},
         {"measure": "pooled over themes", "label": "", "alpha": pooled_theme["alpha"], "ci_low": pooled_theme["ci_low"], "ci_high": pooled_theme["ci_high"],
-         "n_units": int(pooled_theme["n_units"]), "agreement": pooled_theme["percent_agreement"]},
+         **_cluster_bounds(pooled_theme), "n_units": int(pooled_theme["n_units"]), "agreement": pooled_theme["percent_agreement"]},
         {"measure": "pooled over codes", "label": "", "alpha": pooled_code["alpha"], "ci_low": pooled_code["ci_low"], "ci_high": pooled_code["ci_high"],
-         "n_units": int(pooled_code["n_units"]), "agreement": pooled_code["percent_agreement"]},
-        *([{"label": "", **function_summary(reference_functions, coded_b, coded_scope, n_boot, seed, "where coded")},
-           {"label": "", **function_summary(reference_functions, coded_b, [cid for cid in ids if by_rule[cid]], n_boot, seed, "fixed by heading")},
-           {"label": "", **function_summary(reference_functions, coded_b, ids, n_boot, seed, "all, against the section rule")}]
+         **_cluster_bounds(pooled_code), "n_units": int(pooled_code["n_units"]), "agreement": pooled_code["percent_agreement"]},
+        *([{"label": "", **function_summary(reference_functions, coded_b, coded_scope, n_boot, seed, "where coded", lists)},
+           {"label": "", **function_summary(reference_functions, coded_b, [cid for cid in ids if by_rule[cid]], n_boot, seed, "fixed by heading", lists)},
+           {"label": "", **function_summary(reference_functions, coded_b, ids, n_boot, seed, "all, against the section rule", lists)}]
           if functions_tested else []),
         {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": masi,
          **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])),
@@ -206,31 +217,39 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     if shown:  # the codebook showed these to the coder: every measure again without them
         unseen = [cid for cid in ids if cid not in set(shown)]
         tables["summary_without_examples"] = _without_examples_summary(rows, codebook, unseen, coders, functions, reference_functions, coded_b,
-                                                                        by_rule, functions_tested, n_boot, seed, len(shown))
+                                                                        by_rule, functions_tested, n_boot, seed, len(shown), lists)
     return {name: table.assign(**label) for name, table in tables.items()}
 
 
 def _without_examples_summary(rows: pd.DataFrame, codebook: Mapping, unseen: Sequence[str], coders: tuple[str, str], functions: Sequence[str],
                               reference_functions: Mapping[str, str], coded_b: Mapping[str, str], by_rule: Mapping[str, str],
-                              functions_tested: bool, n_boot: int, seed: int, n_shown: int) -> pd.DataFrame:
+                              functions_tested: bool, n_boot: int, seed: int, n_shown: int, lists: Mapping[str, str] | None) -> pd.DataFrame:
     """Theme alphas, pooled alphas, MASI and the statement function on the sampled contributions
     the codebook never showed (its declared examples left out)."""
-    themes, codes, a, b = level_tables(rows[rows["contribution_id"].isin(unseen)], codebook, unseen, coders, functions, n_boot, seed)
+    clusters = [lists[cid] for cid in unseen] if lists is not None else None
+    themes, codes, a, b = level_tables(rows[rows["contribution_id"].isin(unseen)], codebook, unseen, coders, functions, n_boot, seed, clusters)
     masi, masi_boot = al.set_alpha(a, b, n_boot, seed)
-    measures = [{"measure": f"theme: {row.label}", "alpha": row.alpha, "ci_low": row.ci_low, "ci_high": row.ci_high,
-                 "n_units": len(unseen), "agreement": row.percent_agreement, "positives": row.positives, "status": row.status}
-                for row in themes[themes["code_id"] != POOLED].itertuples()]
+    measures = [{"measure": f"theme: {row['label']}", "alpha": row["alpha"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], **_cluster_bounds(row),
+                 "n_units": len(unseen), "agreement": row["percent_agreement"], "positives": row["positives"], "status": row["status"]}
+                for _, row in themes[themes["code_id"] != POOLED].iterrows()]
     for name, table in (("pooled over themes", themes), ("pooled over codes", codes)):
         row = table[table["code_id"] == POOLED].iloc[0]
-        measures.append({"measure": name, "alpha": row["alpha"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+        measures.append({"measure": name, "alpha": row["alpha"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], **_cluster_bounds(row),
                          "n_units": int(row["n_units"]), "agreement": row["percent_agreement"]})
     measures.append({"measure": "set of codes per contribution (MASI)", "alpha": masi,
                      **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])), "n_units": len(unseen),
                      "agreement": float(np.mean((a == b).all(axis=1))) if len(unseen) else np.nan})
     if functions_tested:
-        measures += [function_summary(reference_functions, coded_b, [cid for cid in unseen if not by_rule[cid]], n_boot, seed, "where coded"),
-                     function_summary(reference_functions, coded_b, [cid for cid in unseen if by_rule[cid]], n_boot, seed, "fixed by heading")]
+        measures += [function_summary(reference_functions, coded_b, [cid for cid in unseen if not by_rule[cid]], n_boot, seed, "where coded", lists),
+                     function_summary(reference_functions, coded_b, [cid for cid in unseen if by_rule[cid]], n_boot, seed, "fixed by heading", lists)]
     return pd.DataFrame(measures).assign(examples_left_out=n_shown)
+
+
+def _cluster_bounds(row) -> dict:
+    """A row's interval from resampling whole lists, where the table has one."""
+    if row is None or "cluster_ci_low" not in row:
+        return {}
+    return {"cluster_ci_low": row["cluster_ci_low"], "cluster_ci_high": row["cluster_ci_high"]}
 
 
 def function_test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
@@ -252,6 +271,17 @@ def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
     was = {str(c["id"]): c for c in given.get("codes", [])}
     return [str(c["id"]) for c in codebook["codes"]
             if str(c["id"]) not in was or any(str(c.get(f, "")).split() != str(was[str(c["id"])].get(f, "")).split() for f in DEFINITION_FIELDS)]
+
+
+def contribution_lists(data_dir: Path, contributions: pd.DataFrame) -> dict[str, str] | None:
+    """Each contribution's list (the values of robustness.yaml's ``list_columns`` joined), the
+    cluster a reliability interval resamples whole; None when the data name no list columns."""
+    content, _ = read_yaml(Path(data_dir) / LIST_SETTINGS_YAML) if (Path(data_dir) / LIST_SETTINGS_YAML).exists() else (None, [])
+    columns = [c for c in (content or {}).get("list_columns", []) if c in contributions.columns]
+    if not columns:
+        return None
+    keys = contributions[columns].fillna("").astype(str).agg("|".join, axis=1)
+    return dict(zip(contributions["contribution_id"], keys))
 
 
 def reference_changes(coding: pd.DataFrame, test: Mapping, ids: Sequence[str]) -> pd.DataFrame:
@@ -279,12 +309,13 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
         codebook, tests = load_codebook(data_dir), load_tests(data_dir)
     stacked: dict[str, list[pd.DataFrame]] = {}
     registry = []
+    lists = contribution_lists(data_dir, contributions)
     for test in tests:
         ids = sample_ids(data_dir, test)
         if not (coding["coder"] == test["second_coder"]).any():
             continue  # drawn and sent, not yet returned
         registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "scope", "current", "blind", "note")}, "n_units": len(ids)})
-        for name, table in test_tables(test, contributions, coding, codebook, section_functions, ids, n_boot, seed).items():
+        for name, table in test_tables(test, contributions, coding, codebook, section_functions, ids, n_boot, seed, lists).items():
             stacked.setdefault(name, []).append(table)
         if test.get("later_reference"):
             stacked.setdefault("reference_changes", []).append(reference_changes(coding, test, ids))
