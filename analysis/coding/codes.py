@@ -506,7 +506,7 @@ TESTS_YAML = "reliability/tests.yaml"
 #: Fields of a test in reliability/tests.yaml: required text fields, then optional ones and their types.
 TEST_TEXT_FIELDS = ("id", "codebook_version", "sample", "reference", "second_coder")
 TEST_OPTIONAL_FIELDS = {"reconciliation": str, "scope": str, "current": bool, "blind": bool, "note": str,
-                        "reference_snapshot": str, "later_reference": str}
+                        "reference_snapshot": str, "later_reference": str, "adjudication": str}
 TEST_SCOPES = ("functions",)
 
 

@@ -314,7 +314,7 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
         ids = sample_ids(data_dir, test)
         if not (coding["coder"] == test["second_coder"]).any():
             continue  # drawn and sent, not yet returned
-        registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "scope", "current", "blind", "note")}, "n_units": len(ids)})
+        registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "scope", "current", "blind", "note", "adjudication")}, "n_units": len(ids)})
         for name, table in test_tables(test, contributions, coding, codebook, section_functions, ids, n_boot, seed, lists).items():
             stacked.setdefault(name, []).append(table)
         if test.get("later_reference"):

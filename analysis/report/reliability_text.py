@@ -27,12 +27,22 @@ def threshold_text(value: float) -> str:
 TENTATIVE, RELIABLE = threshold_text(THRESHOLD_TENTATIVE), threshold_text(THRESHOLD_RELIABLE)
 
 
+def _given(record: Mapping, field: str) -> bool:
+    """Whether a test record has a text in ``field`` (a table cell may be missing or NaN)."""
+    value = record.get(field)
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _of(table: pd.DataFrame, test_id: str) -> pd.DataFrame:
     return table[table["test"] == test_id]
 
 
 def _interval(row: Mapping) -> str:
-    return f"95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f}"
+    clustered = row.get("cluster_ci_low") if hasattr(row, "get") else None
+    text = f"95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f}"
+    if clustered is not None and clustered == clustered:
+        text += f"; {row['cluster_ci_low']:.2f} to {row['cluster_ci_high']:.2f} resampling whole lists"
+    return text
 
 
 def function_result(tests: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
@@ -85,13 +95,10 @@ def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: p
     paragraphs = [
         f"A first coder coded all {corpus_size} contributions, reading each in its context (its document, section and "
         "speaker). The consensus coding the analysis uses is that coding with every later decision applied and logged "
-        "with its reason.",
-        f"**The reliability test this briefing relies on** (codebook {current['codebook_version']}): an independent coder "
-        f"received only a packet of {n} contributions, each under a random label and in a random order, with the codebook "
-        "and the instructions: no document, section, speaker or group. The contributions were drawn at random, stratified "
-        "by document and section, from those never shown in the codebook, the pilot or an earlier test. The coder's answers "
-        "were committed unchanged, then compared with the consensus as it stood before the test (the packet, the key and "
-        "the answers are in the data folder).",
+        "with its reason. No person coded: every coder, and the adjudicator, was a separate instance of a large language "
+        "model (the methods say which, and what each saw).",
+        f"**The reliability test this briefing relies on** ({current['id']}, codebook {current['codebook_version']}, "
+        f"{n} contributions): {current['note']}",
         f"At the level this briefing counts, themes, the weakest theme is **{weakest['label']}** at Krippendorff's alpha "
         f"**{weakest['alpha']:.2f}** ({_interval(weakest)}); pooled over themes, alpha is {pooled['alpha']:.2f} "
         f"({_interval(pooled)}). {theme_sentence(themes)} Comparing each contribution's whole set of codes "
@@ -101,7 +108,8 @@ def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: p
     ]
     paragraphs.append(
         f"The two coders differed on {n_disagreeing} of the {n} contributions (codes or statement function). Each "
-        "difference was settled after the answers were committed, by the codebook's rules, and logged with its reason."
+        f"difference was settled after the answers were committed{', ' + current['adjudication'] if _given(current, 'adjudication') else ''}, "
+        "and logged with its reason."
     )
     position = list(tests["id"]).index(current["id"])
     for order, other in enumerate(tests.itertuples(index=False)):
