@@ -325,7 +325,7 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
 
 
 def facilitator_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, tests: Sequence[Mapping]) -> dict[str, pd.DataFrame]:
-    """The external check against the facilitators' action themes, when the data have a
+    """The consistency check against the facilitators' action themes, when the data have a
     crosswalk: the consensus on every example action, and the current test's two coders on
     the example actions in its sample (blind for the second coder only)."""
     if not (Path(data_dir) / CROSSWALK_CSV).exists():
