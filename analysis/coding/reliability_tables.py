@@ -211,6 +211,8 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     code_ids = codes.loc[codes["code_id"] != POOLED, "code_id"].tolist()  # the columns of a and b
     disagreeing = disagreement_table(ids, texts, code_ids, a, b,
                                      reference_functions if functions_tested else {}, coded_b if functions_tested else {})
+    only_heading = (disagreeing[["codes_only_reference", "codes_only_second"]] == "").all(axis=1) & disagreeing["contribution_id"].map(by_rule).astype(bool)
+    disagreeing = disagreeing.assign(settled_by=np.where(only_heading, "section heading", "logged decision"))
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
     tables = {"theme_alpha": themes, "code_alpha": codes, "summary": pd.DataFrame(summary), "disagreements": disagreeing}
     shown = [cid for cid in ids if cid in codebook_examples(codebook)]

@@ -90,7 +90,9 @@ def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: p
     weakest, pooled = summary.loc["weakest theme"], summary.loc["pooled over themes"]
     rows = codes[codes["code_id"] != POOLED]
     rare = rows[rows["status"] == STATUS_TOO_RARE]
-    n_disagreeing = len(_of(disagreements, current["id"]))
+    disagreeing = _of(disagreements, current["id"])
+    n_disagreeing = len(disagreeing)
+    by_heading = int((disagreeing["settled_by"] == "section heading").sum()) if "settled_by" in disagreeing else 0
     n = int(current["n_units"])
     paragraphs = [
         f"A first coder coded all {corpus_size} contributions, reading each in its context (its document, section and "
@@ -106,10 +108,12 @@ def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: p
         f"{len(rows)} codes were carried by fewer than five sampled contributions and are too rare to test one by one."
         + _codes_not_counted(rows),
     ]
+    heading_note = (f"; on {by_heading} of them only in a statement function that the section's heading fixes, which the "
+                    "heading rule decides and the agreement above measures" if by_heading else "")
+    settled_by = f", {current['adjudication']}" if _given(current, "adjudication") else ""
     paragraphs.append(
-        f"The two coders differed on {n_disagreeing} of the {n} contributions (codes or statement function). Each "
-        f"difference was settled after the answers were committed{', ' + current['adjudication'] if _given(current, 'adjudication') else ''}, "
-        "and logged with its reason."
+        f"The two coders differed on {n_disagreeing} of the {n} contributions (codes or statement function{heading_note}). "
+        f"Each {'other ' if by_heading else ''}difference was settled after the answers were committed{settled_by}, and logged with its reason."
     )
     position = list(tests["id"]).index(current["id"])
     for order, other in enumerate(tests.itertuples(index=False)):
