@@ -182,3 +182,16 @@ def test_cluster_bootstrap_resamples_whole_clusters():
     draws, inverse = al.cluster_draws(["x", "x", "y", "z"], 50, 1)
     assert draws.shape == (50, 3) and (draws.sum(axis=1) == 3).all()
     assert list(inverse) == [0, 0, 1, 2]
+
+
+def test_cluster_bootstrap_of_masi_with_every_cluster_drawn_once_gives_the_point_estimate(monkeypatch):
+    import numpy as np
+
+    from analysis.coding import alpha as al
+
+    rng = np.random.default_rng(2)
+    a = rng.random((80, 5)) < 0.3
+    b = a.copy()
+    b[rng.random((80, 5)) < 0.1] ^= True
+    monkeypatch.setattr(al, "cluster_draws", lambda names, n_boot, seed: (np.ones((n_boot, 20)), np.repeat(np.arange(20), 4)))
+    assert np.allclose(al.cluster_set_bootstrap(a, b, [i // 4 for i in range(80)], 2, 0), al.set_alpha(a, b)[0])

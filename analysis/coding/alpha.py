@@ -247,3 +247,30 @@ def cluster_label_bootstrap(a: Sequence[Hashable], b: Sequence[Hashable], cluste
     disagree = draws @ _per_cluster((ia != ib).astype(float)[:, None], inverse, n_clusters)[:, 0]
     n = 2 * units
     return alpha_given_expected(n, disagree, n**2 - (used**2).sum(axis=1))
+
+
+MAX_DISTINCT_SETS_CLUSTERED = 2000  # a dense set x set similarity matrix is held for the cluster bootstrap of MASI alpha
+
+
+def cluster_set_bootstrap(a: np.ndarray, b: np.ndarray, clusters: Sequence[Hashable], n_boot: int, seed: int) -> np.ndarray:
+    """MASI alpha of two coders' sets of labels in ``n_boot`` resamples of whole clusters,
+    observed and expected disagreement recomputed from each resample; all NaN when the coders
+    use more than :data:`MAX_DISTINCT_SETS_CLUSTERED` distinct sets (the similarity of every pair
+    of sets is held in memory)."""
+    member, ia, ib = encode_sets(a, b)
+    n_values = member.shape[0]
+    if n_values > MAX_DISTINCT_SETS_CLUSTERED:
+        return np.full(n_boot, np.nan)
+    draws, inverse = cluster_draws(clusters, n_boot, seed)
+    n_clusters = draws.shape[1]
+    similarity = np.column_stack([_similarity_sums(np.eye(n_values)[k], member) for k in range(n_values)])
+    counts = np.zeros((len(ia), n_values))
+    np.add.at(counts, (np.arange(len(ia)), ia), 1)
+    np.add.at(counts, (np.arange(len(ib)), ib), 1)
+    distance = 1 - _pair_similarity(ia, ib, member)
+    units = draws @ np.bincount(inverse, minlength=n_clusters).astype(float)
+    used = draws @ _per_cluster(counts, inverse, n_clusters)
+    observed = draws @ _per_cluster(distance[:, None], inverse, n_clusters)[:, 0]
+    n = 2 * units
+    expected = n**2 - np.einsum("bi,ij,bj->b", used, similarity, used)
+    return alpha_given_expected(n, observed, expected)

@@ -205,7 +205,7 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
            {"label": "", **function_summary(reference_functions, coded_b, ids, n_boot, seed, "all, against the section rule", lists)}]
           if functions_tested else []),
         {"measure": "set of codes per contribution (MASI)", "label": "", "alpha": masi,
-         **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])),
+         **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])), **_masi_cluster_bounds(a, b, clusters, n_boot, seed),
          "n_units": len(ids), "agreement": float(np.mean((a == b).all(axis=1)))},
     ]
     code_ids = codes.loc[codes["code_id"] != POOLED, "code_id"].tolist()  # the columns of a and b
@@ -239,12 +239,20 @@ def _without_examples_summary(rows: pd.DataFrame, codebook: Mapping, unseen: Seq
         measures.append({"measure": name, "alpha": row["alpha"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], **_cluster_bounds(row),
                          "n_units": int(row["n_units"]), "agreement": row["percent_agreement"]})
     measures.append({"measure": "set of codes per contribution (MASI)", "alpha": masi,
-                     **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])), "n_units": len(unseen),
+                     **dict(zip(("ci_low", "ci_high"), al.percentile_interval(masi_boot)[:2])),
+                     **_masi_cluster_bounds(a, b, clusters, n_boot, seed), "n_units": len(unseen),
                      "agreement": float(np.mean((a == b).all(axis=1))) if len(unseen) else np.nan})
     if functions_tested:
         measures += [function_summary(reference_functions, coded_b, [cid for cid in unseen if not by_rule[cid]], n_boot, seed, "where coded", lists),
                      function_summary(reference_functions, coded_b, [cid for cid in unseen if by_rule[cid]], n_boot, seed, "fixed by heading", lists)]
     return pd.DataFrame(measures).assign(examples_left_out=n_shown)
+
+
+def _masi_cluster_bounds(a: np.ndarray, b: np.ndarray, clusters: Sequence[str] | None, n_boot: int, seed: int) -> dict:
+    """MASI alpha's interval from resampling whole lists, when each unit's list is known."""
+    if clusters is None:
+        return {}
+    return dict(zip(("cluster_ci_low", "cluster_ci_high"), al.percentile_interval(al.cluster_set_bootstrap(a, b, clusters, n_boot, seed))[:2]))
 
 
 def _cluster_bounds(row) -> dict:

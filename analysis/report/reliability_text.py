@@ -16,6 +16,7 @@ from analysis.coding.reliability_tables import STATUS_COUNTED, STATUS_NOT_COUNTE
 from analysis.report.findings import names
 
 FUNCTION_MEASURE = "statement function (where coded)"
+HEADING_MEASURE = "statement function (fixed by heading)"
 
 
 def threshold_text(value: float) -> str:
@@ -138,6 +139,14 @@ def function_paragraph(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
         STATUS_NOT_COUNTED: f"below {TENTATIVE}, so coded functions are not counted: hopes, problems, needs and proposals are "
                             "counted only where the document's own heading says which an item is.",
     }[verdict]
-    return (f"Where the statement function is coded (in sections whose heading does not fix it), the test {test.name} "
+    text = (f"Where the statement function is coded (in sections whose heading does not fix it), the test {test.name} "
             f"(codebook {test['codebook_version']}, {int(row['n_units'])} contributions) gives alpha {row['alpha']:.2f} "
             f"({_interval(row)}), {follows}")
+    heading = summary[(summary["test"] == test.name) & (summary["measure"] == HEADING_MEASURE)]
+    if len(heading):
+        fixed = heading.iloc[0]
+        text += (f" The heading rule was tested too: for the {int(fixed['n_units'])} contributions whose section's heading fixes "
+                 f"the function, the blind coder, who saw no heading, agreed with the rule at alpha {fixed['alpha']:.2f} "
+                 f"({_interval(fixed)}), {status(fixed['alpha'], 5)} by the same rule: a heading says what a list was asked "
+                 "for, and some items answer otherwise.")
+    return text
