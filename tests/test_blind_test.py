@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.coding import blind_test as bt
+from analysis.coding import exposure as ex
 from analysis.coding.codes import check_codebook_overlaps, check_frozen_references, load_codebook
 from analysis.evidence.validate import load_contributions, load_groups, load_sources
 from analysis.evidence.vocabulary import load_vocabulary
@@ -17,9 +18,9 @@ BLIND = DATA_DIR / "reliability" / "blind_v2"
 
 def test_quoted_phrases_and_cue_exposure():
     codebook = {"codes": [{"use_when": 'speaks of "safe caseloads now" or "it"'}], "changelog": [{"changes": '"never counted here at all"'}]}
-    phrases = bt.quoted_phrases(codebook)
+    phrases = ex.quoted_phrases(codebook)
     assert phrases == {"safe caseloads now"}
-    assert bt.cue_exposed({"A": "We want Safe caseloads now!", "B": "safe caseloads"}, phrases) == {"A"}
+    assert ex.cue_exposed({"A": "We want Safe caseloads now!", "B": "safe caseloads"}, phrases) == {"A"}
 
 
 def test_pilot_is_every_seventh_row_from_the_fourth():
@@ -83,7 +84,7 @@ def test_committed_sample_excludes_examples_pilot_and_earlier_samples(folder, ea
     contributions = load_contributions(DATA_DIR)
     sample = set(pd.read_csv(BLIND.parent / folder / bt.KEY_CSV, dtype=str)["contribution_id"])
     assert len(sample) >= size
-    assert not sample & bt.codebook_examples(load_codebook(DATA_DIR))
+    assert not sample & ex.codebook_examples(load_codebook(DATA_DIR))
     assert not sample & bt.pilot_ids(list(contributions["contribution_id"]))
     for path in earlier:
         assert not sample & set(pd.read_csv(BLIND.parent / path, dtype=str)["contribution_id"])
@@ -139,10 +140,10 @@ def test_committed_samples_are_redrawn_exactly_from_their_recorded_exclusions(fo
     ("Nothing to tidy.", "Nothing to tidy.", ""),
 ])
 def test_presentation_view_tidies_layout_and_never_the_words(text, shown, change):
-    view, recorded = bt.presentation_view(text)
+    view, recorded = ex.presentation_view(text)
     assert (view, recorded) == (shown, change)
     conjunction = ["and"] if recorded.startswith("trailing '; and'") else []  # a list's joining word goes with its ';'
-    assert bt.words(view) + conjunction == bt.words(text)
+    assert ex.words(view) + conjunction == ex.words(text)
 
 
 def test_normalised_packet_and_key_round_trip_to_the_verbatim_texts():
@@ -151,7 +152,7 @@ def test_normalised_packet_and_key_round_trip_to_the_verbatim_texts():
     assert "people who use services;" not in set(packet["text"])
     restored = dict(zip(key["contribution_id"], packet["text"]))
     for cid, text in texts.items():  # the key leads every unit back to its verbatim text, word for word
-        assert bt.words(restored[cid]) == bt.words(text)
+        assert ex.words(restored[cid]) == ex.words(text)
     recorded = dict(zip(key["contribution_id"], key["presentation"]))
     assert recorded == {"CL-asp-1": "trailing ';' removed; first letter capitalised", "CC-r1-01": "quotes straightened", "LW-q1-01": ""}
 
@@ -163,7 +164,7 @@ def test_codebook_overlaps_find_six_words_and_whole_short_texts_and_declare_exam
                           {"id": "c2", "do_not_use_when": "five words are not enough here"}]}
     texts = {"A": "We need more time with families and less paperwork", "B": "Giving people a real voice",
              "C": "Five words are not enough", "D": "Enough"}
-    found = bt.codebook_overlaps(codebook, texts)
+    found = ex.codebook_overlaps(codebook, texts)
     assert set(zip(found["contribution_id"], found["where"], found["declared_example"])) == {
         ("A", "coding_rules.0", False), ("B", "codes.c1.use_when", True), ("C", "codes.c2.do_not_use_when", False)}
     assert found.loc[found["contribution_id"] == "A", "words"].item() == "more time with families and less"

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.coding.exposure import codebook_overlaps
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids, without_untested_functions
 from analysis.evidence.cache import cached
 from analysis.paths import DATA_DIR, display_path
@@ -568,16 +569,14 @@ def check_frozen_references(data_dir: Path) -> list[Problem]:
     """Each test with a ``reference_snapshot``: the reference coder's rows on the test's sample
     in coding.csv must be exactly the snapshot's (rows whose ``origin`` is ``heading`` are the
     section rule's, not coding rows), so a reference cannot change after its packet went out."""
-    from analysis.coding.reliability_tables import load_tests, sample_ids
-
     data_dir = Path(data_dir)
-    if check_reliability_tests(data_dir) or not (data_dir / TESTS_YAML).exists():
+    if not (data_dir / TESTS_YAML).exists() or check_reliability_tests(data_dir):
         return []  # the tests' own check reports it
     coding = read_table(data_dir / CODING_CSV, ["contribution_id", "code_id", "coder"])
     if coding is None:
         return []
     problems = []
-    for test in load_tests(data_dir):
+    for test in read_yaml(data_dir / TESTS_YAML)[0]["tests"]:
         if not test.get("reference_snapshot"):
             continue
         path = data_dir / test["reference_snapshot"]
@@ -587,7 +586,7 @@ def check_frozen_references(data_dir: Path) -> list[Problem]:
             continue
         if "origin" in snapshot.columns:
             snapshot = snapshot[snapshot["origin"] != "heading"]
-        ids = set(sample_ids(data_dir, test))
+        ids = set(read_csv(data_dir / test["sample"])[0]["contribution_id"])
         rows = coding[(coding["coder"] == test["reference"]) & coding["contribution_id"].isin(ids)]
         frozen, now = set(zip(snapshot["contribution_id"], snapshot["code_id"])), set(zip(rows["contribution_id"], rows["code_id"]))
         changed = sorted(frozen ^ now)
@@ -606,9 +605,7 @@ register_check(check_frozen_references)
 def check_codebook_overlaps(data_dir: Path) -> list[Problem]:
     """Every codebook rule or definition that repeats six consecutive words of a contribution
     (or the whole of a short one) that is not a declared example of the codebook
-    (:func:`analysis.coding.blind_test.codebook_overlaps`): it would show a coder the answer."""
-    from analysis.coding.blind_test import codebook_overlaps
-
+    (:func:`analysis.coding.exposure.codebook_overlaps`): it would show a coder the answer."""
     data_dir = Path(data_dir)
     codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
     contributions = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "text"])

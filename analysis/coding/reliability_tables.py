@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding import alpha as al
-from analysis.coding.blind_test import codebook_examples
+from analysis.coding.exposure import codebook_examples
 from analysis.evidence.cache import cached, folders_hashed_once
 from analysis.evidence.readers import raise_if, read_csv, read_yaml
 from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, TESTS_YAML, check_reliability_tests, load_codebook
