@@ -15,6 +15,9 @@ from lxml import etree
 
 from analysis import cli
 from analysis.exchange import qda
+from analysis.evidence.vocabulary import load_vocabulary
+from analysis.exchange.merge import check_coder_name
+from analysis.paths import DATA_DIR
 from analysis.exchange.opendata import ZIP_DATE, read_data, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qda"
@@ -517,6 +520,15 @@ def test_merge_refuses_to_write_over_a_coder_or_guess(data_dir: Path, tmp_path: 
     assert qda.main(["merge", str(student), *arguments, "--data-dir", str(data_dir)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == f"error: {message}"
     assert (data_dir / "coding.csv").read_bytes() == before
+
+
+def test_merge_refuses_a_coder_the_vocabulary_does_not_declare():
+    declared = set(load_vocabulary(DATA_DIR).coders)
+    with pytest.raises(ValueError, match=r"^coder 'student_2026' is not declared in vocabulary.yaml: add it under coders "
+                                         r"\(id and description\) first$"):
+        check_coder_name("student_2026", {"coder_a", "consensus"}, declared)
+    check_coder_name("student_2026", {"coder_a", "consensus"}, declared | {"student_2026"})
+    check_coder_name("student_2026", {"coder_a", "consensus"}, None)  # no vocabulary: its own check says so
 
 
 def test_merge_dry_run_writes_nothing(data_dir: Path, tmp_path: Path, capsys):
