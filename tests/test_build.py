@@ -49,7 +49,7 @@ def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing
     assert any(output.get("ename") == "ValueError" for cell in kept.cells for output in cell.get("outputs", []))
     for name in ("briefing.html", "briefing.pdf", "manifest.json"):
         assert (layout.outputs_dir / name).read_text(encoding="utf-8") == f"last good {name}"
-    assert not layout.staging.exists()
+    assert not list(layout.outputs_dir.glob(".staging*"))
     assert not (layout.outputs_dir / "notebooks").exists()
     printed = capfd.readouterr()
     assert printed.out == "" and printed.err == "", "the kernels printed to the console"
