@@ -53,7 +53,7 @@ PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 INJECTED_CELL_ID = "injected-parameters"
 RECORDED_PACKAGES = (
     "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
-    "nbclient", "ipykernel", "pandera", "krippendorff", "weasyprint", "lxml", "frictionless",
+    "nbclient", "ipykernel", "pandera", "weasyprint", "lxml",
 )
 
 
