@@ -118,3 +118,10 @@ def test_an_unknown_parameter_exits_2_naming_it(tmp_path):
     result = run_cli("build", "--params", str(bad), "--outputs-dir", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "unknown parameter 'min_cel_n'; allowed: profile" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line_not_a_traceback(tmp_path):
+    (tmp_path / "a_file").write_text("not a folder", encoding="utf-8")
+    result = run_cli("build", "--params", str(SMOKE), "--outputs-dir", str(tmp_path / "a_file" / "outputs"))
+    assert result.returncode == 1
+    assert result.stderr == f"build failed: {tmp_path / 'a_file' / 'outputs'}: Not a directory\nthe previous outputs are unchanged\n"

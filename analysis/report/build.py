@@ -545,4 +545,8 @@ def _main(params_path: str, jobs: int, outputs_dir: str | None, figures_dir: str
         unchanged = "" if isinstance(error, PromotionFailed) else "\nthe previous outputs are unchanged"
         print(f"build failed: {error}{unchanged}", file=sys.stderr)
         return 1
+    except OSError as error:  # an output folder that cannot be made or written, say
+        where = f"{display_path(Path(error.filename))}: " if error.filename else ""
+        print(f"build failed: {where}{error.strerror or error}\nthe previous outputs are unchanged", file=sys.stderr)
+        return 1
     return 0
