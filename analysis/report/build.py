@@ -147,6 +147,10 @@ class SharedKernel:
         except (NoSuchKernel, OSError, RuntimeError) as error:
             self._log.close()
             raise BuildFailed(f"could not start the python3 kernel: {error}") from error
+        except KeyboardInterrupt:
+            self.kill()  # interrupted while starting: the process may be running already
+            self._log.close()
+            raise
         return self
 
     def fresh_namespace(self) -> None:

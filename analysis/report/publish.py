@@ -95,6 +95,7 @@ def tidy(outputs_dir: Path) -> bool:
         _complete(journal)
     for leftover in Path(outputs_dir).glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)  # a journal never finished: nothing moved
     return completed
 
 
@@ -120,7 +121,7 @@ def _complete(journal: Path) -> None:
     content = json.loads(journal.read_text(encoding="utf-8"))
     staging = journal.parent / content["staging"]
     aside = staging / ASIDE
-    aside.mkdir(exist_ok=True)
+    aside.mkdir(parents=True, exist_ok=True)
     moves = [(name, Path(target)) for name, target in content["moves"]]
     for name, target in moves:
         if name == MANIFEST_NAME and target.exists() and not (aside / name).exists():
