@@ -1,5 +1,6 @@
 """The build's failure paths: a notebook that raises, a bad parameter file. Nothing is lost."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,27 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_not_a_traceback(tmp_pa
     result = run_cli("build", "--params", str(SMOKE), "--outputs-dir", str(tmp_path / "a_file" / "outputs"))
     assert result.returncode == 1
     assert result.stderr == f"build failed: {tmp_path / 'a_file' / 'outputs'}: Not a directory\nthe previous outputs are unchanged\n"
+
+
+def test_a_promotion_that_fails_midway_says_the_next_build_completes_it(layout, monkeypatch):
+    from analysis.report import publish
+
+    write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "x = 1")
+    monkeypatch.setattr("analysis.report.build.render_briefing", lambda executed, staging, *_: (staging / "briefing.html").write_text("new", encoding="utf-8"))
+    moves = []
+
+    def failing_move(source: Path, target: Path) -> None:
+        if len(moves) == 2:
+            raise OSError(28, "No space left on device")
+        moves.append(source)
+        os.rename(source, target)
+
+    monkeypatch.setattr(publish, "_move", failing_move)
+    with pytest.raises(BuildFailed, match=r"could not put all the new outputs in place \(\[Errno 28\] No space left on "
+                                          r"device\); the next build of .+ completes it$"):
+        build(SMOKE, layout=layout, echo=lambda _: None)
+    assert publish.pending(layout.outputs_dir) and list(layout.outputs_dir.glob(".staging-*"))  # kept for that build
+    monkeypatch.setattr(publish, "_move", os.rename)
+    build(SMOKE, layout=layout, echo=lambda _: None)
+    assert (layout.outputs_dir / "briefing.html").read_text(encoding="utf-8") == "new"
+    assert not publish.pending(layout.outputs_dir) and not list(layout.outputs_dir.glob(".staging*"))

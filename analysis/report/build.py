@@ -447,8 +447,10 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 1, e
             try:
                 publish.promote(staging, staged_targets(staging, layout))
             except OSError as error:
-                raise PromotionFailed(f"could not put the new outputs in place ({error}); the next build of "
-                                  f"{display_path(layout.outputs_dir)} completes it") from error
+                if not publish.pending(layout.outputs_dir):
+                    raise BuildFailed(f"could not start putting the new outputs in place ({error})") from error
+                raise PromotionFailed(f"could not put all the new outputs in place ({error}); the next build of "
+                                      f"{display_path(layout.outputs_dir)} completes it") from error
         finally:
             publish.discard(staging)
     echo(f"briefing written: {display_path(layout.outputs_dir / 'briefing.html')}, "

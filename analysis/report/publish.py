@@ -90,13 +90,18 @@ def tidy(outputs_dir: Path) -> bool:
     """Finish a promotion a killed build left (True if there was one), then remove staging
     folders left behind. Call it only while holding the lock."""
     journal = Path(outputs_dir) / JOURNAL_NAME
-    completed = journal.exists()
+    completed = pending(outputs_dir)
     if completed:
         _complete(journal)
     for leftover in Path(outputs_dir).glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
     journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)  # a journal never finished: nothing moved
     return completed
+
+
+def pending(outputs_dir: Path) -> bool:
+    """Whether a promotion into the output folder was begun and not finished."""
+    return (Path(outputs_dir) / JOURNAL_NAME).exists()
 
 
 def discard(staging: Path) -> None:
