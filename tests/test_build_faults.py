@@ -129,3 +129,24 @@ def test_a_killed_build_leaves_the_outputs_whole_and_the_next_build_takes_over(t
     assert lines == [f"build {build.pid} (process id) stopped without finishing; taking over"]
     assert not list(outputs.glob(".staging*"))
     assert manifest["outputs"] == on_disk(outputs)
+
+
+def test_ctrl_c_while_waiting_for_another_build_is_one_line_and_touches_nothing(tmp_path):
+    outputs = tmp_path / "outputs"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom analysis.report import publish\n"
+                               "with publish.exclusive(Path(sys.argv[1]), print):\n    print('held', flush=True)\n    time.sleep(60)",
+                               str(outputs)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    try:
+        waiting = subprocess.Popen([sys.executable, "-m", "analysis", "build", "--params", "params/smoke.yaml", "--outputs-dir", str(outputs)],
+                                   cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        assert waiting.stdout.readline() == f"waiting for build {holder.pid} (process id) to finish writing {outputs}\n"
+        waiting.send_signal(signal.SIGINT)
+        out, err = waiting.communicate(timeout=60)
+        assert (waiting.returncode, out, err) == (130, "", "build interrupted; the previous outputs are unchanged\n")
+        assert sorted(p.name for p in outputs.iterdir()) == [publish.LOCK_NAME]
+        assert holder.poll() is None  # the running build is not disturbed
+    finally:
+        holder.kill()
+        holder.wait()
