@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: briefing test benchmark validate system-build system-test clean-venv
+.PHONY: briefing test dev benchmark validate system-build system-test clean-venv
 
 briefing: $(STAMP) system-build
 	$(BIN)/python -m analysis build --params $(or $(PARAMS),params/default.yaml)
 
-test: $(STAMP) system-test
+test: $(DEV_STAMP) system-test
 	$(BIN)/python -m pytest
+
+dev: $(DEV_STAMP)
 
 benchmark: $(STAMP) system-build
 	$(BIN)/python -m analysis benchmark
@@ -24,6 +27,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# The test and dev extras (the test suite, JupyterLab) on top of what building needs.
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock -c requirements.lock
+	touch $(DEV_STAMP)
 
 system-build:
 	@scripts/system-deps.sh build

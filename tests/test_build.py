@@ -1,5 +1,6 @@
 """The build's failure paths: a notebook that raises, a bad parameter file. Nothing is lost."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing
     assert any(output.get("ename") == "ValueError" for cell in kept.cells for output in cell.get("outputs", []))
     for name in ("briefing.html", "briefing.pdf", "manifest.json"):
         assert (layout.outputs_dir / name).read_text(encoding="utf-8") == f"last good {name}"
-    assert not layout.staging.exists()
+    assert not list(layout.outputs_dir.glob(".staging*"))
     assert not (layout.outputs_dir / "notebooks").exists()
     printed = capfd.readouterr()
     assert printed.out == "" and printed.err == "", "the kernels printed to the console"
@@ -118,3 +119,34 @@ def test_an_unknown_parameter_exits_2_naming_it(tmp_path):
     result = run_cli("build", "--params", str(bad), "--outputs-dir", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "unknown parameter 'min_cel_n'; allowed: profile" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line_not_a_traceback(tmp_path):
+    (tmp_path / "a_file").write_text("not a folder", encoding="utf-8")
+    result = run_cli("build", "--params", str(SMOKE), "--outputs-dir", str(tmp_path / "a_file" / "outputs"))
+    assert result.returncode == 1
+    assert result.stderr == f"build failed: {tmp_path / 'a_file' / 'outputs'}: Not a directory\nthe previous outputs are unchanged\n"
+
+
+def test_a_promotion_that_fails_midway_says_the_next_build_completes_it(layout, monkeypatch):
+    from analysis.report import publish
+
+    write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "x = 1")
+    monkeypatch.setattr("analysis.report.build.render_briefing", lambda executed, staging, *_: (staging / "briefing.html").write_text("new", encoding="utf-8"))
+    moves = []
+
+    def failing_move(source: Path, target: Path) -> None:
+        if len(moves) == 2:
+            raise OSError(28, "No space left on device")
+        moves.append(source)
+        os.rename(source, target)
+
+    monkeypatch.setattr(publish, "_move", failing_move)
+    with pytest.raises(BuildFailed, match=r"could not put all the new outputs in place \(\[Errno 28\] No space left on "
+                                          r"device\); the next build of .+ completes it$"):
+        build(SMOKE, layout=layout, echo=lambda _: None)
+    assert publish.pending(layout.outputs_dir) and list(layout.outputs_dir.glob(".staging-*"))  # kept for that build
+    monkeypatch.setattr(publish, "_move", os.rename)
+    build(SMOKE, layout=layout, echo=lambda _: None)
+    assert (layout.outputs_dir / "briefing.html").read_text(encoding="utf-8") == "new"
+    assert not publish.pending(layout.outputs_dir) and not list(layout.outputs_dir.glob(".staging*"))

@@ -122,3 +122,36 @@ def test_the_disk_keeps_only_the_folders_written_last(counted, tmp_path, monkeyp
     cache._memory.clear()
     load(folders[-1])
     assert len(calls) == 4
+
+
+def test_a_data_folder_that_fails_validation_leaves_nothing_in_the_cache(monkeypatch, tmp_path):
+    import shutil
+
+    import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+    from analysis.evidence.validate import validate_all
+    from analysis.paths import DATA_DIR
+
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(cache, "_memory", type(cache._memory)())
+    data = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+    coding = data / "coding.csv"
+    coding.write_bytes(coding.read_bytes().replace(b",coder_a,", b",coder_aa,", 1))
+    for _ in range(2):  # reported again, every time
+        assert [p.column for p in validate_all(data)][:1] == ["coder"]
+    assert not cache.CACHE_DIR.exists()
+    coding.write_bytes((DATA_DIR / "coding.csv").read_bytes())
+    assert validate_all(data) == []
+    assert list(cache.CACHE_DIR.rglob("*.pickle"))  # a valid folder's checks are kept
+
+
+def test_a_checker_that_finds_problems_runs_again_and_leaves_nothing(counted):
+    _, data, _ = counted
+    runs = []
+
+    def check(data_dir: Path) -> list:
+        runs.append(data_dir)
+        return [cache.Problem("table.csv", 1, "n", "wrong")]
+
+    checker = cache.cached(check)
+    assert checker(data) == checker(data) == [cache.Problem("table.csv", 1, "n", "wrong")]
+    assert len(runs) == 2 and not cache.CACHE_DIR.exists()

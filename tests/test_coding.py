@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -347,6 +348,7 @@ def later_test_data(tmp_path, later_log: str) -> Path:
     vocabulary = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))
     vocabulary["sections"] = [{"id": "fixed", "meaning": "m", "statement_function": "need", "speaker_role": "voice"},
                               {"id": "coded", "meaning": "m", "statement_function": None, "speaker_role": "voice"}]
+    vocabulary["coders"] = [{"id": name, "description": "d"} for name in ("consensus", "coder_a", "reference", "second")]
     (data / "vocabulary.yaml").write_text(yaml.safe_dump(vocabulary), encoding="utf-8")
     (data / "reliability").mkdir()
     (data / "reliability" / "reconciliation.csv").write_text(LOG_HEADER + "XX-03,one,absent,not coded,absent,Not carried.\n", encoding="utf-8")
@@ -412,3 +414,18 @@ def test_row_keys_stay_exact_when_the_columns_have_very_many_values():
 
     keys = coding._row_keys([column(1, 2, 1), column(0, 0, 0), column(0, 0, 0)], np.arange(3))
     assert keys[0] == keys[2] != keys[1]  # 2**80 apart: equal if the products wrapped round
+
+
+def test_an_undeclared_coder_is_named_with_its_row(tmp_path):
+    data = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+    lines = (data / "coding.csv").read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("LW-q1-01,outcomes_wellbeing,coder_a,")
+    lines[1] = lines[1].replace(",coder_a,", ",coder_aa,")  # a typo on data row 1
+    (data / "coding.csv").write_text("\n".join(lines), encoding="utf-8")
+    problems = validate.validate_all(data)
+    assert str(problems[0]) == f"{data / 'coding.csv'}:1:coder: unknown coder (not defined in vocabulary.yaml): 'coder_aa'"
+
+
+def test_every_coder_of_the_real_coding_is_declared_in_the_vocabulary():
+    declared = set(validate.load_vocabulary(DATA_DIR).coders)
+    assert set(pd.read_csv(DATA_DIR / "coding.csv", dtype=str)["coder"]) == declared

@@ -15,6 +15,9 @@ from lxml import etree
 
 from analysis import cli
 from analysis.exchange import qda
+from analysis.evidence.vocabulary import load_vocabulary
+from analysis.exchange.merge import check_coder_name
+from analysis.paths import DATA_DIR
 from analysis.exchange.opendata import ZIP_DATE, read_data, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qda"
@@ -374,9 +377,9 @@ def test_a_selection_guid_used_twice_is_refused(tmp_path: Path):
 
 
 @pytest.mark.parametrize("old, new, status", [
-    (b'startPosition="282"', b'startPosition="-5"', 1),
-    (b'startPosition="282" endPosition="328"', b'startPosition="328" endPosition="282"', 1),
-    (b'endPosition="328"', b'endPosition="99999"', 1),
+    (b'startPosition="282"', b'startPosition="-5"', 2),
+    (b'startPosition="282" endPosition="328"', b'startPosition="328" endPosition="282"', 2),
+    (b'endPosition="328"', b'endPosition="99999"', 2),
     (b'<CodeRef targetGUID="0b7a1c2d-0000-4000-8000-000000000022"/>', b'<CodeRef targetGUID="{0B7A1C2D-0000-4000-8000-0000000009FF}"/>', 1),
     (b"6A1C2B3D4E02.txt", b"6A1C2B3D4EFF.txt", 2),
     (b"internal://8F14E45F-CEEA-467A-9575-6A1C2B3D4E02.txt", b"absolute:///etc/passwd", 2),
@@ -391,6 +394,22 @@ def test_a_bad_archive_is_reported_never_a_traceback(data_dir: Path, tmp_path: P
     assert qda.main(["import", str(path), "--data-dir", str(data_dir)]) == status
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: ") and err.count("\n") == 1 if status == 2 else "match no contribution" in err
+
+
+def test_a_selection_outside_its_source_is_refused_naming_both_even_without_codings(qdpx: Path, data_dir: Path, tmp_path: Path, capsys):
+    with zipfile.ZipFile(qdpx) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    document = members["project.qde"].decode("utf-8")
+    case_link = next(s for s in re.findall(r"<PlainTextSelection [^>]*>", document) if "creatingUser" not in s)
+    name = re.search(r'name="([^"]+)"', case_link).group(1)
+    moved = re.sub(r'startPosition="\d+" endPosition="\d+"', 'startPosition="999990" endPosition="999999"', case_link)
+    members["project.qde"] = document.replace(case_link, moved, 1).encode("utf-8")
+    path = write_archive(tmp_path / "moved.qdpx", members)
+    assert qda.main(["import", str(path), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert re.fullmatch(rf"error: {re.escape(str(path))}: selection {name} at 999990-999999 lies outside the text of "
+                        r"source \w+ \(\d+ characters\)\n", err), err
 
 
 # ---------------------------------------------------------------- unsafe archives
@@ -501,6 +520,15 @@ def test_merge_refuses_to_write_over_a_coder_or_guess(data_dir: Path, tmp_path: 
     assert qda.main(["merge", str(student), *arguments, "--data-dir", str(data_dir)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == f"error: {message}"
     assert (data_dir / "coding.csv").read_bytes() == before
+
+
+def test_merge_refuses_a_coder_the_vocabulary_does_not_declare():
+    declared = set(load_vocabulary(DATA_DIR).coders)
+    with pytest.raises(ValueError, match=r"^coder 'student_2026' is not declared in vocabulary.yaml: add it under coders "
+                                         r"\(id and description\) first$"):
+        check_coder_name("student_2026", {"coder_a", "consensus"}, declared)
+    check_coder_name("student_2026", {"coder_a", "consensus"}, declared | {"student_2026"})
+    check_coder_name("student_2026", {"coder_a", "consensus"}, None)  # no vocabulary: its own check says so
 
 
 def test_merge_dry_run_writes_nothing(data_dir: Path, tmp_path: Path, capsys):

@@ -41,7 +41,7 @@ def header_only(path: Path) -> bytes:
     ("contributions.csv", lambda path: b"", "is empty"),
     ("contributions.csv", header_only, "has no rows (only a header)"),
     ("contributions.csv", lambda path: path.read_bytes().replace(b"Lancaster", b"Lanc\xe4ster", 1), "not valid UTF-8 at byte offset"),
-    ("contributions.csv", lambda path: path.read_bytes().replace(b"\n", b"\n\x00", 3)[:4000], "holds a NUL byte at line 2, column 1"),
+    ("contributions.csv", lambda path: path.read_bytes().replace(b"\n", b"\n\x00", 3)[:4000], "holds a NUL byte (line 2 of the file)"),
     ("coding.csv", lambda path: b"", "is empty"),
     ("sources/sources.csv", header_only, "has no rows"),
     ("groups.yaml", lambda path: path.read_bytes().replace(b"speaker_groups:\n", b"speaker_groups:\n  - [unclosed\n", 1), "not valid YAML at line"),
@@ -57,6 +57,16 @@ def test_a_broken_file_gives_one_line_naming_it_and_a_non_zero_exit(data_copy, c
     named = [line for line in lines if line.startswith(f"{data_copy / name}:") and message in line]
     assert len(named) == 1, lines
     assert len(lines) <= 4, lines  # the line itself, and at most a consequence or two, not one per coding row
+
+
+def test_a_nul_byte_in_a_csv_is_named_by_its_data_row_and_column(data_copy, capsys):
+    path = data_copy / "contributions.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b",contribution,", b",contri\x00bution,", 1)  # data row 2, column section
+    path.write_bytes(b"\n".join(lines))
+    code, printed = run(capsys, "validate", "--data-dir", str(data_copy))
+    assert code == 1
+    assert printed[0] == f"{path}:2:section: holds a NUL byte (line 3 of the file)", printed
 
 
 def test_a_header_only_contributions_file_is_one_line_not_a_problem_per_coding_row(data_copy, capsys):

@@ -39,11 +39,13 @@ from analysis.evidence.cache import cached
 from analysis.paths import DATA_DIR, display_path
 from analysis.evidence.readers import read_csv, read_table, read_yaml
 from analysis.evidence.schema import ID_PATTERN, Column
+from analysis.evidence.vocabulary import CODER_PATTERN
 from analysis.evidence.validate import (
     CONTRIBUTIONS_CSV,
     DataValidationError,
     Problem,
     _read_csv,
+    _vocabulary_values,
     register_check,
 )
 
@@ -53,7 +55,6 @@ CODING_CSV = "coding.csv"
 NOT_CODABLE = "not_codable"
 NOT_CODABLE_THEME = "none"
 CONSENSUS = "consensus"
-CODER_PATTERN = r"^[a-z][a-z0-9_-]*$"  # who the coders are is said in data/reliability/ (README.md, tests.yaml)
 ORIGINS: dict[str, str] = {
     "deductive": "Taken from the documents' own categories (the themes and headings they print).",
     "inductive": "Found in the data while reading the contributions.",
@@ -65,7 +66,7 @@ CODE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 CODING_COLUMNS: tuple[Column, ...] = (
     Column("contribution_id", "str", "The contribution coded (data/contributions.csv).", pattern=ID_PATTERN),
     Column("code_id", "str", "The code applied (data/codebook.yaml).", pattern=CODE_ID_PATTERN),
-    Column("coder", "str", "Who coded: consensus for the agreed coding the analysis uses; any other name is one coder's or one recorded state's rows (data/reliability/README.md).", pattern=CODER_PATTERN),
+    Column("coder", "str", "Who coded: consensus for the agreed coding the analysis uses; any other name is one coder's or one recorded state's rows, declared in data/vocabulary.yaml (coders).", allowed="coders", pattern=CODER_PATTERN),
     Column("memo", "str", "The coder's note on a decision that needed thought; empty otherwise.", required=False),
 )
 
@@ -222,8 +223,8 @@ def _contribution_ids(data_dir: Path) -> pd.Index | None:
 
 
 def _coding_schema_problems(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
-    frame, problems = _read_csv(Path(data_dir) / CODING_CSV, CODING_COLUMNS, {})
-    return frame, problems
+    """coding.csv and its schema problems, a coder not declared in vocabulary.yaml among them."""
+    return _read_csv(Path(data_dir) / CODING_CSV, CODING_COLUMNS, _vocabulary_values(Path(data_dir)))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from analysis.coding import alpha as al
 from analysis.coding.exposure import codebook_examples
-from analysis.evidence.cache import cached, folders_hashed_once
+from analysis.evidence.cache import cached, cached_together
 from analysis.evidence.readers import raise_if, read_csv, read_yaml
 from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, TESTS_YAML, check_reliability_tests, load_codebook
 from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, facilitator_agreement, load_crosswalk, presence_alpha_table, sample_presence
@@ -315,7 +315,7 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
     """The reliability tables of every test in tests.yaml, stacked (column ``test``), and
     ``tests`` (the registry with each test's sample size). ``coding`` holds every coder's rows."""
     data_dir = Path(data_dir)
-    with folders_hashed_once():  # the data folder hashed once for both
+    with cached_together():  # the data folder hashed once for both
         codebook, tests = load_codebook(data_dir), load_tests(data_dir)
     stacked: dict[str, list[pd.DataFrame]] = {}
     registry = []
@@ -359,7 +359,7 @@ def reliability_report(data_dir: Path, n_boot: int, seed: int) -> dict[str, pd.D
     from analysis.evidence.validate import load_contributions
 
     data_dir = Path(data_dir)
-    with folders_hashed_once():  # every cached loader below shares one hash of the data folder
+    with cached_together():  # every cached loader below shares one hash of the data folder
         contributions = load_contributions(data_dir)
         coding = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
         tables = reliability_tables(data_dir, contributions, coding, read_section_functions(data_dir), n_boot, seed)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.coding.codes import code_ids, load_codebook, load_coding
 from analysis.coding.reliability_tables import apply_reliability_statuses, reliability_statuses
-from analysis.evidence.cache import cached, folders_hashed_once
+from analysis.evidence.cache import cached, cached_together
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
 from analysis.params import GROUP_COLUMNS, PARAMETERS, check_parameters, read_source_catalogue
@@ -117,7 +117,7 @@ def counted_codebook(data_dir: Path) -> dict:
 def open_study(namespace: Mapping[str, Any]) -> Study:
     """Check the parameters found in ``namespace`` (a notebook's ``globals()``: every name of
     ``PARAMETERS`` it holds), load and validate the data, and shape it for analysis."""
-    with folders_hashed_once():  # the data folder is hashed once for every load below
+    with cached_together():  # the data folder is hashed once for every load below
         checked = check_parameters({k: v for k, v in namespace.items() if k in PARAMETERS}, where="notebook parameters")
         return _shaped_study(checked, PROJECT_ROOT / checked["data_dir"])
 

@@ -12,10 +12,15 @@ receive a copy: changing it never changes what the next caller gets. A pandas re
 shallowly, which pandas' copy-on-write makes safe (a change copies what it changes), so a
 large table is not copied for every caller.
 
-Nothing is cached when the function raises: a file with problems is read again, and reported
-again, every time. A data folder's files are hashed once per outermost cached call: the cached
-calls made inside it (a loader that runs a checker, say) reuse that hash, since the files do not
-change while one call runs.
+Nothing is cached when loading or validation fails: a result is kept only when the function
+returned (a loader that raises keeps nothing) and reported no problem (a checker's non-empty
+list of :class:`~analysis.evidence.readers.Problem` is not kept), so a file with problems is
+read again, and reported again, every time. Disk writes wait until the outermost cached call
+(or :func:`cached_together` block) ends, and are dropped when anything inside it failed: a
+data folder that fails validation leaves nothing on disk, and cannot push a good folder's
+results out of the :data:`KEPT_FOLDERS`. A data folder's files are hashed once per outermost
+call: the cached calls made inside it (a loader that runs a checker, say) reuse that hash,
+since the files do not change while one call runs.
 """
 
 from __future__ import annotations
@@ -31,11 +36,13 @@ import shutil
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 
+from analysis.evidence.readers import Problem
 from analysis.paths import OUTPUTS_DIR, PROJECT_ROOT
 
 CACHE_DIR = OUTPUTS_DIR / ".cache"
@@ -44,7 +51,19 @@ KEPT_FOLDERS = 8  # data folders with results on disk, most recently written fir
 
 Result = TypeVar("Result")
 _memory: OrderedDict[str, Any] = OrderedDict()
-_folder_hashes: dict[Path, str] | None = None  # set while an outermost cached call runs
+
+
+@dataclass
+class _Outermost:
+    """What an outermost cached call gathers: each data folder's hash, the disk writes it will
+    make, and whether anything inside it failed (then it makes none)."""
+
+    folder_hashes: dict[Path, str] = field(default_factory=dict)
+    writes: list[tuple[Path, str, Any]] = field(default_factory=list)
+    failed: bool = False
+
+
+_outermost: _Outermost | None = None  # set while an outermost cached call runs
 
 
 def files_sha256(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
@@ -70,18 +89,27 @@ def code_sha256() -> str:
 
 
 @contextlib.contextmanager
-def folders_hashed_once() -> Iterator[None]:
-    """Cached calls made inside hash each data folder once (its files must not change meanwhile);
-    every outermost cached call opens one of these."""
-    global _folder_hashes
-    outermost = _folder_hashes is None
-    if outermost:
-        _folder_hashes = {}
+def cached_together() -> Iterator[None]:
+    """Cached calls made inside are one: each data folder is hashed once (its files must not
+    change meanwhile), and their disk writes are made at the end, none if any failed. Every
+    outermost cached call opens one of these."""
+    global _outermost
+    if _outermost is not None:
+        yield
+        return
+    _outermost = _Outermost()
     try:
         yield
+        if not _outermost.failed:
+            for path, key, result in _outermost.writes:
+                _write(path, key, result)
     finally:
-        if outermost:
-            _folder_hashes = None
+        _outermost = None
+
+
+def _reports_problems(result: Any) -> bool:
+    """Whether a result is a checker's list of problems with something in it."""
+    return isinstance(result, list) and any(isinstance(item, Problem) for item in result)
 
 
 def cached(function: Callable[..., Result]) -> Callable[..., Result]:
@@ -91,18 +119,23 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Result:
-        with folders_hashed_once():
-            return _call(*args, **kwargs)
+        with cached_together():
+            try:
+                return _call(*args, **kwargs)
+            except BaseException:
+                _outermost.failed = True
+                raise
 
     def _call(*args: Any, **kwargs: Any) -> Result:
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         arguments = list(bound.arguments.items())
         data_dir = Path(arguments[0][1]).resolve()
-        if data_dir not in _folder_hashes:
-            _folder_hashes[data_dir] = files_sha256(data_dir)
+        hashes = _outermost.folder_hashes
+        if data_dir not in hashes:
+            hashes[data_dir] = files_sha256(data_dir)
         key = hashlib.sha256(
-            "\n".join([name, str(data_dir), repr(arguments[1:]), _folder_hashes[data_dir], code_sha256()]).encode("utf-8")
+            "\n".join([name, str(data_dir), repr(arguments[1:]), hashes[data_dir], code_sha256()]).encode("utf-8")
         ).hexdigest()
         if key in _memory:
             _memory.move_to_end(key)
@@ -111,8 +144,11 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         result = _read(stored, key) if stored else None
         if result is None:
             result = function(*args, **kwargs)
+            if _reports_problems(result):
+                _outermost.failed = True
+                return result
             if stored:
-                _write(stored, key, result)
+                _outermost.writes.append((stored, key, result))
         _memory[key] = result
         while len(_memory) > KEPT_IN_MEMORY:
             _memory.popitem(last=False)

@@ -3,12 +3,14 @@
 Every module reads the data through these functions, so a file is accepted or refused the
 same way wherever it is read. The decisions:
 
-- **Encoding**: UTF-8 only. The first byte that is not UTF-8 is reported with its line.
+- **Encoding**: UTF-8 only. The first byte that is not UTF-8 is reported with its line (in a
+  CSV, its data row and column name).
 - **Byte-order mark**: a UTF-8 BOM (as spreadsheet programs write) is dropped from YAML and
   CSV files; a source text must not start with one, since its offsets would count it.
 - **Line endings**: CRLF is read as LF in YAML and CSV files; a source text is read exactly
   as stored (its offsets and its sha256 are of those characters).
-- **NUL bytes**: refused in every file, with their line and column.
+- **NUL bytes**: refused in every file, with their line and column (in a CSV, its data row
+  and column name).
 - **Empty files**: a zero-byte file, or one holding only whitespace, is refused ("is
   empty"); a CSV with a header but no data rows is refused ("has no rows") unless the
   caller allows it.
@@ -99,7 +101,11 @@ def decode(path: Path, data: bytes, verbatim: bool = False, tabular: bool = Fals
         line = prefix.count("\n") + 1
         return None, [Problem(shown, row, column, f"not valid UTF-8 at byte offset {error.start} (line {line} of the file)")]
     if "\x00" in text:
-        line, column = _line_and_column(text, text.index("\x00"))
+        offset = text.index("\x00")
+        line, column = _line_and_column(text, offset)
+        if tabular:
+            row, name = _csv_place(text[:offset])
+            return None, [Problem(shown, row, name, f"holds a NUL byte (line {line} of the file)")]
         return None, [Problem(shown, None, None, f"holds a NUL byte at line {line}, column {column}")]
     if data.startswith(codecs.BOM_UTF8):
         if verbatim:

@@ -22,6 +22,7 @@ VOCABULARY_FILES: dict[str, str] = {
     "sectors": "vocabulary.yaml",
     "source_sets": "vocabulary.yaml",
     "source_kinds": "vocabulary.yaml",
+    "coders": "vocabulary.yaml",
     "source_ids": "sources/sources.csv",
     "speaker_groups": "groups.yaml",
     "subject_groups": "groups.yaml",

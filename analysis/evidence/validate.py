@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.evidence import schema
-from analysis.evidence.cache import cached, folders_hashed_once
+from analysis.evidence.cache import cached, cached_together
 from analysis.evidence.readers import ROW_CONVENTION, DataValidationError, Problem, raise_if, read_csv, read_text, read_yaml
 from analysis.evidence.vocabulary import VOCABULARY_YAML, check_vocabulary, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
@@ -345,7 +345,7 @@ def register_check(check: Check) -> Check:
 def validate_all(data_dir: Path) -> list[Problem]:
     """The problems found by every checker in :data:`CHECKS`, in order (the data folder hashed
     once for all the cached ones)."""
-    with folders_hashed_once():
+    with cached_together():
         return [problem for check in CHECKS for problem in check(Path(data_dir))]
 
 

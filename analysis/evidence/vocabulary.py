@@ -1,7 +1,7 @@
 """The data's vocabulary (``vocabulary.yaml`` in the data folder): every name the analysis uses
-for source sets, kinds of source, sectors and sections, with what each means.
+for source sets, kinds of source, sectors, sections and coders, with what each means.
 
-No source set, sector or section name is written in the code: the schema's checks, the
+No source set, sector, section or coder name is written in the code (``consensus`` aside): the schema's checks, the
 labels of tables and figures and the order of source sets all come from here.
 :func:`check_vocabulary` reports problems as lines like every other check;
 :func:`load_vocabulary` returns the parsed, validated vocabulary or raises
@@ -23,6 +23,8 @@ VOCABULARY_YAML = "vocabulary.yaml"
 SPEAKER_ROLES = ("voice", "subject")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _KIND = re.compile(r"^[a-z][a-z ]*[a-z]$")
+CODER_PATTERN = r"^[a-z][a-z0-9_-]*$"
+_ID_PATTERNS = {"source_kinds": (_KIND, "lower-case words"), "coders": (re.compile(CODER_PATTERN), "lower case letters, digits, _ or -")}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ PARTS: dict[str, tuple[Field, ...]] = {
     "sections": (Field("id", str), Field("meaning", str), Field("statement_function", (str, type(None))), Field("speaker_role", str),
                  Field("parent_section", str, required=False), Field("examples_of_parent", bool, required=False),
                  Field("as_printed", str, required=False)),
+    "coders": (Field("id", str), Field("description", str)),
 }
 
 
@@ -53,6 +56,7 @@ class Vocabulary:
     source_kinds: MappingProxyType
     sectors: MappingProxyType
     sections: MappingProxyType
+    coders: MappingProxyType
 
     def allowed(self) -> dict[str, list[str]]:
         """Allowed values by vocabulary name, as the schema's checks name them."""
@@ -100,7 +104,7 @@ def _entry_problems(part: str, n: int, entry: Any, shown: str) -> list[Problem]:
 def _id_problems(part: str, entries: list, shown: str) -> list[Problem]:
     """Duplicate or malformed ids, wrong speaker roles and clashing source-set orders."""
     problems, seen, orders = [], set(), {}
-    pattern = _KIND if part == "source_kinds" else _IDENTIFIER
+    pattern, rule = _ID_PATTERNS.get(part, (_IDENTIFIER, "lower case letters, digits and underscores"))
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             continue
@@ -109,7 +113,6 @@ def _id_problems(part: str, entries: list, shown: str) -> list[Problem]:
             problems.append(Problem(shown, None, f"{where}.id", "defined twice"))
         seen.add(key)
         if not pattern.match(key):
-            rule = "lower-case words" if part == "source_kinds" else "lower case letters, digits and underscores"
             problems.append(Problem(shown, None, f"{where}.id", f"must be {rule}"))
         if part == "sections" and isinstance(entry.get("parent_section"), str) and entry["parent_section"] not in {e.get("id") for e in entries if isinstance(e, dict)}:
             problems.append(Problem(shown, None, f"{where}.parent_section", f"{entry['parent_section']!r} is not a section here"))

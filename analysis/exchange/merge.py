@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.coding.alpha import nominal_alpha
-from analysis.coding.codes import CODER_PATTERN
 from analysis.coding.reliability import presence
+from analysis.evidence.validate import _vocabulary_values
+from analysis.evidence.vocabulary import CODER_PATTERN, VOCABULARY_YAML
 from analysis.exchange.opendata import CONSENSUS, read_data, read_table
 from analysis.paths import DATA_DIR
 
@@ -56,14 +57,18 @@ def chosen_user(imported: pd.DataFrame, existing: set[str], user: str | None) ->
     return new[0]
 
 
-def check_coder_name(coder: str, existing: set[str]) -> None:
-    """Raises ValueError for a coder name that is the consensus, already used, or malformed."""
+def check_coder_name(coder: str, existing: set[str], declared: set[str] | None) -> None:
+    """Raises ValueError for a coder name that is the consensus, already used, malformed, or
+    not among the ``declared`` coders of vocabulary.yaml (None: the vocabulary cannot be read,
+    which its own check reports)."""
     if coder == CONSENSUS:
         raise ValueError(f"{CONSENSUS!r} is the agreed coding the analysis uses; merge under a new name")
     if coder in existing:
         raise ValueError(f"coder {coder!r} already has rows in coding.csv; merge under a new name")
     if not re.match(CODER_PATTERN, coder):
         raise ValueError(f"coder name {coder!r}: use lower-case letters, digits, _ or -, starting with a letter")
+    if declared is not None and coder not in declared:
+        raise ValueError(f"coder {coder!r} is not declared in {VOCABULARY_YAML}: add it under coders (id and description) first")
 
 
 def merged_rows(imported: pd.DataFrame, user: str, coder: str, codebook_codes: set[str]
@@ -94,7 +99,7 @@ def run_merge(args: argparse.Namespace) -> int:
     path = args.data_dir / "coding.csv"
     coding = read_table(path)
     existing = set(coding["coder"])
-    check_coder_name(args.coder, existing)
+    check_coder_name(args.coder, existing, _vocabulary_values(Path(args.data_dir)).get("coders"))
     _, imported, report = read_qdpx(args.path, args.data_dir)
     user = chosen_user(imported, existing, args.user)
     codes = [str(c["id"]) for c in read_data(args.data_dir).codebook.get("codes") or []]  # topic codes, for alpha

@@ -479,6 +479,12 @@ def _note_text(path: Path, files: dict[str, bytes], note: etree._Element) -> str
     return _internal(path, files, note.get("plainTextPath")) if note.get("plainTextPath") else _text(note, "PlainTextContent")
 
 
+def _length_in_any_counting(text: str) -> int:
+    """The end of ``text`` as the program may count it: UTF-16 code units are at least as many
+    as characters (a stored CRLF is two characters either way)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> dict:
     """The parts of a validated project that carry coding, as plain tables: ``codes``
     (guid, name, codable, description), ``sources`` (source_guid, source_name, text),
@@ -500,6 +506,10 @@ def parse_project(root: etree._Element, files: dict[str, bytes], path: Path) -> 
         sources.append({"source_guid": _guid(source.get("guid")), "source_name": source.get("name") or "", "text": text})
         for selection in _children(source, "PlainTextSelection"):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            if not 0 <= start <= end <= _length_in_any_counting(text):
+                raise QdaImportError(f"{path}: selection {selection.get('name') or _guid(selection.get('guid'))} at "
+                                     f"{start}-{end} lies outside the text of source {source.get('name') or ''} "
+                                     f"({len(text)} characters)")
             selections.append({"selection_guid": _guid(selection.get("guid")), "name": selection.get("name") or "",
                                "source_guid": _guid(source.get("guid")),
                                "source_name": source.get("name") or "", "char_start": start, "char_end": end,

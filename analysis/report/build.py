@@ -1,8 +1,11 @@
 """The build: every notebook in order, then the briefing as HTML and PDF, in one process.
 
 Nothing is written over the last good outputs until every step has succeeded: the build works
-in a staging folder and moves its results into place at the end. A notebook that raises stops
-the build; its executed copy is kept in the ``failed/`` folder beside the outputs.
+in a staging folder of its own and puts its results in place at the end, all at once, holding
+its output folder's lock throughout (:mod:`analysis.report.publish`). A notebook that raises
+stops the build; its executed copy is kept in the ``failed/`` folder beside the outputs. An
+interrupt (Ctrl-C) or a terminate signal stops the build in one line: its kernels are killed,
+its staging folder removed, the previous outputs left as they were.
 
 Only ``params/default.yaml`` writes the committed ``outputs/`` and ``figures/``; any other
 profile writes under ``outputs/profiles/<profile>/``. Every notebook runs through papermill in
@@ -17,12 +20,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis.params import ParameterError, load_profile
+from analysis.report import publish
 from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, display_path
 
 # jsonschema (under nbformat) compiles 38 grammars, 1.1 CPU-seconds, whenever the optional
@@ -46,12 +53,24 @@ PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 INJECTED_CELL_ID = "injected-parameters"
 RECORDED_PACKAGES = (
     "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
-    "nbclient", "ipykernel", "pandera", "krippendorff", "weasyprint", "lxml", "frictionless",
+    "nbclient", "ipykernel", "pandera", "weasyprint", "lxml",
 )
 
 
 class BuildFailed(RuntimeError):
     """A step of the build failed; the message says which and where to look."""
+
+
+class PromotionFailed(BuildFailed):
+    """The new outputs could not all be put in place; the next build of the folder completes it."""
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """The build received an interrupt or terminate signal (``signal_number``)."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal_number = signal_number
 
 
 @dataclass
@@ -61,10 +80,6 @@ class BuildLayout:
     notebooks_dir: Path = NOTEBOOKS_DIR
     outputs_dir: Path = OUTPUTS_DIR
     figures_dir: Path = FIGURES_DIR
-
-    @property
-    def staging(self) -> Path:
-        return self.outputs_dir / ".staging"
 
     @property
     def failed(self) -> Path:
@@ -132,6 +147,10 @@ class SharedKernel:
         except (NoSuchKernel, OSError, RuntimeError) as error:
             self._log.close()
             raise BuildFailed(f"could not start the python3 kernel: {error}") from error
+        except KeyboardInterrupt:
+            self.kill()  # interrupted while starting: the process may be running already
+            self._log.close()
+            raise
         return self
 
     def fresh_namespace(self) -> None:
@@ -145,13 +164,26 @@ class SharedKernel:
         finally:
             client.stop_channels()
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type | None, *exc_info: object) -> None:
         from jupyter_core.utils import run_sync
 
         try:
-            run_sync(self.manager.shutdown_kernel)(now=True)
+            if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+                self.kill()  # at once, from this thread: the event loops may be mid-call
+            else:
+                run_sync(self.manager.shutdown_kernel)(now=True)
         finally:
             self._log.close()
+
+    def kill(self) -> None:
+        """Kill the kernel's process group (the kernel runs in a session of its own) and remove
+        its connection file."""
+        process = self.manager.provisioner.process if self.manager.provisioner else None
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        self.manager.cleanup_connection_file()
 
 
 def parameterised(notebook: Path, parameters: dict[str, Any]):
@@ -317,15 +349,10 @@ def final_path(relative: Path, layout: BuildLayout) -> Path:
     return layout.outputs_dir / relative
 
 
-def promote(staging: Path, layout: BuildLayout) -> None:
-    """Move the finished results into place, replacing the previous ones (figures to figures/)."""
-    for item in sorted(staging.iterdir()):
-        target = layout.figures_dir if item.name == "figures" else layout.outputs_dir / item.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        item.replace(target)
-    shutil.rmtree(staging, ignore_errors=True)
+def staged_targets(staging: Path, layout: BuildLayout) -> dict[str, Path]:
+    """Where each item of the staging folder belongs (figures to the figures folder)."""
+    return {item.name: layout.figures_dir if item.name == "figures" else layout.outputs_dir / item.name
+            for item in sorted(staging.iterdir())}
 
 
 def write_exports(data_dir: Path, staging: Path) -> None:
@@ -363,6 +390,7 @@ def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any]
     executed_dir = staging / "notebooks"
     executed_dir.mkdir(parents=True)
     kernels: queue.Queue[SharedKernel] = queue.Queue()
+    stopping = threading.Event()  # set when the build stops: a notebook cut short is no failure to keep
 
     def run(notebook: Path) -> tuple[str, float]:
         started = time.perf_counter()
@@ -371,6 +399,8 @@ def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any]
         try:
             run_notebook(kernel, notebook, executed, parameters)
         except BuildFailed as error:
+            if stopping.is_set():
+                raise
             kept = keep_failed_notebook(executed, kernel.log_path, layout)
             raise BuildFailed(f"{error}; executed notebook kept at {display_path(kept)}, "
                               f"the kernel's log at {display_path(layout.failed / 'kernel.log')}") from error
@@ -380,12 +410,14 @@ def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any]
 
     analyses = [p for p in notebooks if not p.name.startswith(BRIEFING_PREFIX)]
     briefings = [p for p in notebooks if p.name.startswith(BRIEFING_PREFIX)]
-    with contextlib.ExitStack() as stack:
-        for number in range(max(1, min(jobs, len(analyses)))):
+    with contextlib.ExitStack() as stack:  # left in reverse: stop, kill the kernels, then wait for the threads
+        kernel_count = max(1, min(jobs, len(analyses)))
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=kernel_count))
+        for number in range(kernel_count):
             kernels.put(stack.enter_context(SharedKernel(staging / f"kernel-{number + 1}.log")))
-        with ThreadPoolExecutor(max_workers=kernels.qsize()) as pool:
-            for name, seconds in pool.map(run, analyses):
-                log.record(f"notebook {name}", seconds)
+        stack.callback(stopping.set)
+        for name, seconds in pool.map(run, analyses):
+            log.record(f"notebook {name}", seconds)
         for notebook in briefings:
             name, seconds = run(notebook)
             log.record(f"notebook {name}", seconds)
@@ -397,56 +429,66 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 1, e
 
     Without a ``layout`` the profile's own place is used (see `profile_layout`).
     """
-    started = time.perf_counter()
     profile = load_profile(Path(params_path))
     layout = layout or profile_layout(Path(params_path), profile)
     data_dir = PROJECT_ROOT / profile["data_dir"]
     notebooks = discover_notebooks(layout.notebooks_dir)
     log = StepLog(total_steps=len(notebooks) + 4, echo=echo)
 
-    step = time.perf_counter()
-    _validate_data(data_dir)
-    log.record("validate data", time.perf_counter() - step)
-
-    staging = layout.staging
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        with ThreadPoolExecutor(max_workers=1) as side:  # the exports need no notebook: write them meanwhile
-            exports = side.submit(timed, write_exports, data_dir, staging)
-            executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log, jobs)
-            log.record("write REFI-QDA and open-data exports (beside the notebooks)", exports.result())
-        for kernel_log in staging.glob("kernel-*.log"):
-            kernel_log.unlink()
-        hashes = input_hashes(params_path, data_dir, layout.notebooks_dir)
-        git = git_state(input_files(params_path, data_dir, layout.notebooks_dir))
-        step = time.perf_counter()
-        render_briefing(executed_briefing, staging, profile, provenance_footer(profile, git, data_fingerprint(hashes, data_dir)))
-        log.record("render briefing.html and briefing.pdf", time.perf_counter() - step)
-        manifest = {
-            "commit_date": git["date"].isoformat(timespec="seconds"),
-            "git_commit": git["commit"],
-            "git_dirty": git["dirty"],
-            "params_file": display_path(Path(params_path)),
-            "parameters": profile,
-            "data_sha256": data_fingerprint(hashes, data_dir),
-            "inputs": hashes,
-            "packages": package_versions(),
-            "steps": log.steps,
-        }
-        step = time.perf_counter()
-        manifest["outputs"] = {
-            display_path(final_path(p.relative_to(staging), layout)): sha256_file(p)
-            for p in sorted(staging.rglob("*")) if p.is_file() and p.relative_to(staging).parts[0] != "notebooks"
-        }
-        log.record("write manifest", time.perf_counter() - step)
-        manifest["total_seconds"] = round(time.perf_counter() - started, 3)
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        promote(staging, layout)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with publish.exclusive(layout.outputs_dir, echo):
+        started = step = time.perf_counter()  # the time spent waiting for another build is not this one's
+        _validate_data(data_dir)
+        log.record("validate data", time.perf_counter() - step)
+        staging = publish.new_staging(layout.outputs_dir)
+        try:
+            manifest = _build_in(staging, Path(params_path), profile, layout, data_dir, notebooks, log, jobs)
+            manifest["total_seconds"] = round(time.perf_counter() - started, 3)
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            try:
+                publish.promote(staging, staged_targets(staging, layout))
+            except OSError as error:
+                if not publish.pending(layout.outputs_dir):
+                    raise BuildFailed(f"could not start putting the new outputs in place ({error})") from error
+                raise PromotionFailed(f"could not put all the new outputs in place ({error}); the next build of "
+                                      f"{display_path(layout.outputs_dir)} completes it") from error
+        finally:
+            publish.discard(staging)
     echo(f"briefing written: {display_path(layout.outputs_dir / 'briefing.html')}, "
          f"{display_path(layout.outputs_dir / 'briefing.pdf')} ({manifest['total_seconds']:.1f} s)")
+    return manifest
+
+
+def _build_in(staging: Path, params_path: Path, profile: dict[str, Any], layout: BuildLayout, data_dir: Path,
+              notebooks: list[Path], log: StepLog, jobs: int) -> dict[str, Any]:
+    """Every step after validation, written into ``staging``; returns the manifest (less the total time)."""
+    with ThreadPoolExecutor(max_workers=1) as side:  # the exports need no notebook: write them meanwhile
+        exports = side.submit(timed, write_exports, data_dir, staging)
+        executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log, jobs)
+        log.record("write REFI-QDA and open-data exports (beside the notebooks)", exports.result())
+    for kernel_log in staging.glob("kernel-*.log"):
+        kernel_log.unlink()
+    hashes = input_hashes(params_path, data_dir, layout.notebooks_dir)
+    git = git_state(input_files(params_path, data_dir, layout.notebooks_dir))
+    step = time.perf_counter()
+    render_briefing(executed_briefing, staging, profile, provenance_footer(profile, git, data_fingerprint(hashes, data_dir)))
+    log.record("render briefing.html and briefing.pdf", time.perf_counter() - step)
+    manifest = {
+        "commit_date": git["date"].isoformat(timespec="seconds"),
+        "git_commit": git["commit"],
+        "git_dirty": git["dirty"],
+        "params_file": display_path(params_path),
+        "parameters": profile,
+        "data_sha256": data_fingerprint(hashes, data_dir),
+        "inputs": hashes,
+        "packages": package_versions(),
+        "steps": log.steps,
+    }
+    step = time.perf_counter()
+    manifest["outputs"] = {
+        display_path(final_path(p.relative_to(staging), layout)): sha256_file(p)
+        for p in sorted(staging.rglob("*")) if p.is_file() and p.relative_to(staging).parts[0] != "notebooks"
+    }
+    log.record("write manifest", time.perf_counter() - step)
     return manifest
 
 
@@ -469,8 +511,31 @@ def _data_problems(data_dir: Path) -> list:
     return validate_all(data_dir)
 
 
+def _stop(signal_number: int, frame: object) -> None:
+    """Stop the build once: while it cleans up, later signals are ignored and the libraries'
+    logging (nbclient reports the kernel it loses) is silenced."""
+    for number in publish.DEFERRED_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    logging.disable(logging.CRITICAL)
+    raise BuildInterrupted(signal_number)
+
+
 def main(params_path: str, jobs: int = 1, outputs_dir: str | None = None, figures_dir: str | None = None) -> int:
-    """Command-line entry: exit 0 on success, 1 on a failed step, 2 on bad parameters."""
+    """Command-line entry: exit 0 on success, 1 on a failed step, 2 on bad parameters, 128 + the
+    signal's number when interrupted (130 for Ctrl-C)."""
+    previous = {number: signal.signal(number, _stop) for number in publish.DEFERRED_SIGNALS}
+    try:
+        return _main(params_path, jobs, outputs_dir, figures_dir)
+    except BuildInterrupted as interrupted:
+        print("build interrupted; the previous outputs are unchanged", file=sys.stderr)
+        return 128 + interrupted.signal_number
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        logging.disable(logging.NOTSET)
+
+
+def _main(params_path: str, jobs: int, outputs_dir: str | None, figures_dir: str | None) -> int:
     try:
         layout = None
         if outputs_dir or figures_dir:
@@ -483,6 +548,11 @@ def main(params_path: str, jobs: int = 1, outputs_dir: str | None = None, figure
         print(f"error: {error}", file=sys.stderr)
         return 2
     except BuildFailed as error:
-        print(f"build failed: {error}\nthe previous outputs are unchanged", file=sys.stderr)
+        unchanged = "" if isinstance(error, PromotionFailed) else "\nthe previous outputs are unchanged"
+        print(f"build failed: {error}{unchanged}", file=sys.stderr)
+        return 1
+    except OSError as error:  # an output folder that cannot be made or written, say
+        where = f"{display_path(Path(error.filename))}: " if error.filename else ""
+        print(f"build failed: {where}{error.strerror or error}\nthe previous outputs are unchanged", file=sys.stderr)
         return 1
     return 0
