@@ -33,6 +33,9 @@ SOURCES_DIR = "sources"
 SOURCES_CSV = "sources/sources.csv"
 GROUPS_YAML = "groups.yaml"
 CONTRIBUTIONS_CSV = "contributions.csv"
+#: What a speaker group is (groups.yaml ``kind``): the briefing says "one person" where it is one.
+ONE_PERSON = "one person"
+SPEAKER_KINDS = (ONE_PERSON, "group", "several groups", "organisation", "review body")
 _MARKUP = re.compile(r"</?p>")
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-•*][ \t]+)?(?:(?:[0-9]+[.)]|[a-z]\))[ \t]+)?", re.MULTILINE)
 _WHITESPACE = re.compile(r"\s+")
@@ -183,6 +186,11 @@ def check_groups(data_dir: Path) -> list[Problem]:
                     owner_of_label[label] = str(group_id)
                 if "mixed_groups" in group and not isinstance(group["mixed_groups"], bool):
                     problems.append(Problem(shown, None, f"{where}.mixed_groups", "must be true or false"))
+                if group.get("kind") not in SPEAKER_KINDS:
+                    problems.append(Problem(shown, None, f"{where}.kind", f"{group.get('kind')!r} is not a kind of speaker (allowed: {', '.join(SPEAKER_KINDS)})"))
+                size = group.get("size")
+                if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1 or (group.get("kind") == ONE_PERSON and size != 1)):
+                    problems.append(Problem(shown, None, f"{where}.size", f"{size!r} is not a number of people (one person is 1)"))
     return problems + _comparison_problems(content, shown)
 
 

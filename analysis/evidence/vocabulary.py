@@ -43,8 +43,9 @@ PARTS: dict[str, tuple[Field, ...]] = {
     "sectors": (Field("id", str), Field("label", str), Field("description", str)),
     "sections": (Field("id", str), Field("meaning", str), Field("statement_function", (str, type(None))), Field("speaker_role", str),
                  Field("parent_section", str, required=False), Field("examples_of_parent", bool, required=False),
-                 Field("as_printed", str, required=False)),
+                 Field("as_printed", str, required=False), Field("cued_codes", list, required=False)),
     "coders": (Field("id", str), Field("description", str)),
+    "questions": (Field("id", str), Field("label", str), Field("asks", str), Field("statement_function", str)),
 }
 
 
@@ -57,6 +58,7 @@ class Vocabulary:
     sectors: MappingProxyType
     sections: MappingProxyType
     coders: MappingProxyType
+    questions: MappingProxyType
 
     def allowed(self) -> dict[str, list[str]]:
         """Allowed values by vocabulary name, as the schema's checks name them."""
