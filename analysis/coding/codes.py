@@ -967,3 +967,8 @@ def draw_reliability_sample(
         picked = rng.choice(len(ids), size=k, replace=False)
         chosen.update(ids[i] for i in picked)
     return [cid for cid in contributions["contribution_id"] if cid in chosen]
+
+
+from analysis.coding.questions import check_synthesis  # noqa: E402  (after the checks it builds on)
+
+register_check(check_synthesis)

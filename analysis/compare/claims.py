@@ -1,0 +1,271 @@
+"""Findings as claims: each evaluated by one function on the baseline and on every alternative view.
+
+A claim is made within one question of the frame and one speaker role (like with like). Its
+result (the leader, the effect, the counts and the statements behind them) comes from
+:func:`evaluate`, the same function for the baseline and for every check, so the briefing, the
+robustness grid and the key messages show one result. A check is a view of the same evidence
+with one choice changed (:data:`CHECKS`); it is *inert* for a claim when it leaves every score
+the claim rests on unchanged, so it could not have changed the claim. A claim holds under a
+check when the view keeps its leader and at least :data:`HOLD_SHARE` of its effect; it is
+robust when at least :data:`MIN_LIVE_CHECKS` checks that could have changed it were applied and
+it held under all of them, the two that move it most combined included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+#: A claim holds when a view keeps its leader and at least this share of its effect (the lead
+#: over the runner-up, or the difference between two sides): half, so that a choice which
+#: halves the effect is reported as weakening it rather than passed as noise.
+HOLD_SHARE = 0.5
+#: A claim is robust only when at least this many checks that could have changed it were applied.
+MIN_LIVE_CHECKS = 3
+HOLDS, WEAKENS, REVERSES, INERT, NOT_APPLICABLE = "holds", "weakens", "reverses", "inert", "does not apply"
+
+
+@dataclass(frozen=True)
+class View:
+    """One way of reading the evidence: whose coding, codes or themes, how statements are weighed
+    and counted, whether codes the prompt names are kept, and what is left out."""
+
+    coder: str = "consensus"
+    level: str = "code"
+    weighting: str = "statement"  # or "speaker": each speaker weighs the same
+    denominator: str = "statements"  # or "codings"
+    drop_cued: bool = False
+    leave_out: tuple[tuple[str, str], ...] = ()  # (frame column, value) pairs left out
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named alternative view (``leave_out_column``: one view per value of that column, left out in turn)."""
+
+    key: str
+    label: str
+    view: View = View()
+    leave_out_column: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What claims are evaluated on: the question frame (index contribution_id; question, role,
+    speaker, speaker_group, source_set, ...), each coder's 0/1 presence of codes (contributions x
+    codes), each code's theme, and which codes each statement's prompt names (0/1, same shape)."""
+
+    frame: pd.DataFrame
+    presence: Mapping[str, pd.DataFrame]
+    theme_of: Mapping[str, str]
+    cued: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Claim:
+    """"Within ``question`` and ``role`` (and ``scope``: frame column and values, if any), ``leader``
+    is raised most" (kind ``leading``), or "``item`` is raised more by ``side_a`` than ``side_b``"
+    (kind ``difference``, sides being values of ``side_column``)."""
+
+    key: str
+    kind: str
+    question: str
+    role: str = "voice"
+    scope: tuple[str, str] = ()  # (frame column, value): only these statements, e.g. one source set
+    drop_cued: bool = False
+    item: str = ""
+    side_column: str = "source_set"
+    side_a: str = ""
+    side_b: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """A claim evaluated on one view: leaders (or the item), the effect, the scores it rests on,
+    and the counts behind the first leader (statements carrying it, statements, speakers raising
+    it, speakers), with the ids of the statements carrying it."""
+
+    leaders: tuple[str, ...]
+    effect: float
+    scores: tuple[float, ...]
+    n: int
+    denominator: int
+    reach: int
+    speakers: int
+    ids: tuple[str, ...]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("speaker", "each speaker weighted equally", View(weighting="speaker")),
+    Check("codings", "codings, not statements, as the denominator", View(denominator="codings")),
+    Check("theme", "themes rather than codes", View(level="theme")),
+    Check("no_cued", "without codes the section's prompt or addressee names", View(drop_cued=True)),
+    Check("coder_a", "the first coder's own coding", View(coder="coder_a")),
+    Check("coder_e", "the whole-corpus second coder's coding", View(coder="coder_e")),
+    Check("source_out", "each source set left out in turn", leave_out_column="source_set"),
+    Check("group_out", "each speaker group left out in turn", leave_out_column="speaker_group"),
+)
+
+
+def _rows(evidence: Evidence, claim: Claim, view: View) -> pd.Index:
+    frame = evidence.frame
+    keep = (frame["question"] == claim.question) & (frame["role"] == claim.role)
+    if claim.scope:
+        keep &= frame[claim.scope[0]] == claim.scope[1]
+    for column, value in view.leave_out:
+        keep &= frame[column] != value
+    return frame.index[keep.to_numpy()]
+
+
+def _presence(evidence: Evidence, claim: Claim, view: View, rows: pd.Index) -> pd.DataFrame:
+    table = evidence.presence[view.coder].reindex(rows).fillna(0)
+    if view.drop_cued or claim.drop_cued:
+        table = table * (1 - evidence.cued.reindex(index=rows, columns=table.columns).fillna(0))
+    if view.level == "theme":
+        table = table.T.groupby(lambda code: evidence.theme_of.get(code, code)).max().T
+    return table
+
+
+def _scores(table: pd.DataFrame, speakers: pd.Series, view: View) -> pd.Series:
+    """Each item's score: its share of statements (or of codings), or the mean over speakers of
+    each speaker's share."""
+    if table.empty:
+        return pd.Series(0.0, index=table.columns)
+    if view.denominator == "codings":
+        total = table.to_numpy().sum()
+        return table.sum() / total if total else table.sum() * 0.0
+    if view.weighting == "speaker":
+        return table.groupby(speakers.reindex(table.index).to_numpy()).mean().mean()
+    return table.mean()
+
+
+def _item(claim_item: str, evidence: Evidence, view: View) -> str:
+    return evidence.theme_of.get(claim_item, claim_item) if view.level == "theme" else claim_item
+
+
+def evaluate(claim: Claim, evidence: Evidence, view: View = View()) -> Result | None:
+    """The claim on one view; None when the view leaves nothing to evaluate (no statement, no
+    side, no code raised)."""
+    rows = _rows(evidence, claim, view)
+    table = _presence(evidence, claim, view, rows)
+    speakers = evidence.frame["speaker"]
+    if claim.kind == "leading":
+        if table.empty or table.to_numpy().sum() == 0:
+            return None
+        scores = _scores(table, speakers, view)
+        ordered = scores.sort_values(ascending=False, kind="stable")
+        leaders = tuple(ordered.index[np.isclose(ordered.to_numpy(), ordered.iloc[0])])
+        second = ordered[~ordered.index.isin(leaders)]
+        effect = float(ordered.iloc[0] - (second.iloc[0] if len(second) else 0.0))
+        return _result(leaders, effect, tuple(scores.round(12)), table, leaders[0], speakers)
+    side = evidence.frame.loc[rows, claim.side_column]
+    item = _item(claim.item, evidence, view)
+    a, b = table[(side == claim.side_a).to_numpy()], table[(side == claim.side_b).to_numpy()]
+    if a.empty or b.empty or item not in table.columns:
+        return None
+    score_a, score_b = _scores(a, speakers, view)[item], _scores(b, speakers, view)[item]
+    return _result((item,), float(score_a - score_b), (round(float(score_a), 12), round(float(score_b), 12)), a, item, speakers)
+
+
+def _result(leaders: tuple[str, ...], effect: float, scores: tuple, table: pd.DataFrame, item: str, speakers: pd.Series) -> Result:
+    carrying = table.index[table[item].to_numpy() > 0]
+    who = speakers.reindex(table.index)
+    return Result(leaders, effect, scores, len(carrying), len(table), int(who.reindex(carrying).nunique()), int(who.nunique()),
+                  tuple(carrying))
+
+
+def verdict(claim: Claim, base: Result, other: Result | None, evidence: Evidence, view: View, inert: bool) -> str:
+    """How the claim fares on a view (see the module docstring)."""
+    if inert:
+        return INERT
+    if other is None:
+        return NOT_APPLICABLE
+    if claim.kind == "difference":
+        if np.sign(other.effect) != np.sign(base.effect) and other.effect != 0:
+            return REVERSES
+        return HOLDS if abs(other.effect) >= HOLD_SHARE * abs(base.effect) and other.effect != 0 else WEAKENS
+    expected = {_item(leader, evidence, view) for leader in base.leaders}
+    if not expected & set(other.leaders):
+        return REVERSES
+    same = set(other.leaders) == expected or (len(base.leaders) > 1 and set(other.leaders) <= expected)
+    return HOLDS if same and other.effect >= HOLD_SHARE * base.effect else WEAKENS
+
+
+def _is_inert(base: Result, other: Result | None, view: View) -> bool:
+    """A view that leaves every score of the claim (and the statements they rest on) unchanged."""
+    return other is not None and view.level == "code" and other.scores == base.scores and other.denominator == base.denominator and other.ids == base.ids
+
+
+def check_views(check: Check, evidence: Evidence, claim: Claim) -> list[View]:
+    """The views a check applies: one, or one per value of its leave-out column among the claim's statements."""
+    if not check.leave_out_column:
+        return [check.view]
+    rows = _rows(evidence, claim, View())
+    values = sorted(evidence.frame.loc[rows, check.leave_out_column].dropna().unique())
+    return [replace(check.view, leave_out=((check.leave_out_column, value),)) for value in values]
+
+
+def _worst(verdicts: Sequence[str]) -> str:
+    for verdict_ in (REVERSES, WEAKENS, HOLDS, NOT_APPLICABLE, INERT):
+        if verdict_ in verdicts:
+            return verdict_
+    return INERT
+
+
+def grid(claim: Claim, evidence: Evidence, checks: Sequence[Check] = CHECKS) -> pd.DataFrame:
+    """The claim under every check (a leave-out check by its worst case), then the two checks
+    that move its effect most, combined: one row per check with ``check``, ``label``,
+    ``verdict``, ``effect`` (the lowest over the check's views) and ``baseline_effect``."""
+    base = evaluate(claim, evidence)
+    if base is None:
+        return pd.DataFrame(columns=["claim", "check", "label", "verdict", "effect", "baseline_effect"])
+    rows, moved = [], []
+    for check in checks:
+        results = []
+        for view in check_views(check, evidence, claim):
+            other = evaluate(claim, evidence, view)
+            inert = _is_inert(base, other, view)
+            results.append((verdict(claim, base, other, evidence, view, inert), other, view))
+        found = _worst([r[0] for r in results]) if results else INERT
+        effects = [r[1].effect for r in results if r[1] is not None and r[0] != INERT]
+        effect = min(effects, key=abs) if effects else base.effect
+        rows.append({"check": check.key, "label": check.label, "verdict": found, "effect": effect})
+        if found != INERT and not check.leave_out_column:
+            moved.append((abs(effect) if found != REVERSES else -1.0, check))
+    if len(moved) >= 2:
+        (_, first), (_, second) = sorted(moved, key=lambda m: m[0])[:2]
+        combined = _combine(first.view, second.view)
+        other = evaluate(claim, evidence, combined)
+        rows.append({"check": f"{first.key}+{second.key}", "label": f"{first.label}, and {second.label}",
+                     "verdict": verdict(claim, base, other, evidence, combined, _is_inert(base, other, combined)),
+                     "effect": other.effect if other is not None else np.nan})
+    return pd.DataFrame(rows).assign(claim=claim.key, baseline_effect=base.effect)[["claim", "check", "label", "verdict", "effect", "baseline_effect"]]
+
+
+def _combine(first: View, second: View) -> View:
+    """Two views' changed choices together."""
+    default = View()
+    fields = {name: getattr(second, name) if getattr(second, name) != getattr(default, name) else getattr(first, name)
+              for name in View.__dataclass_fields__}
+    return View(**fields)
+
+
+def is_robust(rows: pd.DataFrame) -> bool:
+    """Robust: at least :data:`MIN_LIVE_CHECKS` checks that could have changed it, all holding."""
+    live = rows[~rows["verdict"].isin([INERT, NOT_APPLICABLE])]
+    return len(live) >= MIN_LIVE_CHECKS and (live["verdict"] == HOLDS).all()
+
+
+def by_construction(claim: Claim, result: Result, evidence: Evidence) -> bool:
+    """True when a leader of the claim is named by the prompt (or addressee) of most of the
+    statements carrying it: its lead is then true by the way the document was laid out."""
+    rows = _rows(evidence, claim, View())
+    presence = evidence.presence["consensus"].reindex(rows).fillna(0)
+    for item in result.leaders:
+        if item in evidence.cued.columns:
+            carrying = rows[presence[item].to_numpy() > 0]
+            if len(carrying) and evidence.cued.loc[carrying, item].mean() > 0.5:
+                return True
+    return False
