@@ -269,3 +269,112 @@ def by_construction(claim: Claim, result: Result, evidence: Evidence) -> bool:
             if len(carrying) and evidence.cued.loc[carrying, item].mean() > 0.5:
                 return True
     return False
+
+
+# --- the registry: which claims the briefing makes --------------------------------------------
+
+
+def evidence_from(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, questions: Mapping, sections: Mapping,
+                  subject_groups: Mapping, functions: pd.Series, coders: Sequence[str]) -> Evidence:
+    """The evidence claims are evaluated on: the question frame of ``contributions`` (by each one's
+    statement function, ``functions``), every ``coders``' presence of the counted codes, each code's
+    theme, and which codes each statement's prompt or addressee names."""
+    from analysis.coding.questions import cued, question_frame
+    from analysis.compare.comparisons import presence_matrix
+
+    frame = question_frame(contributions, functions, questions, {s: e["speaker_role"] for s, e in sections.items()})
+    code_ids = [str(c["id"]) for c in codebook["codes"]]
+    rows = coding[coding["code_id"].isin(code_ids)]
+    presence = {coder: presence_matrix(contributions, rows, dict(codebook), "code", coder) for coder in coders if (rows["coder"] == coder).any()}
+    codes = list(presence["consensus"].columns)
+    return Evidence(frame, presence, {str(c["id"]): str(c["theme"]) for c in codebook["codes"]},
+                    cued(frame, sections, subject_groups, codes))
+
+
+def speakers_in(evidence: Evidence, question: str, role: str, column: str, value: str) -> int:
+    """How many speakers answer ``question`` in ``role`` where ``column`` is ``value``."""
+    frame = evidence.frame
+    rows = frame[(frame["question"] == question) & (frame["role"] == role) & (frame[column] == value)]
+    return int(rows["speaker"].nunique())
+
+
+def candidate_claims(evidence: Evidence, questions: Sequence[str], min_speakers: int = 2, role: str = "voice") -> list[Claim]:
+    """Every claim the briefing considers, within one question and role: in each source set with at
+    least ``min_speakers`` speakers, which code leads (and, where that lead is true by
+    construction, which leads among the codes the prompt does not name); between two such source
+    sets, whether each one's leader is raised more there than in the other."""
+    claims = []
+    for question in questions:
+        sets = [s for s in pd.unique(evidence.frame["source_set"]) if speakers_in(evidence, question, role, "source_set", s) >= min_speakers]
+        leaders = {}
+        for source_set in sets:
+            claim = Claim(f"{question}: leads in {source_set}", "leading", question, role, ("source_set", source_set))
+            result = evaluate(claim, evidence)
+            if result is None:
+                continue
+            if by_construction(claim, result, evidence):
+                claims.append(claim)
+                claim = replace(claim, key=f"{claim.key}, prompt's codes aside", drop_cued=True)
+                result = evaluate(claim, evidence)
+                if result is None:
+                    continue
+            claims.append(claim)
+            leaders[source_set] = result.leaders
+        for a in sets:
+            for b in sets:
+                if a != b and len(leaders.get(a, ())) == 1:
+                    claims.append(Claim(f"{question}: {leaders[a][0]} more in {a} than {b}", "difference", question, role,
+                                        item=leaders[a][0], side_a=a, side_b=b))
+    return claims
+
+
+def registry(evidence: Evidence, claims: Sequence[Claim]) -> pd.DataFrame:
+    """Every claim with its baseline result, its robustness and whether it is true by
+    construction: one row per claim (the grid rows are in :func:`grids`)."""
+    rows = []
+    for claim in claims:
+        result = evaluate(claim, evidence)
+        if result is None:
+            continue
+        checks = grid(claim, evidence)
+        live = checks[~checks["verdict"].isin([INERT, NOT_APPLICABLE])]
+        rows.append({"claim": claim.key, "kind": claim.kind, "question": claim.question, "role": claim.role,
+                     "scope": claim.scope[1] if claim.scope else "", "side_a": claim.side_a, "side_b": claim.side_b,
+                     "leaders": "; ".join(result.leaders), "effect": result.effect, "n": result.n, "denominator": result.denominator,
+                     "reach": result.reach, "speakers": result.speakers, "by_construction": by_construction(claim, result, evidence),
+                     "robust": is_robust(checks), "checks_applied": " ".join(live["check"]),
+                     "checks_inert": " ".join(checks.loc[checks["verdict"].isin([INERT, NOT_APPLICABLE]), "check"]),
+                     "evidence_ids": " ".join(result.ids)})
+    return pd.DataFrame(rows)
+
+
+def grids(evidence: Evidence, claims: Sequence[Claim]) -> pd.DataFrame:
+    """The robustness grid of every claim, stacked."""
+    parts = [grid(claim, evidence) for claim in claims]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def question_table(evidence: Evidence, question: str, role: str = "voice", top: int = 3) -> pd.DataFrame:
+    """The codes that lead one question in one role: each source set's ``top`` codes (most
+    speakers raising them, then most statements, then codebook order), and for each of them and
+    each source set the statements carrying it (``n``), the statements answering the question
+    (``denominator``), the speakers raising it (``reach``) and the speakers answering (``speakers``)."""
+    frame = evidence.frame
+    rows = frame[(frame["question"] == question) & (frame["role"] == role)]
+    if rows.empty:
+        return pd.DataFrame(columns=["code_id", "source_set", "n", "denominator", "reach", "speakers"])
+    presence = evidence.presence["consensus"].reindex(rows.index).fillna(0)
+    groups = list(rows.groupby("source_set", sort=False))
+    leading: list[str] = []
+    for _, members in groups:
+        here = presence.loc[members.index]
+        rank = pd.DataFrame({"reach": here.groupby(members["speaker"].to_numpy()).max().sum(), "n": here.sum(),
+                             "position": range(here.shape[1])}).query("n > 0")
+        leading += [c for c in rank.sort_values(["reach", "n", "position"], ascending=[False, False, True]).index[:top] if c not in leading]
+    parts = []
+    for source_set, members in groups:
+        here = presence.loc[members.index, leading]
+        parts.append(pd.DataFrame({"code_id": leading, "source_set": source_set, "n": here.sum().astype(int).to_numpy(),
+                                   "denominator": len(members), "reach": here.groupby(members["speaker"].to_numpy()).max().sum().astype(int).to_numpy(),
+                                   "speakers": int(members["speaker"].nunique())}))
+    return pd.concat(parts, ignore_index=True)
