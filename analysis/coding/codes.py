@@ -55,6 +55,7 @@ CODING_CSV = "coding.csv"
 NOT_CODABLE = "not_codable"
 NOT_CODABLE_THEME = "none"
 CONSENSUS = "consensus"
+FIRST_CODER = "coder_a"  # the coder whose coding, with every logged decision, is the consensus
 ORIGINS: dict[str, str] = {
     "deductive": "Taken from the documents' own categories (the themes and headings they print).",
     "inductive": "Found in the data while reading the contributions.",

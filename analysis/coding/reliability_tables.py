@@ -378,6 +378,14 @@ def untested_in_current(data_dir: Path, codebook: Mapping) -> list[str]:
     return untested_codes(codebook, content)
 
 
+def whole_corpus_coder(data_dir: Path, contributions: pd.DataFrame) -> str:
+    """The second coder of the current test when its sample is every contribution ('' otherwise)."""
+    if not (Path(data_dir) / TESTS_YAML).exists():
+        return ""
+    test = current_test(load_tests(data_dir))
+    return test["second_coder"] if set(contributions["contribution_id"]) <= set(sample_ids(data_dir, test)) else ""
+
+
 def coded_function_alpha(data_dir: Path, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> tuple[str | None, float, int]:
     """The latest test whose second coder coded statement functions: its id, alpha over the sampled
     contributions whose function is coded, and how many they are; (None, NaN, 0) when no test

@@ -54,8 +54,10 @@ class Check:
 @dataclass(frozen=True)
 class Evidence:
     """What claims are evaluated on: the question frame (index contribution_id; question, role,
-    speaker, speaker_group, source_set, ...), each coder's 0/1 presence of codes (contributions x
-    codes), each code's theme, and which codes each statement's prompt names (0/1, same shape)."""
+    speaker, speaker_group, source_set, ...), the 0/1 presence of codes (contributions x codes) in
+    the consensus and, where the data hold them, the first coder's and the whole-corpus second
+    coder's codings (keys ``consensus``, ``first``, ``second``), each code's theme, and which codes
+    each statement's prompt names (0/1, same shape)."""
 
     frame: pd.DataFrame
     presence: Mapping[str, pd.DataFrame]
@@ -102,11 +104,16 @@ CHECKS: tuple[Check, ...] = (
     Check("codings", "codings, not statements, as the denominator", View(denominator="codings")),
     Check("theme", "themes rather than codes", View(level="theme")),
     Check("no_cued", "without codes the section's prompt or addressee names", View(drop_cued=True)),
-    Check("coder_a", "the first coder's own coding", View(coder="coder_a")),
-    Check("coder_e", "the whole-corpus second coder's coding", View(coder="coder_e")),
+    Check("first_coder", "the first coder's own coding", View(coder="first")),
+    Check("second_coder", "the whole-corpus second coder's coding", View(coder="second")),
     Check("source_out", "each source set left out in turn", leave_out_column="source_set"),
     Check("group_out", "each speaker group left out in turn", leave_out_column="speaker_group"),
 )
+
+
+def own_side(claim: Claim) -> tuple[str, str]:
+    """The (frame column, value) of the statements a claim is about: its scope, or its first side."""
+    return claim.scope if claim.kind == "leading" else (claim.side_column, claim.side_a)
 
 
 def _rows(evidence: Evidence, claim: Claim, view: View) -> pd.Index:
@@ -225,6 +232,9 @@ def grid(claim: Claim, evidence: Evidence, checks: Sequence[Check] = CHECKS) -> 
     for check in checks:
         results = []
         for view in check_views(check, evidence, claim):
+            if view.coder not in evidence.presence:
+                results.append((NOT_APPLICABLE, None, view))
+                continue
             other = evaluate(claim, evidence, view)
             inert = _is_inert(base, other, view)
             results.append((verdict(claim, base, other, evidence, view, inert), other, view))
@@ -275,20 +285,43 @@ def by_construction(claim: Claim, result: Result, evidence: Evidence) -> bool:
 
 
 def evidence_from(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, questions: Mapping, sections: Mapping,
-                  subject_groups: Mapping, functions: pd.Series, coders: Sequence[str]) -> Evidence:
+                  subject_groups: Mapping, functions: pd.Series, coders: Mapping[str, str]) -> Evidence:
     """The evidence claims are evaluated on: the question frame of ``contributions`` (by each one's
-    statement function, ``functions``), every ``coders``' presence of the counted codes, each code's
-    theme, and which codes each statement's prompt or addressee names."""
+    statement function, ``functions``), the presence of the counted codes in each of ``coders``
+    (``consensus``, ``first``, ``second`` -> a coder in coding.csv; one without rows is left out),
+    each code's theme, and which codes each statement's prompt or addressee names."""
     from analysis.coding.questions import cued, question_frame
     from analysis.compare.comparisons import presence_matrix
 
     frame = question_frame(contributions, functions, questions, {s: e["speaker_role"] for s, e in sections.items()})
     code_ids = [str(c["id"]) for c in codebook["codes"]]
     rows = coding[coding["code_id"].isin(code_ids)]
-    presence = {coder: presence_matrix(contributions, rows, dict(codebook), "code", coder) for coder in coders if (rows["coder"] == coder).any()}
+    presence = {role: presence_matrix(contributions, rows, dict(codebook), "code", coder)
+                for role, coder in coders.items() if coder and (rows["coder"] == coder).any()}
     codes = list(presence["consensus"].columns)
     return Evidence(frame, presence, {str(c["id"]): str(c["theme"]) for c in codebook["codes"]},
                     cued(frame, sections, subject_groups, codes))
+
+
+def study_evidence(study) -> Evidence:
+    """The evidence of a study (:func:`evidence_from`): statement functions as counted (coded ones
+    only while their reliability test passes), the first coder, and the current test's second
+    coder when that test covers every contribution."""
+    from analysis.coding.codes import CONSENSUS, FIRST_CODER
+    from analysis.coding.functions import read_section_functions, statement_function_ids
+    from analysis.coding.questions import statement_function_series
+    from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_status, whole_corpus_coder
+    from analysis.evidence.validate import load_groups
+
+    consensus = study.coding[study.coding["coder"] == CONSENSUS]
+    section_function = read_section_functions(study.data_dir)
+    functions = statement_function_series(study.contributions, consensus, section_function, statement_function_ids(study.codebook))
+    if coded_function_status(study.data_dir, study.coding, study.contributions, study.codebook) == STATUS_NOT_COUNTED:
+        fixed = study.contributions["section"].map(section_function).notna().to_numpy()
+        functions = functions.where(fixed, "")
+    coders = {"consensus": CONSENSUS, "first": FIRST_CODER, "second": whole_corpus_coder(study.data_dir, study.contributions)}
+    return evidence_from(study.contributions, study.coding, study.codebook, study.vocabulary.questions, study.vocabulary.sections,
+                         load_groups(study.data_dir).get("subject_groups", {}), functions, coders)
 
 
 def speakers_in(evidence: Evidence, question: str, role: str, column: str, value: str) -> int:
@@ -340,6 +373,7 @@ def registry(evidence: Evidence, claims: Sequence[Claim]) -> pd.DataFrame:
         live = checks[~checks["verdict"].isin([INERT, NOT_APPLICABLE])]
         rows.append({"claim": claim.key, "kind": claim.kind, "question": claim.question, "role": claim.role,
                      "scope": claim.scope[1] if claim.scope else "", "side_a": claim.side_a, "side_b": claim.side_b,
+                     "prompt_codes_aside": claim.drop_cued,
                      "leaders": "; ".join(result.leaders), "effect": result.effect, "n": result.n, "denominator": result.denominator,
                      "reach": result.reach, "speakers": result.speakers, "by_construction": by_construction(claim, result, evidence),
                      "robust": is_robust(checks), "checks_applied": " ".join(live["check"]),

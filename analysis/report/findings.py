@@ -316,11 +316,6 @@ def claims_of(findings: Sequence[Finding]) -> dict[str, Claim]:
     return {finding.key: finding.claim for finding in findings if finding.claim is not None}
 
 
-def robust_only(findings: Sequence[Finding], robust_keys: Sequence[str]) -> list[Finding]:
-    """The findings that hold under every robustness check (key messages are chosen from these)."""
-    return [finding for finding in findings if finding.key in set(robust_keys)]
-
-
 def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequence[str], labels: Mapping[str, str],
                         level_word: str) -> tuple[pd.DataFrame, str]:
     """How many of the groups shown raised each theme, with the contributions carrying it,

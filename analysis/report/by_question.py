@@ -1,0 +1,315 @@
+"""What stakeholders said, question by question, and the key messages drawn from it.
+
+Every number comes from one claim evaluated by :func:`analysis.compare.claims.evaluate`; every
+sentence is written by a template (``templates/key_messages.html.j2``,
+``templates/by_question.html.j2``). A key message answers one question of the frame, compares
+like with like (one question, one speaker role), is robust (at least three checks that could
+have changed it, all holding), is not true by construction, and quotes a speaker it is about.
+The analyst's synthesis (``data/synthesis.yaml``) says what was said, shown as interpretation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.compare import claims as cl
+from analysis.compare.comparisons import typical_quote
+from analysis.evidence.validate import ONE_PERSON
+
+MAX_MESSAGES = 5
+MAX_CLAIMS_PER_MESSAGE = 2
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim statement and who said it, where and when."""
+
+    contribution_id: str
+    text: str
+    speaker: str
+    document: str
+    year: str
+
+
+@dataclass(frozen=True)
+class Said:
+    """One claim's result in the words a template needs: ``kind``, the item's label, and per side
+    (the claim's scope, or its two sides) its label, statements carrying the item, statements,
+    speakers raising it, speakers, and a phrase saying who the speakers are."""
+
+    key: str
+    kind: str
+    item: str
+    item_label: str
+    sides: tuple[dict, ...]
+    effect: float
+    low: float
+    high: float
+    checks_applied: tuple[str, ...]
+    checks_inert: tuple[str, ...]
+    evidence_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyMessage:
+    """A key message: its question, its claims in words, the analysts' reading and one quote."""
+
+    question: str
+    question_label: str
+    said: tuple[Said, ...]
+    readings: tuple[tuple[str, tuple[str, ...]], ...]
+    quote: Quote
+    compared: str
+    rating: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+
+def attributed(cid: str, contributions: pd.DataFrame, groups: Mapping, sources: pd.DataFrame) -> Quote:
+    """The statement with its speaker (a group, or "one person" with their role), document and year."""
+    row = contributions.set_index("contribution_id").loc[cid]
+    group = groups.get(row["speaker_group"], {})
+    speaker = group.get("short_label", row["speaker_group"])
+    if group.get("kind") == ONE_PERSON:
+        speaker = f"{speaker} (one person)"
+    source = sources.set_index("source_id").loc[row["source_id"]]
+    return Quote(cid, row["text"], speaker, source["title"], str(source["date"])[:4])
+
+
+def _kind(speaker: str, groups: Mapping) -> str:
+    """What one speaker is: a numbered group of a group of several (``mixed/mixed_3``) is a group."""
+    return "group" if "/" in speaker else groups.get(speaker, {}).get("kind", "group")
+
+
+def speaker_noun(frame: pd.DataFrame, groups: Mapping) -> str:
+    """"groups" when every speaker of these statements is a group, else "speakers"."""
+    return "groups" if all(_kind(s, groups) in ("group", "several groups") for s in frame["speaker"].unique()) else "speakers"
+
+
+def speaker_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
+    """Who a set of statements' speakers are, in words: "15 groups", or "3 speakers: an
+    organisation and 2 single people", and, when one speaker made over half of the statements,
+    that they did."""
+    speakers = frame["speaker"].unique()
+    kinds = [_kind(s, groups) for s in speakers]
+    people = kinds.count(ONE_PERSON)
+    if speaker_noun(frame, groups) == "groups":
+        phrase = f"{len(speakers)} group{'s' if len(speakers) != 1 else ''}"
+    else:
+        rest = " and ".join(filter(None, [_counted([k for k in kinds if k != ONE_PERSON]),
+                                          f"{people} single {'person' if people == 1 else 'people'}" if people else ""]))
+        phrase = f"{len(speakers)} speaker{'s' if len(speakers) != 1 else ''}: {rest}"
+    top = frame["speaker"].value_counts()
+    if len(top) > 1 and top.iloc[0] > len(frame) / 2:
+        name = groups.get(top.index[0].split("/")[0], {}).get("short_label", top.index[0])
+        phrase += f"; {top.iloc[0]} of these {len(frame)} statements are one speaker's ({name})"
+    return phrase
+
+
+def _counted(kinds: Sequence[str]) -> str:
+    counts = pd.Series(list(kinds), dtype=object).value_counts()
+    return " and ".join(f"{'an' if n == 1 and kind[0] in 'aeiou' else 'a' if n == 1 else n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items())
+
+
+def said(claim: cl.Claim, evidence: cl.Evidence, checks: pd.DataFrame, labels: Mapping[str, str], groups: Mapping) -> Said:
+    """A claim's result in words (see :class:`Said`); the range is the effect's lowest and
+    highest over the checks that could have changed it, the baseline included."""
+    base = cl.evaluate(claim, evidence)
+    frame = evidence.frame
+    in_question = frame[(frame["question"] == claim.question) & (frame["role"] == claim.role)]
+    item = base.leaders[0] if claim.kind == "leading" else claim.item
+    presence = evidence.presence["consensus"]
+    sides = []
+    ids: list[str] = []
+    side_values = [claim.scope[1]] if claim.kind == "leading" else [claim.side_a, claim.side_b]
+    column = claim.scope[0] if claim.kind == "leading" else claim.side_column
+    for value in side_values:
+        rows = in_question[in_question[column] == value]
+        carrying = rows.index[presence.reindex(rows.index).fillna(0)[item].to_numpy() > 0]
+        ids += list(carrying)
+        sides.append({"label": labels.get(value, value), "n": len(carrying), "denominator": len(rows),
+                      "reach": int(rows.loc[carrying, "speaker"].nunique()), "speakers": int(rows["speaker"].nunique()),
+                      "who": speaker_phrase(rows, groups), "noun": speaker_noun(rows, groups)})
+    live = checks[~checks["verdict"].isin([cl.INERT, cl.NOT_APPLICABLE])]
+    effects = [base.effect, *live["effect"].dropna()]
+    return Said(claim.key, claim.kind, item, labels.get(item, item), tuple(sides), base.effect, min(effects), max(effects),
+                tuple(live["check"]), tuple(checks.loc[checks["verdict"].isin([cl.INERT, cl.NOT_APPLICABLE]), "check"]), tuple(ids))
+
+
+def message_claims(registry: pd.DataFrame, claims: Sequence[cl.Claim]) -> dict[str, list[cl.Claim]]:
+    """The claims that may become key messages, by question, at most :data:`MAX_CLAIMS_PER_MESSAGE`
+    each: robust, not true by construction, one leader, raised by at least two speakers, and not
+    saying again what another claim of the question says of the same item."""
+    by_key = {claim.key: claim for claim in claims}
+    eligible = registry[registry["robust"] & ~registry["by_construction"] & ~registry["leaders"].str.contains(";") & (registry["reach"] >= 2)]
+    chosen: dict[str, list[cl.Claim]] = {}
+    for row in eligible.sort_values(["kind", "speakers", "effect"], ascending=[False, False, False]).itertuples():
+        claim = by_key[row.claim]
+        taken = chosen.setdefault(row.question, [])
+        items = {c.item or registry.set_index("claim").loc[c.key, "leaders"] for c in taken}
+        if len(taken) < MAX_CLAIMS_PER_MESSAGE and row.leaders not in items:
+            taken.append(claim)
+    return chosen
+
+
+def reading_for(synthesis: Sequence[Mapping], question: str, item: str) -> tuple[str, tuple[str, ...]]:
+    """The analysts' first synthesis sentence for a question and code, with the statements it cites ("" when none is written)."""
+    for entry in synthesis:
+        if entry.get("question") == question and entry.get("code") == item:
+            first = entry["sentences"][0]
+            return str(first["text"]), tuple(first["cites"])
+    return "", ()
+
+
+def quote_for(ids: Sequence[str], presence: pd.DataFrame, contributions: pd.DataFrame) -> str:
+    """The typical statement among ``ids`` (:func:`analysis.compare.comparisons.typical_quote`)."""
+    texts = contributions.set_index("contribution_id")["text"]
+    candidates = pd.DataFrame({"text": texts.loc[list(ids)], "n_coded": presence.reindex(list(ids)).fillna(0).sum(axis=1)})
+    return typical_quote(candidates)
+
+
+def key_messages(evidence: cl.Evidence, registry: pd.DataFrame, claims: Sequence[cl.Claim], grid: pd.DataFrame,
+                 questions: Mapping[str, Mapping], synthesis: Sequence[Mapping], contributions: pd.DataFrame,
+                 groups: Mapping, sources: pd.DataFrame, labels: Mapping[str, str]) -> list[KeyMessage]:
+    """One key message per question that has a claim fit to be one (:func:`message_claims`), in
+    the frame's order, at most :data:`MAX_MESSAGES`."""
+    chosen = message_claims(registry, claims)
+    messages = []
+    for question, entry in questions.items():
+        if question not in chosen:
+            continue
+        words = tuple(said(c, evidence, grid[grid["claim"] == c.key], labels, groups) for c in chosen[question])
+        first = words[0]
+        said_readings = tuple(r for r in (reading_for(synthesis, question, w.item) for w in words) if r[0])
+        column, value = cl.own_side(chosen[question][0])
+        side_ids = [cid for cid in first.evidence_ids if evidence.frame.loc[cid, column] == value]
+        quote = attributed(quote_for(side_ids, evidence.presence["consensus"], contributions), contributions, groups, sources)
+        compared = "; ".join(dict.fromkeys(side["label"] for w in words for side in w.sides))
+        messages.append(KeyMessage(question, entry["label"], words, said_readings, quote, compared))
+    return messages[:MAX_MESSAGES]
+
+
+def messages_table(messages: Sequence[KeyMessage], texts: Sequence[str]) -> pd.DataFrame:
+    """outputs/tables/key_messages.csv: each message as the briefing prints it (``texts``), its
+    question, what it compares, its quote, every statement behind its numbers, and the checks."""
+    return pd.DataFrame({
+        "message": list(texts),
+        "question": [m.question for m in messages],
+        "compared": [m.compared for m in messages],
+        "quote_id": [m.quote.contribution_id for m in messages],
+        "evidence_ids": [" ".join(dict.fromkeys(cid for w in m.said for cid in w.evidence_ids)) for m in messages],
+        "checks_applied": [" ".join(dict.fromkeys(c for w in m.said for c in w.checks_applied)) for m in messages],
+        "checks_inert": [" ".join(dict.fromkeys(c for w in m.said for c in w.checks_inert)) for m in messages],
+        "reading_cites": [" ".join(cid for _, cites in m.readings for cid in cites) for m in messages],
+    }, columns=["message", "question", "compared", "quote_id", "evidence_ids", "checks_applied", "checks_inert", "reading_cites"])
+
+
+def question_rows(table: pd.DataFrame, labels: Mapping[str, str], source_sets: Sequence[str]) -> pd.DataFrame:
+    """One question's leading codes as the briefing shows them: a row per code, and per source set
+    "n of d statements; r of s speakers"."""
+    shown = pd.DataFrame({"code": [labels.get(c, c) for c in dict.fromkeys(table["code_id"])]})
+    for source_set in source_sets:
+        part = table[table["source_set"] == source_set].set_index("code_id")
+        if part.empty:
+            continue
+        shown[labels.get(source_set, source_set)] = [
+            f"{int(part.loc[c, 'n'])} of {int(part.loc[c, 'denominator'])} statements; raised by {int(part.loc[c, 'reach'])} of {int(part.loc[c, 'speakers'])} speakers"
+            for c in dict.fromkeys(table["code_id"])]
+    return shown
+
+
+def readings(synthesis: Sequence[Mapping], question: str, codes: Sequence[str], labels: Mapping[str, str]) -> list[dict]:
+    """The analysts' synthesis of one question, for the codes shown, in their order."""
+    entries = {entry["code"]: entry for entry in synthesis if entry.get("question") == question}
+    return [{"label": labels.get(code, code), "sentences": entries[code]["sentences"]} for code in codes if code in entries]
+
+
+def printed_messages(page: str) -> list[str]:
+    """Each key message's words as the rendered page prints them (its statement, reading, quote and how sure)."""
+    from lxml import html
+
+    items = html.fragment_fromstring(str(page), create_parent="div").xpath('//li[@class="message"]')
+    return [" ".join(item.text_content().split()) for item in items]
+
+
+def question_quotes(evidence: cl.Evidence, table: pd.DataFrame, contributions: pd.DataFrame, groups: Mapping,
+                    sources: pd.DataFrame) -> list[Quote]:
+    """One attributed quote per source set: a typical statement carrying the code most of its speakers raised."""
+    frame, presence = evidence.frame, evidence.presence["consensus"]
+    quotes = []
+    for source_set, part in table.groupby("source_set", sort=False):
+        top = part[part["n"] > 0].sort_values(["reach", "n"], ascending=False, kind="stable")
+        if top.empty:
+            continue
+        code = top["code_id"].iloc[0]
+        rows = frame.index[(frame["question"] == table.attrs.get("question")) & (frame["role"] == table.attrs.get("role", "voice"))
+                           & (frame["source_set"] == source_set)]
+        carrying = [cid for cid in rows if presence.loc[cid, code] > 0]
+        if carrying:
+            quotes.append(attributed(quote_for(carrying, presence, contributions), contributions, groups, sources))
+    return quotes
+
+
+def question_sections(evidence: cl.Evidence, questions: Mapping[str, Mapping], synthesis: Sequence[Mapping], contributions: pd.DataFrame,
+                      groups: Mapping, sources: pd.DataFrame, labels: Mapping[str, str], source_sets: Sequence[str],
+                      table_html) -> list[dict]:
+    """What the by-question section shows for each question answered in the speakers' own voice:
+    who answered it, its leading codes by source set (a table made by ``table_html``), the
+    analysts' reading of those codes and one attributed quote per source set."""
+    sections = []
+    for question, entry in questions.items():
+        table = cl.question_table(evidence, question)
+        if table.empty:
+            continue
+        table.attrs.update(question=question, role="voice")
+        frame = evidence.frame
+        rows = frame[(frame["question"] == question) & (frame["role"] == "voice")]
+        codes = list(dict.fromkeys(table["code_id"]))
+        shown = question_rows(table, labels, source_sets)
+        sections.append({
+            "id": question, "label": entry["label"], "asks": entry["asks"], "n_statements": len(rows),
+            "who": speaker_phrase(rows, groups), "sets": ", ".join(labels.get(s, s) for s in dict.fromkeys(rows["source_set"])),
+            "table": table_html(shown, f"{entry['label']}: the codes most speakers raised in each set of documents, with their "
+                                       "statements and speakers. Shares are of the statements that answer this question.", row_headers=True),
+            "readings": readings(synthesis, question, codes, labels),
+            "quotes": question_quotes(evidence, table, contributions, groups, sources),
+        })
+    return sections
+
+
+def written_about(evidence: cl.Evidence, labels: Mapping[str, str], subject_labels: Mapping[str, str]) -> dict | None:
+    """The statements written about groups rather than by them (speaker role ``subject``): how
+    many, about whom, and the codes they carry most; None when there are none."""
+    frame = evidence.frame
+    rows = frame[frame["role"] == "subject"]
+    if rows.empty:
+        return None
+    presence = evidence.presence["consensus"].reindex(rows.index).fillna(0)
+    top = presence.sum().sort_values(ascending=False, kind="stable")
+    top = top[top > 0].head(3)
+    return {"n": len(rows), "about": [subject_labels.get(g, g) for g in dict.fromkeys(rows["subject_group"].dropna()) if g],
+            "writers": [labels.get(s, s) for s in dict.fromkeys(rows["source_set"])],
+            "codes": [(labels.get(c, c), int(n)) for c, n in top.items()]}
+
+
+def claims_shown(registry: pd.DataFrame, grid: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Every claim as the appendix shows it: its question and scope, its leading code(s), its
+    counts, robust or not, true by construction or not, and each check's verdict."""
+    verdicts = grid.pivot_table(index="claim", columns="check", values="verdict", aggfunc="first").reindex(registry["claim"])
+    combined = [c for c in verdicts.columns if "+" in c]
+    verdicts["two checks together"] = verdicts[combined].bfill(axis=1).iloc[:, 0] if combined else ""
+    verdicts = verdicts.drop(columns=combined).fillna("")
+    shown = pd.DataFrame({
+        "question": registry["question"].to_numpy(),
+        "claim": [(f"{labels.get(s, s)}: leads" + (", the prompt's codes aside" if aside else "")) if k == "leading"
+                  else f"more in {labels.get(a, a)} than {labels.get(b, b)}"
+                  for k, s, a, b, aside in zip(registry["kind"], registry["scope"], registry["side_a"], registry["side_b"], registry["prompt_codes_aside"])],
+        "code": ["; ".join(labels.get(c, c) for c in leaders.split("; ")) for leaders in registry["leaders"]],
+        "statements": [f"{n} of {d}" for n, d in zip(registry["n"], registry["denominator"])],
+        "speakers": [f"{r} of {s}" for r, s in zip(registry["reach"], registry["speakers"])],
+        "robust": registry["robust"].map({True: "yes", False: "no"}).to_numpy(),
+        "by construction": registry["by_construction"].map({True: "yes", False: "no"}).to_numpy(),
+    })
+    return pd.concat([shown, verdicts.reset_index(drop=True)], axis=1)
