@@ -16,6 +16,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "validate": ("analysis.evidence.validate", "check every data file; one line per problem"),
     "extract": ("analysis.evidence.corpus", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
     "qda": ("analysis.exchange.qda", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
+    "suggest": ("analysis.coding.suggest_command", "rank likely codes for uncoded statements, apart from the coding, "
+                "for a person to review (evaluate: leave-one-source-out accuracy; accept: the reviewed CSV into coding.csv)"),
     "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools "
                   "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions)"),
 }
