@@ -11,9 +11,10 @@ The model, :data:`MODEL_NAME` version :data:`MODEL_VERSION` (bump it when any of
 
 - features: TF-IDF of character 2- to 5-grams inside words (sublinear term frequency), which
   match word stems and spellings across sources;
-- codes: one logistic regression per code (one-vs-rest, liblinear, ``C`` = 10, classes
-  balanced), so each code's score is the model's chance that the statement carries it; a code
-  no training statement carries scores 0;
+- codes: one logistic regression per code (one-vs-rest; liblinear solving the dual problem,
+  faster when features outnumber statements; ``C`` = 10; classes balanced), so each code's
+  score is the model's chance that the statement carries it; a code no training statement
+  carries scores 0;
 - statement functions: the same features and classifier, one function per statement;
 - proposed (what a QDA program is sent, and what the evaluation scores as the model's coding):
   the top code, and the next ranks up to :data:`TOP` that score at least
@@ -51,7 +52,7 @@ def features() -> TfidfVectorizer:
 
 
 def classifier(seed: int) -> OneVsRestClassifier:
-    return OneVsRestClassifier(LogisticRegression(C=10, solver="liblinear", class_weight="balanced", random_state=seed))
+    return OneVsRestClassifier(LogisticRegression(C=10, solver="liblinear", dual=True, class_weight="balanced", random_state=seed))
 
 
 @dataclass(frozen=True)

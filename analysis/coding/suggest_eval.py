@@ -124,7 +124,9 @@ def markdown_table(frame: pd.DataFrame, headers: Sequence[str]) -> str:
     """A Markdown table of ``frame`` with ``headers``; numbers below 1 to two places, NaN as '–'."""
     def cell(value) -> str:
         if isinstance(value, (float, np.floating)):
-            return "–" if np.isnan(value) else (f"{value:.2f}" if abs(value) < 1 or value != int(value) else str(int(value)))
+            if np.isnan(value):
+                return "–"
+            return f"{round(value, 2) + 0.0:.2f}" if abs(value) < 1 or value != int(value) else str(int(value))
         return str(value)
 
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
