@@ -12,7 +12,8 @@ leave-one-source-out evaluation, and the CSV route for accepting them.
 - ``suggest evaluate`` prints the leave-one-source-out tables (:mod:`analysis.coding.suggest_eval`).
 - ``suggest accept FILE.csv --coder NAME`` appends every row whose ``decision`` is ``accept``
   to coding.csv as coder NAME (a new name, as ``qda merge`` requires); ``--consensus`` also
-  writes them as the consensus of statements that have none. Rows a reviewer adds (a
+  writes them as the consensus, and the first coding (coder_a) it is built from, of statements
+  that have no consensus. Rows a reviewer adds (a
   contribution, a code, ``accept``) count like the others.
 
 Nothing under ``suggestions/`` is read by the analysis or counted in the briefing.
@@ -37,7 +38,7 @@ from analysis.coding.functions import function_problems, read_section_functions,
 from analysis.coding.suggest_eval import evaluation, evaluation_markdown, leave_one_source_out
 from analysis.evidence.readers import DataValidationError, raise_if, read_csv
 from analysis.evidence.validate import load_contributions
-from analysis.exchange.merge import check_coder_name, consensus_where_missing
+from analysis.exchange.merge import FIRST_CODER, check_coder_name, consensus_where_missing
 from analysis.paths import DATA_DIR, SUGGESTIONS_DIR, display_path
 
 ACCEPT, REJECT = "accept", "reject"
@@ -280,7 +281,7 @@ def run_accept(path: Path, data_dir: Path, coder: str, as_consensus: bool, dry_r
         return 0
     target = Path(data_dir) / CODING_CSV
     write_coding(pd.concat([coding, new, consensus], ignore_index=True), target)
-    print(f"wrote {display_path(target)}: {len(new)} rows as {coder}" + (f", {len(consensus)} as {CONSENSUS}" if as_consensus else ""))
+    print(f"wrote {display_path(target)}: {len(new)} rows as {coder}" + (f", {len(consensus)} as {FIRST_CODER} and {CONSENSUS}" if as_consensus else ""))
     return 0
 
 
@@ -306,7 +307,7 @@ def parser() -> argparse.ArgumentParser:
                                         "name; rows with 'reject' or no decision are left out.")
     accept.add_argument("path", type=Path, metavar="FILE.csv")
     accept.add_argument("--coder", required=True, help="the reviewer's coder name (new: never consensus nor a coder already in coding.csv)")
-    accept.add_argument("--consensus", action="store_true", help="also write the accepted rows as the consensus of statements that have none")
+    accept.add_argument("--consensus", action="store_true", help="also write the accepted rows as the consensus (and coder_a) of statements that have no consensus")
     accept.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
     accept.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
     return commands
