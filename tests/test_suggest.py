@@ -226,3 +226,37 @@ def test_an_unknown_source_is_one_line(data, capsys):
     assert main(["--data-dir", str(data), "--source", "no_such_source"]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "unknown source 'no_such_source'" in error
+
+
+def test_a_review_in_a_qda_program_comes_back_under_the_reviewers_name(data, tmp_path, capsys):
+    import zipfile
+
+    from lxml import etree
+
+    from analysis.exchange import qda
+
+    without_consensus_of(data, SOURCE)
+    assert main(["--data-dir", str(data)]) == 0
+    exported = tmp_path / "export"
+    assert qda.main(["export", str(exported), "--data-dir", str(data), "--suggestions"]) == 0
+    with zipfile.ZipFile(exported / qda.QDPX_NAME) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    root = etree.fromstring(members["project.qde"])
+    suggested = [s for s in root.iter(f"{{{qda.PROJECT_NS}}}PlainTextSelection") if s.get("creatingUser") == qda.guid("user", sg.SUGGESTED)]
+    rejected = suggested[0]  # the reviewer deletes one suggested coding
+    rejected.getparent().remove(rejected)
+    members["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    reviewed = tmp_path / "reviewed.qdpx"
+    with zipfile.ZipFile(reviewed, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    assert qda.main(["merge", str(reviewed), "--coder", "reviewer", "--consensus", "--data-dir", str(data)]) == 0
+    coding = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
+    kept = suggested_coding(data)
+    gone = kept["contribution_id"].eq(rejected.get("name")) & kept["code_id"].eq(
+        {qda.guid("code", c): c for c in kept["code_id"]}[rejected[-1][0].get("targetGUID")])
+    wanted = sorted(zip(kept.loc[~gone, "contribution_id"], kept.loc[~gone, "code_id"]))
+    for coder in ("reviewer", "coder_a", "consensus"):
+        rows = coding[(coding["coder"] == coder) & coding["contribution_id"].isin(kept["contribution_id"])]
+        assert sorted(zip(rows["contribution_id"], rows["code_id"])) == wanted, coder
+    assert coding.loc[coding["coder"] == "reviewer", "memo"].str.startswith("Suggested by").all()
