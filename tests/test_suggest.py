@@ -260,3 +260,26 @@ def test_a_review_in_a_qda_program_comes_back_under_the_reviewers_name(data, tmp
         rows = coding[(coding["coder"] == coder) & coding["contribution_id"].isin(kept["contribution_id"])]
         assert sorted(zip(rows["contribution_id"], rows["code_id"])) == wanted, coder
     assert coding.loc[coding["coder"] == "reviewer", "memo"].str.startswith("Suggested by").all()
+
+
+def test_the_benchmark_times_training_and_suggesting_on_statements_drawn_from_the_consensus():
+    from analysis.report.suggest_benchmark import drawn, run
+
+    training, targets = drawn(consensus(FIXTURE), 40, 3)
+    assert len(training) == len(targets) == 40
+    assert set(training["contribution_id"]) <= set(consensus(FIXTURE)["contribution_id"])
+    timings = run(FIXTURE, 40, 1, 3)
+    assert list(timings) == ["train", "suggest"]
+    assert all(cpu > 0 and wall > 0 for cpu, wall in timings.values())
+
+
+@pytest.mark.parametrize("argv, options", [
+    (["--help"], ["--source", "--data-dir", "--seed", "evaluate", "accept"]),
+    (["accept", "--help"], ["FILE.csv", "--coder", "--consensus", "--dry-run", "--data-dir"]),
+    (["evaluate", "--help"], ["--data-dir", "--seed"]),
+])
+def test_every_suggest_command_lists_its_options(argv, options, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    output = capsys.readouterr().out
+    assert stopped.value.code == 0 and all(option in output for option in options), output
