@@ -119,10 +119,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def has_decisions(path: Path) -> bool:
-    """Whether a suggestions file already holds a reviewer's decisions."""
+    """Whether a suggestions file already holds a reviewer's decisions (or cannot be read, so
+    might)."""
     if not path.is_file():
         return False
-    frame, problems = read_csv(path)
+    frame, _ = read_csv(path)
     return frame is None or ("decision" in frame.columns and frame["decision"].notna().any())
 
 
@@ -155,7 +156,7 @@ def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
     for source_id, statements in chosen.groupby("source_id", sort=False):
         path = folder / f"{source_id}.csv"
         if has_decisions(path):
-            raise ValueError(f"{display_path(path)} holds review decisions: accept them (python -m analysis suggest accept) "
+            raise ValueError(f"{display_path(path)} holds review decisions (or cannot be read): accept them (python -m analysis suggest accept) "
                              "or move the file before suggesting again")
         rows = suggestions[suggestions["contribution_id"].isin(statements["contribution_id"])]
         data = csv_bytes(rows)
