@@ -283,3 +283,17 @@ def test_every_suggest_command_lists_its_options(argv, options, capsys):
         main(argv)
     output = capsys.readouterr().out
     assert stopped.value.code == 0 and all(option in output for option in options), output
+
+
+@pytest.mark.parametrize("carried, ranked_codes", [
+    ([("t",), (), ("t",)], ["t"]),  # one code learned; codes never carried are not suggested
+    ([("t",), ("t", "u"), ("t",)], ["t", "u"]),  # a code every statement carries
+])
+def test_a_small_training_set_still_gives_ranked_codes(carried, ranked_codes):
+    training = pd.DataFrame({"contribution_id": ["a", "b", "c"], "source_id": "s", "section": "x",
+                             "text": ["more time for families", "less paperwork please", "time with people"],
+                             "codes": carried, "function": ""})
+    model = sg.fit(training, ["t", "u", "v"], ["hope", "need"], 1)
+    rows = sg.suggest(model, pd.DataFrame({"contribution_id": ["z"], "section": ["x"], "text": ["time"]}), {"x": "hope"})
+    assert rows["code_id"].tolist() == ranked_codes
+    assert rows["score"].between(0, 1).all() and rows["proposed"].iloc[0]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -102,7 +103,9 @@ def fit(training: pd.DataFrame, codes: Sequence[str], functions: Sequence[str], 
     if not learned.any():
         raise ValueError("no consensus statement carries a code of the codebook")
     code_model = make_pipeline(features(), classifier(seed))
-    code_model.fit(training["text"].to_list(), carried[:, learned].astype(int))
+    with warnings.catch_warnings():  # a code every training statement carries is learned as always present
+        warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
+        code_model.fit(training["text"].to_list(), carried[:, learned].astype(int))
     coded = training[training["function"] != ""]
     function_model = None
     if len(coded):
@@ -116,7 +119,8 @@ def code_scores(suggester: Suggester, texts: Sequence[str]) -> np.ndarray:
     """Each statement's score for each code (statements x ``suggester.codes``)."""
     scores = np.zeros((len(texts), len(suggester.codes)))
     if len(texts):
-        scores[:, suggester.learned] = suggester.code_model.predict_proba(list(texts))
+        chances = suggester.code_model.predict_proba(list(texts))
+        scores[:, suggester.learned] = chances[:, -int(suggester.learned.sum()):]  # one code learned: (absent, present)
     return scores
 
 
@@ -133,7 +137,7 @@ def function_scores(suggester: Suggester, texts: Sequence[str]) -> np.ndarray:
 def ranked(ids: Sequence[str], scores: np.ndarray, labels: Sequence[str], top: int, kind: str) -> pd.DataFrame:
     """The ``top`` labels of each statement by score (ties in ``labels`` order; below the first,
     only labels that score above 0): columns contribution_id, kind, rank (from 1), code_id,
-    score and proposed (:func:`proposed`)."""
+    score (to three places, as shown and as proposed) and proposed (:func:`proposed`)."""
     top = min(top, len(labels))
     order = np.argsort(-scores, axis=1, kind="stable")[:, :top]
     best = np.take_along_axis(scores, order, axis=1)
@@ -142,7 +146,7 @@ def ranked(ids: Sequence[str], scores: np.ndarray, labels: Sequence[str], top: i
         "kind": kind,
         "rank": np.tile(np.arange(1, top + 1), len(ids)),
         "code_id": np.asarray(labels, dtype=object)[order.ravel()] if len(ids) else np.array([], dtype=object),
-        "score": best.ravel(),
+        "score": best.ravel().round(3),
     })
     frame = frame[(frame["score"] > 0) | (frame["rank"] == 1)]  # a label no training statement carries is no suggestion
     return frame.assign(proposed=proposed(frame))
@@ -158,7 +162,7 @@ def suggest(suggester: Suggester, targets: pd.DataFrame, section_function: Mappi
             top: int = TOP) -> pd.DataFrame:
     """Ranked suggestions for ``targets`` (contribution_id, section, text): the top codes of
     every statement, and the top functions of those whose section does not fix one; columns
-    :data:`SUGGESTION_COLUMNS`, score rounded to three places, decision and memo empty."""
+    :data:`SUGGESTION_COLUMNS`, decision and memo empty."""
     ids, texts = targets["contribution_id"].to_list(), targets["text"].to_list()
     codes = ranked(ids, code_scores(suggester, texts), suggester.codes, top, CODE)
     coded = targets["section"].map(section_function).isna().to_numpy()
@@ -170,5 +174,5 @@ def suggest(suggester: Suggester, targets: pd.DataFrame, section_function: Mappi
     order = {cid: n for n, cid in enumerate(ids)}
     rows = pd.concat(parts, ignore_index=True)
     rows = rows.iloc[np.lexsort((rows["rank"], rows["kind"] != CODE, rows["contribution_id"].map(order)))]
-    return rows.assign(score=rows["score"].round(3), coder=SUGGESTED,
+    return rows.assign(coder=SUGGESTED,
                        text=rows["contribution_id"].map(dict(zip(ids, texts))), decision="", memo="")[list(SUGGESTION_COLUMNS)].reset_index(drop=True)
