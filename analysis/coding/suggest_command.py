@@ -317,6 +317,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 on success, 1 for data or a review file that cannot be used, 2 for a file that cannot be read."""
     args = parser().parse_args(argv)
+    if not args.data_dir.is_dir():
+        print(f"error: {display_path(args.data_dir)}: no such data folder", file=sys.stderr)
+        return 1
     try:
         if args.command == "evaluate":
             return run_evaluate(args.data_dir, args.seed)
