@@ -170,9 +170,9 @@ def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
     print(f"{len(chosen)} statements, top {sg.TOP} codes each, by {sg.MODEL_NAME} {sg.MODEL_VERSION} trained on "
           f"{len(training)} consensus statements; nothing here is counted until a reviewer accepts it.")
     if "not_measured" not in accuracy:
-        print(f"measured leaving one source out: top code right {accuracy['precision_top1']:.2f}, consensus codes in the "
-              f"top {sg.TOP} {accuracy['recall_top3']:.2f}, alpha over themes {accuracy['theme_alpha']:.2f} "
-              "(python -m analysis suggest evaluate for every source)")
+        print(f"measured leaving one source out: the top code is a consensus code in {accuracy['precision_top1']:.0%} of "
+              f"statements, {accuracy['recall_top3']:.0%} of consensus codes are in the top {sg.TOP}, alpha over themes "
+              f"{accuracy['theme_alpha']:.2f} (python -m analysis suggest evaluate for every source)")
     return 0
 
 
