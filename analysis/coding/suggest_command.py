@@ -282,7 +282,8 @@ def run_accept(path: Path, data_dir: Path, coder: str, as_consensus: bool, dry_r
         return 0
     target = Path(data_dir) / CODING_CSV
     write_coding(pd.concat([coding, new, consensus], ignore_index=True), target)
-    print(f"wrote {display_path(target)}: {len(new)} rows as {coder}" + (f", {len(consensus)} as {FIRST_CODER} and {CONSENSUS}" if as_consensus else ""))
+    also = "".join(f", {int((consensus['coder'] == name).sum())} as {name}" for name in (FIRST_CODER, CONSENSUS)) if as_consensus else ""
+    print(f"wrote {display_path(target)}: {len(new)} rows as {coder}{also}")
     return 0
 
 

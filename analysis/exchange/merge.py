@@ -8,7 +8,8 @@ overwritten. Codings with codes the codebook lacks cannot be merged (add the cod
 data/codebook.yaml first); they are listed and left out, as are codings that match no
 contribution. ``--consensus`` also writes them as the consensus, and as the first coding
 (coder_a) it is built from, of contributions that have no consensus (a new source coded by
-one person, as when suggested codes are reviewed); an existing consensus is never changed. ``--dry-run`` shows what would be merged and writes nothing.
+one person, as when suggested codes are reviewed); an existing consensus is never changed.
+``--dry-run`` shows what would be merged and writes nothing.
 
 After the merge, Krippendorff's alpha (nominal, :mod:`analysis.coding.alpha`) of NAME against
 the consensus is reported, over every contribution x code decision on the contributions
@@ -129,7 +130,8 @@ def run_merge(args: argparse.Namespace) -> int:
     merged = pd.concat([coding, rows, consensus], ignore_index=True)
     write_coding(merged, path)
     if args.consensus:
-        print(f"  {len(consensus)} rows also written as {FIRST_CODER} and {CONSENSUS}")
+        print(f"  also written: {int((consensus['coder'] == FIRST_CODER).sum())} rows as {FIRST_CODER}, "
+              f"{int((consensus['coder'] == CONSENSUS).sum())} as {CONSENSUS}")
     alpha, units = alpha_against_consensus(merged, args.coder, codes)
     print(f"wrote {path}; Krippendorff's alpha of {args.coder} against the consensus: "
           f"{alpha:.3f} over {units} contributions x {len(codes)} codes (the contributions {args.coder} coded)")
