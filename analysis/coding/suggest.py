@@ -13,8 +13,9 @@ The model, :data:`MODEL_NAME` version :data:`MODEL_VERSION` (bump it when any of
   match word stems and spellings across sources;
 - codes: one logistic regression per code (one-vs-rest; liblinear solving the dual problem,
   faster when features outnumber statements; ``C`` = 10; classes balanced), so each code's
-  score is the model's chance that the statement carries it; a code no training statement
-  carries scores 0;
+  score, from 0 to 1, says how likely the statement is to carry it (higher, likelier; not a
+  calibrated probability, since classes are balanced); a code no training statement carries
+  scores 0;
 - statement functions: the same features and classifier, one function per statement;
 - proposed (what a QDA program is sent, and what the evaluation scores as the model's coding):
   the top code, and the next ranks up to :data:`TOP` that score at least

@@ -32,7 +32,7 @@ from analysis.coding.suggest import CODE, FUNCTION, TOP, Suggester, fit, suggest
 SUMMARY_COLUMNS = {
     "statements": "statements", "codes": "consensus codes", "precision_top1": "precision, top 1",
     "recall_top1": "recall, top 1", "precision_top3": "precision, top 3", "recall_top3": "recall, top 3",
-    "outside_top3": "consensus codes outside the top 3", "statements_outside_top3": "statements with one",
+    "outside_top3": "consensus codes outside the top 3", "statements_outside_top3": "statements with a consensus code outside the top 3",
     "theme_alpha": "alpha, themes pooled", "functions": "functions suggested", "function_agreement": "top function is the consensus one",
     "function_alpha": "alpha, functions",
 }
