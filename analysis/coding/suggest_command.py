@@ -145,19 +145,20 @@ def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
     if chosen.empty:
         print("nothing to suggest: every statement has consensus coding (name a source with --source to check one)")
         return 0
+    folder = Path(data_dir) / SUGGESTIONS_DIR
+    reviewed = [folder / f"{s}.csv" for s in chosen["source_id"].unique() if has_decisions(folder / f"{s}.csv")]
+    if reviewed:
+        raise ValueError(f"{display_path(reviewed[0])} holds review decisions (or cannot be read): accept them "
+                         "(python -m analysis suggest accept) or move the file before suggesting again")
     functions = statement_function_ids(codebook)
     consensus = coding[(coding["coder"] == CONSENSUS) & ~coding["contribution_id"].isin(chosen["contribution_id"])]
     training = sg.consensus_table(contributions, consensus, code_ids(codebook), functions, section_function)
     model = sg.fit(training, code_ids(codebook), functions, seed)
     suggestions = sg.suggest(model, chosen, section_function)
     accuracy = measured(training, codebook, section_function, seed)
-    folder = Path(data_dir) / SUGGESTIONS_DIR
     files: dict[Path, bytes] = {}
     for source_id, statements in chosen.groupby("source_id", sort=False):
         path = folder / f"{source_id}.csv"
-        if has_decisions(path):
-            raise ValueError(f"{display_path(path)} holds review decisions (or cannot be read): accept them (python -m analysis suggest accept) "
-                             "or move the file before suggesting again")
         rows = suggestions[suggestions["contribution_id"].isin(statements["contribution_id"])]
         data = csv_bytes(rows)
         files[path] = data
