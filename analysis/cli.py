@@ -17,8 +17,11 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "extract": ("analysis.evidence.corpus", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
     "qda": ("analysis.exchange.qda", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
     "reliability": ("analysis.coding.blind_test", "a blind reliability test: write a packet for a new coder, import the answers"),
+    "suggest": ("analysis.coding.suggest_command", "rank likely codes for uncoded statements, apart from the coding, "
+                "for a person to review (evaluate: leave-one-source-out accuracy; accept: the reviewed CSV into coding.csv)"),
     "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools "
-                  "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions)"),
+                  "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions; "
+                  "--suggest: time training and suggesting codes for 1,000 statements)"),
 }
 
 
@@ -53,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.report.scale_benchmark import main as scale_main
 
         return scale_main([arg for arg in argv[1:] if arg != "--scale"])
+    if argv[:1] == ["benchmark"] and "--suggest" in argv:
+        from analysis.report.suggest_benchmark import main as suggest_main
+
+        return suggest_main([arg for arg in argv[1:] if arg != "--suggest"])
     if argv and argv[0] in DELEGATED:
         if argv[0] == "validate":
             import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)

@@ -244,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         want, got, exported = qualcoder_roundtrip(args.qualcoder.resolve(), args.qdpx.resolve(), Path(work),
                                                    args.maxqda_line_endings)
         print(f"QualCoder ({args.qualcoder}) imported {args.qdpx}:")
+        archive_coders = collections.Counter(coding[4] for coding in want["codings"])
         lost = compare(want, got)
         if args.keep:
             args.keep.write_bytes(exported.read_bytes())
@@ -260,10 +261,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rows read back: {len(back)} (" + ", ".join(f"{c} {n}" for c, n in sorted(coders.items()))
               + f"); the added coding {'is' if added else 'is NOT'} among them")
         ours = {tuple(row.values()) for row in csv.DictReader((args.data_dir / "coding.csv").open(encoding="utf-8"))}
-        returned = {tuple(row.values()) for row in back if row["coder"] != ADDED_CODER}
+        known = {row[2] for row in ours}
+        returned = {tuple(row.values()) for row in back if row["coder"] in known}
         print(f"rows of {args.data_dir / 'coding.csv'} read back unchanged (code, coder and memo): "
               f"{len(ours & returned)} of {len(ours)}")
-        if returned != ours or len(added) != 1:
+        others = collections.Counter(row["coder"] for row in back if row["coder"] not in known | {ADDED_CODER})
+        if others:  # coders of the archive that coding.csv lacks: suggested codes (qda export --suggestions)
+            print("rows of coders not in coding.csv read back: " + ", ".join(f"{c} {n}" for c, n in sorted(others.items()))
+                  + f" (in the archive: {', '.join(f'{c} {n}' for c, n in sorted(archive_coders.items()) if c in others)})")
+        if returned != ours or len(added) != 1 or any(others[c] != archive_coders.get(c) for c in others):
             lost.append("codings on the way back")
     if lost:
         print("lost or changed: " + ", ".join(lost), file=sys.stderr)

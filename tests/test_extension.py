@@ -80,7 +80,8 @@ def build(project: Path, params: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def with_a_source(tmp_path_factory) -> tuple[Path, set[str]]:
-    """A copy of the project with a new list-shaped source, extracted and coded, and the files it touched."""
+    """A copy of the project with a new list-shaped source, extracted, given suggested codes, reviewed
+    and coded, and the files it touched."""
     project = copy_project(tmp_path_factory.mktemp("source") / "project")
     data = project / "data"
     before = fingerprints(project)
@@ -109,21 +110,37 @@ def with_a_source(tmp_path_factory) -> tuple[Path, set[str]]:
     new_rows = pd.read_csv(data / "contributions.csv", dtype=str).query("source_id == @NEW_SOURCE")
     assert list(new_rows["contribution_id"]) == ["ZZ-01-01", "ZZ-01-02", "ZZ-02-01", "ZZ-02-02"]
 
-    # its coding: one code each, by the first coder and in the consensus
-    codebook = yaml.safe_load((data / "codebook.yaml").read_text(encoding="utf-8"))
-    codes = [code["id"] for code in codebook["codes"] if code["id"] != "not_codable"]
-    for contribution_id, code in zip(new_rows["contribution_id"], codes):
-        for coder in ("coder_a", "consensus"):
-            append_csv_row(data / "coding.csv", {"contribution_id": contribution_id, "code_id": code, "coder": coder, "memo": ""})
+    # 4. suggested codes, 5. a review (accepting every proposed suggestion stands in for it), then the coding
+    result = run(project, "-m", "analysis", "suggest")
+    assert result.returncode == 0, result.stderr
+    suggestions = data / "suggestions" / f"{NEW_SOURCE}.csv"
+    review = pd.read_csv(suggestions, dtype=str, keep_default_na=False)
+    assert set(review["contribution_id"]) == set(new_rows["contribution_id"])
+    review["decision"] = review["proposed"].map({"True": "accept", "False": "reject"})
+    review.to_csv(suggestions, index=False, lineterminator="\n")
+    result = run(project, "-m", "analysis", "suggest", "accept", str(suggestions.relative_to(project)), "--coder", "student_2026", "--consensus")
+    assert result.returncode == 0, result.stdout + result.stderr
     result = run(project, "-m", "analysis", "validate")
     assert result.returncode == 0, result.stdout
     return project, changed(before, fingerprints(project))
 
 
-def test_a_new_source_touches_its_text_metadata_row_and_declaration_plus_its_coding(with_a_source):
+def test_a_new_source_touches_its_text_metadata_row_and_declaration_plus_its_suggestions_and_coding(with_a_source):
     _, touched = with_a_source
     assert touched == {f"data/sources/{NEW_SOURCE}.txt", "data/sources/sources.csv", "data/extraction_rules.yaml",
-                       "data/contributions.csv", "data/coding.csv"}
+                       "data/contributions.csv", "data/coding.csv",
+                       f"data/suggestions/{NEW_SOURCE}.csv", f"data/suggestions/{NEW_SOURCE}.json"}
+
+
+def test_a_new_source_is_counted_only_as_its_reviewer_accepted(with_a_source):
+    project, _ = with_a_source
+    coding = pd.read_csv(project / "data" / "coding.csv", dtype=str, keep_default_na=False)
+    review = pd.read_csv(project / "data" / "suggestions" / f"{NEW_SOURCE}.csv", dtype=str, keep_default_na=False)
+    accepted = review.loc[review["decision"] == "accept", ["contribution_id", "code_id"]].sort_values(["contribution_id", "code_id"])
+    for coder in ("student_2026", "coder_a", "consensus"):
+        rows = coding.loc[(coding["coder"] == coder) & coding["contribution_id"].str.startswith("ZZ-"), ["contribution_id", "code_id"]]
+        assert rows.sort_values(["contribution_id", "code_id"]).to_numpy().tolist() == accepted.to_numpy().tolist(), coder
+    assert "suggested" not in set(coding["coder"])
 
 
 def test_a_new_source_reaches_the_briefing(with_a_source):

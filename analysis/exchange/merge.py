@@ -6,7 +6,10 @@ who is not already a coder in coding.csv), and appends them to coding.csv as cod
 NAME must be new: never ``consensus`` nor a coder already in the file, so nothing there is
 overwritten. Codings with codes the codebook lacks cannot be merged (add the code to
 data/codebook.yaml first); they are listed and left out, as are codings that match no
-contribution. ``--dry-run`` shows what would be merged and writes nothing.
+contribution. ``--consensus`` also writes them as the consensus, and as the first coding
+(coder_a) it is built from, of contributions that have no consensus (a new source coded by
+one person, as when suggested codes are reviewed); an existing consensus is never changed.
+``--dry-run`` shows what would be merged and writes nothing.
 
 After the merge, Krippendorff's alpha (nominal, :mod:`analysis.coding.alpha`) of NAME against
 the consensus is reported, over every contribution x code decision on the contributions
@@ -29,6 +32,8 @@ from analysis.evidence.vocabulary import CODER_PATTERN, VOCABULARY_YAML
 from analysis.exchange.opendata import CONSENSUS, read_data, read_table
 from analysis.paths import DATA_DIR
 
+FIRST_CODER = "coder_a"  # the consensus is this coder's coding with the logged decisions applied (data/reliability/README.md)
+
 
 def add_merge_command(sub: argparse._SubParsersAction) -> None:
     merge = sub.add_parser("merge", help="append a program user's codings to data/coding.csv as a new coder",
@@ -40,6 +45,7 @@ def add_merge_command(sub: argparse._SubParsersAction) -> None:
     merge.add_argument("--user", help="the program's user whose codings to merge (default: the one user who is not "
                                       "already a coder in coding.csv)")
     merge.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
+    merge.add_argument("--consensus", action="store_true", help="also write them as the consensus (and coder_a) of contributions that have no consensus")
     merge.add_argument("--dry-run", action="store_true", help="report what would be merged; write nothing")
 
 
@@ -80,6 +86,18 @@ def merged_rows(imported: pd.DataFrame, user: str, coder: str, codebook_codes: s
     return rows.loc[known, columns].reset_index(drop=True), rows.loc[~known, columns].reset_index(drop=True)
 
 
+def consensus_where_missing(rows: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(``rows`` as the consensus, and as the first coding it is built from (:data:`FIRST_CODER`,
+    where a contribution has none), of the contributions that have no consensus in ``coding``;
+    the contributions left out because they have one, sorted)."""
+    agreed = set(coding.loc[coding["coder"] == CONSENSUS, "contribution_id"])
+    first = set(coding.loc[coding["coder"] == FIRST_CODER, "contribution_id"])
+    fresh = rows[~rows["contribution_id"].isin(agreed)]
+    written = pd.concat([fresh.assign(coder=FIRST_CODER)[~fresh["contribution_id"].isin(first)], fresh.assign(coder=CONSENSUS)],
+                        ignore_index=True)
+    return written, sorted(agreed & set(rows["contribution_id"]))
+
+
 def alpha_against_consensus(coding: pd.DataFrame, coder: str, codes: list[str]) -> tuple[float, int]:
     """(Krippendorff's alpha, nominal, of ``coder`` against the consensus over every
     contribution x code decision on the contributions ``coder`` coded; number of those
@@ -111,8 +129,14 @@ def run_merge(args: argparse.Namespace) -> int:
     if args.dry_run or rows.empty:
         print("nothing written" + (" (dry run)" if args.dry_run else ""))
         return 0
-    merged = pd.concat([coding, rows], ignore_index=True)
+    consensus, kept = consensus_where_missing(rows, coding) if args.consensus else (rows.iloc[:0], [])
+    if kept:
+        print(f"  {len(kept)} contributions already have consensus coding, left as it is")
+    merged = pd.concat([coding, rows, consensus], ignore_index=True)
     write_coding(merged, path)
+    if args.consensus:
+        print(f"  also written: {int((consensus['coder'] == FIRST_CODER).sum())} rows as {FIRST_CODER}, "
+              f"{int((consensus['coder'] == CONSENSUS).sum())} as {CONSENSUS}")
     alpha, units = alpha_against_consensus(merged, args.coder, codes)
     print(f"wrote {path}; Krippendorff's alpha of {args.coder} against the consensus: "
           f"{alpha:.3f} over {units} contributions x {len(codes)} codes (the contributions {args.coder} coded)")

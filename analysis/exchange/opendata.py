@@ -175,7 +175,8 @@ def read_data(data_dir: Path | str) -> ProjectData:
     coding = read_table(data_dir / "coding.csv")
     functions, sections = statement_function_ids(codebook), read_section_functions(data_dir)
     consensus = coding[coding["coder"] == CONSENSUS]
-    function_of = (statement_functions(contributions, consensus, sections, functions)[["contribution_id", "statement_function"]]
+    agreed = contributions[contributions["contribution_id"].isin(consensus["contribution_id"])]  # a statement not yet coded has no function yet
+    function_of = (statement_functions(agreed, consensus, sections, functions)[["contribution_id", "statement_function"]]
                    if sections else contributions[["contribution_id"]].assign(statement_function=""))
     return ProjectData(
         sources=sources,

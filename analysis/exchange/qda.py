@@ -88,9 +88,10 @@ def guid(kind: str, key: str) -> str:
 # ---------------------------------------------------------------- export
 
 
-def exchange_data(data_dir: Path | str) -> ProjectData:
+def exchange_data(data_dir: Path | str, suggestions: bool = False) -> ProjectData:
     """The data folder as exchanged: every row of coding.csv (statement functions included),
-    and the codebook with its statement functions as codes of one more theme."""
+    with ``suggestions`` the proposed suggested codes as one more coder, and the codebook with
+    its statement functions as codes of one more theme."""
     data = read_data(data_dir)
     codebook = dict(data.codebook)
     functions = [dict(f, theme=FUNCTIONS_THEME["id"]) for f in codebook.get("statement_functions") or []
@@ -98,7 +99,12 @@ def exchange_data(data_dir: Path | str) -> ProjectData:
     if functions:
         codebook["themes"] = [*(codebook.get("themes") or []), FUNCTIONS_THEME]
         codebook["codes"] = [*(codebook.get("codes") or []), *functions]
-    return dataclasses.replace(data, codebook=codebook, coding=read_table(Path(data_dir) / "coding.csv"))
+    coding = read_table(Path(data_dir) / "coding.csv")
+    if suggestions:
+        from analysis.coding.suggest_command import suggested_coding
+
+        coding = pd.concat([coding, suggested_coding(data_dir)], ignore_index=True)
+    return dataclasses.replace(data, codebook=codebook, coding=coding)
 
 
 def export_problems(data: ProjectData) -> list[str]:
@@ -274,10 +280,11 @@ def xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
-    """Write the REFI-QDA project of the data folder to ``out_path`` (.qdpx). Raises
-    ValueError listing ``export_problems``; warns about characters beyond U+FFFF."""
-    data = exchange_data(data_dir)
+def write_qdpx(data_dir: Path | str, out_path: Path | str, suggestions: bool = False) -> Path:
+    """Write the REFI-QDA project of the data folder to ``out_path`` (.qdpx), with
+    ``suggestions`` the suggested codes too (``exchange_data``). Raises ValueError listing
+    ``export_problems``; warns about characters beyond U+FFFF."""
+    data = exchange_data(data_dir, suggestions)
     problems = export_problems(data)
     if problems:
         raise ValueError("cannot export the project:\n  " + "\n  ".join(problems))
@@ -823,6 +830,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("folder", nargs="?", type=Path, default=OUTPUTS_DIR, metavar="FOLDER",
                         help=f"where to write them (default: {OUTPUTS_DIR.relative_to(PROJECT_ROOT)}, as the build does)")
     export.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
+    export.add_argument("--suggestions", action="store_true",
+                        help="also carry the proposed suggested codes (python -m analysis suggest) as the coder 'suggested', for review")
     read = sub.add_parser("import", help="read a .qdpx and report how its codings map to contributions",
                           description="Read a REFI-QDA project and map its codings to contributions by position.")
     read.add_argument("path", type=Path, metavar="FILE.qdpx")
@@ -848,7 +857,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.command == "export":
-            written = [write_qdpx(args.data_dir, args.folder / QDPX_NAME), write_qdc(args.data_dir, args.folder / QDC_NAME)]
+            written = [write_qdpx(args.data_dir, args.folder / QDPX_NAME, args.suggestions), write_qdc(args.data_dir, args.folder / QDC_NAME)]
             print("\n".join(f"wrote {path}" for path in written))
             return 0
         if args.command == "import-codebook":

@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 from analysis.params import ParameterError, load_profile
 from analysis.report import publish
-from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, display_path
+from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, SUGGESTIONS_DIR, display_path
 
 # jsonschema (under nbformat) compiles 38 grammars, 1.1 CPU-seconds, whenever the optional
 # rfc3987_syntax is installed (a JupyterLab extra). Nothing here checks IRIs, so this process does without.
@@ -261,10 +261,11 @@ def sha256_file(path: Path) -> str:
 
 
 def input_files(params_path: Path, data_dir: Path, notebooks_dir: Path) -> list[Path]:
-    """Everything a briefing depends on: data, notebooks, the profile, the package's code."""
+    """Everything a briefing depends on: data (not its suggested codes, which nothing counts),
+    notebooks, the profile, the package's code."""
     package = PROJECT_ROOT / "analysis"
     files = [
-        *sorted(p for p in Path(data_dir).rglob("*") if p.is_file()),
+        *sorted(p for p in Path(data_dir).rglob("*") if p.is_file() and p.relative_to(data_dir).parts[0] != SUGGESTIONS_DIR),
         *sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")),
         Path(params_path),
         *sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".css", ".j2"}),
