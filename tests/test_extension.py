@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+
+from tests.helpers import declare_coder
 import pytest
 import yaml
 
@@ -118,6 +120,7 @@ def with_a_source(tmp_path_factory) -> tuple[Path, set[str]]:
     assert set(review["contribution_id"]) == set(new_rows["contribution_id"])
     review["decision"] = review["proposed"].map({"True": "accept", "False": "reject"})
     review.to_csv(suggestions, index=False, lineterminator="\n")
+    declare_coder(data, "student_2026", "The student who reviewed the suggested codes of the new source.")
     result = run(project, "-m", "analysis", "suggest", "accept", str(suggestions.relative_to(project)), "--coder", "student_2026", "--consensus")
     assert result.returncode == 0, result.stdout + result.stderr
     result = run(project, "-m", "analysis", "validate")
@@ -125,10 +128,10 @@ def with_a_source(tmp_path_factory) -> tuple[Path, set[str]]:
     return project, changed(before, fingerprints(project))
 
 
-def test_a_new_source_touches_its_text_metadata_row_and_declaration_plus_its_suggestions_and_coding(with_a_source):
+def test_a_new_source_touches_its_text_metadata_row_declaration_and_reviewer_plus_its_suggestions_and_coding(with_a_source):
     _, touched = with_a_source
     assert touched == {f"data/sources/{NEW_SOURCE}.txt", "data/sources/sources.csv", "data/extraction_rules.yaml",
-                       "data/contributions.csv", "data/coding.csv",
+                       "data/contributions.csv", "data/coding.csv", "data/vocabulary.yaml",
                        f"data/suggestions/{NEW_SOURCE}.csv", f"data/suggestions/{NEW_SOURCE}.json"}
 
 
@@ -204,3 +207,4 @@ def test_a_code_added_after_the_reliability_test_is_counted_and_marked_not_yet_t
     page = (outputs / "briefing.html").read_text(encoding="utf-8")
     assert "Not yet tested (added or redefined after the test): Technology and computers" in page
     assert "0.00, for Technology and computers" not in page
+

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+
+from tests.helpers import declare_coder
 import pytest
 
 from analysis.coding import suggest as sg
@@ -178,6 +180,7 @@ def test_accepting_a_review_writes_only_what_was_accepted(data, capsys):
                           {"contribution_id": first, "code_id": review.loc[review["kind"] == sg.FUNCTION, "code_id"].iloc[0],
                            "decision": "ACCEPT"}])
     pd.concat([review, added]).to_csv(path, index=False, lineterminator="\n")
+    declare_coder(data, "reviewer", "The reviewer of the suggested codes.")
     assert main(["accept", str(path), "--data-dir", str(data), "--coder", "reviewer", "--consensus"]) == 0
     coding = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
     wanted = sorted(map(tuple, pd.concat([review[accept], added])[["contribution_id", "code_id"]].to_numpy().tolist()))
@@ -199,6 +202,7 @@ def test_a_review_breaking_the_rules_writes_nothing_and_says_why(data, capsys):
     review["decision"] = (review["kind"] == sg.CODE).map({True: "accept", False: ""})  # codes but no function
     review.to_csv(path, index=False, lineterminator="\n")
     before = (data / "coding.csv").read_bytes()
+    declare_coder(data, "reviewer", "The reviewer of the suggested codes.")
     assert main(["accept", str(path), "--data-dir", str(data), "--coder", "reviewer"]) == 1
     output = capsys.readouterr().err
     assert "statement function coded: exactly one expected, found none" in output and "Traceback" not in output
@@ -250,6 +254,7 @@ def test_a_review_in_a_qda_program_comes_back_under_the_reviewers_name(data, tmp
     with zipfile.ZipFile(reviewed, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
+    declare_coder(data, "reviewer", "The reviewer of the suggested codes.")
     assert qda.main(["merge", str(reviewed), "--coder", "reviewer", "--consensus", "--data-dir", str(data)]) == 0
     coding = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
     kept = suggested_coding(data)

@@ -154,7 +154,9 @@ def _item(claim_item: str, evidence: Evidence, view: View) -> str:
 
 def evaluate(claim: Claim, evidence: Evidence, view: View = View()) -> Result | None:
     """The claim on one view; None when the view leaves nothing to evaluate (no statement, no
-    side, no code raised)."""
+    side, no code raised, or a coder the data do not hold)."""
+    if view.coder not in evidence.presence:
+        return None
     rows = _rows(evidence, claim, view)
     table = _presence(evidence, claim, view, rows)
     speakers = evidence.frame["speaker"]
@@ -242,7 +244,7 @@ def grid(claim: Claim, evidence: Evidence, checks: Sequence[Check] = CHECKS) -> 
         effects = [r[1].effect for r in results if r[1] is not None and r[0] != INERT]
         effect = min(effects, key=abs) if effects else base.effect
         rows.append({"check": check.key, "label": check.label, "verdict": found, "effect": effect})
-        if found != INERT and not check.leave_out_column:
+        if found not in (INERT, NOT_APPLICABLE) and not check.leave_out_column:
             moved.append((abs(effect) if found != REVERSES else -1.0, check))
     if len(moved) >= 2:
         (_, first), (_, second) = sorted(moved, key=lambda m: m[0])[:2]

@@ -26,13 +26,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.coding.alpha import nominal_alpha
+from analysis.coding.codes import FIRST_CODER
 from analysis.coding.reliability import presence
 from analysis.evidence.validate import _vocabulary_values
 from analysis.evidence.vocabulary import CODER_PATTERN, VOCABULARY_YAML
 from analysis.exchange.opendata import CONSENSUS, read_data, read_table
 from analysis.paths import DATA_DIR
 
-FIRST_CODER = "coder_a"  # the consensus is this coder's coding with the logged decisions applied (data/reliability/README.md)
 
 
 def add_merge_command(sub: argparse._SubParsersAction) -> None:
