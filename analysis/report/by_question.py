@@ -11,7 +11,7 @@ The analyst's synthesis (``data/synthesis.yaml``) says what was said, shown as i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -63,8 +63,7 @@ class KeyMessage:
     readings: tuple[tuple[str, tuple[str, ...]], ...]
     quote: Quote
     compared: str
-    rating: str = ""
-    notes: tuple[str, ...] = field(default=())
+    confidence: Confidence | None = None
 
 
 def attributed(cid: str, contributions: pd.DataFrame, groups: Mapping, sources: pd.DataFrame) -> Quote:
@@ -88,6 +87,14 @@ def speaker_noun(frame: pd.DataFrame, groups: Mapping) -> str:
     return "groups" if all(_kind(s, groups) in ("group", "several groups") for s in frame["speaker"].unique()) else "speakers"
 
 
+def dominant_speaker(frame: pd.DataFrame, groups: Mapping) -> tuple[str, int] | None:
+    """The speaker who made over half of these statements, and how many, if one did (and there are several)."""
+    top = frame["speaker"].value_counts()
+    if len(top) > 1 and top.iloc[0] > len(frame) / 2:
+        return groups.get(top.index[0].split("/")[0], {}).get("short_label", top.index[0]), int(top.iloc[0])
+    return None
+
+
 def speaker_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
     """Who a set of statements' speakers are, in words: "15 groups", or "3 speakers: an
     organisation and 2 single people", and, when one speaker made over half of the statements,
@@ -101,10 +108,9 @@ def speaker_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
         rest = " and ".join(filter(None, [_counted([k for k in kinds if k != ONE_PERSON]),
                                           f"{people} single {'person' if people == 1 else 'people'}" if people else ""]))
         phrase = f"{len(speakers)} speaker{'s' if len(speakers) != 1 else ''}: {rest}"
-    top = frame["speaker"].value_counts()
-    if len(top) > 1 and top.iloc[0] > len(frame) / 2:
-        name = groups.get(top.index[0].split("/")[0], {}).get("short_label", top.index[0])
-        phrase += f"; {top.iloc[0]} of these {len(frame)} statements are one speaker's ({name})"
+    dominant = dominant_speaker(frame, groups)
+    if dominant:
+        phrase += f"; one of them, {dominant[0]}, made {dominant[1]} of these {len(frame)} statements"
     return phrase
 
 
@@ -131,7 +137,8 @@ def said(claim: cl.Claim, evidence: cl.Evidence, checks: pd.DataFrame, labels: M
         ids += list(carrying)
         sides.append({"label": labels.get(value, value), "n": len(carrying), "denominator": len(rows),
                       "reach": int(rows.loc[carrying, "speaker"].nunique()), "speakers": int(rows["speaker"].nunique()),
-                      "who": speaker_phrase(rows, groups), "noun": speaker_noun(rows, groups)})
+                      "who": speaker_phrase(rows, groups), "noun": speaker_noun(rows, groups),
+                      "dominated": dominant_speaker(rows, groups) is not None})
     live = checks[~checks["verdict"].isin([cl.INERT, cl.NOT_APPLICABLE])]
     effects = [base.effect, *live["effect"].dropna()]
     return Said(claim.key, claim.kind, item, labels.get(item, item), tuple(sides), base.effect, min(effects), max(effects),
@@ -172,9 +179,11 @@ def quote_for(ids: Sequence[str], presence: pd.DataFrame, contributions: pd.Data
 
 def key_messages(evidence: cl.Evidence, registry: pd.DataFrame, claims: Sequence[cl.Claim], grid: pd.DataFrame,
                  questions: Mapping[str, Mapping], synthesis: Sequence[Mapping], contributions: pd.DataFrame,
-                 groups: Mapping, sources: pd.DataFrame, labels: Mapping[str, str]) -> list[KeyMessage]:
+                 groups: Mapping, sources: pd.DataFrame, labels: Mapping[str, str],
+                 statuses: Mapping[str, Mapping[str, str]] | None = None) -> list[KeyMessage]:
     """One key message per question that has a claim fit to be one (:func:`message_claims`), in
-    the frame's order, at most :data:`MAX_MESSAGES`."""
+    the frame's order, at most :data:`MAX_MESSAGES`, each with its confidence rating
+    (:func:`confidence`; ``statuses`` are the codes' and themes' reliability statuses)."""
     chosen = message_claims(registry, claims)
     messages = []
     for question, entry in questions.items():
@@ -187,7 +196,8 @@ def key_messages(evidence: cl.Evidence, registry: pd.DataFrame, claims: Sequence
         side_ids = [cid for cid in first.evidence_ids if evidence.frame.loc[cid, column] == value]
         quote = attributed(quote_for(side_ids, evidence.presence["consensus"], contributions), contributions, groups, sources)
         compared = "; ".join(dict.fromkeys(side["label"] for w in words for side in w.sides))
-        messages.append(KeyMessage(question, entry["label"], words, said_readings, quote, compared))
+        message = KeyMessage(question, entry["label"], words, said_readings, quote, compared)
+        messages.append(replace(message, confidence=confidence(message, chosen[question], evidence, statuses or {})))
     return messages[:MAX_MESSAGES]
 
 
@@ -203,19 +213,20 @@ def messages_table(messages: Sequence[KeyMessage], texts: Sequence[str]) -> pd.D
         "checks_applied": [" ".join(dict.fromkeys(c for w in m.said for c in w.checks_applied)) for m in messages],
         "checks_inert": [" ".join(dict.fromkeys(c for w in m.said for c in w.checks_inert)) for m in messages],
         "reading_cites": [" ".join(cid for _, cites in m.readings for cid in cites) for m in messages],
-    }, columns=["message", "question", "compared", "quote_id", "evidence_ids", "checks_applied", "checks_inert", "reading_cites"])
+        "confidence": [m.confidence.rating if m.confidence else "" for m in messages],
+    }, columns=["message", "question", "compared", "quote_id", "evidence_ids", "checks_applied", "checks_inert", "reading_cites", "confidence"])
 
 
 def question_rows(table: pd.DataFrame, labels: Mapping[str, str], source_sets: Sequence[str]) -> pd.DataFrame:
     """One question's leading codes as the briefing shows them: a row per code, and per source set
-    "n of d statements; r of s speakers"."""
+    "n of d (r of s)": statements carrying it of those answering, speakers raising it of those answering."""
     shown = pd.DataFrame({"code": [labels.get(c, c) for c in dict.fromkeys(table["code_id"])]})
     for source_set in source_sets:
         part = table[table["source_set"] == source_set].set_index("code_id")
         if part.empty:
             continue
         shown[labels.get(source_set, source_set)] = [
-            f"{int(part.loc[c, 'n'])} of {int(part.loc[c, 'denominator'])} statements; raised by {int(part.loc[c, 'reach'])} of {int(part.loc[c, 'speakers'])} speakers"
+            f"{int(part.loc[c, 'n'])} of {int(part.loc[c, 'denominator'])} ({int(part.loc[c, 'reach'])} of {int(part.loc[c, 'speakers'])})"
             for c in dict.fromkeys(table["code_id"])]
     return shown
 
@@ -271,8 +282,9 @@ def question_sections(evidence: cl.Evidence, questions: Mapping[str, Mapping], s
         sections.append({
             "id": question, "label": entry["label"], "asks": entry["asks"], "n_statements": len(rows),
             "who": speaker_phrase(rows, groups), "sets": ", ".join(labels.get(s, s) for s in dict.fromkeys(rows["source_set"])),
-            "table": table_html(shown, f"{entry['label']}: the codes most speakers raised in each set of documents, with their "
-                                       "statements and speakers. Shares are of the statements that answer this question.", row_headers=True),
+            "table": table_html(shown, f"{entry['label']}: the codes most speakers raised in each set of documents. Each cell: "
+                                       "the statements carrying the code, of those answering this question, and in brackets "
+                                       "the speakers raising it, of those answering.", row_headers=True),
             "readings": readings(synthesis, question, codes, labels),
             "quotes": question_quotes(evidence, table, contributions, groups, sources),
         })
@@ -313,3 +325,47 @@ def claims_shown(registry: pd.DataFrame, grid: pd.DataFrame, labels: Mapping[str
         "by construction": registry["by_construction"].map({True: "yes", False: "no"}).to_numpy(),
     })
     return pd.concat([shown, verdicts.reset_index(drop=True)], axis=1)
+
+
+#: Confidence in a key message, modelled on GRADE-CERQual's four components: each component's
+#: concern is 0 (none), 1 (minor) or 2 (serious); the rating falls one level from "high" for
+#: every two points of concern, rounded up.
+RATINGS = ("high", "moderate", "low", "very low")
+MANY_SPEAKERS = 5  # at least this many speakers on the side a claim is about: no concern for adequacy
+MANY_CHECKS = 5  # at least this many checks that could have changed it: no concern for coherence
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """A key message's rating and each component's concern (0 none, 1 minor, 2 serious)."""
+
+    rating: str
+    limitations: int
+    coherence: int
+    adequacy: int
+    relevance: int
+
+
+def concern_of_reliability(items: Sequence[str], statuses: Mapping[str, Mapping[str, str]], theme_of: Mapping[str, str]) -> int:
+    """Methodological limitations: none when every code counted (and its theme) reached the reliable
+    threshold in the current test; minor when one is tentative or was too rare to test."""
+    from analysis.coding.reliability_tables import STATUS_COUNTED
+
+    found = [statuses.get("codes", {}).get(item, STATUS_COUNTED) for item in items]
+    found += [statuses.get("themes", {}).get(theme_of.get(item, ""), STATUS_COUNTED) for item in items]
+    return 0 if all(status == STATUS_COUNTED for status in found) else 1
+
+
+def confidence(message: KeyMessage, claims: Sequence[cl.Claim], evidence: cl.Evidence, statuses: Mapping[str, Mapping[str, str]]) -> Confidence:
+    """The rating of one key message by the written rule (:data:`RATINGS`): reliability of the codes
+    it counts, how many checks that could have changed it held, how many speakers stand behind it
+    and whether one made most of its statements, and whether it compares documents of one kind."""
+    limitations = concern_of_reliability([w.item for w in message.said], statuses, evidence.theme_of)
+    coherence = 0 if min(len(w.checks_applied) for w in message.said) >= MANY_CHECKS else 1
+    adequacy = 0
+    for words in message.said:
+        side = words.sides[0]
+        adequacy = max(adequacy, (0 if side["speakers"] >= MANY_SPEAKERS else 1) + int(side["dominated"]))
+    relevance = 0 if all(claim.kind == "leading" for claim in claims) else 1
+    total = limitations + coherence + min(adequacy, 2) + relevance
+    return Confidence(RATINGS[min(len(RATINGS) - 1, (total + 1) // 2)], limitations, coherence, min(adequacy, 2), relevance)
