@@ -127,4 +127,5 @@ def test_a_key_message_quotes_a_speaker_of_the_side_it_is_about_and_says_when_on
     (message,) = bq.key_messages(ev, registry, [claim], grid, {"future": QUESTIONS["future"]}, [], frame, groups, sources, {})
     assert message.quote.contribution_id in {"C-1", "C-2"}  # set2 statements carrying x
     assert message.quote.speaker == "Writer C (one person)"
-    assert message.said[0].sides[0]["who"] == "2 speakers: an organisation and 1 single person; 2 of these 3 statements are one speaker's (Writer C)"
+    assert message.said[0].sides[0]["who"] == "2 speakers: an organisation and 1 single person; one of them, Writer C, made 2 of these 3 statements"
+    assert message.confidence.adequacy == 2 and message.confidence.relevance == 1  # few speakers, one dominant; two sets compared
