@@ -224,7 +224,7 @@ CHECKS: tuple[Check, ...] = (
     Check("a", "each contribution weighs the same (as briefed)", lambda i: build_view(i)),
     Check("b", "each list or document section weighs the same",
           lambda i: build_view(i, weights=list_weights([c for c in i.settings.list_columns if c in i.contributions.columns]))),
-    Check("c", "the derived groups are left out", lambda i: build_view(i, keep=~i.contributions["speaker_group"].isin(i.settings.derived_groups))),
+    Check("c", "the groups made up of other groups' members (mixed groups, action planning groups, facilitators) are left out", lambda i: build_view(i, keep=~i.contributions["speaker_group"].isin(i.settings.derived_groups))),
     Check("d", "not-codable units are left out of the denominators",
           lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(only_not_codable(i.consensus, _all_codes(i))))),
     Check("e", "the uncertain attributions are left out", lambda i: build_view(i, keep=~i.contributions["contribution_id"].isin(i.settings.uncertain))),
