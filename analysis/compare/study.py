@@ -98,13 +98,15 @@ def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
 
 
 def group_labels(data_dir: Path, level: str) -> dict[str, str]:
-    """Readable names for speaker groups (their short label) or sectors (their label)."""
-    from analysis.evidence.validate import load_groups
+    """Readable names for speaker groups (their short label, with "(one person)" where the group
+    is one person, so no table calls a person a group) or sectors (their label)."""
+    from analysis.evidence.validate import ONE_PERSON, load_groups
 
     if level == "sector":
         return {sector: entry["label"] for sector, entry in load_vocabulary(data_dir).sectors.items()}
     groups = load_groups(data_dir)["speaker_groups"]
-    return {group_id: fields["short_label"] for group_id, fields in groups.items()}
+    return {group_id: fields["short_label"] + (f" ({ONE_PERSON})" if fields.get("kind") == ONE_PERSON else "")
+            for group_id, fields in groups.items()}
 
 
 @cached
