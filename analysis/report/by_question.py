@@ -369,3 +369,13 @@ def confidence(message: KeyMessage, claims: Sequence[cl.Claim], evidence: cl.Evi
     relevance = 0 if all(claim.kind == "leading" for claim in claims) else 1
     total = limitations + coherence + min(adequacy, 2) + relevance
     return Confidence(RATINGS[min(len(RATINGS) - 1, (total + 1) // 2)], limitations, coherence, min(adequacy, 2), relevance)
+
+
+def source_set_names(evidence: cl.Evidence, labels: Mapping[str, str], groups: Mapping, source_sets: Sequence[str]) -> list[str]:
+    """Each source set's name, followed, when one speaker made over half of its statements, by who and how many."""
+    names = []
+    for source_set in source_sets:
+        rows = evidence.frame[evidence.frame["source_set"] == source_set]
+        dominant = dominant_speaker(rows, groups)
+        names.append(labels.get(source_set, source_set) + (f" ({dominant[1]} of its {len(rows)} statements are one speaker's: {dominant[0]})" if dominant else ""))
+    return names
