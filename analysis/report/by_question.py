@@ -307,24 +307,22 @@ def written_about(evidence: cl.Evidence, labels: Mapping[str, str], subject_labe
 
 
 def claims_shown(registry: pd.DataFrame, grid: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """Every claim as the appendix shows it: its question and scope, its leading code(s), its
-    counts, robust or not, true by construction or not, and each check's verdict."""
-    verdicts = grid.pivot_table(index="claim", columns="check", values="verdict", aggfunc="first").reindex(registry["claim"])
-    combined = [c for c in verdicts.columns if "+" in c]
-    verdicts["two checks together"] = verdicts[combined].bfill(axis=1).iloc[:, 0] if combined else ""
-    verdicts = verdicts.drop(columns=combined).fillna("")
-    shown = pd.DataFrame({
+    """Every claim as the appendix shows it: its question and claim, its leading code(s), its
+    counts, robust or not, true by construction or not, and the checks grouped by verdict."""
+    verdicts = grid.groupby(["claim", "verdict"], sort=False)["check"].agg(", ".join)
+    checks = [" ".join(f"{verdict}: {verdicts[(claim, verdict)]}." for verdict in (cl.HOLDS, cl.WEAKENS, cl.REVERSES, cl.INERT, cl.NOT_APPLICABLE)
+                       if (claim, verdict) in verdicts.index) for claim in registry["claim"]]
+    return pd.DataFrame({
         "question": registry["question"].to_numpy(),
         "claim": [(f"{labels.get(s, s)}: leads" + (", the prompt's codes aside" if aside else "")) if k == "leading"
                   else f"more in {labels.get(a, a)} than {labels.get(b, b)}"
                   for k, s, a, b, aside in zip(registry["kind"], registry["scope"], registry["side_a"], registry["side_b"], registry["prompt_codes_aside"])],
         "code": ["; ".join(labels.get(c, c) for c in leaders.split("; ")) for leaders in registry["leaders"]],
-        "statements": [f"{n} of {d}" for n, d in zip(registry["n"], registry["denominator"])],
-        "speakers": [f"{r} of {s}" for r, s in zip(registry["reach"], registry["speakers"])],
+        "statements (speakers)": [f"{n} of {d} ({r} of {s})" for n, d, r, s in zip(registry["n"], registry["denominator"], registry["reach"], registry["speakers"])],
         "robust": registry["robust"].map({True: "yes", False: "no"}).to_numpy(),
         "by construction": registry["by_construction"].map({True: "yes", False: "no"}).to_numpy(),
+        "checks": checks,
     })
-    return pd.concat([shown, verdicts.reset_index(drop=True)], axis=1)
 
 
 #: Confidence in a key message, modelled on GRADE-CERQual's four components: each component's

@@ -208,7 +208,7 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
     real_groups = yaml.safe_load((real_dir / "groups.yaml").read_text(encoding="utf-8"))
     sectors = [s for s in ("practice", "service_users_and_carers", "education", "management_and_workforce", "voluntary_sector")]
     speaker_groups = {f"group_{g:02d}": {"short_label": f"Group {g}", "labels": [f"Group {g:02d}"], "description": "Synthetic.",
-                                         "sector": sectors[(g - 1) % len(sectors)]} for g in range(1, N_GROUPS + 1)}
+                                         "sector": sectors[(g - 1) % len(sectors)], "kind": "group"} for g in range(1, N_GROUPS + 1)}
     _write_yaml(folder / "groups.yaml", {"speaker_groups": speaker_groups, "subject_groups": real_groups["subject_groups"]})
 
     contributions = _write_sources(folder, _contributions(rng, n))
