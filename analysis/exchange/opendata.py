@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import io
 import json
+import shutil
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -34,6 +35,7 @@ CONSENSUS = "consensus"
 ORIGINS = ("deductive", "inductive")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 XLSX_DATE = datetime.datetime(1980, 1, 1)
+ZIP_PIECE = 2**20  # bytes read at a time from a file zipped
 
 THEME_COLUMNS = (
     Column("theme_id", "str", "Stable identifier of the theme.", unique=True),
@@ -297,15 +299,23 @@ def column_descriptions(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"column": columns, "description": [defined[c] for c in columns]})
 
 
-def write_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
-    """Write a zip whose bytes depend only on the members: fixed date, mode and system."""
+def write_zip(path: Path, members: list[tuple[str, bytes | Path]]) -> None:
+    """Write a zip whose bytes depend only on the members: fixed date, mode and system. A
+    member given as a file's path is copied from the file in pieces, with the same bytes as
+    its content given whole."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=9)
+            if isinstance(data, bytes):
+                archive.writestr(info, data, compresslevel=9)
+                continue
+            info.file_size = data.stat().st_size  # as writestr sets it: it decides whether the member needs zip64
+            info._compresslevel = 9  # as writestr(compresslevel=9) sets it; ZipFile.open takes the level from here only
+            with data.open("rb") as source, archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target, ZIP_PIECE)
 
 
 def xlsx_members(sheets: Mapping[str, pd.DataFrame]) -> list[tuple[str, bytes]]:

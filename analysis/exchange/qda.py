@@ -40,7 +40,9 @@ import sys
 import uuid
 import warnings
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -190,8 +192,94 @@ def selection_note(text: str, stored: str) -> str:
             f"text as stored in contributions.csv has its whitespace cleaned: {stored}")
 
 
-def project_xml(data: ProjectData, created: str) -> etree._Element:
-    """The REFI-QDA project (project.qde) document; source files are ``sources/<guid>.txt``.
+@dataclasses.dataclass(frozen=True)
+class Streamed:
+    """An element whose children are written as they come: ``shell`` holds the element's own
+    attributes and fixed children, with a :data:`SLOT` child where ``children`` (elements, or
+    Streamed ones) go."""
+
+    shell: etree._Element
+    children: Iterable
+
+
+SLOT = f"{{{PROJECT_NS}}}StreamedChildren"
+STREAM_BATCH = 1000  # elements serialised together
+
+
+def _pretty(elements: list[etree._Element], depth: int) -> bytes:
+    """``elements`` exactly as lxml pretty-prints them at ``depth`` of a whole project document
+    (the root, with the XML declaration, at depth 0): serialised inside ``depth`` wrapper
+    elements, whose own lines are then cut off."""
+    if depth == 0:
+        return b"".join(etree.tostring(element, xml_declaration=True, encoding="UTF-8", pretty_print=True) for element in elements)
+    outer = inner = etree.Element(f"{{{PROJECT_NS}}}Wrapper", nsmap={None: PROJECT_NS})
+    for _ in range(depth - 1):
+        inner = etree.SubElement(inner, f"{{{PROJECT_NS}}}Wrapper")
+    inner.extend(elements)
+    text = etree.tostring(outer, encoding="UTF-8", pretty_print=True)
+    return text.split(b"\n", depth)[depth].rsplit(b"\n", depth + 1)[0] + b"\n"
+
+
+def _around_slot(shell: etree._Element, depth: int) -> tuple[bytes, bytes]:
+    """What the document holds before and after the streamed children of ``shell`` at ``depth``."""
+    before, after = _pretty([shell], depth).split(b"<StreamedChildren/>\n")
+    return before.rstrip(b" "), after
+
+
+def write_streamed(out: BinaryIO, children: Iterable, depth: int = 0) -> None:
+    """Write elements and :class:`Streamed` elements at ``depth`` to ``out``, pretty-printed as
+    one tree would be, holding at most :data:`STREAM_BATCH` elements at a time."""
+    batch: list[etree._Element] = []
+    for child in children:
+        if isinstance(child, Streamed):
+            out.write(_pretty(batch, depth) if batch else b"")
+            batch = []
+            before, after = _around_slot(child.shell, depth)
+            out.write(before)
+            write_streamed(out, child.children, depth + 1)
+            out.write(after)
+            continue
+        batch.append(child)
+        if len(batch) == STREAM_BATCH:
+            out.write(_pretty(batch, depth))
+            batch = []
+    if batch:
+        out.write(_pretty(batch, depth))
+
+
+class _Coding(NamedTuple):
+    contribution_id: str
+    code_id: str
+    coder: str
+    memo: str
+
+
+def _codings_by_contribution(coding: pd.DataFrame) -> Callable[[str], list[_Coding]]:
+    """A contribution's codings in (code, coder) order, from columns held once (no table per
+    contribution)."""
+    coding = coding.sort_values(["contribution_id", "code_id", "coder"])
+    columns = [coding[name].tolist() for name in _Coding._fields]
+    ids = coding["contribution_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], dtype=int)
+    ends = np.r_[starts[1:], len(ids)]
+    span = dict(zip(ids[starts].tolist(), zip(starts.tolist(), ends.tolist())))
+
+    def codings(contribution_id: str) -> list[_Coding]:
+        start, end = span[contribution_id]
+        return [_Coding(*values) for values in zip(*(column[start:end] for column in columns))]
+    return codings
+
+
+def example_texts(data: ProjectData) -> dict[str, str]:
+    """The text of each contribution the codebook names as an example."""
+    named = {str(code.get("example")) for code in data.codebook.get("codes") or []}
+    examples = data.contributions[data.contributions["contribution_id"].isin(named)]
+    return dict(zip(examples["contribution_id"], examples["text"]))
+
+
+def project_parts(data: ProjectData, created: str) -> Streamed:
+    """The REFI-QDA project (project.qde) document, its long lists streamed; source files are
+    ``sources/<guid>.txt``.
 
     Shaped to what QDA programs read (QualCoder, NVivo, ATLAS.ti and MAXQDA), not only to the
     schema: one PlainTextSelection per contribution, code and coder, with ``creatingUser`` on
@@ -201,16 +289,15 @@ def project_xml(data: ProjectData, created: str) -> etree._Element:
     Case's GUID (under the non-codable "Contributions (cases)") coding a selection of the
     contribution, named by its id. Everything carries ``creationDateTime`` = ``created``."""
     E = ElementMaker(namespace=PROJECT_NS, nsmap={None: PROJECT_NS})
-    coding = data.coding.sort_values(["contribution_id", "code_id", "coder"])
+    coding = data.coding
+    codings_of = _codings_by_contribution(coding)
     coded = data.contributions[data.contributions["contribution_id"].isin(coding["contribution_id"])]
     coded = coded.sort_values(["source_id", "char_start", "char_end", "contribution_id"])
-    examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
     sectors = dict(zip(data.speaker_groups["group_id"], data.speaker_groups["sector"]))
     functions = dict(zip(data.statement_functions["contribution_id"], data.statement_functions["statement_function"]))
-    by_contribution = {cid: rows for cid, rows in coding.groupby("contribution_id")}
     dated = {"creationDateTime": created}
 
-    def coder_selection(contribution, row) -> etree._Element:
+    def coder_selection(contribution, row: _Coding) -> etree._Element:
         user = guid("user", row.coder)
         memo = [E.Description(row.memo)] if row.memo else []
         notes = [E.NoteRef(targetGUID=guid("note", _coding_key(row)))] if row.memo else []
@@ -221,15 +308,15 @@ def project_xml(data: ProjectData, created: str) -> etree._Element:
             startPosition=str(contribution.char_start), endPosition=str(contribution.char_end),
             creatingUser=user, **dated)
 
-    def selections(row, text: str) -> list[etree._Element]:
+    def selections(row, text: str) -> Iterator[etree._Element]:
         note = selection_note(text[row.char_start:row.char_end], row.text)
-        case_link = E.PlainTextSelection(
+        yield E.PlainTextSelection(
             *([E.Description(note)] if note else []),
             E.Coding(E.CodeRef(targetGUID=guid("case", row.contribution_id)),
                      guid=guid("coding", f"case|{row.contribution_id}"), **dated),
             guid=guid("selection", row.contribution_id), name=row.contribution_id,
             startPosition=str(row.char_start), endPosition=str(row.char_end), **dated)
-        return [case_link, *[coder_selection(row, c) for c in by_contribution[row.contribution_id].itertuples()]]
+        yield from (coder_selection(row, c) for c in codings_of(row.contribution_id))
 
     def case(row) -> etree._Element:
         values = {name: str(getattr(row, name, "")) for name in CASE_VARIABLES} | {
@@ -238,36 +325,38 @@ def project_xml(data: ProjectData, created: str) -> etree._Element:
                       E.SelectionRef(targetGUID=guid("selection", row.contribution_id)),
                       guid=guid("case", row.contribution_id), name=row.contribution_id)
 
-    def source(row) -> etree._Element:
+    def source(row) -> Streamed:
         source_guid = guid("source", row.source_id)
         text = data.texts[row.source_id]
-        return E.TextSource(E.Description(row.citation or row.title),
-                            *[s for c in coded[coded["source_id"] == row.source_id].itertuples()
-                              for s in selections(c, text)],
-                            *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name)],
-                            guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt",
-                            **dated)
+        shell = E.TextSource(E.Description(row.citation or row.title), etree.Element(SLOT),
+                             *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name)],
+                             guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt",
+                             **dated)
+        return Streamed(shell, (s for c in coded[coded["source_id"] == row.source_id].itertuples()
+                                for s in selections(c, text)))
 
     users = [E.User(guid=guid("user", c), name=c) for c in sorted(coding["coder"].unique())]
     variables = [E.Variable(E.Description(text), guid=guid("variable", name), name=name, typeOfVariable="Text")
                  for name, text in {**CASE_VARIABLES, **SOURCE_VARIABLES}.items()]
-    notes = [E.Note(E.PlainTextContent(row.memo), guid=guid("note", _coding_key(row)),
+    memos = coding[coding["memo"] != ""].sort_values(["contribution_id", "code_id", "coder"])
+    notes = (E.Note(E.PlainTextContent(row.memo), guid=guid("note", _coding_key(row)),
                     name=f"Memo on {row.contribution_id} ({row.code_id}, {row.coder})",
                     creatingUser=guid("user", row.coder), **dated)
-             for row in coding.itertuples() if row.memo]
-    case_codes = E.Code(E.Description(CASE_CODES_DESCRIPTION),
-                        *[E.Code(guid=guid("case", cid), name=cid, isCodable="true") for cid in coded["contribution_id"]],
-                        guid=guid("theme", "contribution cases"), name=CASE_CODES_NAME, isCodable="false")
+             for row in memos.itertuples())
+    case_codes = Streamed(E.Code(E.Description(CASE_CODES_DESCRIPTION), etree.Element(SLOT),
+                                 guid=guid("theme", "contribution cases"), name=CASE_CODES_NAME, isCodable="false"),
+                          (E.Code(guid=guid("case", cid), name=cid, isCodable="true") for cid in coded["contribution_id"]))
+    codes = Streamed(E.Codes(etree.Element(SLOT)), [*code_elements(E, data.codebook, example_texts(data)), *([case_codes] if len(coded) else [])])
     parts = [E.Users(*users) if users else None,
-             E.CodeBook(E.Codes(*code_elements(E, data.codebook, examples), *([case_codes] if len(coded) else []))),
+             Streamed(E.CodeBook(etree.Element(SLOT)), [codes]),
              E.Variables(*variables),
-             E.Cases(*[case(row) for row in coded.itertuples()]) if len(coded) else None,
-             E.Sources(*[source(row) for row in data.sources.itertuples()]),
-             E.Notes(*notes) if notes else None,
+             Streamed(E.Cases(etree.Element(SLOT)), (case(row) for row in coded.itertuples())) if len(coded) else None,
+             Streamed(E.Sources(etree.Element(SLOT)), (source(row) for row in data.sources.itertuples())),
+             Streamed(E.Notes(etree.Element(SLOT)), notes) if len(memos) else None,
              E.Description("Coded contributions on the future of social work. Each coded contribution is a case "
                            "(named by its id) with its attributes, linked to its text; each coding is a selection of "
                            "the contribution by one coder with one code, its memo as the selection's description.")]
-    return E.Project(*[p for p in parts if p is not None], name=PROJECT_NAME, origin=ORIGIN, **dated)
+    return Streamed(E.Project(etree.Element(SLOT), name=PROJECT_NAME, origin=ORIGIN, **dated), [p for p in parts if p is not None])
 
 
 def xml_bytes(root: etree._Element) -> bytes:
@@ -276,7 +365,9 @@ def xml_bytes(root: etree._Element) -> bytes:
 
 def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
     """Write the REFI-QDA project of the data folder to ``out_path`` (.qdpx). Raises
-    ValueError listing ``export_problems``; warns about characters beyond U+FFFF."""
+    ValueError listing ``export_problems``; warns about characters beyond U+FFFF. The project
+    document is written as it is made, into a file beside ``out_path`` that is then zipped,
+    so memory does not grow with the coding."""
     data = exchange_data(data_dir)
     problems = export_problems(data)
     if problems:
@@ -286,21 +377,26 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str) -> Path:
             warnings.warn(f"{source_id} has characters beyond U+FFFF; tools counting UTF-16 units "
                           "(NVivo, MAXQDA, ATLAS.ti) will place later selections one place on per character",
                           stacklevel=2)
-    members = [("project.qde", xml_bytes(project_xml(data, export_time(data_dir))))]
-    members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8")) for sid in data.sources["source_id"]]
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    write_zip(out_path, members)
+    document = out_path.with_name(f".{out_path.name}.project.qde")
+    try:
+        with document.open("wb") as out:
+            write_streamed(out, [project_parts(data, export_time(data_dir))])
+        members = [("project.qde", document)]
+        members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8")) for sid in data.sources["source_id"]]
+        write_zip(out_path, members)
+    finally:
+        document.unlink(missing_ok=True)
     return out_path
 
 
 def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
     """Write the codebook as a REFI-QDA codebook file (.qdc) to ``out_path``."""
     data = exchange_data(data_dir)
-    examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(xml_bytes(codebook_xml(data.codebook, examples)))
+    out_path.write_bytes(xml_bytes(codebook_xml(data.codebook, example_texts(data))))
     return out_path
 
 
