@@ -155,6 +155,6 @@ def test_a_finding_says_how_many_statements_answer_another_question_and_its_key_
     finding = fx.voice_and_subject(VOICE, "Users: x", PRESENCE, contributions, SOURCE_LABELS, {"other": "how the university could help"})
     # without a1, users raised it in 1 (a2) of their other 2 statements (a2, a3)
     assert finding.caveat == "1 of the statements by Users answers how the university could help; without those, 1 of 2 (50%)."
-    page = lxml_html.fromstring(render("key_messages.html.j2", evidence_page="e.html", messages=[message(finding, contributions)],
+    page = lxml_html.fromstring(render("key_messages.html.j2", evidence=lambda anchor: f"e.html#{anchor}", messages=[message(finding, contributions)],
                                        rule="", about=""))
     assert page.xpath("string(//li[@class='message']/p)").endswith(finding.caveat)
