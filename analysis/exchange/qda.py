@@ -87,6 +87,12 @@ def guid(kind: str, key: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}"))
 
 
+@functools.cache
+def shared_guid(kind: str, key: str) -> str:
+    """:func:`guid` of a thing named many times in one export (a code, a coder, a variable), made once."""
+    return guid(kind, key)
+
+
 # ---------------------------------------------------------------- export
 
 
@@ -156,7 +162,7 @@ def codebook_xml(codebook: dict, examples: dict[str, str]) -> etree._Element:
 
 
 def _value(E: ElementMaker, name: str, value: str) -> etree._Element:
-    return E.VariableValue(E.VariableRef(targetGUID=guid("variable", name)), E.TextValue(value))
+    return E.VariableValue(E.VariableRef(targetGUID=shared_guid("variable", name)), E.TextValue(value))
 
 
 def _coding_key(row) -> str:
@@ -298,11 +304,11 @@ def project_parts(data: ProjectData, created: str) -> Streamed:
     dated = {"creationDateTime": created}
 
     def coder_selection(contribution, row: _Coding) -> etree._Element:
-        user = guid("user", row.coder)
+        user = shared_guid("user", row.coder)
         memo = [E.Description(row.memo)] if row.memo else []
         notes = [E.NoteRef(targetGUID=guid("note", _coding_key(row)))] if row.memo else []
         return E.PlainTextSelection(
-            *memo, E.Coding(E.CodeRef(targetGUID=guid("code", row.code_id)), *notes,
+            *memo, E.Coding(E.CodeRef(targetGUID=shared_guid("code", row.code_id)), *notes,
                             guid=guid("coding", _coding_key(row)), creatingUser=user, **dated),
             guid=guid("selection", _coding_key(row)), name=row.contribution_id,
             startPosition=str(contribution.char_start), endPosition=str(contribution.char_end),
@@ -341,7 +347,7 @@ def project_parts(data: ProjectData, created: str) -> Streamed:
     memos = coding[coding["memo"] != ""].sort_values(["contribution_id", "code_id", "coder"])
     notes = (E.Note(E.PlainTextContent(row.memo), guid=guid("note", _coding_key(row)),
                     name=f"Memo on {row.contribution_id} ({row.code_id}, {row.coder})",
-                    creatingUser=guid("user", row.coder), **dated)
+                    creatingUser=shared_guid("user", row.coder), **dated)
              for row in memos.itertuples())
     case_codes = Streamed(E.Code(E.Description(CASE_CODES_DESCRIPTION), etree.Element(SLOT),
                                  guid=guid("theme", "contribution cases"), name=CASE_CODES_NAME, isCodable="false"),

@@ -524,8 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.build:
         from analysis.report import scale_build
 
-        results, all_bad = scale_build.run(sorted(args.sizes), args.params, args.seed)
-        print(scale_build.summary(results, all_bad))
+        results, written, all_bad = scale_build.run(sorted(args.sizes), args.params, args.seed)
+        print(scale_build.summary(results, written, all_bad))
         return 0
     results = run(sorted(args.sizes), args.repeat, args.params, args.seed)
     print(summary(results))

@@ -34,6 +34,8 @@ import yaml
 from analysis.evidence.cache import forget
 from analysis.params import load_profile
 from analysis.paths import PROJECT_ROOT
+from analysis.report.build import EXPORT_NAME
+from analysis.report.explorer import EVIDENCE_PAGE, SPLIT_FOLDER
 from analysis.report.scale_benchmark import growth_exponent, write_synthetic_data
 
 TARGET_BUILD_SECONDS, TARGET_BUILD_GIB, TARGET_EXPONENT, TARGET_ALL_BAD_SECONDS = 600.0, 8.0, 1.1, 60.0
@@ -93,6 +95,7 @@ class BuildWatch:
         self.root = root
         self.cpu: dict[int, float] = {}  # last CPU seconds read, by pid
         self.counted: dict[int, float] = {}  # CPU seconds already given to a step, by pid
+        self.resident: dict[int, int] = {}  # the most resident memory sampled since the last step, by pid
         self.peak_total = 0
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -103,14 +106,17 @@ class BuildWatch:
         while not self._stopped.wait(SAMPLE_SECONDS):
             with self._lock:
                 pids = _tree(self.root)
+                resident = {pid: _memory(pid, "VmRSS") for pid in pids}
                 for pid in pids:
                     if (stat := _stat(pid)) is not None:
                         self.cpu[pid] = stat[1]
-                self.peak_total = max(self.peak_total, sum(_memory(pid, "VmRSS") for pid in pids))
+                    self.resident[pid] = max(self.resident.get(pid, 0), resident[pid])
+                self.peak_total = max(self.peak_total, sum(resident.values()))
 
     def step(self) -> tuple[float, int, float, int]:
         """(CPU seconds, peak bytes) of the build process and of the others (the kernel) since the
-        last step; their peaks are reset."""
+        last step (the peak read from /proc, or the largest sampled for a process that has ended);
+        their peaks are reset."""
         with self._lock:
             pids = _tree(self.root)
             for pid in pids:
@@ -118,7 +124,8 @@ class BuildWatch:
                     self.cpu[pid] = stat[1]
             used = {pid: seconds - self.counted.get(pid, 0.0) for pid, seconds in self.cpu.items()}
             self.counted = dict(self.cpu)
-            peaks = {pid: _memory(pid, "VmHWM") for pid in pids}
+            peaks = {pid: max(_memory(pid, "VmHWM"), self.resident.get(pid, 0)) for pid in {*pids, *self.resident}}  # a process gone keeps its sampled peak
+            self.resident = {}
             for pid in pids:
                 _reset_peak(pid)
         others = [pid for pid in used if pid != self.root]
@@ -174,6 +181,15 @@ def run_build(profile: Path, outputs: Path, report: Callable[[str], None]) -> tu
     return rows, {"step": "whole build", "wall_s": wall, "cpu_s": cpu, "peak_gib": watch.peak_total / 2**30}
 
 
+def output_sizes(outputs: Path) -> dict[str, int]:
+    """Bytes of what a reader opens: the briefing (HTML, PDF), the explorer's index and its
+    largest cell page (when split), and the REFI-QDA project."""
+    cell_pages = [path.stat().st_size for path in (outputs / SPLIT_FOLDER).rglob("*.html")]
+    return {"briefing.html": (outputs / "briefing.html").stat().st_size, "briefing.pdf": (outputs / "briefing.pdf").stat().st_size,
+            EVIDENCE_PAGE: (outputs / EVIDENCE_PAGE).stat().st_size, "largest explorer cell page": max(cell_pages, default=0),
+            "explorer cell pages": len(cell_pages), "REFI-QDA project": (outputs / f"{EXPORT_NAME}.qdpx").stat().st_size}
+
+
 def make_every_row_bad(data_dir: Path) -> int:
     """Break every row of contributions.csv, each in one of four ways (an unknown group, a list
     position that is no number, an offset past its source's end, a blank text); the row count."""
@@ -200,10 +216,10 @@ def time_validation(data_dir: Path) -> tuple[float, float, int]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), int(found[1]) if found else 0
 
 
-def run(sizes: list[int], params: Path, seed: int, report: Callable[[str], None] = print) -> tuple[pd.DataFrame, dict]:
-    """The build at each size (one row per size and step, the whole build last), and the
-    validation of the largest size with every row bad."""
-    rows, all_bad = [], {}
+def run(sizes: list[int], params: Path, seed: int, report: Callable[[str], None] = print) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The build at each size (one row per size and step, the whole build last), the sizes of
+    its outputs, and the validation of the largest size with every row bad."""
+    rows, sizes_written, all_bad = [], [], {}
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="scale-build-") as scratch:
             started = time.perf_counter()
@@ -213,6 +229,7 @@ def run(sizes: list[int], params: Path, seed: int, report: Callable[[str], None]
             steps, whole = run_build(scale_profile(Path(scratch), data_dir, params), Path(scratch) / "outputs", report)
             report(f"    whole build: {whole['wall_s']:.1f} s, {whole['cpu_s']:.1f} CPU s, {whole['peak_gib']:.2f} GiB")
             rows += [{"contributions": n, **row} for row in [*steps, whole]]
+            sizes_written += [{"contributions": n, "output": name, "size": size} for name, size in output_sizes(Path(scratch) / "outputs").items()]
             forget(data_dir)
             if n == sizes[-1]:
                 bad = make_every_row_bad(data_dir)
@@ -220,10 +237,10 @@ def run(sizes: list[int], params: Path, seed: int, report: Callable[[str], None]
                 all_bad = {"contributions": n, "bad_rows": bad, "problems": problems, "wall_s": wall, "cpu_s": cpu}
                 report(f"    validation, every row bad: {problems:,} problems in {wall:.1f} s ({cpu:.1f} CPU s)")
                 forget(data_dir)
-    return pd.DataFrame(rows), all_bad
+    return pd.DataFrame(rows), pd.DataFrame(sizes_written), all_bad
 
 
-def summary(results: pd.DataFrame, all_bad: dict) -> str:
+def summary(results: pd.DataFrame, written: pd.DataFrame, all_bad: dict) -> str:
     """The build's steps per size (wall s, CPU s, peak GiB), each step's growth exponent (CPU
     seconds between the two largest sizes), and which targets are met."""
     sizes = sorted(results["contributions"].unique())
@@ -234,6 +251,10 @@ def summary(results: pd.DataFrame, all_bad: dict) -> str:
         exponent = growth_exponent(sizes, rows["cpu_s"].tolist())
         cells = "".join(f"{r.wall_s:>8.1f}{r.cpu_s:>8.1f}{r.peak_gib:>8.2f}" for r in rows.itertuples())
         lines.append(f"{step:<42}{cells}{exponent:>10.2f}")
+    for output in dict.fromkeys(written["output"]):
+        counts = written[written["output"] == output].set_index("contributions").reindex(sizes)["size"]
+        shown = "".join(f"{int(value):>24,}" if output == "explorer cell pages" else f"{value / 2**20:>21.2f} MB" for value in counts)
+        lines.append(f"{output:<42}{shown}")
     whole = results[results["step"] == "whole build"].set_index("contributions").loc[sizes[-1]]
     steps = results[results["step"] != "whole build"]
     worst = max(growth_exponent(sizes, steps[steps["step"] == step].set_index("contributions").reindex(sizes)["cpu_s"].tolist())
