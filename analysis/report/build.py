@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import platform
 import re
@@ -24,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -329,14 +330,18 @@ def promote(staging: Path, layout: BuildLayout) -> None:
 
 
 def write_exports(data_dir: Path, staging: Path) -> None:
-    """The exchange files: REFI-QDA project and codebook, the open data package, tidy tables."""
+    """The exchange files: REFI-QDA project and codebook, the open data package, tidy tables.
+    The project, the largest, is written meanwhile in a process of its own, so that on a large
+    corpus the exports use a second core once the notebooks are done."""
     from analysis.exchange.opendata import write_datapackage, write_tidy_exports
     from analysis.exchange.qda import write_qdc, write_qdpx
 
-    write_qdpx(data_dir, staging / f"{EXPORT_NAME}.qdpx")
-    write_qdc(data_dir, staging / f"{EXPORT_NAME}.qdc")
-    write_datapackage(data_dir, staging / "opendata")
-    write_tidy_exports(data_dir, staging / "opendata")
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as worker:
+        project = worker.submit(write_qdpx, data_dir, staging / f"{EXPORT_NAME}.qdpx")
+        write_qdc(data_dir, staging / f"{EXPORT_NAME}.qdc")
+        write_datapackage(data_dir, staging / "opendata")
+        write_tidy_exports(data_dir, staging / "opendata")
+        project.result()
 
 
 def keep_failed_notebook(executed: Path, kernel_log: Path, layout: BuildLayout) -> Path:

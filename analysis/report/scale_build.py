@@ -7,8 +7,9 @@ reading it (the given profile's parameters, every source), empties the load cach
 its processes are read from ``/proc`` (Linux): at each step the build reports, the CPU seconds
 each process used since the previous step and its peak resident memory since then (reset
 through ``/proc/<pid>/clear_refs``). The notebooks run in the kernel, so a notebook's step is
-the kernel's; the exports are written by the build process on a second thread while the
-notebooks run, so the build process's CPU and memory over that time are the exports'. The
+the kernel's; the exports are written by the build process on a second thread (and the
+REFI-QDA project by a worker process) while the notebooks run, so the build's own processes'
+CPU and memory over that time are the exports'. The
 explorer is written by the briefing notebook, so it is in that notebook's step. The whole
 build's peak is the largest sum of the processes' resident memory, sampled every
 :data:`SAMPLE_SECONDS`. Last, every row of the largest size's contributions.csv is made bad
@@ -67,6 +68,14 @@ def _memory(pid: int, field: str) -> int:
     return 0
 
 
+def _command(pid: int) -> bytes:
+    """A process's command line (empty once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _reset_peak(pid: int) -> None:
     try:
         Path(f"/proc/{pid}/clear_refs").write_text("5")
@@ -96,6 +105,7 @@ class BuildWatch:
         self.cpu: dict[int, float] = {}  # last CPU seconds read, by pid
         self.counted: dict[int, float] = {}  # CPU seconds already given to a step, by pid
         self.resident: dict[int, int] = {}  # the most resident memory sampled since the last step, by pid
+        self.kernels: set[int] = set()  # the notebooks' kernels among the processes
         self.peak_total = 0
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -114,9 +124,9 @@ class BuildWatch:
                 self.peak_total = max(self.peak_total, sum(resident.values()))
 
     def step(self) -> tuple[float, int, float, int]:
-        """(CPU seconds, peak bytes) of the build process and of the others (the kernel) since the
-        last step (the peak read from /proc, or the largest sampled for a process that has ended);
-        their peaks are reset."""
+        """(CPU seconds, peak bytes) of the build's own processes (the build and the exports'
+        worker; their peaks summed) and of the notebooks' kernel since the last step (the peak
+        read from /proc, or the largest sampled for a process that has ended); peaks are reset."""
         with self._lock:
             pids = _tree(self.root)
             for pid in pids:
@@ -128,9 +138,11 @@ class BuildWatch:
             self.resident = {}
             for pid in pids:
                 _reset_peak(pid)
-        others = [pid for pid in used if pid != self.root]
-        return (used.get(self.root, 0.0), peaks.get(self.root, 0),
-                sum(used[pid] for pid in others), max((peaks.get(pid, 0) for pid in others), default=0))
+        self.kernels |= {pid for pid in pids if b"ipykernel" in _command(pid)}
+        own = [pid for pid in used if pid not in self.kernels]
+        kernels = [pid for pid in used if pid in self.kernels]
+        return (sum(used[pid] for pid in own), sum(peaks.get(pid, 0) for pid in own),
+                sum(used[pid] for pid in kernels), max((peaks.get(pid, 0) for pid in kernels), default=0))
 
     def stop(self) -> None:
         self._stopped.set()
