@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -53,3 +54,15 @@ def test_exports_of_the_real_data_are_the_committed_bytes(tmp_path: Path):
         assert (tmp_path / relative).read_bytes() == (OUTPUTS_DIR / relative).read_bytes(), relative
     with zipfile.ZipFile(tmp_path / "social_work_visioning.qdpx") as archive:
         assert qda.schema_errors(etree.fromstring(archive.read("project.qde")), "Project") == []
+
+
+def test_a_refused_export_fails_the_exports_step_saying_why(tmp_path: Path):
+    from analysis.report.build import BuildFailed
+
+    data = tmp_path / "data"
+    shutil.copytree(FOLDERS["qda"], data)
+    coding = data / "coding.csv"
+    header, first, *rest = coding.read_text(encoding="utf-8").splitlines(keepends=True)
+    coding.write_text(header + first + first + "".join(rest), encoding="utf-8")  # one coding twice
+    with pytest.raises(BuildFailed, match=r"(?s)REFI-QDA export failed \(exit 1\).*appears more than once"):
+        write_exports(data, tmp_path / "out")

@@ -55,6 +55,7 @@ from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+_PROJECT, _NSMAP = f"{{{PROJECT_NS}}}", {None: PROJECT_NS}  # the project document's tag prefix and namespace map
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:social-work-visioning:refi-qda")
 ORIGIN = "social-work-visioning analysis.exchange.qda"
 PROJECT_NAME = "Social work visioning comparison"
@@ -161,8 +162,11 @@ def codebook_xml(codebook: dict, examples: dict[str, str]) -> etree._Element:
     return E.CodeBook(E.Codes(*code_elements(E, codebook, examples)), origin=ORIGIN)
 
 
-def _value(E: ElementMaker, name: str, value: str) -> etree._Element:
-    return E.VariableValue(E.VariableRef(targetGUID=shared_guid("variable", name)), E.TextValue(value))
+def _add_value(parent: etree._Element, name: str, value: str) -> None:
+    """A VariableValue of the variable ``name`` appended to ``parent``."""
+    element = etree.SubElement(parent, _PROJECT + "VariableValue")
+    etree.SubElement(element, _PROJECT + "VariableRef", {"targetGUID": shared_guid("variable", name)})
+    etree.SubElement(element, _PROJECT + "TextValue").text = value
 
 
 def _coding_key(row) -> str:
@@ -303,41 +307,51 @@ def project_parts(data: ProjectData, created: str) -> Streamed:
     functions = dict(zip(data.statement_functions["contribution_id"], data.statement_functions["statement_function"]))
     dated = {"creationDateTime": created}
 
+    # The three below run once per coding or case: made with etree.SubElement, which costs less than ElementMaker.
     def coder_selection(contribution, row: _Coding) -> etree._Element:
-        user = shared_guid("user", row.coder)
-        memo = [E.Description(row.memo)] if row.memo else []
-        notes = [E.NoteRef(targetGUID=guid("note", _coding_key(row)))] if row.memo else []
-        return E.PlainTextSelection(
-            *memo, E.Coding(E.CodeRef(targetGUID=shared_guid("code", row.code_id)), *notes,
-                            guid=guid("coding", _coding_key(row)), creatingUser=user, **dated),
-            guid=guid("selection", _coding_key(row)), name=row.contribution_id,
-            startPosition=str(contribution.char_start), endPosition=str(contribution.char_end),
-            creatingUser=user, **dated)
+        key, user = _coding_key(row), shared_guid("user", row.coder)
+        selection = etree.Element(_PROJECT + "PlainTextSelection", {
+            "guid": guid("selection", key), "name": row.contribution_id, "startPosition": str(contribution.char_start),
+            "endPosition": str(contribution.char_end), "creatingUser": user, **dated}, nsmap=_NSMAP)
+        if row.memo:
+            etree.SubElement(selection, _PROJECT + "Description").text = row.memo
+        coding = etree.SubElement(selection, _PROJECT + "Coding", {"guid": guid("coding", key), "creatingUser": user, **dated})
+        etree.SubElement(coding, _PROJECT + "CodeRef", {"targetGUID": shared_guid("code", row.code_id)})
+        if row.memo:
+            etree.SubElement(coding, _PROJECT + "NoteRef", {"targetGUID": guid("note", key)})
+        return selection
 
     def selections(row, text: str) -> Iterator[etree._Element]:
         note = selection_note(text[row.char_start:row.char_end], row.text)
-        yield E.PlainTextSelection(
-            *([E.Description(note)] if note else []),
-            E.Coding(E.CodeRef(targetGUID=guid("case", row.contribution_id)),
-                     guid=guid("coding", f"case|{row.contribution_id}"), **dated),
-            guid=guid("selection", row.contribution_id), name=row.contribution_id,
-            startPosition=str(row.char_start), endPosition=str(row.char_end), **dated)
+        case_link = etree.Element(_PROJECT + "PlainTextSelection", {
+            "guid": guid("selection", row.contribution_id), "name": row.contribution_id, "startPosition": str(row.char_start),
+            "endPosition": str(row.char_end), **dated}, nsmap=_NSMAP)
+        if note:
+            etree.SubElement(case_link, _PROJECT + "Description").text = note
+        coding = etree.SubElement(case_link, _PROJECT + "Coding", {"guid": guid("coding", f"case|{row.contribution_id}"), **dated})
+        etree.SubElement(coding, _PROJECT + "CodeRef", {"targetGUID": guid("case", row.contribution_id)})
+        yield case_link
         yield from (coder_selection(row, c) for c in codings_of(row.contribution_id))
 
     def case(row) -> etree._Element:
         values = {name: str(getattr(row, name, "")) for name in CASE_VARIABLES} | {
             "speaker_sector": sectors.get(row.speaker_group, ""), "statement_function": functions.get(row.contribution_id, "")}
-        return E.Case(*[_value(E, name, values[name]) for name in CASE_VARIABLES if values[name]],
-                      E.SelectionRef(targetGUID=guid("selection", row.contribution_id)),
-                      guid=guid("case", row.contribution_id), name=row.contribution_id)
+        element = etree.Element(_PROJECT + "Case", {"guid": guid("case", row.contribution_id), "name": row.contribution_id}, nsmap=_NSMAP)
+        for name in CASE_VARIABLES:
+            if values[name]:
+                _add_value(element, name, values[name])
+        etree.SubElement(element, _PROJECT + "SelectionRef", {"targetGUID": guid("selection", row.contribution_id)})
+        return element
 
     def source(row) -> Streamed:
         source_guid = guid("source", row.source_id)
         text = data.texts[row.source_id]
         shell = E.TextSource(E.Description(row.citation or row.title), etree.Element(SLOT),
-                             *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name)],
                              guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt",
                              **dated)
+        for name in SOURCE_VARIABLES:
+            if getattr(row, name):
+                _add_value(shell, name, getattr(row, name))
         return Streamed(shell, (s for c in coded[coded["source_id"] == row.source_id].itertuples()
                                 for s in selections(c, text)))
 

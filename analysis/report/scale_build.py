@@ -35,7 +35,7 @@ import yaml
 from analysis.evidence.cache import forget
 from analysis.params import load_profile
 from analysis.paths import PROJECT_ROOT
-from analysis.report.build import EXPORT_NAME
+from analysis.exchange.qda import QDPX_NAME
 from analysis.report.explorer import EVIDENCE_PAGE, SPLIT_FOLDER
 from analysis.report.scale_benchmark import growth_exponent, write_synthetic_data
 
@@ -199,7 +199,7 @@ def output_sizes(outputs: Path) -> dict[str, int]:
     cell_pages = [path.stat().st_size for path in (outputs / SPLIT_FOLDER).rglob("*.html")]
     return {"briefing.html": (outputs / "briefing.html").stat().st_size, "briefing.pdf": (outputs / "briefing.pdf").stat().st_size,
             EVIDENCE_PAGE: (outputs / EVIDENCE_PAGE).stat().st_size, "largest explorer cell page": max(cell_pages, default=0),
-            "explorer cell pages": len(cell_pages), "REFI-QDA project": (outputs / f"{EXPORT_NAME}.qdpx").stat().st_size}
+            "explorer cell pages": len(cell_pages), "REFI-QDA project": (outputs / QDPX_NAME).stat().st_size}
 
 
 def make_every_row_bad(data_dir: Path) -> int:
