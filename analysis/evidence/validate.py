@@ -253,10 +253,10 @@ def _span_problems(column: Callable[[str], pd.Series], texts: Mapping[str, str],
     suspect = [i for i, (source, start, end, text) in enumerate(zip(sources, starts, ends, said))
                if isinstance(source, str) and start is not None and end is not None
                and not (0 <= start < end <= len(source) and (not isinstance(text, str) or source[start:end] == text))]
-    source_ids = column("source_id")
+    source_ids = column("source_id").tolist()
     found = []
     for i in suspect:
-        row, source, source_id, start, end, text = i + 1, sources[i], source_ids.iat[i], starts[i], ends[i], said[i]
+        row, source, source_id, start, end, text = i + 1, sources[i], source_ids[i], starts[i], ends[i], said[i]
         if not 0 <= start < len(source):
             found.append((row, 0, Problem(shown, row, "char_start", f"offset {start} outside {source_id}.txt (length {len(source)})")))
         elif not start < end <= len(source):
