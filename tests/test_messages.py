@@ -112,7 +112,7 @@ def test_the_explorer_opens_every_cell_to_all_of_its_quotes():
     themes = explorer_themes(PRESENCE, contributions, "speaker_group", {**LABELS, "users": "Users <i>"},
                              {"relationships": "Being listened to"}, {"s1": "Source one"})
     assert [theme["id"] for theme in themes] == ["relationships", "workload", "voice"]
-    cells = {cell["anchor"]: [quote["id"] for quote in cell["quotes"]] for cell in themes[0]["cells"]}
+    cells = {cell["anchor"]: [quote.id for quote in cell["quotes"]] for cell in themes[0]["cells"]}
     assert cells == {"cell-relationships-users": ["a1", "a2"], "cell-relationships-workers": ["b1"]}
     page = lxml_html.fromstring(explorer_page(themes, "T", "briefing.html", "Intro."))
     assert page.xpath("//details[@id='cell-relationships-users']//li/@id") == ["c-a1", "c-a2"]

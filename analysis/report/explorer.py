@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,16 @@ def finding_anchor(finding) -> str:
     return cell_anchor(claim.items[0], claim.higher if claim.kind == "group_difference" else None)
 
 
+class Quote(NamedTuple):
+    """A statement as a cell of the explorer shows it (``anchor``: at the contribution's first cell)."""
+
+    id: str
+    text: str
+    anchor: bool
+    speaker: str
+    source: str
+
+
 def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_col: str,
                     labels: dict[str, str], definitions: dict[str, str], source_titles: dict[str, str]) -> list[dict]:
     """Themes in the presence table's order, each with its groups' cells (most statements first)
@@ -58,8 +69,7 @@ def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_c
         carrying = np.flatnonzero(presence[item].to_numpy() == 1)
         cells = []
         for group, positions in pd.Series(carrying).groupby(groups[carrying], sort=False):
-            quotes = [{"id": ids[p], "text": texts[p], "anchor": not anchored[p], "speaker": speakers[p], "source": sources[p]}
-                      for p in positions.tolist()]
+            quotes = [Quote(ids[p], texts[p], not anchored[p], speakers[p], sources[p]) for p in positions.tolist()]
             anchored[positions.to_numpy()] = True
             cells.append({"group": group, "label": labels.get(group, group), "anchor": cell_anchor(item, group),
                           "n": len(quotes), "denominator": int(denominators[group]), "quotes": quotes})
@@ -85,7 +95,7 @@ class ExplorerPages:
             return cls(False, {}, {})
         cells = [(theme, cell) for theme in themes for cell in theme["cells"]]
         return cls(True, {cell["anchor"]: f"{SPLIT_FOLDER}/{theme['id']}/{cell['group']}.html" for theme, cell in cells},
-                   {quote["id"]: cell["anchor"] for _, cell in cells for quote in cell["quotes"] if quote["anchor"]})
+                   {quote.id: cell["anchor"] for _, cell in cells for quote in cell["quotes"] if quote.anchor})
 
     def href(self, anchor: str) -> str:
         """The address, from the briefing's folder, of an anchor of the explorer."""
