@@ -212,7 +212,8 @@ class Streamed:
     children: Iterable
 
 
-SLOT = f"{{{PROJECT_NS}}}StreamedChildren"
+SLOT_NAME = "StreamedChildren"
+SLOT = _PROJECT + SLOT_NAME
 STREAM_BATCH = 1000  # elements serialised together
 
 
@@ -222,9 +223,9 @@ def _pretty(elements: list[etree._Element], depth: int) -> bytes:
     elements, whose own lines are then cut off."""
     if depth == 0:
         return b"".join(etree.tostring(element, xml_declaration=True, encoding="UTF-8", pretty_print=True) for element in elements)
-    outer = inner = etree.Element(f"{{{PROJECT_NS}}}Wrapper", nsmap={None: PROJECT_NS})
+    outer = inner = etree.Element(_PROJECT + "Wrapper", nsmap=_NSMAP)
     for _ in range(depth - 1):
-        inner = etree.SubElement(inner, f"{{{PROJECT_NS}}}Wrapper")
+        inner = etree.SubElement(inner, _PROJECT + "Wrapper")
     inner.extend(elements)
     text = etree.tostring(outer, encoding="UTF-8", pretty_print=True)
     return text.split(b"\n", depth)[depth].rsplit(b"\n", depth + 1)[0] + b"\n"
@@ -232,7 +233,7 @@ def _pretty(elements: list[etree._Element], depth: int) -> bytes:
 
 def _around_slot(shell: etree._Element, depth: int) -> tuple[bytes, bytes]:
     """What the document holds before and after the streamed children of ``shell`` at ``depth``."""
-    before, after = _pretty([shell], depth).split(b"<StreamedChildren/>\n")
+    before, after = _pretty([shell], depth).split(f"<{SLOT_NAME}/>\n".encode())
     return before.rstrip(b" "), after
 
 
@@ -298,7 +299,7 @@ def project_parts(data: ProjectData, created: str) -> Streamed:
     with its variables and is linked to its text as NVivo does: a codable Code with the
     Case's GUID (under the non-codable "Contributions (cases)") coding a selection of the
     contribution, named by its id. Everything carries ``creationDateTime`` = ``created``."""
-    E = ElementMaker(namespace=PROJECT_NS, nsmap={None: PROJECT_NS})
+    E = ElementMaker(namespace=PROJECT_NS, nsmap=_NSMAP)
     coding = data.coding
     codings_of = _codings_by_contribution(coding)
     coded = data.contributions[data.contributions["contribution_id"].isin(coding["contribution_id"])]
