@@ -362,7 +362,7 @@ def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
     book.properties.created = book.properties.modified = XLSX_DATE
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
         made, members = Path(scratch) / "book.xlsx", Path(scratch) / "members"
-        with zipfile.ZipFile(made, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(made, "w", zipfile.ZIP_STORED) as archive:  # not compressed: its members are zipped again below
             ExcelWriter(book, archive).save()
         with zipfile.ZipFile(made) as archive:
             names = archive.namelist()
