@@ -75,3 +75,13 @@ def test_the_build_summary_gives_each_step_its_exponent_and_the_targets():
     assert lines["validate data"].rstrip().endswith("1.00") and lines["notebook 20"].rstrip().endswith("1.20")
     assert "whole build 50 s wall (target 600)" in text and "largest step exponent 1.20" in text
     assert "12,500 problems, 3.0 s wall" in text and "1.00 MB" in lines["briefing.html"]
+
+
+def test_a_build_that_fails_is_one_line_naming_its_exit(tmp_path):
+    from analysis.report.scale_build import BuildBenchmarkFailed, run_build
+
+    profile = tmp_path / "scale.yaml"
+    profile.write_text("profile: scale\ndata_dir: /nonexistent/data\n", encoding="utf-8")
+    with pytest.raises(BuildBenchmarkFailed, match=r"failed \(exit 2\): error: .*data_dir") as failed:
+        run_build(profile, tmp_path / "outputs", report=lambda _: None)
+    assert "\n" not in str(failed.value)

@@ -524,7 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.build:
         from analysis.report import scale_build
 
-        results, written, all_bad = scale_build.run(sorted(args.sizes), args.params, args.seed)
+        try:
+            results, written, all_bad = scale_build.run(sorted(args.sizes), args.params, args.seed)
+        except scale_build.BuildBenchmarkFailed as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         print(scale_build.summary(results, written, all_bad))
         return 0
     results = run(sorted(args.sizes), args.repeat, args.params, args.seed)

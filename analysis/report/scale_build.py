@@ -149,6 +149,10 @@ class BuildWatch:
         self._sampler.join()
 
 
+class BuildBenchmarkFailed(RuntimeError):
+    """The build of the synthetic data did not finish."""
+
+
 def scale_profile(folder: Path, data_dir: Path, params: Path) -> Path:
     """A run profile for the synthetic data: ``params``' parameters, every source, its own name."""
     profile = {**load_profile(params), "profile": "scale", "description": "Synthetic data of the scale benchmark.",
@@ -164,7 +168,8 @@ def run_build(profile: Path, outputs: Path, report: Callable[[str], None]) -> tu
     command = [sys.executable, "-m", "analysis", "build", "--params", str(profile), "--outputs-dir", str(outputs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a build that says much cannot block on it
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
     watch = BuildWatch(process.pid)
     rows, exports_cpu, exports_peak = [], 0.0, 0
     for line in process.stdout:
@@ -182,12 +187,14 @@ def run_build(profile: Path, outputs: Path, report: Callable[[str], None]) -> tu
         else:
             rows.append({"step": name, "wall_s": wall, "cpu_s": own_cpu + other_cpu, "peak_gib": max(own_peak, other_peak) / 2**30})
         report(f"    {rows[-1]['step']}: {wall:.1f} s, {rows[-1]['cpu_s']:.1f} CPU s, {rows[-1]['peak_gib']:.2f} GiB")
-    errors = process.stderr.read()
     code = process.wait()
     wall = time.perf_counter() - started
     watch.stop()
+    errors.seek(0)
+    said = errors.read().strip()
+    errors.close()
     if code != 0:
-        raise RuntimeError(f"the build failed (exit {code}): {errors.strip().splitlines()[-1] if errors.strip() else ''}")
+        raise BuildBenchmarkFailed(f"the build of the synthetic data failed (exit {code}): {said.splitlines()[-1] if said else ''}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return rows, {"step": "whole build", "wall_s": wall, "cpu_s": cpu, "peak_gib": watch.peak_total / 2**30}
