@@ -175,7 +175,6 @@ def test_cluster_bootstrap_with_every_cluster_drawn_once_gives_the_point_estimat
 
 
 def test_cluster_bootstrap_resamples_whole_clusters():
-    import numpy as np
 
     from analysis.coding import alpha as al
 

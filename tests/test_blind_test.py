@@ -1,7 +1,6 @@
 """The blind test's sample, packet and key: exclusions, opacity, and the import by key."""
 
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -110,8 +110,9 @@ def test_tidy_exports_are_reproducible_and_keep_text_as_text(data_dir: Path, tmp
         "A workforce that is confident with technology.", "=A workforce that is confident with technology."),
         encoding="utf-8")
     data = read_data(data_dir)
-    first = opendata.xlsx_members({"t": opendata.tidy_coded_contributions(data)})
-    assert opendata.xlsx_members({"t": opendata.tidy_coded_contributions(data)}) == first
+    opendata.write_xlsx(tmp_path / "first.xlsx", {"t": opendata.tidy_coded_contributions(data)})
+    opendata.write_xlsx(tmp_path / "second.xlsx", {"t": opendata.tidy_coded_contributions(data)})
+    assert (tmp_path / "first.xlsx").read_bytes() == (tmp_path / "second.xlsx").read_bytes()
     path = opendata.write_tidy_exports(data_dir, tmp_path / "tidy")[1]
     assert opendata.write_tidy_exports(data_dir, tmp_path / "again")[1].read_bytes() == path.read_bytes()
     with zipfile.ZipFile(path) as archive:  # the same second would hide a clock in the bytes
@@ -128,3 +129,14 @@ def test_tidy_export_refuses_codings_of_unknown_codes(data_dir: Path):
     coding.write_text(coding.read_text(encoding="utf-8") + "LW-002,no_such_code,consensus,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="LW-002/no_such_code"):
         opendata.tidy_coded_contributions(read_data(data_dir))
+
+
+def test_a_table_longer_than_a_worksheet_continues_on_more_sheets(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(opendata, "XLSX_MAX_ROWS", 4)  # a header and three rows a sheet
+    table = pd.DataFrame({"id": [f"row {n}" for n in range(1, 8)], "text": ["=not a formula"] * 7})
+    opendata.write_xlsx(tmp_path / "long.xlsx", {"t": table})
+    book = openpyxl.load_workbook(tmp_path / "long.xlsx")
+    assert book.sheetnames == ["t", "t (2)", "t (3)"]
+    rows = [row for sheet in book for row in list(sheet.values)[1:]]
+    assert rows == list(table.itertuples(index=False, name=None))
+    assert all(list(sheet.values)[0] == ("id", "text") and sheet.dimensions == sheet.auto_filter.ref for sheet in book)

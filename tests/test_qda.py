@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from analysis.exchange import qda
 from analysis.evidence.vocabulary import load_vocabulary
 from analysis.exchange.merge import check_coder_name
 from analysis.paths import DATA_DIR
-from analysis.exchange.opendata import ZIP_DATE, read_data, read_table
+from analysis.exchange.opendata import read_data, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qda"
 NS = {"q": qda.PROJECT_NS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -223,6 +224,16 @@ def test_statement_about_a_group_without_subject_group(data_copy):
     find(validate.check_contributions(data_copy), "contributions.csv", row, "subject_group", "speaker_role subject")
 
 
+def test_statement_by_its_speakers_with_a_subject_group(data_copy):
+    contributions = data_copy / "contributions.csv"
+    spoken = {section for section, role in section_roles(data_copy).items() if role == "voice"}
+    header, *rows = read_rows(contributions)
+    row = next(index for index, row in enumerate(rows, start=1) if row[header.index("section")] in spoken)
+    subject = next(r[header.index("subject_group")] for r in rows if r[header.index("subject_group")])
+    edit_cell(contributions, row, "subject_group", subject)
+    find(validate.check_contributions(data_copy), "contributions.csv", row, "subject_group", "speaker_role voice")
+
+
 def test_unknown_sector_in_groups(data_copy):
     path = data_copy / "groups.yaml"
     groups = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -309,3 +320,41 @@ def test_a_schema_coerces_but_does_not_check_again_the_columns_already_checked()
         schema.dataframe_schema(columns, checked=["id"]).validate(frame)
     with pytest.raises(pa.errors.SchemaError):
         schema.dataframe_schema(columns).validate(frame.assign(n=["1", "2", "3"]))
+
+
+# --- validation at scale -----------------------------------------------------------------------
+
+
+def test_validation_parses_each_csv_once(tmp_path, monkeypatch):
+    import analysis.coding.codes  # noqa: F401  (registers the coding checks, which read coding.csv and contributions.csv again)
+    from analysis.evidence import readers
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    parsed = []
+    parse = readers._parse_csv
+    monkeypatch.setattr(readers, "_parse_csv", lambda path, *args: parsed.append(Path(path).relative_to(data)) or parse(path, *args))
+    assert validate.validate_all(data) == []
+    assert {Path("contributions.csv"), Path("coding.csv"), Path("crosswalk_facilitator_themes.csv")} <= set(parsed)
+    assert sorted(parsed) == sorted(set(parsed)), "a CSV was parsed more than once in one validation"
+    assert len(readers._PARSED) <= readers.PARSED_KEPT, "the parses kept for the validation were not released"
+
+
+def test_thousands_of_bad_rows_are_each_reported_once(tmp_path):
+    import analysis.coding.codes  # noqa: F401
+    from analysis.report.build import BuildFailed, _validate_data
+    from analysis.report.scale_benchmark import write_synthetic_data
+
+    data = write_synthetic_data(tmp_path / "data", 5_000, seed=1)
+    path = data / "contributions.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["speaker_group"] = "nobody"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    problems = validate.validate_all(data)
+    assert [(p.row, p.column) for p in problems] == [(row, "speaker_group") for row in range(1, len(frame) + 1)]
+    with pytest.raises(BuildFailed) as failed:
+        _validate_data(data)
+    shown = str(failed.value).splitlines()
+    assert shown[0].endswith(f"has {len(frame)} problem(s):")
+    assert shown[1:21] == [f"  {problem}" for problem in problems[:20]]
+    assert shown[21:] == [f"  ... and {len(frame) - 20} more"]

@@ -394,6 +394,7 @@ def _example_problems(data_dir: Path, codebook: dict, cid: _Column, code: _Colum
 register_check(check_coding)
 
 
+@cached
 def check_statement_functions(data_dir: Path) -> list[Problem]:
     """Problems with the statement functions in coding.csv (consensus and coder_a rows): by
     the rule of :mod:`analysis.coding.functions`, exactly one function per contribution in a
@@ -855,6 +856,7 @@ def _sections_of(contributions: pd.DataFrame | None, ids: pd.Series) -> dict[str
     return dict(zip(rows["contribution_id"].tolist(), rows["section"].tolist()))
 
 
+@cached
 def check_crosswalk(data_dir: Path) -> list[Problem]:
     """Problems in the crosswalk: missing columns, a code not in the codebook, a codebook code
     missing from the crosswalk, a duplicate code, a theme id that is not a contribution of
@@ -895,6 +897,7 @@ OPPOSING_CSV = "opposing_statements.csv"
 OPPOSING_COLUMNS = ("statement_a", "statement_b", "code_id", "reason")
 
 
+@cached
 def check_opposing(data_dir: Path) -> list[Problem]:
     """Problems in ``opposing_statements.csv``, against the whole data folder (a run may leave
     sources out): an unreadable file, missing columns or cells, unknown contributions, a pair
@@ -915,8 +918,9 @@ def check_opposing(data_dir: Path) -> list[Problem]:
     contributions, coding = read_table(Path(data_dir) / CONTRIBUTIONS_CSV), read_table(Path(data_dir) / CODING_CSV)
     if contributions is None or coding is None or "contribution_id" not in contributions or not {"contribution_id", "code_id", "coder"} <= set(coding.columns):
         return []
-    known = set(contributions["contribution_id"].tolist())
-    consensus = coding[coding["coder"] == CONSENSUS]
+    named = set(table["statement_a"]) | set(table["statement_b"])  # only these ids are looked up
+    known = set(contributions["contribution_id"][contributions["contribution_id"].isin(named)].tolist())
+    consensus = coding[coding["contribution_id"].isin(known) & (coding["coder"] == CONSENSUS)]
     carried = set(zip(consensus["contribution_id"].tolist(), consensus["code_id"].tolist()))
     for row, record in enumerate(table.to_dict("records"), start=1):
         for column in OPPOSING_COLUMNS:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import functools
 import hashlib
 import inspect
@@ -159,10 +160,19 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
 
 def _private_copy(result: Result) -> Result:
     """A copy of a kept result that its caller may change: a pandas table or series shallowly
-    (copy-on-write copies whatever the caller changes), anything else deeply."""
+    (copy-on-write copies whatever the caller changes), a list of frozen dataclasses (a
+    checker's problems) as a new list of the same items, which cannot be changed, anything
+    else deeply."""
     if isinstance(result, (pd.DataFrame, pd.Series)):
         return result.copy(deep=False)
+    if isinstance(result, list) and all(_frozen(item) for item in result):
+        return list(result)
     return copy.deepcopy(result)
+
+
+def _frozen(item: Any) -> bool:
+    """Whether ``item`` is an instance of a frozen dataclass."""
+    return dataclasses.is_dataclass(item) and not isinstance(item, type) and item.__dataclass_params__.frozen
 
 
 def _disk_path(name: str, data_dir: Path) -> Path | None:

@@ -22,6 +22,7 @@ YAML errors give the line and column on that one line.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
 import csv
 import functools
@@ -169,8 +170,29 @@ class _Parsed:
 
 #: Tables parsed lately, by file name and ``allow_no_rows``: the checks read the same files
 #: several times, and a file is parsed again only when its bytes differ from those parsed.
+#: Inside :func:`every_parse_kept` none is dropped; outside, the last PARSED_KEPT are kept.
 _PARSED: OrderedDict[tuple[str, bool], _Parsed] = OrderedDict()
 PARSED_KEPT = 4
+_keeping_every_parse = 0  # how many every_parse_kept blocks are open
+
+
+@contextlib.contextmanager
+def every_parse_kept() -> Iterator[None]:
+    """Keep every file parsed inside (a validation parses each CSV once, however many checks
+    read it); on leaving the outermost block, the cache shrinks to :data:`PARSED_KEPT` again."""
+    global _keeping_every_parse
+    _keeping_every_parse += 1
+    try:
+        yield
+    finally:
+        _keeping_every_parse -= 1
+        _drop_oldest_parses()
+
+
+def _drop_oldest_parses() -> None:
+    """Drop the least recently used parses beyond :data:`PARSED_KEPT` (unless every parse is kept)."""
+    while not _keeping_every_parse and len(_PARSED) > PARSED_KEPT:
+        _PARSED.popitem(last=False)
 
 
 def _parsed(path: Path, allow_no_rows: bool) -> _Parsed:
@@ -182,8 +204,7 @@ def _parsed(path: Path, allow_no_rows: bool) -> _Parsed:
     else:
         _PARSED[key] = _Parsed(data, *_parse_csv(path, data, allow_no_rows))
         _PARSED.move_to_end(key)
-        while len(_PARSED) > PARSED_KEPT:
-            _PARSED.popitem(last=False)
+        _drop_oldest_parses()
     return _PARSED[key]
 
 

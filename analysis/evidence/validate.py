@@ -24,7 +24,7 @@ import pandera.pandas as pa
 
 from analysis.evidence import schema
 from analysis.evidence.cache import cached, cached_together
-from analysis.evidence.readers import ROW_CONVENTION, DataValidationError, Problem, raise_if, read_csv, read_text, read_yaml
+from analysis.evidence.readers import ROW_CONVENTION, DataValidationError, Problem, every_parse_kept, raise_if, read_csv, read_text, read_yaml
 from analysis.evidence.vocabulary import VOCABULARY_YAML, check_vocabulary, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
 
@@ -53,9 +53,8 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def _message(case: Mapping, dtypes: Mapping[str, str]) -> str | None:
+def _message(check: str, column: str | None, value: object, index: object, dtypes: Mapping[str, str]) -> str | None:
     """A reader's message for one pandera failure case (None: a consequence of another)."""
-    check, column, value = str(case["check"]), case["column"], case["failure_case"]
     if check == "column_in_dataframe":
         return "missing column"
     if check == "column_in_schema":
@@ -64,7 +63,7 @@ def _message(case: Mapping, dtypes: Mapping[str, str]) -> str | None:
         return "column out of order (the order is defined in analysis/evidence/schema.py)"
     if check.startswith(("coerce_dtype", "dtype(")):
         return f"not a whole number: {value!r}" if dtypes.get(column) == "Int64" else f"wrong type: {value!r}"
-    if case["index"] is None and str(value).startswith(("TypeError(", "ValueError(")):
+    if index is None and str(value).startswith(("TypeError(", "ValueError(")):
         return None
     if check == "not_nullable":
         return f"empty {column}"
@@ -79,21 +78,19 @@ def _schema_problems(frame: pd.DataFrame, frame_schema: pa.DataFrameSchema, colu
     try:
         frame_schema.validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases.to_dict("records")
+        cases = errors.failure_cases
     else:
         return []
     dtypes = {column.name: column.dtype for column in columns}
-    problems: list[Problem] = []
-    for case in cases:
-        message = _message(case, dtypes)
+    problems: dict[Problem, None] = {}  # repeats removed, first seen kept (a set that keeps order)
+    for check, name, value, index in zip(*(cases[part].tolist() for part in ("check", "column", "failure_case", "index"))):
+        message = _message(str(check), name, value, index, dtypes)
         if message is None:
             continue
-        whole_column = case["check"] in ("column_in_dataframe", "column_in_schema", "column_ordered")
-        column = str(case["failure_case"]) if whole_column else case["column"]
-        row = None if case["index"] is None or whole_column else int(case["index"]) + 1
-        problem = Problem(shown, row, column, message)
-        if problem not in problems:
-            problems.append(problem)
+        whole_column = check in ("column_in_dataframe", "column_in_schema", "column_ordered")
+        column = str(value) if whole_column else name
+        row = None if index is None or whole_column else int(index) + 1
+        problems[Problem(shown, row, column, message)] = None
     return sorted(problems, key=lambda problem: (problem.row or 0, problem.column or "", problem.message))
 
 
@@ -263,10 +260,10 @@ def _span_problems(column: Callable[[str], pd.Series], texts: Mapping[str, str],
     suspect = [i for i, (source, start, end, text) in enumerate(zip(sources, starts, ends, said))
                if isinstance(source, str) and start is not None and end is not None
                and not (0 <= start < end <= len(source) and (not isinstance(text, str) or source[start:end] == text))]
-    source_ids = column("source_id")
+    source_ids = column("source_id").tolist()
     found = []
     for i in suspect:
-        row, source, source_id, start, end, text = i + 1, sources[i], source_ids.iat[i], starts[i], ends[i], said[i]
+        row, source, source_id, start, end, text = i + 1, sources[i], source_ids[i], starts[i], ends[i], said[i]
         if not 0 <= start < len(source):
             found.append((row, 0, Problem(shown, row, "char_start", f"offset {start} outside {source_id}.txt (length {len(source)})")))
         elif not start < end <= len(source):
@@ -304,17 +301,21 @@ def _parent_problems(column: Callable[[str], pd.Series], sections: Mapping[str, 
 def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], sections: Mapping[str, Mapping], mixed: set[str] | None, shown: str) -> list[Problem]:
     """Checks across columns and files: spans against the sources, parents, subject and mixed groups.
 
-    ``sections`` are the vocabulary's (speaker role, parent section); ``mixed`` the speaker groups made of mixed
+    ``sections`` are the vocabulary's (speaker role, parent section): a section whose role is subject needs a
+    subject_group, one whose role is voice has none; ``mixed`` the speaker groups made of mixed
     groups (None when groups.yaml cannot be read: its own check says why). Problems come in row order, and within a row: span, parent, subject group, mixed group."""
     def column(name: str) -> pd.Series:
         return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
 
     found = _span_problems(column, texts, shown) + _parent_problems(column, sections, shown)  # (row, check, problem), sorted at the end
     rows = pd.Series(range(1, len(frame) + 1), index=frame.index)
-    about_a_group = column("section").map({name: entry["speaker_role"] for name, entry in sections.items()}) == "subject"
-    needs_subject = about_a_group & column("subject_group").isna()
+    role = column("section").map({name: entry["speaker_role"] for name, entry in sections.items()})
+    needs_subject = (role == "subject") & column("subject_group").isna()
     found += [(row, 2, Problem(shown, row, "subject_group", f"a {section} is about a group ({VOCABULARY_YAML}: speaker_role subject), so it needs subject_group"))
               for row, section in zip(rows[needs_subject], column("section")[needs_subject])]
+    spoken = (role == "voice") & column("subject_group").notna()
+    found += [(row, 2, Problem(shown, row, "subject_group", f"a {section} is said by its speakers ({VOCABULARY_YAML}: speaker_role voice), so subject_group must be empty"))
+              for row, section in zip(rows[spoken], column("section")[spoken])]
     is_mixed = column("speaker_group").isin(mixed or ())
     has_mixed = column("mixed_group").notna() if mixed is not None else is_mixed
     found += [(row, 3, Problem(shown, row, "mixed_group", f"a row of {group} needs mixed_group (groups.yaml: mixed_groups)" if needs else f"mixed_group is only for a group with mixed_groups: true in {GROUPS_YAML}"))
@@ -351,8 +352,8 @@ def register_check(check: Check) -> Check:
 
 def validate_all(data_dir: Path) -> list[Problem]:
     """The problems found by every checker in :data:`CHECKS`, in order (the data folder hashed
-    once for all the cached ones)."""
-    with cached_together():
+    once for all the cached ones, each CSV parsed once for all)."""
+    with cached_together(), every_parse_kept():
         return [problem for check in CHECKS for problem in check(Path(data_dir))]
 
 

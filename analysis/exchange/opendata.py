@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import io
 import json
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -34,6 +35,8 @@ CONSENSUS = "consensus"
 ORIGINS = ("deductive", "inductive")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 XLSX_DATE = datetime.datetime(1980, 1, 1)
+ZIP_PIECE = 2**20  # bytes read at a time from a file zipped
+XLSX_MAX_ROWS = 1_048_576  # rows of one worksheet in Excel, the header's included
 
 THEME_COLUMNS = (
     Column("theme_id", "str", "Stable identifier of the theme.", unique=True),
@@ -298,42 +301,74 @@ def column_descriptions(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"column": columns, "description": [defined[c] for c in columns]})
 
 
-def write_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
-    """Write a zip whose bytes depend only on the members: fixed date, mode and system."""
+def write_zip(path: Path, members: list[tuple[str, bytes | Path]]) -> None:
+    """Write a zip whose bytes depend only on the members: fixed date, mode and system. A
+    member given as a file's path is copied from the file in pieces, with the same bytes as
+    its content given whole."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=9)
+            if isinstance(data, bytes):
+                archive.writestr(info, data, compresslevel=9)
+                continue
+            info.file_size = data.stat().st_size  # as writestr sets it: it decides whether the member needs zip64
+            info._compresslevel = 9  # as writestr(compresslevel=9) sets it; ZipFile.open takes the level from here only
+            with data.open("rb") as source, archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target, ZIP_PIECE)
 
 
-def xlsx_members(sheets: Mapping[str, pd.DataFrame]) -> list[tuple[str, bytes]]:
-    """An XLSX workbook as zip members, one sheet per table, with fixed document dates.
-    Text stays text: a cell beginning with '=' is not turned into a formula."""
+def _sheet_parts(title: str, table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """``table`` in worksheets of at most Excel's rows: ``title``, then ``title (2)``, ..."""
+    size = XLSX_MAX_ROWS - 1  # the header takes a row
+    parts = [table.iloc[start:start + size] for start in range(0, max(len(table), 1), size)]
+    return [(title if n == 1 else f"{title} ({n})", part) for n, part in enumerate(parts, start=1)]
+
+
+def _write_sheet(book, title: str, table: pd.DataFrame) -> None:
+    """One table as a write-only worksheet: header frozen and filtered, text kept as text (a
+    cell beginning with '=' is not turned into a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    dimension = f"A1:{get_column_letter(len(table.columns))}{len(table) + 1}"
+    sheet.calculate_dimension = lambda: dimension  # openpyxl writes a sheet's size when it can calculate it; this one's is known before its rows
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = dimension
+
+    def text(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+
+    sheet.append(list(table.columns))
+    for row in table.itertuples(index=False):
+        sheet.append([text(value) if isinstance(value, str) and value.startswith("=") else value for value in row])
+
+
+def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
+    """An XLSX workbook, one table per sheet (split over sheets beyond Excel's rows), with fixed
+    document and zip dates. Rows are written as they come and zipped from files, so memory does
+    not grow with the table."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     for title, table in sheets.items():
-        sheet = book.create_sheet(title)
-        sheet.append(list(table.columns))
-        for row in table.itertuples(index=False):
-            sheet.append(list(row))
-        for cells in sheet.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+        for part_title, part in _sheet_parts(title, table):
+            _write_sheet(book, part_title, part)
     book.properties.created = book.properties.modified = XLSX_DATE
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()
-    with zipfile.ZipFile(buffer) as archive:
-        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
+        made, members = Path(scratch) / "book.xlsx", Path(scratch) / "members"
+        with zipfile.ZipFile(made, "w", zipfile.ZIP_STORED) as archive:  # not compressed: its members are zipped again below
+            ExcelWriter(book, archive).save()
+        with zipfile.ZipFile(made) as archive:
+            names = archive.namelist()
+            archive.extractall(members)
+        write_zip(path, [(name, members / name) for name in names])
 
 
 def write_tidy_exports(data_dir: Path | str, out_dir: Path | str) -> list[Path]:
@@ -345,5 +380,5 @@ def write_tidy_exports(data_dir: Path | str, out_dir: Path | str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = out_dir / "coded_contributions.csv", out_dir / "coded_contributions.xlsx"
     tidy.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
-    write_zip(xlsx_path, xlsx_members({"coded_contributions": tidy, "columns": column_descriptions(list(tidy.columns))}))
+    write_xlsx(xlsx_path, {"coded_contributions": tidy, "columns": column_descriptions(list(tidy.columns))})
     return [csv_path, xlsx_path]

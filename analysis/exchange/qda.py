@@ -40,7 +40,9 @@ import sys
 import uuid
 import warnings
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -53,6 +55,7 @@ from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+_PROJECT, _NSMAP = f"{{{PROJECT_NS}}}", {None: PROJECT_NS}  # the project document's tag prefix and namespace map
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:social-work-visioning:refi-qda")
 ORIGIN = "social-work-visioning analysis.exchange.qda"
 PROJECT_NAME = "Social work visioning comparison"
@@ -83,6 +86,12 @@ class QdaImportError(Exception):
 def guid(kind: str, key: str) -> str:
     """The stable GUID of one thing in the export, e.g. ``guid("code", "listening")``."""
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}"))
+
+
+@functools.cache
+def shared_guid(kind: str, key: str) -> str:
+    """:func:`guid` of a thing named many times in one export (a code, a coder, a variable), made once."""
+    return guid(kind, key)
 
 
 # ---------------------------------------------------------------- export
@@ -159,8 +168,11 @@ def codebook_xml(codebook: dict, examples: dict[str, str]) -> etree._Element:
     return E.CodeBook(E.Codes(*code_elements(E, codebook, examples)), origin=ORIGIN)
 
 
-def _value(E: ElementMaker, name: str, value: str) -> etree._Element:
-    return E.VariableValue(E.VariableRef(targetGUID=guid("variable", name)), E.TextValue(value))
+def _add_value(parent: etree._Element, name: str, value: str) -> None:
+    """A VariableValue of the variable ``name`` appended to ``parent``."""
+    element = etree.SubElement(parent, _PROJECT + "VariableValue")
+    etree.SubElement(element, _PROJECT + "VariableRef", {"targetGUID": shared_guid("variable", name)})
+    etree.SubElement(element, _PROJECT + "TextValue").text = value
 
 
 def _coding_key(row) -> str:
@@ -196,8 +208,95 @@ def selection_note(text: str, stored: str) -> str:
             f"text as stored in contributions.csv has its whitespace cleaned: {stored}")
 
 
-def project_xml(data: ProjectData, created: str) -> etree._Element:
-    """The REFI-QDA project (project.qde) document; source files are ``sources/<guid>.txt``.
+@dataclasses.dataclass(frozen=True)
+class Streamed:
+    """An element whose children are written as they come: ``shell`` holds the element's own
+    attributes and fixed children, with a :data:`SLOT` child where ``children`` (elements, or
+    Streamed ones) go."""
+
+    shell: etree._Element
+    children: Iterable
+
+
+SLOT_NAME = "StreamedChildren"
+SLOT = _PROJECT + SLOT_NAME
+STREAM_BATCH = 1000  # elements serialised together
+
+
+def _pretty(elements: list[etree._Element], depth: int) -> bytes:
+    """``elements`` exactly as lxml pretty-prints them at ``depth`` of a whole project document
+    (the root, with the XML declaration, at depth 0): serialised inside ``depth`` wrapper
+    elements, whose own lines are then cut off."""
+    if depth == 0:
+        return b"".join(etree.tostring(element, xml_declaration=True, encoding="UTF-8", pretty_print=True) for element in elements)
+    outer = inner = etree.Element(_PROJECT + "Wrapper", nsmap=_NSMAP)
+    for _ in range(depth - 1):
+        inner = etree.SubElement(inner, _PROJECT + "Wrapper")
+    inner.extend(elements)
+    text = etree.tostring(outer, encoding="UTF-8", pretty_print=True)
+    return text.split(b"\n", depth)[depth].rsplit(b"\n", depth + 1)[0] + b"\n"
+
+
+def _around_slot(shell: etree._Element, depth: int) -> tuple[bytes, bytes]:
+    """What the document holds before and after the streamed children of ``shell`` at ``depth``."""
+    before, after = _pretty([shell], depth).split(f"<{SLOT_NAME}/>\n".encode())
+    return before.rstrip(b" "), after
+
+
+def write_streamed(out: BinaryIO, children: Iterable, depth: int = 0) -> None:
+    """Write elements and :class:`Streamed` elements at ``depth`` to ``out``, pretty-printed as
+    one tree would be, holding at most :data:`STREAM_BATCH` elements at a time."""
+    batch: list[etree._Element] = []
+    for child in children:
+        if isinstance(child, Streamed):
+            out.write(_pretty(batch, depth) if batch else b"")
+            batch = []
+            before, after = _around_slot(child.shell, depth)
+            out.write(before)
+            write_streamed(out, child.children, depth + 1)
+            out.write(after)
+            continue
+        batch.append(child)
+        if len(batch) == STREAM_BATCH:
+            out.write(_pretty(batch, depth))
+            batch = []
+    if batch:
+        out.write(_pretty(batch, depth))
+
+
+class _Coding(NamedTuple):
+    contribution_id: str
+    code_id: str
+    coder: str
+    memo: str
+
+
+def _codings_by_contribution(coding: pd.DataFrame) -> Callable[[str], list[_Coding]]:
+    """A contribution's codings in (code, coder) order, from columns held once (no table per
+    contribution)."""
+    coding = coding.sort_values(["contribution_id", "code_id", "coder"])
+    columns = [coding[name].tolist() for name in _Coding._fields]
+    ids = coding["contribution_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], dtype=int)
+    ends = np.r_[starts[1:], len(ids)]
+    span = dict(zip(ids[starts].tolist(), zip(starts.tolist(), ends.tolist())))
+
+    def codings(contribution_id: str) -> list[_Coding]:
+        start, end = span[contribution_id]
+        return [_Coding(*values) for values in zip(*(column[start:end] for column in columns))]
+    return codings
+
+
+def example_texts(data: ProjectData) -> dict[str, str]:
+    """The text of each contribution the codebook names as an example."""
+    named = {str(code.get("example")) for code in data.codebook.get("codes") or []}
+    examples = data.contributions[data.contributions["contribution_id"].isin(named)]
+    return dict(zip(examples["contribution_id"], examples["text"]))
+
+
+def project_parts(data: ProjectData, created: str) -> Streamed:
+    """The REFI-QDA project (project.qde) document, its long lists streamed; source files are
+    ``sources/<guid>.txt``.
 
     Shaped to what QDA programs read (QualCoder, NVivo, ATLAS.ti and MAXQDA), not only to the
     schema: one PlainTextSelection per contribution, code and coder, with ``creatingUser`` on
@@ -206,74 +305,85 @@ def project_xml(data: ProjectData, created: str) -> etree._Element:
     with its variables and is linked to its text as NVivo does: a codable Code with the
     Case's GUID (under the non-codable "Contributions (cases)") coding a selection of the
     contribution, named by its id. Everything carries ``creationDateTime`` = ``created``."""
-    E = ElementMaker(namespace=PROJECT_NS, nsmap={None: PROJECT_NS})
-    coding = data.coding.sort_values(["contribution_id", "code_id", "coder"])
+    E = ElementMaker(namespace=PROJECT_NS, nsmap=_NSMAP)
+    coding = data.coding
+    codings_of = _codings_by_contribution(coding)
     coded = data.contributions[data.contributions["contribution_id"].isin(coding["contribution_id"])]
     coded = coded.sort_values(["source_id", "char_start", "char_end", "contribution_id"])
-    examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
     sectors = dict(zip(data.speaker_groups["group_id"], data.speaker_groups["sector"]))
     functions = dict(zip(data.statement_functions["contribution_id"], data.statement_functions["statement_function"]))
-    by_contribution = {cid: rows for cid, rows in coding.groupby("contribution_id")}
     dated = {"creationDateTime": created}
 
-    def coder_selection(contribution, row) -> etree._Element:
-        user = guid("user", row.coder)
-        memo = [E.Description(row.memo)] if row.memo else []
-        notes = [E.NoteRef(targetGUID=guid("note", _coding_key(row)))] if row.memo else []
-        return E.PlainTextSelection(
-            *memo, E.Coding(E.CodeRef(targetGUID=guid("code", row.code_id)), *notes,
-                            guid=guid("coding", _coding_key(row)), creatingUser=user, **dated),
-            guid=guid("selection", _coding_key(row)), name=row.contribution_id,
-            startPosition=str(contribution.char_start), endPosition=str(contribution.char_end),
-            creatingUser=user, **dated)
+    # The three below run once per coding or case: made with etree.SubElement, which costs less than ElementMaker.
+    def coder_selection(contribution, row: _Coding) -> etree._Element:
+        key, user = _coding_key(row), shared_guid("user", row.coder)
+        selection = etree.Element(_PROJECT + "PlainTextSelection", {
+            "guid": guid("selection", key), "name": row.contribution_id, "startPosition": str(contribution.char_start),
+            "endPosition": str(contribution.char_end), "creatingUser": user, **dated}, nsmap=_NSMAP)
+        if row.memo:
+            etree.SubElement(selection, _PROJECT + "Description").text = row.memo
+        coding = etree.SubElement(selection, _PROJECT + "Coding", {"guid": guid("coding", key), "creatingUser": user, **dated})
+        etree.SubElement(coding, _PROJECT + "CodeRef", {"targetGUID": shared_guid("code", row.code_id)})
+        if row.memo:
+            etree.SubElement(coding, _PROJECT + "NoteRef", {"targetGUID": guid("note", key)})
+        return selection
 
-    def selections(row, text: str) -> list[etree._Element]:
+    def selections(row, text: str) -> Iterator[etree._Element]:
         note = selection_note(text[row.char_start:row.char_end], row.text)
-        case_link = E.PlainTextSelection(
-            *([E.Description(note)] if note else []),
-            E.Coding(E.CodeRef(targetGUID=guid("case", row.contribution_id)),
-                     guid=guid("coding", f"case|{row.contribution_id}"), **dated),
-            guid=guid("selection", row.contribution_id), name=row.contribution_id,
-            startPosition=str(row.char_start), endPosition=str(row.char_end), **dated)
-        return [case_link, *[coder_selection(row, c) for c in by_contribution[row.contribution_id].itertuples()]]
+        case_link = etree.Element(_PROJECT + "PlainTextSelection", {
+            "guid": guid("selection", row.contribution_id), "name": row.contribution_id, "startPosition": str(row.char_start),
+            "endPosition": str(row.char_end), **dated}, nsmap=_NSMAP)
+        if note:
+            etree.SubElement(case_link, _PROJECT + "Description").text = note
+        coding = etree.SubElement(case_link, _PROJECT + "Coding", {"guid": guid("coding", f"case|{row.contribution_id}"), **dated})
+        etree.SubElement(coding, _PROJECT + "CodeRef", {"targetGUID": guid("case", row.contribution_id)})
+        yield case_link
+        yield from (coder_selection(row, c) for c in codings_of(row.contribution_id))
 
     def case(row) -> etree._Element:
         values = {name: str(getattr(row, name, "")) for name in CASE_VARIABLES} | {
             "speaker_sector": sectors.get(row.speaker_group, ""), "statement_function": functions.get(row.contribution_id, "")}
-        return E.Case(*[_value(E, name, values[name]) for name in CASE_VARIABLES if values[name]],
-                      E.SelectionRef(targetGUID=guid("selection", row.contribution_id)),
-                      guid=guid("case", row.contribution_id), name=row.contribution_id)
+        element = etree.Element(_PROJECT + "Case", {"guid": guid("case", row.contribution_id), "name": row.contribution_id}, nsmap=_NSMAP)
+        for name in CASE_VARIABLES:
+            if values[name]:
+                _add_value(element, name, values[name])
+        etree.SubElement(element, _PROJECT + "SelectionRef", {"targetGUID": guid("selection", row.contribution_id)})
+        return element
 
-    def source(row) -> etree._Element:
+    def source(row) -> Streamed:
         source_guid = guid("source", row.source_id)
         text = data.texts[row.source_id]
-        return E.TextSource(E.Description(row.citation or row.title),
-                            *[s for c in coded[coded["source_id"] == row.source_id].itertuples()
-                              for s in selections(c, text)],
-                            *[_value(E, name, getattr(row, name)) for name in SOURCE_VARIABLES if getattr(row, name)],
-                            guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt",
-                            **dated)
+        shell = E.TextSource(E.Description(row.citation or row.title), etree.Element(SLOT),
+                             guid=source_guid, name=row.source_id, plainTextPath=f"internal://{source_guid}.txt",
+                             **dated)
+        for name in SOURCE_VARIABLES:
+            if getattr(row, name):
+                _add_value(shell, name, getattr(row, name))
+        return Streamed(shell, (s for c in coded[coded["source_id"] == row.source_id].itertuples()
+                                for s in selections(c, text)))
 
     users = [E.User(guid=guid("user", c), name=c) for c in sorted(coding["coder"].unique())]
     variables = [E.Variable(E.Description(text), guid=guid("variable", name), name=name, typeOfVariable="Text")
                  for name, text in {**CASE_VARIABLES, **SOURCE_VARIABLES}.items()]
-    notes = [E.Note(E.PlainTextContent(row.memo), guid=guid("note", _coding_key(row)),
+    memos = coding[coding["memo"] != ""].sort_values(["contribution_id", "code_id", "coder"])
+    notes = (E.Note(E.PlainTextContent(row.memo), guid=guid("note", _coding_key(row)),
                     name=f"Memo on {row.contribution_id} ({row.code_id}, {row.coder})",
-                    creatingUser=guid("user", row.coder), **dated)
-             for row in coding.itertuples() if row.memo]
-    case_codes = E.Code(E.Description(CASE_CODES_DESCRIPTION),
-                        *[E.Code(guid=guid("case", cid), name=cid, isCodable="true") for cid in coded["contribution_id"]],
-                        guid=guid("theme", "contribution cases"), name=CASE_CODES_NAME, isCodable="false")
+                    creatingUser=shared_guid("user", row.coder), **dated)
+             for row in memos.itertuples())
+    case_codes = Streamed(E.Code(E.Description(CASE_CODES_DESCRIPTION), etree.Element(SLOT),
+                                 guid=guid("theme", "contribution cases"), name=CASE_CODES_NAME, isCodable="false"),
+                          (E.Code(guid=guid("case", cid), name=cid, isCodable="true") for cid in coded["contribution_id"]))
+    codes = Streamed(E.Codes(etree.Element(SLOT)), [*code_elements(E, data.codebook, example_texts(data)), *([case_codes] if len(coded) else [])])
     parts = [E.Users(*users) if users else None,
-             E.CodeBook(E.Codes(*code_elements(E, data.codebook, examples), *([case_codes] if len(coded) else []))),
+             Streamed(E.CodeBook(etree.Element(SLOT)), [codes]),
              E.Variables(*variables),
-             E.Cases(*[case(row) for row in coded.itertuples()]) if len(coded) else None,
-             E.Sources(*[source(row) for row in data.sources.itertuples()]),
-             E.Notes(*notes) if notes else None,
+             Streamed(E.Cases(etree.Element(SLOT)), (case(row) for row in coded.itertuples())) if len(coded) else None,
+             Streamed(E.Sources(etree.Element(SLOT)), (source(row) for row in data.sources.itertuples())),
+             Streamed(E.Notes(etree.Element(SLOT)), notes) if len(memos) else None,
              E.Description("Coded contributions on the future of social work. Each coded contribution is a case "
                            "(named by its id) with its attributes, linked to its text; each coding is a selection of "
                            "the contribution by one coder with one code, its memo as the selection's description.")]
-    return E.Project(*[p for p in parts if p is not None], name=PROJECT_NAME, origin=ORIGIN, **dated)
+    return Streamed(E.Project(etree.Element(SLOT), name=PROJECT_NAME, origin=ORIGIN, **dated), [p for p in parts if p is not None])
 
 
 def xml_bytes(root: etree._Element) -> bytes:
@@ -283,7 +393,9 @@ def xml_bytes(root: etree._Element) -> bytes:
 def write_qdpx(data_dir: Path | str, out_path: Path | str, suggestions: bool = False) -> Path:
     """Write the REFI-QDA project of the data folder to ``out_path`` (.qdpx), with
     ``suggestions`` the suggested codes too (``exchange_data``). Raises ValueError listing
-    ``export_problems``; warns about characters beyond U+FFFF."""
+    ``export_problems``; warns about characters beyond U+FFFF. The project document is written
+    as it is made, into a file beside ``out_path`` that is then zipped, so memory does not grow
+    with the coding."""
     data = exchange_data(data_dir, suggestions)
     problems = export_problems(data)
     if problems:
@@ -293,21 +405,26 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str, suggestions: bool = F
             warnings.warn(f"{source_id} has characters beyond U+FFFF; tools counting UTF-16 units "
                           "(NVivo, MAXQDA, ATLAS.ti) will place later selections one place on per character",
                           stacklevel=2)
-    members = [("project.qde", xml_bytes(project_xml(data, export_time(data_dir))))]
-    members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8")) for sid in data.sources["source_id"]]
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    write_zip(out_path, members)
+    document = out_path.with_name(f".{out_path.name}.project.qde")
+    try:
+        with document.open("wb") as out:
+            write_streamed(out, [project_parts(data, export_time(data_dir))])
+        members = [("project.qde", document)]
+        members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8")) for sid in data.sources["source_id"]]
+        write_zip(out_path, members)
+    finally:
+        document.unlink(missing_ok=True)
     return out_path
 
 
 def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
     """Write the codebook as a REFI-QDA codebook file (.qdc) to ``out_path``."""
     data = exchange_data(data_dir)
-    examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(xml_bytes(codebook_xml(data.codebook, examples)))
+    out_path.write_bytes(xml_bytes(codebook_xml(data.codebook, example_texts(data))))
     return out_path
 
 

@@ -47,7 +47,6 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 BRIEFING_PREFIX = "90_"
 TITLE = "The future of social work: what stakeholders said"
-EXPORT_NAME = "social_work_visioning"
 DEFAULT_PARAMS = PARAMS_DIR / "default.yaml"
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 INJECTED_CELL_ID = "injected-parameters"
@@ -357,14 +356,23 @@ def staged_targets(staging: Path, layout: BuildLayout) -> dict[str, Path]:
 
 
 def write_exports(data_dir: Path, staging: Path) -> None:
-    """The exchange files: REFI-QDA project and codebook, the open data package, tidy tables."""
+    """The exchange files: REFI-QDA project and codebook, the open data package, tidy tables.
+    The REFI-QDA files, the largest, are written meanwhile by ``python -m analysis qda export``
+    in a process of its own, so that on a large corpus the exports use a second core once the
+    notebooks are done."""
     from analysis.exchange.opendata import write_datapackage, write_tidy_exports
-    from analysis.exchange.qda import write_qdc, write_qdpx
 
-    write_qdpx(data_dir, staging / f"{EXPORT_NAME}.qdpx")
-    write_qdc(data_dir, staging / f"{EXPORT_NAME}.qdc")
-    write_datapackage(data_dir, staging / "opendata")
-    write_tidy_exports(data_dir, staging / "opendata")
+    qda = subprocess.Popen([sys.executable, "-m", "analysis", "qda", "export", str(staging), "--data-dir", str(data_dir)],
+                           cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        write_datapackage(data_dir, staging / "opendata")
+        write_tidy_exports(data_dir, staging / "opendata")
+    finally:
+        said = qda.communicate()[1].strip()
+    if qda.returncode != 0:
+        raise BuildFailed(f"the REFI-QDA export failed (exit {qda.returncode}): {said}")
+    if said:
+        print(said, file=sys.stderr)  # its warnings
 
 
 def keep_failed_notebook(executed: Path, kernel_log: Path, layout: BuildLayout) -> Path:

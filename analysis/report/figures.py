@@ -347,6 +347,9 @@ def ca_map(
     return figure
 
 
+MOST_LINKS_DRAWN = 60  # the co-occurrence network draws at most this many links, the strongest; the table keeps every one
+
+
 @_styled
 def cooccurrence_network(
     edges: pd.DataFrame,

@@ -9,7 +9,7 @@ says nothing rather than something empty.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.compare.comparisons import groups_raising, typical_quote
 from analysis.compare.positions import positions_summary
 from analysis.compare.robustness import Claim, is_robust, verdict_table, what_changes
-from analysis.report.explorer import statement_link
+from analysis.report.explorer import ONE_PAGE
 
 
 @dataclass(frozen=True)
@@ -420,10 +420,11 @@ def _group_names(groups: str, labels: Mapping[str, str]) -> str:
     return "; ".join(name(g, labels) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
 
 
-def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, str, dict[str, list[str]]]:
+def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
+                    link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, str, dict[str, list[str]]]:
     """`positions_summary` as the briefing shows it: per theme and statement function, the
     groups that raised it so, with their counts, and one quote; the caption; and each quote's
-    link to its statement in the evidence explorer."""
+    link to its statement in the evidence explorer (``link``)."""
     summary = positions_summary(by_group, labels=labels)
     table = pd.DataFrame({level_word: [name(t, labels) for t in summary.iloc[:, 0]], "raised as": summary["statement_function"],
                           "groups (contributions)": summary["by_group"],
@@ -431,24 +432,26 @@ def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_wor
     caption = (f"For each {level_word}, the groups that raised it as a hope, a problem, a need, a proposal or a strength, with how "
                "many of their contributions did so, and one quote from the group with most. Observations (statements that "
                "describe without judging) are left out here; every row is in the table behind it.")
-    return table, caption, {"a quote": [statement_link(i) for i in summary["quote_id"]]}
+    return table, caption, {"a quote": [link(i) for i in summary["quote_id"]]}
 
 
-def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str],
+                   link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """The curated opposite statements, both quoted, with their groups and the reason; and
-    each quote's link to its statement in the evidence explorer."""
+    each quote's link to its statement in the evidence explorer (``link``)."""
     table = pd.DataFrame({
         "one says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_a"], opposing["group_a"], opposing["statement_a"])],
         "another says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_b"], opposing["group_b"], opposing["statement_b"])],
         "why they are opposite": opposing["reason"],
     })
-    return table, {"one says": [statement_link(i) for i in opposing["statement_a"]],
-                   "another says": [statement_link(i) for i in opposing["statement_b"]]}
+    return table, {"one says": [link(i) for i in opposing["statement_a"]],
+                   "another says": [link(i) for i in opposing["statement_b"]]}
 
 
-def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str],
+                    link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Codes described as working by some groups and as going wrong by others, one quote each;
-    and each quote's link to its statement in the evidence explorer."""
+    and each quote's link to its statement in the evidence explorer (``link``)."""
     item = contrasts.columns[0]
     table = pd.DataFrame({
         "code": [name(c, labels) for c in contrasts[item]],
@@ -457,13 +460,14 @@ def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str]) -> tuple
         "as a problem": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
                          zip(contrasts["groups_problem"], contrasts["n_problem"], contrasts["quote_problem"], contrasts["quote_problem_id"])],
     })
-    return table, {"as a strength": [statement_link(i) for i in contrasts["quote_strength_id"]],
-                   "as a problem": [statement_link(i) for i in contrasts["quote_problem_id"]]}
+    return table, {"as a strength": [link(i) for i in contrasts["quote_strength_id"]],
+                   "as a problem": [link(i) for i in contrasts["quote_problem_id"]]}
 
 
-def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: str,
+                  link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Themes mostly judged one way, with the statements that judge them the other way; and
-    each quote's link to its statement in the evidence explorer."""
+    each quote's link to its statement in the evidence explorer (``link``)."""
     item = deviant.columns[0]
     table = pd.DataFrame({
         level_word: [name(t, labels) for t in deviant[item]],
@@ -472,4 +476,4 @@ def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: 
                               zip(deviant["deviant"], deviant["n_deviant"], deviant["deviant_groups"])],
         "a quote": [f"“{q}” ({i})" for q, i in zip(deviant["quote"], deviant["quote_id"])],
     })
-    return table, {"a quote": [statement_link(i) for i in deviant["quote_id"]]}
+    return table, {"a quote": [link(i) for i in deviant["quote_id"]]}

@@ -38,6 +38,7 @@ from analysis.evidence.cache import forget
 from analysis.paths import DATA_DIR
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
+BRIEFING_FILES = ("robustness.yaml", "methods.md", "srqr.csv", "NOTES.md")  # copied from the real data: the build reads them
 N_GROUPS, N_CODES, N_THEMES, N_ACTION_THEMES = 20, 50, 8, 9
 CODES_PER_CONTRIBUTION = {1: 0.6, 2: 0.3, 3: 0.1}  # mean 1.5
 NOT_CODABLE_SHARE = 0.02
@@ -197,14 +198,16 @@ def _functions(rng: np.random.Generator, contributions: pd.DataFrame, section_fu
 
 def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_DIR) -> Path:
     """A data folder of ``n`` synthetic contributions in this project's format (see the module
-    docstring); the vocabulary and the statement functions are the real data's."""
+    docstring); the vocabulary, the statement functions and the files only the briefing reads
+    (:data:`BRIEFING_FILES`) are the real data's."""
     from analysis.coding.codes import draw_reliability_sample, write_coding
     from analysis.coding.functions import read_section_functions, statement_function_ids
 
     folder = Path(folder)
     rng = np.random.default_rng(seed)
     (folder / "reliability").mkdir(parents=True)
-    (folder / "vocabulary.yaml").write_bytes((real_dir / "vocabulary.yaml").read_bytes())
+    for name in ("vocabulary.yaml", *BRIEFING_FILES):
+        (folder / name).write_bytes((real_dir / name).read_bytes())
     real_groups = yaml.safe_load((real_dir / "groups.yaml").read_text(encoding="utf-8"))
     sectors = [s for s in ("practice", "service_users_and_carers", "education", "management_and_workforce", "voluntary_sector")]
     speaker_groups = {f"group_{g:02d}": {"short_label": f"Group {g}", "labels": [f"Group {g:02d}"], "description": "Synthetic.",
@@ -515,7 +518,19 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--repeat", type=int, default=1, help="runs of every step per size; medians are reported")
     options.add_argument("--params", type=Path, default=Path("params/default.yaml"), help="profile giving resamples, seed and min_cell_n")
     options.add_argument("--seed", type=int, default=20120329, help="seed of the synthetic data")
+    options.add_argument("--build", action="store_true",
+                         help="time the whole build (python -m analysis build) step by step instead of the analysis functions")
     args = options.parse_args(argv)
+    if args.build:
+        from analysis.report import scale_build
+
+        try:
+            results, written, all_bad = scale_build.run(sorted(args.sizes), args.params, args.seed)
+        except scale_build.BuildBenchmarkFailed as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(scale_build.summary(results, written, all_bad))
+        return 0
     results = run(sorted(args.sizes), args.repeat, args.params, args.seed)
     print(summary(results))
     return 0
