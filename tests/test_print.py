@@ -75,8 +75,9 @@ def test_every_header_cell_says_what_it_heads_in_the_html_and_the_pdf_structure(
     assert headers and all(th.get("scope") in {"col", "row"} for th in tree.xpath("//th"))
     reader = PdfReader(str(smoke_build.outputs_dir / "briefing.pdf"))
     scopes = Counter(str(th["/A"]["/Scope"]) for th in structure_elements(reader.trailer["/Root"]["/StructTreeRoot"], "/TH"))
-    assert scopes == Counter({"/Column": sum(th.get("scope") == "col" for th in headers),
-                              "/Row": sum(th.get("scope") == "row" for th in headers)})
+    assert set(scopes) == {"/Column", "/Row"}  # every header cell has one
+    assert scopes["/Row"] == sum(th.get("scope") == "row" for th in headers)
+    assert scopes["/Column"] >= sum(th.get("scope") == "col" for th in headers)  # repeated atop a table's next page
 
 
 def test_no_number_in_a_table_is_split_across_lines_in_print(smoke_build):
