@@ -89,3 +89,16 @@ def test_no_number_in_a_table_is_split_across_lines_in_print(smoke_build):
                           capture_output=True, text=True, check=True).stdout
     printed = Counter(re.findall(r"(?<![\w.])[0-9.]{2,}(?![\w.])", text))
     assert {number: count for number, count in numbers.items() if printed[number] < count} == {}
+
+
+def test_figure_text_is_at_least_8_pt_on_paper(smoke_build):
+    import base64
+
+    from analysis.report.output import svg_geometry
+
+    column_px = (210 - 2 * 18) / 25.4 * 96  # A4 less the @page side margins of briefing.css, in CSS px
+    images = lxml_html.parse(str(smoke_build.outputs_dir / "briefing.html")).xpath("//figure//img")
+    assert images
+    for image in images:
+        width, _, smallest = svg_geometry(base64.b64decode(image.get("src").split(",", 1)[1]).decode("utf-8"))
+        assert smallest * column_px / width * 0.75 >= 8, image.get("alt")  # printed 100% of the column wide

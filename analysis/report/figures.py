@@ -56,7 +56,7 @@ ADJUST_TEXT_PAIR_MOVES = 1_750_000  # label moves x labels^2: a fixed budget, no
 SUPPRESSED_HATCH = "#6E6E6E"  # at least 3:1 against the suppressed cells' fill
 SEQUENTIAL_CMAP = "Blues"  # shares and similarities: light = low, dark = high
 A4_WIDTH = 6.5
-SMALLEST_PT = 8  # no figure text smaller than this on A4 (figures print at about their drawn width)
+SMALLEST_PT = 8.5  # figure text in points as drawn: at least 8 pt on A4 once a figure is fitted to the column
 STYLE = {
     "font.family": "sans-serif",
     "font.size": 8.5,
