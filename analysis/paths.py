@@ -9,6 +9,7 @@ OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 FIGURES_DIR = PROJECT_ROOT / "figures"
 PARAMS_DIR = PROJECT_ROOT / "params"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "report" / "templates"
+CITATION_CFF = PROJECT_ROOT / "CITATION.cff"  # who made it, its licence and how to cite it
 SUGGESTIONS_DIR = "suggestions"  # inside a data folder: suggested codes, never read by the analysis
 
 

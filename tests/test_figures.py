@@ -50,8 +50,8 @@ def test_colours_follow_sorted_ids_whatever_the_input_order():
 
 
 def test_too_many_ids_for_the_palette_raise():
-    with pytest.raises(ValueError, match="9 colours"):
-        figures.theme_colours([f"t{i}" for i in range(10)])
+    with pytest.raises(ValueError, match="17 colours"):
+        figures.theme_colours([f"t{i}" for i in range(18)])
     with pytest.raises(ValueError, match="8 colours"):
         figures.group_colours([f"g{i}" for i in range(9)])
 
@@ -263,6 +263,18 @@ def test_codes_take_shades_of_their_theme_colour_however_many_there_are():
     brightness = [sum(mcolors.to_rgb(colours[f"t3_c{c}"])) for c in range(5)]
     assert brightness == sorted(brightness, reverse=True)  # lighter to darker in id order
     assert figures.item_colours(["t1", "t0"], codebook) == figures.theme_colours(["t0", "t1"])
+
+
+def test_a_twelve_theme_codebook_gets_distinct_colours_that_do_not_depend_on_what_a_figure_shows():
+    codebook = {"themes": [{"id": f"t{t:02d}"} for t in range(12)] + [{"id": "none"}],
+                "codes": [{"id": f"t{t:02d}_c", "theme": f"t{t:02d}"} for t in range(12)] + [{"id": "not_codable", "theme": "none"}]}
+    colours = figures.codebook_colours(codebook)
+    themes = [f"t{t:02d}" for t in range(12)]
+    assert len({colours[theme] for theme in themes}) == 12 and "none" not in colours
+    assert [colours[theme] for theme in themes[:9]] == list(figures.THEME_PALETTE)
+    assert [colours[theme] for theme in themes[9:]] == list(figures.THEME_FALLBACK_PALETTE[:3])  # the documented fallback
+    assert figures.item_colours(["t11", "t03"], codebook) == {"t11": colours["t11"], "t03": colours["t03"]}
+    assert figures.codebook_colours({**codebook, "themes": codebook["themes"][::-1]}) == colours  # stable, whatever the order
 
 
 def test_label_moves_are_fixed_by_the_number_of_labels_and_bounded():

@@ -101,16 +101,34 @@ def test_the_page_is_self_contained():
     assert "&lt;p&gt;Footer&lt;/p&gt;" in page  # a plain string is text; only markup made by a template passes
 
 
-def test_the_contents_follow_the_key_messages_and_about_and_do_not_list_them():
-    body = ('<div><section class="key-messages"><h2 id="key-messages">Key messages</h2></section></div>'
-            '<div><section class="about"><h2 id="about-this-briefing">About this briefing</h2></section></div>'
+def test_page_one_is_the_summary_in_order_and_the_contents_follow_without_listing_it():
+    body = ('<div><section class="key-messages"><h2 id="key-messages">Key messages</h2></section>'
+            '<section class="about"><h2 id="about-this-briefing">About this briefing</h2></section>tail</div>'
+            '<div><section class="implications"><h2 id="what-this-means">What this means</h2></section></div>'
             "<div><h2>Findings</h2></div>")
     tree = lxml_html.fromstring(briefing_page(body, "T", "S", "<p>F</p>"))
-    order = [element.get("class") or element.tag for element in tree.xpath("//main/*/* | //main/nav")]
-    assert order.index("toc") == order.index("about") + 1
+    assert [element.get("class") for element in tree.xpath("//main/*")[:2]] == ["summary", "toc"]
+    assert tree.xpath("//div[@class='summary']/section/@class") == ["about", "key-messages", "implications"]
     assert tree.xpath("//nav[@class='toc']//a/@href") == ["#findings"]
+    assert "tail" in tree.xpath("string(//main)")  # text beside a moved section stays
     without = lxml_html.fromstring(briefing_page("<h2>Only</h2>", "T", "S", "<p>F</p>"))
     assert without.xpath("//main/*[1]/@class") == ["toc"]
+
+
+def test_the_title_block_and_metadata_say_when_who_licence_and_how_to_cite():
+    from datetime import datetime, timezone
+
+    from analysis.report.citation import Colophon
+
+    colophon = Colophon(authors=("Ann <Author>", "Bo Writer"), licence="MIT", title="A study", version="1.2",
+                        keywords=("social work",), date=datetime(2026, 3, 4, 5, 6, tzinfo=timezone.utc))
+    tree = lxml_html.fromstring(briefing_page("<h2>Findings</h2>", "T", "S", "<p>F</p>", colophon))
+    block = tree.xpath("//header[@class='title-block']")[0]
+    assert block.xpath("string(.//p[@class='colophon'])") == "4 March 2026 · Ann <Author>, Bo Writer · licence: MIT"
+    assert block.xpath("string(.//p[@class='cite'])") == "How to cite: Ann <Author>, Bo Writer (2026). A study, version 1.2."
+    assert tree.xpath("//meta[@name='author']/@content") == ["Ann <Author>", "Bo Writer"]
+    assert tree.xpath("//meta[@name='description']/@content") == ["A study"]
+    assert tree.xpath("//meta[@name='dcterms.created']/@content") == ["2026-03-04T05:06:00Z"]
 
 
 def test_templates_escape_every_value_and_markdown_drops_raw_html():
@@ -247,6 +265,7 @@ def test_the_pdf_is_tagged_a4_and_nothing_runs_off_the_page(smoke_build):
     assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info, re.M)
     assert re.search(r"^Title:\s+\S", info, re.M)
     words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    page_width = float(re.search(r'<page width="([0-9.]+)"', words).group(1))
-    right_edges = [float(x) for x in re.findall(r'<word xMin="[-0-9.]+" yMin="[-0-9.]+" xMax="([-0-9.]+)"', words)]
-    assert right_edges and max(right_edges) <= page_width - 20  # within the page, clear of its edge
+    pages = re.findall(r'<page width="([0-9.]+)"(.*?)</page>', words, re.S)
+    overhang = [float(x) - float(width) for width, page in pages
+                for x in re.findall(r'<word xMin="[-0-9.]+" yMin="[-0-9.]+" xMax="([-0-9.]+)"', page)]
+    assert overhang and max(overhang) <= -20  # within each page, clear of its edge

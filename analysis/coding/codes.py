@@ -977,3 +977,7 @@ def draw_reliability_sample(
 from analysis.coding.questions import check_synthesis  # noqa: E402  (after the checks it builds on)
 
 register_check(check_synthesis)
+
+from analysis.coding.implications import check_implications  # noqa: E402
+
+register_check(check_implications)

@@ -95,7 +95,7 @@ with contextlib.redirect_stdout(io.StringIO()):
         namespace = {{"__name__": "__main__", **parameters}}
         for number, source in enumerate(cells, start=1):
             exec(compile(source, f"{{name}} code cell {{number}}", "exec"), namespace)
-build.render_briefing(Path({str(executed_briefing)!r}), staging, profile, "<p>floor</p>")
+build.render_briefing(Path({str(executed_briefing)!r}), staging, profile, "<p>floor</p>", build.briefing_colophon(build.git_state([])["date"]))
 '''
 
 

@@ -39,7 +39,8 @@ from typing import Any, Callable
 
 from analysis.params import ParameterError, load_profile
 from analysis.report import publish
-from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, SUGGESTIONS_DIR, display_path
+from analysis.report.citation import CitationError, Colophon, read_colophon
+from analysis.paths import CITATION_CFF, FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, SUGGESTIONS_DIR, display_path
 
 # jsonschema (under nbformat) compiles 38 grammars, 1.1 CPU-seconds, whenever the optional
 # rfc3987_syntax is installed (a JupyterLab extra). Nothing here checks IRIs, so this process does without.
@@ -267,6 +268,7 @@ def input_files(params_path: Path, data_dir: Path, notebooks_dir: Path) -> list[
         *sorted(p for p in Path(data_dir).rglob("*") if p.is_file() and p.relative_to(data_dir).parts[0] != SUGGESTIONS_DIR),
         *sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")),
         Path(params_path),
+        CITATION_CFF,
         *sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".css", ".j2"}),
     ]
     return [p.resolve() for p in files]
@@ -326,7 +328,15 @@ def provenance_footer(profile: dict[str, Any], git: dict[str, Any], data_hash: s
     )
 
 
-def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], footer: str) -> None:
+def briefing_colophon(date: datetime) -> Colophon:
+    """Who made the briefing and how to cite it (CITATION.cff), dated ``date``; a broken CITATION.cff stops the build."""
+    try:
+        return read_colophon(date)
+    except CitationError as error:
+        raise BuildFailed(str(error)) from error
+
+
+def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], footer: str, colophon: Colophon) -> None:
     """Write briefing.html and briefing.pdf from the executed briefing notebook."""
     import nbformat
 
@@ -337,7 +347,7 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     subtitle = f"{scope_phrase(profile)}." + (
         "" if profile["profile"] == "default" else f" Run profile: {profile['profile']}. Data: {profile['data_dir']}/."
     )
-    page = briefing_page(notebook_body_html(notebook), TITLE, subtitle, footer)
+    page = briefing_page(notebook_body_html(notebook), TITLE, subtitle, footer, colophon)
     (staging / "briefing.html").write_text(page, encoding="utf-8")
     write_pdf(page, staging / "briefing.pdf")
 
@@ -479,7 +489,8 @@ def _build_in(staging: Path, params_path: Path, profile: dict[str, Any], layout:
     hashes = input_hashes(params_path, data_dir, layout.notebooks_dir)
     git = git_state(input_files(params_path, data_dir, layout.notebooks_dir))
     step = time.perf_counter()
-    render_briefing(executed_briefing, staging, profile, provenance_footer(profile, git, data_fingerprint(hashes, data_dir)))
+    render_briefing(executed_briefing, staging, profile, provenance_footer(profile, git, data_fingerprint(hashes, data_dir)),
+                    briefing_colophon(git["date"]))
     log.record("render briefing.html and briefing.pdf", time.perf_counter() - step)
     manifest = {
         "commit_date": git["date"].isoformat(timespec="seconds"),

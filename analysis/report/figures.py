@@ -1,9 +1,11 @@
 """Figures for the briefing: one colour-blind-safe palette, used the same way everywhere.
 
 Themes take Paul Tol's "muted" colours and groups the Okabe-Ito colours, each assigned in
-sorted id order. Pass the full list of ids once (e.g. every theme in the codebook) and hand
-the resulting mapping to each figure, so a theme keeps its colour even in a figure showing
-only some themes; without a mapping a figure colours only the ids it shows.
+sorted id order. Every figure takes its theme and code colours from one function,
+`codebook_colours`, which assigns them over the whole codebook, so a theme keeps its colour in
+every figure whichever themes it shows. A codebook with more themes than the muted scheme
+has colours continues with Tol's "light" scheme (distinct, but paler: tell them apart by
+their labels, which every figure prints); beyond both, the build stops and asks for fewer themes.
 
 Every function returns a matplotlib Figure (not shown, not saved) 6.5 in wide (A4 text
 width), sans-serif, without titles: captions come from the document. Ids are shown in plain
@@ -41,6 +43,12 @@ GROUP_PALETTE = (
     "#E69F00", "#56B4E9", "#009E73", "#F0E442",
     "#0072B2", "#D55E00", "#CC79A7", "#000000",
 )
+# Paul Tol, "light" qualitative scheme, without its grey: the fallback past the muted colours.
+THEME_FALLBACK_PALETTE = (
+    "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF",
+    "#44BB99", "#BBCC33", "#AAAA00",
+)
+NOT_CODABLE_THEME = "none"  # the theme of the not_codable code: no colour of its own
 NEUTRAL = "#555555"  # anything that is neither a theme nor a group (points, lines, links)
 OUTLINE = "#333333"  # edge of every coloured marker: at least 3:1 against white, whatever its fill
 SUPPRESSED_FILL = "#EEEEEE"
@@ -48,6 +56,7 @@ ADJUST_TEXT_PAIR_MOVES = 1_750_000  # label moves x labels^2: a fixed budget, no
 SUPPRESSED_HATCH = "#6E6E6E"  # at least 3:1 against the suppressed cells' fill
 SEQUENTIAL_CMAP = "Blues"  # shares and similarities: light = low, dark = high
 A4_WIDTH = 6.5
+SMALLEST_PT = 8.5  # figure text in points as drawn: at least 8 pt on A4 once a figure is fitted to the column
 STYLE = {
     "font.family": "sans-serif",
     "font.size": 8.5,
@@ -55,7 +64,7 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "legend.frameon": False,
-    "legend.fontsize": 8,
+    "legend.fontsize": SMALLEST_PT,
 }
 
 __all__ = [
@@ -63,8 +72,8 @@ __all__ = [
     "GROUP_PALETTE",
     "theme_colours",
     "group_colours",
-    "code_colours",
     "item_colours",
+    "codebook_colours",
     "prevalence_heatmap",
     "similarity_heatmap",
     "dendrogram_figure",
@@ -90,8 +99,8 @@ def _assign(ids: Iterable[str], palette: tuple[str, ...], kind: str) -> dict[str
 
 
 def theme_colours(theme_ids: Iterable[str]) -> dict[str, str]:
-    """Theme id -> colour (Tol muted), assigned in sorted id order; at most 9 themes."""
-    return _assign(theme_ids, THEME_PALETTE, "themes")
+    """Theme id -> colour (Tol muted, then Tol light), assigned in sorted id order; at most 17 themes."""
+    return _assign(theme_ids, THEME_PALETTE + THEME_FALLBACK_PALETTE, "themes")
 
 
 def group_colours(group_ids: Iterable[str]) -> dict[str, str]:
@@ -99,28 +108,23 @@ def group_colours(group_ids: Iterable[str]) -> dict[str, str]:
     return _assign(group_ids, GROUP_PALETTE, "groups")
 
 
-def code_colours(code_themes: Mapping[str, str]) -> dict[str, str]:
-    """Code id -> a shade of its theme's colour (`theme_colours` of the themes present).
-
-    A theme's codes run from lighter to darker in sorted id order, so the codes of one theme
-    read as one family; figures name each code, so the shade never has to identify it alone.
-    """
-    themes = theme_colours(code_themes.values())
-    colours: dict[str, str] = {}
+def codebook_colours(codebook: Mapping) -> dict[str, str]:
+    """Every theme and code of the codebook -> its colour, the one source of every figure's colours:
+    themes by `theme_colours` over all the codebook's themes (not the not-codable one), each
+    code a shade of its theme's colour, lighter to darker in sorted id order, so the codes of one
+    theme read as one family (figures name each code, so the shade never identifies it alone)."""
+    themes = theme_colours(theme["id"] for theme in codebook["themes"] if theme["id"] != NOT_CODABLE_THEME)
+    colours = dict(themes)
     for theme, base in themes.items():
-        codes = sorted(code for code, of in code_themes.items() if of == theme)
-        for code, shade in zip(codes, _shades(base, len(codes))):
-            colours[code] = shade
+        codes = sorted(code["id"] for code in codebook["codes"] if code["theme"] == theme)
+        colours.update(zip(codes, _shades(base, len(codes))))
     return colours
 
 
 def item_colours(item_ids: Iterable[str], codebook: Mapping) -> dict[str, str]:
-    """Colours for what a run counts: theme ids get `theme_colours`, code ids `code_colours`."""
-    theme_of = {code["id"]: code["theme"] for code in codebook["codes"]}
-    ids = list(item_ids)
-    if ids and all(item in theme_of for item in ids):
-        return code_colours({item: theme_of[item] for item in ids})
-    return theme_colours(ids)
+    """The `codebook_colours` of what a run counts (theme ids or code ids)."""
+    colours = codebook_colours(codebook)
+    return {item: colours[item] for item in item_ids if item in colours}
 
 
 def _shades(colour: str, count: int) -> list[str]:
@@ -224,7 +228,7 @@ def prevalence_heatmap(
         linewidths=0.5, linecolor="white", ax=ax,
         xticklabels=[_plain(i, labels) for i in items], yticklabels=row_labels,
         cbar_kws={"label": "Share of the group's contributions", "shrink": 0.6},
-        annot_kws={"fontsize": 7.5},
+        annot_kws={"fontsize": SMALLEST_PT},
     )
     cmap = mpl.colormaps[SEQUENTIAL_CMAP]
     for text in ax.texts:  # each number in black or white, whichever reads better on its cell
@@ -257,7 +261,7 @@ def similarity_heatmap(similarity: pd.DataFrame, *, labels: Mapping[str, str] | 
     sns.heatmap(
         similarity.astype(float), mask=upper, annot=True, fmt=".2f", cmap=SEQUENTIAL_CMAP,
         vmin=0, vmax=1, square=True, linewidths=0.5, linecolor="white", ax=ax,
-        xticklabels=names, yticklabels=names, annot_kws={"fontsize": 7},
+        xticklabels=names, yticklabels=names, annot_kws={"fontsize": SMALLEST_PT},
         cbar_kws={"label": "Similarity (1 = same themes)", "shrink": 0.6},
     )
     ax.tick_params(axis="x", labelrotation=40, length=0)
@@ -331,7 +335,7 @@ def ca_map(
     ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
     ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
     ax.set_aspect("equal", adjustable="datalim")
-    texts = [ax.text(px, py, _plain(name, labels), fontsize=7, zorder=3) for name, px, py in zip(points.index, x, y)]
+    texts = [ax.text(px, py, _plain(name, labels), fontsize=SMALLEST_PT, zorder=3) for name, px, py in zip(points.index, x, y)]
     adjust_text(texts, x=x, y=y, ax=ax, expand=(1.25, 1.6), max_move=None, iter_lim=label_moves(len(texts)),
                 arrowprops={"arrowstyle": "-", "color": "#767676", "linewidth": 0.5})
     shown = [str(name) for name in ca.columns.index]
@@ -341,8 +345,8 @@ def ca_map(
             *[Line2D([], [], marker="^", linestyle="", markerfacecolor=column_colours.get(name, NEUTRAL),
                      markeredgecolor=OUTLINE, label=_plain(name, labels)) for name in shown],
         ],
-        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=7,
-        title=f"{row_kind} (circles); {column_kind.lower()} (triangles, each in its colour)", title_fontsize=7,
+        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=SMALLEST_PT,
+        title=f"{row_kind} (circles); {column_kind.lower()} (triangles, each in its colour)", title_fontsize=SMALLEST_PT,
     )
     return figure
 
@@ -389,7 +393,7 @@ def cooccurrence_network(
     for node, (x, y) in zip(nodes, xy):
         ha = "left" if x > 0.01 else "right" if x < -0.01 else "center"
         va = "bottom" if y > 0.9 else "top" if y < -0.9 else "center"
-        ax.text(1.08 * x, 1.08 * y, _plain(node, labels), ha=ha, va=va, fontsize=7)
+        ax.text(1.08 * x, 1.08 * y, _plain(node, labels), ha=ha, va=va, fontsize=SMALLEST_PT)
     ax.set_xlim(-1.7, 1.7)
     ax.set_ylim(-1.25, 1.25)
     ax.set_aspect("equal")
@@ -405,7 +409,7 @@ def cooccurrence_network(
         for theme in dict.fromkeys(theme_of[node] for node in nodes)
     ]
     ax.legend(handles=[*width_key, *theme_key], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False,
-              fontsize=7, title="Line width: statements carrying both codes; colour: the codes' theme", title_fontsize=7)
+              fontsize=SMALLEST_PT, title="Line width: statements carrying both codes; colour: the codes' theme", title_fontsize=SMALLEST_PT)
     return figure
 
 
@@ -480,7 +484,7 @@ def voice_subject_figure(table: pd.DataFrame, *, labels: Mapping[str, str] | Non
         ax.spines["left"].set_visible(False)
         heading = _plain(comparison, labels)
         ax.set_title("\n".join([*textwrap.wrap(heading, 72), *textwrap.wrap("; ".join(sides), 80)]),
-                     loc="left", fontsize=7.5)
+                     loc="left", fontsize=SMALLEST_PT)
     axes[-1].set_xlim(-3, 100)  # a share of 0% shows whole, not cut by the axis
     axes[-1].set_xlabel("Share of statements (%), with 95% Wilson interval")
     return figure

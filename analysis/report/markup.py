@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from analysis.paths import TEMPLATES_DIR
 
@@ -25,6 +25,7 @@ def environment() -> Environment:
     )
     env.filters["markdown"] = markdown_html
     env.filters["percent"] = lambda share: f"{share:.0%}"
+    env.filters["breakable"] = breakable
     return env
 
 
@@ -36,6 +37,11 @@ def render(template_name: str, **values) -> Markup:
 def fill(template_text: str, **values) -> Markup:
     """A template written in a notebook (trusted), filled in with escaped values."""
     return Markup(environment().from_string(template_text).render(**values))
+
+
+def breakable(text: str) -> Markup:
+    """Escaped text that may wrap after an underscore (a name such as ``first_coder`` in a narrow column)."""
+    return Markup("_<wbr>").join(escape(str(text)).split("_"))
 
 
 def markdown_html(text: str) -> Markup:

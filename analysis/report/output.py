@@ -128,13 +128,15 @@ def _compared(parameters: Mapping[str, Any]) -> dict[str, Any]:
 
 
 REFLOW_TEXT_LENGTH = 60  # a table holding text longer than this reads as cards on a phone
+WIDE_COLUMNS = 12  # a table with this many columns or more is printed on a landscape page
 
 
 def table_html(table: pd.DataFrame, caption: str, row_headers: bool = False,
                links: Mapping[str, Sequence[str]] | None = None) -> str:
     """A table as HTML with a caption, in a box that scrolls sideways on its own on a narrow
     screen, or, when it holds long text (quotes), that turns each row into a card there;
-    numbers right-aligned; the first column as row headers when asked. ``links`` makes the
+    numbers right-aligned; the first column as row headers when asked; printed on a landscape page
+    when it has :data:`WIDE_COLUMNS` columns or more. ``links`` makes the
     cells of a column links: column -> one address per row ("" for none)."""
     if not caption.strip():
         raise ValueError("a table needs a caption")
@@ -146,7 +148,7 @@ def table_html(table: pd.DataFrame, caption: str, row_headers: bool = False,
     texts = [table[column].map(_format) for column in table.columns if css[column] == "text"]
     reflow = any(len(text) and text.str.len().max() > REFLOW_TEXT_LENGTH for text in texts)
     return render(
-        "table.html.j2", caption=caption, row_headers=row_headers, reflow=reflow,
+        "table.html.j2", caption=caption, row_headers=row_headers, reflow=reflow, wide=len(table.columns) >= WIDE_COLUMNS,
         columns=[{"name": str(column), "css": css[column]} for column in table.columns],
         rows=[[{"text": _format(value), "css": css[column], "href": links[column][i] if column in links else ""}
                for column, value in row.items()] for i, (_, row) in enumerate(table.iterrows())],

@@ -374,7 +374,7 @@ def _figures(state: dict) -> None:
         "ca_map": figures.ca_map(state["ca"], column_colours=colours, labels=labels, column_kind="Codes"),
         "voice_vs_subject": figures.voice_subject_figure(state["voice"], labels=labels),
         "cooccurrence_network": figures.cooccurrence_network(state["edges"], node_themes=code_themes,
-                                                             colours=figures.theme_colours(sorted(set(code_themes.values()))), labels=labels),
+                                                             colours=figures.codebook_colours(study.codebook), labels=labels),
         "reliability_alpha": figures.alpha_forest(state["alpha"], labels=labels),
     }
     for i, table in enumerate(state["differences"]):
