@@ -332,7 +332,8 @@ def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequenc
                           "of groups shown": n_shown, "contributions carrying it": carrying[order].to_numpy(),
                           "of contributions": int(shown.groupby(group_col)["denominator"].first().sum())})
     caption = (f"How many of the {n_shown} groups shown raised each {level_word} (at least one contribution carrying it), "
-               "whatever they said about it. Raising a theme is not agreeing about it.")
+               "whatever they said about it. Raising a theme is not agreeing about it. The contributions counted are the groups "
+               "shown; a group with too few statements to show is left out, so the total is below the corpus's.")
     return table, caption
 
 
