@@ -179,7 +179,7 @@ def test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame
     ids = list(dict.fromkeys(ids))
     rows = sample_rows(coding, coders, ids)
     if test.get("scope") == "functions":
-        return function_test_tables(test, contributions, rows, section_functions, functions, ids, n_boot, seed)
+        return function_test_tables(test, contributions, rows, section_functions, functions, ids, n_boot, seed, lists)
     clusters = [lists[cid] for cid in ids] if lists is not None else None
     themes, codes, a, b = level_tables(rows, codebook, ids, coders, functions, n_boot, seed, clusters)
     masi, masi_boot = al.set_alpha(a, b, n_boot, seed)
@@ -263,12 +263,14 @@ def _cluster_bounds(row) -> dict:
 
 
 def function_test_tables(test: Mapping, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
-                         functions: Sequence[str], ids: Sequence[str], n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
-    """The tables of a test of the statement functions alone: alpha where coded, and the
+                         functions: Sequence[str], ids: Sequence[str], n_boot: int, seed: int,
+                         lists: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of a test of the statement functions alone: alpha where coded (with the
+    interval from resampling whole lists, given each contribution's list), and the
     contributions whose functions differ."""
     reference = function_labels(coding, test["reference"], ids, functions)
     second = function_labels(coding, test["second_coder"], ids, functions)
-    summary = pd.DataFrame([{"label": "", **function_summary(reference, second, list(ids), n_boot, seed, "where coded")}])
+    summary = pd.DataFrame([{"label": "", **function_summary(reference, second, list(ids), n_boot, seed, "where coded", lists)}])
     no_codes = np.zeros((len(ids), 0), dtype=bool)
     label = {"test": test["id"], "codebook_version": test["codebook_version"]}
     return {"summary": summary.assign(**label),
