@@ -76,6 +76,10 @@ def report(smoke_build, tmp_path_factory):
             seen["first message"] = page.evaluate("""() => { const m = document.querySelector('.key-messages li.message p, .key-messages p.rule');
                 if (!m) return null; const r = m.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }""")
             seen["figure text"] = page.evaluate(FIGURE_TEXT)
+            seen["captions"] = page.evaluate("""() => [...document.querySelectorAll('.table-scroll')].map(box => {
+                const c = box.querySelector('caption').getBoundingClientRect(), b = box.getBoundingClientRect();
+                return {caption: box.querySelector('caption').textContent.slice(0, 40), left: c.left - b.left,
+                        width: c.width, box: b.width}; })""")
             page.screenshot(path=str(shots / f"{screen}.png"))
             seen["screenshot"] = shots / f"{screen}.png"
             found["screens"][screen] = seen
@@ -114,6 +118,15 @@ def test_axe_finds_no_wcag_a_or_aa_violation(report, screen, page_name):
 def test_the_first_key_message_or_why_there_is_none_is_on_the_first_desktop_screen(report):
     first = report["screens"]["desktop"]["first message"]
     assert first is not None and first["bottom"] <= SCREENS["desktop"]["height"]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_table_caption_is_as_wide_as_its_box_and_in_view(report, screen):
+    captions = report["screens"][screen]["captions"]
+    assert captions
+    squeezed = [c["caption"] for c in captions if c["left"] < 0 or c["width"] > c["box"] + 1
+                or c["width"] < min(c["box"] - 1, 0.9 * SCREENS[screen]["width"] - 40)]
+    assert squeezed == []  # never a narrow column beside cards, never cut at the screen's edge
 
 
 @pytest.mark.parametrize("screen", SCREENS)

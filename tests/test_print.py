@@ -102,3 +102,13 @@ def test_figure_text_is_at_least_8_pt_on_paper(smoke_build):
     for image in images:
         width, _, smallest = svg_geometry(base64.b64decode(image.get("src").split(",", 1)[1]).decode("utf-8"))
         assert smallest * column_px / width * 0.75 >= 8, image.get("alt")  # printed 100% of the column wide
+
+
+def test_the_technical_appendix_starts_a_page_of_its_own(smoke_build):
+    text = subprocess.run(["pdftotext", str(smoke_build.outputs_dir / "briefing.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    header = "The future of social work: what stakeholders said"
+    pages = [[line for line in page.splitlines() if line.strip() and line.strip() != header] for page in text.split("\f")]
+    heading = "Technical appendix: method, robustness and statistics"  # not the contents' line, which ends in its page number
+    starts = [number for number, lines in enumerate(pages) if heading in lines]
+    assert starts and starts[0] > 0 and pages[starts[0]][0] == heading
