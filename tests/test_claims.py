@@ -135,3 +135,14 @@ def test_a_key_message_quotes_a_speaker_of_the_side_it_is_about_and_says_when_on
     (printed,) = bq.printed_messages(page)
     assert "Writer C (one person), 2016" in printed and f'aria-label="statement {message.quote.contribution_id} in the evidence explorer"' in page
     assert f"How sure: {message.confidence.rating} confidence" in printed
+
+
+def test_the_explorer_holds_every_statement_those_without_a_counted_code_included():
+    from analysis.report.explorer import UNCOUNTED, explorer_themes
+
+    frame = contributions().assign(text="t", speaker_label="s")
+    presence = pd.DataFrame(CODES, index=frame["contribution_id"]).drop(columns="z")
+    themes = explorer_themes(presence, frame, "speaker_group", {}, {}, {})
+    held = {quote.id for theme in themes for cell in theme["cells"] for quote in cell["quotes"]}
+    assert held == set(frame["contribution_id"])
+    assert themes[-1]["id"] == UNCOUNTED and {q.id for c in themes[-1]["cells"] for q in c["quotes"]} == {"C-3"}

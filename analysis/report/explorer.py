@@ -28,7 +28,8 @@ from analysis.report.markup import render
 
 EVIDENCE_PAGE = "evidence.html"
 SPLIT_FOLDER = "evidence"
-ONE_PAGE_QUOTES = 20_000  # beyond this many quotes, one page per theme x group cell
+ONE_PAGE_QUOTES = 20_000
+UNCOUNTED = "uncounted"  # the explorer's part for statements that carry no counted code  # beyond this many quotes, one page per theme x group cell
 
 
 def cell_anchor(item: str, group: str | None = None) -> str:
@@ -76,6 +77,14 @@ def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_c
         cells.sort(key=lambda cell: (-cell["n"], cell["label"]))
         themes.append({"id": item, "anchor": cell_anchor(item), "label": labels.get(item, item),
                        "definition": definitions.get(item, ""), "n": len(carrying), "cells": cells})
+    bare = np.flatnonzero(presence.to_numpy().sum(axis=1) == 0)
+    if len(bare):  # every statement is in the explorer: those carrying no counted code under a heading of their own
+        cells = [{"group": group, "label": labels.get(group, group), "anchor": cell_anchor(UNCOUNTED, group), "n": len(positions),
+                  "denominator": int(denominators[group]),
+                  "quotes": [Quote(ids[p], texts[p], True, speakers[p], sources[p]) for p in positions.tolist()]}
+                 for group, positions in pd.Series(bare).groupby(groups[bare], sort=False)]
+        themes.append({"id": UNCOUNTED, "anchor": cell_anchor(UNCOUNTED), "label": "", "uncounted": True, "definition": "",
+                       "n": len(bare), "cells": sorted(cells, key=lambda cell: (-cell["n"], cell["label"]))})
     return themes
 
 
