@@ -179,7 +179,9 @@ def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
     return 0
 
 
-def run_evaluate(data_dir: Path, seed: int) -> int:
+def evaluation_tables(data_dir: Path, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The leave-one-source-out evaluation of the suggested codes against the consensus
+    (:func:`analysis.coding.suggest_eval.evaluation`): a summary per source and pooled, and alpha per theme."""
     contributions = load_contributions(data_dir)
     codebook = load_codebook(data_dir)
     coding = coding_table(data_dir)
@@ -189,9 +191,14 @@ def run_evaluate(data_dir: Path, seed: int) -> int:
     if table["source_id"].nunique() < 2:
         raise ValueError("leaving one source out needs consensus coding of two sources or more")
     suggestions = leave_one_source_out(table, code_ids(codebook), statement_function_ids(codebook), section_function, seed)
+    return evaluation(suggestions, table, codebook)
+
+
+def run_evaluate(data_dir: Path, seed: int) -> int:
+    summary, alphas = evaluation_tables(data_dir, seed)
     print(f"Suggested codes against the consensus, leaving one source out ({sg.MODEL_NAME} {sg.MODEL_VERSION}, "
-          f"scikit-learn {sklearn.__version__}, seed {seed}, {len(table)} statements):\n")
-    print(evaluation_markdown(*evaluation(suggestions, table, codebook)))
+          f"scikit-learn {sklearn.__version__}, seed {seed}, {int(summary['statements'].iloc[-1])} statements):\n")
+    print(evaluation_markdown(summary, alphas))
     return 0
 
 
