@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from analysis.evidence.readers import Problem, read_yaml
+from analysis.evidence.readers import Problem, read_yaml_list
 from analysis.paths import display_path
 
 IMPLICATIONS_YAML = "implications.yaml"
@@ -21,16 +21,7 @@ MAX_IMPLICATIONS = 3  # "What this means" stays short: at most this many points
 
 def read_implications(data_dir: Path) -> tuple[list, list[Problem]]:
     """The entries of the data folder's implications file (none when it has none), or its problems."""
-    path = Path(data_dir) / IMPLICATIONS_YAML
-    if not path.exists():
-        return [], []
-    content, problems = read_yaml(path)
-    if content is None:
-        return [], problems
-    entries = content.get("implications")
-    if not isinstance(entries, list):
-        return [], [Problem(display_path(path), None, "implications", "missing or not a list")]
-    return entries, []
+    return read_yaml_list(Path(data_dir) / IMPLICATIONS_YAML, "implications")
 
 
 def implications_problems(entries: list, questions: Mapping[str, Mapping], shown: str) -> list[Problem]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.evidence.readers import Problem, read_table, read_yaml
+from analysis.evidence.readers import Problem, read_table, read_yaml, read_yaml_list
 from analysis.paths import display_path
 
 SYNTHESIS_YAML = "synthesis.yaml"
@@ -74,16 +74,7 @@ def cued(frame: pd.DataFrame, sections: Mapping[str, Mapping], subject_groups: M
 
 def read_synthesis(data_dir: Path) -> tuple[list[dict], list[Problem]]:
     """The synthesis entries of the data folder (none when it has no synthesis file)."""
-    path = Path(data_dir) / SYNTHESIS_YAML
-    if not path.exists():
-        return [], []
-    content, problems = read_yaml(path)
-    if content is None:
-        return [], problems
-    entries = content.get("synthesis")
-    if not isinstance(entries, list):
-        return [], [Problem(display_path(path), None, "synthesis", "missing or not a list")]
-    return entries, []
+    return read_yaml_list(Path(data_dir) / SYNTHESIS_YAML, "synthesis")
 
 
 def synthesis_problems(entries: list, frame: pd.DataFrame, consensus_codes: Mapping[str, set[str]],

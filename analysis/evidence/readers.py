@@ -208,6 +208,20 @@ def _parsed(path: Path, allow_no_rows: bool) -> _Parsed:
     return _PARSED[key]
 
 
+def read_yaml_list(path: Path, key: str) -> tuple[list, list[Problem]]:
+    """The list under ``key`` in an optional YAML file (empty when the file does not exist), or its problems."""
+    path = Path(path)
+    if not path.exists():
+        return [], []
+    content, problems = read_yaml(path)
+    if content is None:
+        return [], problems
+    entries = content.get(key)
+    if not isinstance(entries, list):
+        return [], [Problem(display_path(path), None, key, "missing or not a list")]
+    return entries, []
+
+
 def read_csv(path: Path, allow_no_rows: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
     """A CSV file as a table of strings (empty cells missing), or the problems refusing it.
 
