@@ -142,7 +142,9 @@ def test_the_explorer_holds_every_statement_those_without_a_counted_code_include
 
     frame = contributions().assign(text="t", speaker_label="s")
     presence = pd.DataFrame(CODES, index=frame["contribution_id"]).drop(columns="z")
-    themes = explorer_themes(presence, frame, "speaker_group", {}, {}, {})
+    themes = explorer_themes(presence, frame, "speaker_group", {"c": "Writer C (one person)"}, {}, {})
     held = {quote.id for theme in themes for cell in theme["cells"] for quote in cell["quotes"]}
     assert held == set(frame["contribution_id"])
     assert themes[-1]["id"] == UNCOUNTED and {q.id for c in themes[-1]["cells"] for q in c["quotes"]} == {"C-3"}
+    speakers = {q.id: (q.speaker, q.printed) for theme in themes for cell in theme["cells"] for q in cell["quotes"]}
+    assert speakers["C-1"] == ("Writer C (one person)", "s") and speakers["A-1"] == ("s", "s")  # named as the briefing names them

@@ -46,13 +46,15 @@ def finding_anchor(finding) -> str:
 
 
 class Quote(NamedTuple):
-    """A statement as a cell of the explorer shows it (``anchor``: at the contribution's first cell)."""
+    """A statement as a cell of the explorer shows it (``anchor``: at the contribution's first
+    cell): its speaker as the briefing names them, and as the document printed them."""
 
     id: str
     text: str
     anchor: bool
     speaker: str
     source: str
+    printed: str = ""
 
 
 def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_col: str,
@@ -62,7 +64,9 @@ def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_c
     rows = contributions.set_index("contribution_id").loc[presence.index]
     denominators = rows[group_col].value_counts()
     ids, groups = presence.index.tolist(), rows[group_col].to_numpy()
-    texts, speakers = rows["text"].tolist(), rows["speaker_label"].tolist()
+    texts = rows["text"].tolist()
+    printed = rows["speaker_label"].fillna("").astype(str).tolist()
+    speakers = [labels.get(group, label) for group, label in zip(rows["speaker_group"].tolist(), printed)]  # named as the briefing names them
     sources = [source_titles.get(source_id, source_id) for source_id in rows["source_id"].tolist()]
     anchored = np.zeros(len(ids), dtype=bool)
     themes = []
@@ -70,7 +74,7 @@ def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_c
         carrying = np.flatnonzero(presence[item].to_numpy() == 1)
         cells = []
         for group, positions in pd.Series(carrying).groupby(groups[carrying], sort=False):
-            quotes = [Quote(ids[p], texts[p], not anchored[p], speakers[p], sources[p]) for p in positions.tolist()]
+            quotes = [Quote(ids[p], texts[p], not anchored[p], speakers[p], sources[p], printed[p]) for p in positions.tolist()]
             anchored[positions.to_numpy()] = True
             cells.append({"group": group, "label": labels.get(group, group), "anchor": cell_anchor(item, group),
                           "n": len(quotes), "denominator": int(denominators[group]), "quotes": quotes})
@@ -81,7 +85,7 @@ def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_c
     if len(bare):  # every statement is in the explorer: those carrying no counted code under a heading of their own
         cells = [{"group": group, "label": labels.get(group, group), "anchor": cell_anchor(UNCOUNTED, group), "n": len(positions),
                   "denominator": int(denominators[group]),
-                  "quotes": [Quote(ids[p], texts[p], True, speakers[p], sources[p]) for p in positions.tolist()]}
+                  "quotes": [Quote(ids[p], texts[p], True, speakers[p], sources[p], printed[p]) for p in positions.tolist()]}
                  for group, positions in pd.Series(bare).groupby(groups[bare], sort=False)]
         themes.append({"id": UNCOUNTED, "anchor": cell_anchor(UNCOUNTED), "label": "", "uncounted": True, "definition": "",
                        "n": len(bare), "cells": sorted(cells, key=lambda cell: (-cell["n"], cell["label"]))})
