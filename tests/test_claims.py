@@ -148,3 +148,16 @@ def test_the_explorer_holds_every_statement_those_without_a_counted_code_include
     assert themes[-1]["id"] == UNCOUNTED and {q.id for c in themes[-1]["cells"] for q in c["quotes"]} == {"C-3"}
     speakers = {q.id: (q.speaker, q.printed) for theme in themes for cell in theme["cells"] for q in cell["quotes"]}
     assert speakers["C-1"] == ("Writer C (one person)", "s") and speakers["A-1"] == ("s", "s")  # named as the briefing names them
+
+
+def test_leaving_out_a_document_is_a_live_check_and_one_speaker_left_is_no_claim():
+    ids = ["P-1", "P-2", "Q-1", "R-1", "S-1"]
+    frame = pd.DataFrame({"contribution_id": ids, "section": "vision", "speaker_group": ["p", "p", "q", "r", "s"],
+                          "source_set": "set1", "source_id": ["d1", "d1", "d1", "d2", "d2"], "mixed_group": "", "subject_group": ""})
+    questions = question_frame(frame, pd.Series("hope", index=ids), QUESTIONS, ROLES)
+    presence = pd.DataFrame({"x": [1, 1, 1, 0, 0], "y": [0, 0, 0, 1, 1]}, index=ids)
+    ev = cl.Evidence(questions, {"consensus": presence}, {"x": "t1", "y": "t2"}, presence * 0)
+    claim = cl.Claim("k", "leading", "future", scope=("source_set", "set1"))
+    rows = cl.grid(claim, ev).set_index("check")
+    assert rows.loc["document_out", "verdict"] == cl.REVERSES  # without d1, y leads
+    assert cl.evaluate(claim, ev, cl.View(leave_out=(("speaker_group", "p"), ("speaker_group", "q"), ("speaker_group", "r")))) is None

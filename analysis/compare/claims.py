@@ -8,7 +8,8 @@ with one choice changed (:data:`CHECKS`); it is *inert* for a claim when it leav
 the claim rests on unchanged, so it could not have changed the claim. A claim holds under a
 check when the view keeps its leader and at least :data:`HOLD_SHARE` of its effect; it is
 robust when at least :data:`MIN_LIVE_CHECKS` checks that could have changed it were applied and
-it held under all of them, the two that move it most combined included.
+it held under all of them, the two that move it most combined included. A view that leaves
+fewer than :data:`MIN_SPEAKERS` speakers on a side does not apply.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ import pandas as pd
 HOLD_SHARE = 0.5
 #: A claim is robust only when at least this many checks that could have changed it were applied.
 MIN_LIVE_CHECKS = 3
+#: A claim is made about a set of statements from at least this many speakers (on each side); a view
+#: that leaves fewer does not apply to it, as one speaker's words cannot show what speakers lead with.
+MIN_SPEAKERS = 2
 HOLDS, WEAKENS, REVERSES, INERT, NOT_APPLICABLE = "holds", "weakens", "reverses", "inert", "does not apply"
 
 
@@ -106,7 +110,7 @@ CHECKS: tuple[Check, ...] = (
     Check("no_cued", "without codes the section's prompt or addressee names", View(drop_cued=True)),
     Check("first_coder", "the first coder's own coding", View(coder="first")),
     Check("second_coder", "the whole-corpus second coder's coding", View(coder="second")),
-    Check("source_out", "each source set left out in turn", leave_out_column="source_set"),
+    Check("document_out", "each document left out in turn", leave_out_column="source_id"),
     Check("group_out", "each speaker group left out in turn", leave_out_column="speaker_group"),
 )
 
@@ -161,7 +165,7 @@ def evaluate(claim: Claim, evidence: Evidence, view: View = View()) -> Result | 
     table = _presence(evidence, claim, view, rows)
     speakers = evidence.frame["speaker"]
     if claim.kind == "leading":
-        if table.empty or table.to_numpy().sum() == 0:
+        if table.empty or table.to_numpy().sum() == 0 or speakers.reindex(table.index).nunique() < MIN_SPEAKERS:
             return None
         scores = _scores(table, speakers, view)
         ordered = scores.sort_values(ascending=False, kind="stable")
@@ -172,7 +176,7 @@ def evaluate(claim: Claim, evidence: Evidence, view: View = View()) -> Result | 
     side = evidence.frame.loc[rows, claim.side_column]
     item = _item(claim.item, evidence, view)
     a, b = table[(side == claim.side_a).to_numpy()], table[(side == claim.side_b).to_numpy()]
-    if a.empty or b.empty or item not in table.columns:
+    if item not in table.columns or min(speakers.reindex(a.index).nunique(), speakers.reindex(b.index).nunique()) < MIN_SPEAKERS:
         return None
     score_a, score_b = _scores(a, speakers, view)[item], _scores(b, speakers, view)[item]
     return _result((item,), float(score_a - score_b), (round(float(score_a), 12), round(float(score_b), 12)), a, item, speakers)
@@ -333,14 +337,14 @@ def speakers_in(evidence: Evidence, question: str, role: str, column: str, value
     return int(rows["speaker"].nunique())
 
 
-def candidate_claims(evidence: Evidence, questions: Sequence[str], min_speakers: int = 2, role: str = "voice") -> list[Claim]:
+def candidate_claims(evidence: Evidence, questions: Sequence[str], role: str = "voice") -> list[Claim]:
     """Every claim the briefing considers, within one question and role: in each source set with at
-    least ``min_speakers`` speakers, which code leads (and, where that lead is true by
+    least :data:`MIN_SPEAKERS` speakers, which code leads (and, where that lead is true by
     construction, which leads among the codes the prompt does not name); between two such source
     sets, whether each one's leader is raised more there than in the other."""
     claims = []
     for question in questions:
-        sets = [s for s in pd.unique(evidence.frame["source_set"]) if speakers_in(evidence, question, role, "source_set", s) >= min_speakers]
+        sets = [s for s in pd.unique(evidence.frame["source_set"]) if speakers_in(evidence, question, role, "source_set", s) >= MIN_SPEAKERS]
         leaders = {}
         for source_set in sets:
             claim = Claim(f"{question}: leads in {source_set}", "leading", question, role, ("source_set", source_set))
