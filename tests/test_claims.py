@@ -128,7 +128,7 @@ def test_a_key_message_quotes_a_speaker_of_the_side_it_is_about_and_says_when_on
     (message,) = bq.key_messages(ev, registry, [claim], grid, {"future": QUESTIONS["future"]}, [], frame, groups, sources, {})
     assert message.quote.contribution_id in {"C-1", "C-2"}  # set2 statements carrying x
     assert message.quote.speaker == "Writer C (one person)"
-    assert message.said[0].sides[0]["who"] == "2 speakers: an organisation and 1 single person; one of them, Writer C, made 2 of these 3 statements"
+    assert message.said[0].sides[0]["who"] == "an organisation and a single person; one of them, Writer C, made 2 of these 3 statements"
     assert message.confidence.adequacy == 2 and message.confidence.relevance == 1  # few speakers, one dominant; two sets compared
     page = render("key_messages.html.j2", evidence=lambda anchor: f"evidence.html#{anchor}", messages=[message], unsupported="", unsupported_count=0,
                   rule="", about="")

@@ -17,7 +17,8 @@ import pandas as pd
 
 from analysis.compare import claims as cl
 from analysis.compare.comparisons import typical_quote
-from analysis.evidence.validate import ONE_PERSON
+from analysis.evidence.validate import ONE_PERSON, SPEAKER_KINDS
+from analysis.report.findings import names
 
 MAX_MESSAGES = 5
 MAX_CLAIMS_PER_MESSAGE = 2
@@ -95,28 +96,28 @@ def dominant_speaker(frame: pd.DataFrame, groups: Mapping) -> tuple[str, int] | 
     return None
 
 
-def speaker_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
-    """Who a set of statements' speakers are, in words: "15 groups", or "3 speakers: an
-    organisation and 2 single people", and, when one speaker made over half of the statements,
-    that they did."""
-    speakers = frame["speaker"].unique()
-    kinds = [_kind(s, groups) for s in speakers]
-    people = kinds.count(ONE_PERSON)
-    if speaker_noun(frame, groups) == "groups":
-        phrase = f"{len(speakers)} group{'s' if len(speakers) != 1 else ''}"
-    else:
-        rest = " and ".join(filter(None, [_counted([k for k in kinds if k != ONE_PERSON]),
-                                          f"{people} single {'person' if people == 1 else 'people'}" if people else ""]))
-        phrase = f"{len(speakers)} speaker{'s' if len(speakers) != 1 else ''}: {rest}"
+def speaker_kinds(frame: pd.DataFrame, groups: Mapping) -> str:
+    """What a set of statements' speakers are, counted: "15 groups", "an organisation and 2 single
+    people", "15 groups, an organisation and 2 single people"."""
+    kinds = ["group" if _kind(s, groups) == "several groups" else _kind(s, groups) for s in frame["speaker"].unique()]
+    parts = []
+    for kind in sorted(set(kinds), key=lambda k: (k == ONE_PERSON, SPEAKER_KINDS.index(k))):  # single people last
+        n = kinds.count(kind)
+        noun = ("single person" if n == 1 else "single people") if kind == ONE_PERSON else kind + ("s" if n > 1 else "")
+        parts.append(f"{n if n > 1 else 'an' if noun[0] in 'aeiou' else 'a'} {noun}")
+    return names(parts) if parts else ""
+
+
+def dominance_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
+    """When one speaker made over half of these statements, who and how many ('' otherwise)."""
     dominant = dominant_speaker(frame, groups)
-    if dominant:
-        phrase += f"; one of them, {dominant[0]}, made {dominant[1]} of these {len(frame)} statements"
-    return phrase
+    return f"one of them, {dominant[0]}, made {dominant[1]} of these {len(frame)} statements" if dominant else ""
 
 
-def _counted(kinds: Sequence[str]) -> str:
-    counts = pd.Series(list(kinds), dtype=object).value_counts()
-    return " and ".join(f"{'an' if n == 1 and kind[0] in 'aeiou' else 'a' if n == 1 else n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items())
+def speaker_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
+    """Who a set of statements' speakers are, in words (:func:`speaker_kinds`), and, when one
+    speaker made over half of the statements, that they did."""
+    return "; ".join(filter(None, [speaker_kinds(frame, groups), dominance_phrase(frame, groups)]))
 
 
 def said(claim: cl.Claim, evidence: cl.Evidence, checks: pd.DataFrame, labels: Mapping[str, str], groups: Mapping) -> Said:
