@@ -131,7 +131,8 @@ def test_a_key_message_quotes_a_speaker_of_the_side_it_is_about_and_says_when_on
     assert message.said[0].sides[0]["who"] == "an organisation and a single person; one of them, Writer C, made 2 of these 3 statements"
     assert message.confidence.adequacy == 2 and message.confidence.relevance == 1  # few speakers, one dominant; two sets compared
     page = render("key_messages.html.j2", evidence=lambda anchor: f"evidence.html#{anchor}", messages=[message], unsupported="", unsupported_count=0,
-                  rule="", about="")
+                  minimum=3, n_sources=2, n_statements=9, n_groups=3, by_group=True, n_sets=2, sets="A and B", sectors="x",
+                  fixture="")
     (printed,) = bq.printed_messages(page)
     assert "Writer C (one person), 2016" in printed and f'aria-label="statement {message.quote.contribution_id} in the evidence explorer"' in page
     assert f"How sure: {message.confidence.rating} confidence" in printed
@@ -161,3 +162,17 @@ def test_leaving_out_a_document_is_a_live_check_and_one_speaker_left_is_no_claim
     rows = cl.grid(claim, ev).set_index("check")
     assert rows.loc["document_out", "verdict"] == cl.REVERSES  # without d1, y leads
     assert cl.evaluate(claim, ev, cl.View(leave_out=(("speaker_group", "p"), ("speaker_group", "q"), ("speaker_group", "r")))) is None
+
+
+def test_leaving_out_derived_groups_or_uncertain_statements_can_change_a_claim():
+    marked = evidence()
+    frame = marked.frame.assign(**{cl.DERIVED: marked.frame["speaker_group"] == "a",
+                                   cl.UNCERTAIN: marked.frame.index.isin(["C-1", "C-2"])})
+    marked = cl.Evidence(frame, marked.presence, marked.theme_of, marked.cued)
+    claim = cl.Claim("k", "leading", "future")
+    assert cl.evaluate(claim, marked).leaders == ("x",)  # x: A-1..A-3, C-1, C-2 of 8 voice hopes
+    without_derived = next(check for check in cl.CHECKS if check.key == "derived_out").view
+    assert cl.evaluate(claim, marked, without_derived).leaders == ("x", "y", "z")  # of B-1, C-1, C-2, D-1 each code has two: a tie
+    without_uncertain = next(check for check in cl.CHECKS if check.key == "uncertain_out").view
+    assert cl.evaluate(claim, marked, without_uncertain).n == 3  # x keeps A-1..A-3
+    assert cl.evaluate(claim, evidence(), without_derived) == cl.evaluate(claim, evidence())  # nothing marked: nothing left out

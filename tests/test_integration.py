@@ -90,42 +90,29 @@ def test_exports_are_written_beside_the_briefing(smoke_build):
     assert (outputs / "opendata" / "datapackage.json").is_file()
     assert (outputs / "opendata" / "coded_contributions.xlsx").is_file()
     assert (smoke_build.figures_dir / "prevalence_heatmap.svg").is_file()
-    assert (outputs / "tables" / "findings.csv").is_file()
+    assert (outputs / "tables" / "claims.csv").is_file()
 
 
-def test_every_finding_has_its_n_denominator_and_a_quote_with_its_id(briefing_html, smoke_build):
+def test_every_claim_counts_what_it_says_and_its_statements_exist(smoke_build):
     import pandas as pd
 
-    tree = lxml_html.fromstring(briefing_html)
-    found = tree.xpath("//div[@class='finding']")
-    table = pd.read_csv(smoke_build.outputs_dir / "tables" / "findings.csv")
-    assert 5 <= len(found) <= 8 and len(found) == len(table)
-    for finding, row in zip(found, table.itertuples()):
-        sentence = " ".join(finding.xpath("string(./p)").split())
-        assert re.search(rf"\b{row.n} of (the |their )?{row.denominator}\b", sentence), sentence
-        quote = finding.xpath(".//blockquote")
-        assert quote and quote[0].xpath("string(.//a[@class='cid'])") == row.quote_id
-
-
-def test_quoted_ids_exist_and_quotes_are_verbatim(smoke_build):
-    import pandas as pd
-
-    findings = pd.read_csv(smoke_build.outputs_dir / "tables" / "findings.csv")
+    claims = pd.read_csv(smoke_build.outputs_dir / "tables" / "claims.csv", keep_default_na=False)
     contributions = pd.read_csv(PROJECT_ROOT / "tests" / "fixtures" / "data" / "contributions.csv").set_index("contribution_id")
-    for row in findings.itertuples():
-        assert contributions.loc[row.quote_id, "text"] == row.quote
+    assert len(claims)
+    for row in claims.itertuples():
+        ids = row.evidence_ids.split()
+        assert len(ids) == row.n <= row.denominator and set(ids) <= set(contributions.index)
 
 
-def test_two_profiles_give_different_findings(smoke_build, tmp_path_factory):
+def test_two_profiles_give_different_claims(smoke_build, tmp_path_factory):
     import pandas as pd
 
     root = tmp_path_factory.mktemp("sectors")
     layout = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=root / "outputs", figures_dir=root / "figures")
     build(PROJECT_ROOT / "params" / "smoke_sectors.yaml", layout=layout, echo=lambda _: None)
-    default = pd.read_csv(smoke_build.outputs_dir / "tables" / "findings.csv")
-    sectors = pd.read_csv(layout.outputs_dir / "tables" / "findings.csv")
-    assert set(default["headline"]) != set(sectors["headline"])
-    assert "Lancaster" not in " ".join(sectors["headline"]) or "Changing Lives" not in " ".join(sectors["headline"])
+    default = pd.read_csv(smoke_build.outputs_dir / "tables" / "claims.csv")
+    sectors = pd.read_csv(layout.outputs_dir / "tables" / "claims.csv")
+    assert default[["claim", "leaders", "n"]].to_dict("records") != sectors[["claim", "leaders", "n"]].to_dict("records")
 
 
 def output_digests(layout: BuildLayout) -> dict[str, str]:

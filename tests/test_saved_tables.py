@@ -32,9 +32,9 @@ def test_a_table_made_with_other_parameters_is_refused_naming_the_difference_and
 def test_a_missing_or_unstamped_table_is_refused(tmp_path):
     with pytest.raises(TableFromAnotherRun, match="reliability_alpha.csv is missing; run notebooks/40_reliability.ipynb"):
         read_table(tmp_path, "reliability_alpha", RUN)
-    TABLE.to_csv(tmp_path / "findings.csv", index=False)
-    with pytest.raises(TableFromAnotherRun, match="findings.csv records no run parameters; run notebooks/90_briefing.ipynb"):
-        read_table(tmp_path, "findings", RUN)
+    TABLE.to_csv(tmp_path / "positions_by_group.csv", index=False)
+    with pytest.raises(TableFromAnotherRun, match="positions_by_group.csv records no run parameters; run notebooks/20_themes_by_group.ipynb"):
+        read_table(tmp_path, "positions_by_group", RUN)
 
 
 def test_the_notebook_writing_a_table_is_found_in_the_notebooks_code():

@@ -29,6 +29,9 @@ MIN_LIVE_CHECKS = 3
 #: A claim is made about a set of statements from at least this many speakers (on each side); a view
 #: that leaves fewer does not apply to it, as one speaker's words cannot show what speakers lead with.
 MIN_SPEAKERS = 2
+#: Frame columns marking what data/robustness.yaml names: speaker groups made of people who speak
+#: in other groups too, and contributions whose speaker is attributed by judgement.
+DERIVED, UNCERTAIN = "derived_group", "uncertain_speaker"
 HOLDS, WEAKENS, REVERSES, INERT, NOT_APPLICABLE = "holds", "weakens", "reverses", "inert", "does not apply"
 
 
@@ -112,6 +115,8 @@ CHECKS: tuple[Check, ...] = (
     Check("second_coder", "the whole-corpus second coder's coding", View(coder="second")),
     Check("document_out", "each document left out in turn", leave_out_column="source_id"),
     Check("group_out", "each speaker group left out in turn", leave_out_column="speaker_group"),
+    Check("derived_out", "without the groups made of people who also speak in other groups", View(leave_out=((DERIVED, True),))),
+    Check("uncertain_out", "without the statements whose speaker is attributed by judgement", View(leave_out=((UNCERTAIN, True),))),
 )
 
 
@@ -126,7 +131,8 @@ def _rows(evidence: Evidence, claim: Claim, view: View) -> pd.Index:
     if claim.scope:
         keep &= frame[claim.scope[0]] == claim.scope[1]
     for column, value in view.leave_out:
-        keep &= frame[column] != value
+        if column in frame.columns:  # a frame without the column has nothing of that kind to leave out
+            keep &= frame[column] != value
     return frame.index[keep.to_numpy()]
 
 
@@ -291,15 +297,19 @@ def by_construction(claim: Claim, result: Result, evidence: Evidence) -> bool:
 
 
 def evidence_from(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, questions: Mapping, sections: Mapping,
-                  subject_groups: Mapping, functions: pd.Series, coders: Mapping[str, str]) -> Evidence:
+                  subject_groups: Mapping, functions: pd.Series, coders: Mapping[str, str],
+                  derived_groups: Sequence[str] = (), uncertain: Sequence[str] = ()) -> Evidence:
     """The evidence claims are evaluated on: the question frame of ``contributions`` (by each one's
     statement function, ``functions``), the presence of the counted codes in each of ``coders``
     (``consensus``, ``first``, ``second`` -> a coder in coding.csv; one without rows is left out),
-    each code's theme, and which codes each statement's prompt or addressee names."""
+    each code's theme, and which codes each statement's prompt or addressee names. The frame
+    marks the speakers of ``derived_groups`` and the ``uncertain`` contributions (:data:`DERIVED`,
+    :data:`UNCERTAIN`), which two checks leave out."""
     from analysis.coding.questions import cued, question_frame
     from analysis.compare.comparisons import presence_matrix
 
     frame = question_frame(contributions, functions, questions, {s: e["speaker_role"] for s, e in sections.items()})
+    frame = frame.assign(**{DERIVED: frame["speaker_group"].isin(list(derived_groups)), UNCERTAIN: frame.index.isin(list(uncertain))})
     code_ids = [str(c["id"]) for c in codebook["codes"]]
     rows = coding[coding["code_id"].isin(code_ids)]
     presence = {role: presence_matrix(contributions, rows, dict(codebook), "code", coder)
@@ -317,6 +327,7 @@ def study_evidence(study) -> Evidence:
     from analysis.coding.functions import read_section_functions, statement_function_ids
     from analysis.coding.questions import statement_function_series
     from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_status, whole_corpus_coder
+    from analysis.compare.robustness import load_settings
     from analysis.evidence.validate import load_groups
 
     consensus = study.coding[study.coding["coder"] == CONSENSUS]
@@ -326,8 +337,10 @@ def study_evidence(study) -> Evidence:
         fixed = study.contributions["section"].map(section_function).notna().to_numpy()
         functions = functions.where(fixed, "")
     coders = {"consensus": CONSENSUS, "first": FIRST_CODER, "second": whole_corpus_coder(study.data_dir, study.contributions)}
+    settings = load_settings(study.data_dir)
     return evidence_from(study.contributions, study.coding, study.codebook, study.vocabulary.questions, study.vocabulary.sections,
-                         load_groups(study.data_dir).get("subject_groups", {}), functions, coders)
+                         load_groups(study.data_dir).get("subject_groups", {}), functions, coders,
+                         settings.derived_groups, settings.uncertain)
 
 
 def speakers_in(evidence: Evidence, question: str, role: str, column: str, value: str) -> int:

@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 from analysis.params import ParameterError, load_profile
 from analysis.report import publish
-from analysis.report.citation import CitationError, Colophon, read_colophon
+from analysis.report.citation import TITLE, CitationError, Colophon, read_colophon
 from analysis.paths import CITATION_CFF, FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, SUGGESTIONS_DIR, display_path
 
 # jsonschema (under nbformat) compiles 38 grammars, 1.1 CPU-seconds, whenever the optional
@@ -47,7 +47,6 @@ from analysis.paths import CITATION_CFF, FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 sys.modules.setdefault("rfc3987_syntax", None)
 
 BRIEFING_PREFIX = "90_"
-TITLE = "The future of social work: what stakeholders said"
 DEFAULT_PARAMS = PARAMS_DIR / "default.yaml"
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 INJECTED_CELL_ID = "injected-parameters"

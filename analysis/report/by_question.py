@@ -266,9 +266,10 @@ def question_quotes(evidence: cl.Evidence, table: pd.DataFrame, contributions: p
 
 def question_sections(evidence: cl.Evidence, questions: Mapping[str, Mapping], synthesis: Sequence[Mapping], contributions: pd.DataFrame,
                       groups: Mapping, sources: pd.DataFrame, labels: Mapping[str, str], source_sets: Sequence[str],
-                      table_html) -> list[dict]:
+                      table_html, caption_of) -> list[dict]:
     """What the by-question section shows for each question answered in the speakers' own voice:
-    who answered it, its leading codes by source set (a table made by ``table_html``), the
+    who answered it, its leading codes by source set (a table made by ``table_html``, captioned by
+    ``caption_of`` the question's label), the
     analysts' reading of those codes and one attributed quote per source set."""
     sections = []
     for question, entry in questions.items():
@@ -283,9 +284,7 @@ def question_sections(evidence: cl.Evidence, questions: Mapping[str, Mapping], s
         sections.append({
             "id": question, "label": entry["label"], "asks": entry["asks"], "n_statements": len(rows),
             "who": speaker_phrase(rows, groups), "sets": ", ".join(labels.get(s, s) for s in dict.fromkeys(rows["source_set"])),
-            "table": table_html(shown, f"{entry['label']}: the codes most speakers raised in each set of documents. Each cell: "
-                                       "the statements carrying the code, of those answering this question, and in brackets "
-                                       "the speakers raising it, of those answering.", row_headers=True),
+            "table": table_html(shown, caption_of(entry["label"]), row_headers=True),
             "readings": readings(synthesis, question, codes, labels),
             "quotes": question_quotes(evidence, table, contributions, groups, sources),
         })

@@ -20,6 +20,10 @@ class CitationError(ValueError):
     """CITATION.cff is missing, unreadable or lacks a field the briefing shows."""
 
 
+#: The briefing's title, on page 1, in the running header, in the PDF's metadata and on the evidence explorer.
+TITLE = "The future of social work: what stakeholders said"
+
+
 @dataclass(frozen=True)
 class Colophon:
     """The facts page 1 and the PDF metadata carry."""
