@@ -33,6 +33,6 @@ def prevalence(rows):
 
 
 def test_names_in_prose():
-    assert fx.names(["A"]) == "A" and fx.names(["A", "B", "C"]) == "A, B and C"
+    assert fx.names([]) == "" and fx.names(["A"]) == "A" and fx.names(["A", "B", "C"]) == "A, B and C"
     assert fx.name("people_who_use_services", {}) == "people who use services" and fx.name("users", LABELS) == "Users"
     assert fx.theme_name("relationships", LABELS) == "relationships" and fx.theme_name("cpd", {"cpd": "CPD and learning"}) == "CPD and learning"

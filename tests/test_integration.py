@@ -104,15 +104,17 @@ def test_every_claim_counts_what_it_says_and_its_statements_exist(smoke_build):
         assert len(ids) == row.n <= row.denominator and set(ids) <= set(contributions.index)
 
 
-def test_two_profiles_give_different_claims(smoke_build, tmp_path_factory):
+def test_two_profiles_give_different_tables(smoke_build, tmp_path_factory):
     import pandas as pd
 
     root = tmp_path_factory.mktemp("sectors")
     layout = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=root / "outputs", figures_dir=root / "figures")
     build(PROJECT_ROOT / "params" / "smoke_sectors.yaml", layout=layout, echo=lambda _: None)
-    default = pd.read_csv(smoke_build.outputs_dir / "tables" / "claims.csv")
-    sectors = pd.read_csv(layout.outputs_dir / "tables" / "claims.csv")
-    assert default[["claim", "leaders", "n"]].to_dict("records") != sectors[["claim", "leaders", "n"]].to_dict("records")
+    default = pd.read_csv(smoke_build.outputs_dir / "tables" / "prevalence_by_group.csv")
+    sectors = pd.read_csv(layout.outputs_dir / "tables" / "prevalence_by_group.csv")
+    assert "speaker_group" in default.columns and "speaker_sector" in sectors.columns and "code_id" in sectors.columns
+    # the claims compare speakers within a question, whatever the group level the pooled tables use
+    assert pd.read_csv(layout.outputs_dir / "tables" / "claims.csv").equals(pd.read_csv(smoke_build.outputs_dir / "tables" / "claims.csv"))
 
 
 def output_digests(layout: BuildLayout) -> dict[str, str]:
@@ -134,7 +136,7 @@ def test_two_builds_of_one_commit_are_byte_identical(smoke_build, tmp_path_facto
     again = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=root / "outputs", figures_dir=root / "figures")
     build(PROJECT_ROOT / "params" / "smoke.yaml", layout=again, echo=lambda _: None)
     first, second = output_digests(smoke_build), output_digests(again)
-    for expected in ("outputs/briefing.html", "outputs/briefing.pdf", "outputs/tables/findings.csv",
+    for expected in ("outputs/briefing.html", "outputs/briefing.pdf", "outputs/tables/claims.csv",
                      "outputs/social_work_visioning.qdpx", "outputs/opendata/coded_contributions.xlsx",
                      "figures/prevalence_heatmap.svg"):
         assert expected in first

@@ -29,7 +29,9 @@ def theme_name(key: str, labels: Mapping[str, str]) -> str:
 
 
 def names(words: Sequence[str]) -> str:
-    """Words joined as English prose: "A", "A and B", "A, B and C"."""
+    """Words joined as English prose: "", "A", "A and B", "A, B and C"."""
+    if not words:
+        return ""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
