@@ -40,7 +40,7 @@ def test_the_briefings_positions_table_is_the_summary_named():
     from analysis.report.findings import positions_table
 
     table = pos.positions_by_group(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
-    shown, _, links = positions_table(table, {"voice": "Voice", "review": "The review"}, "theme")
+    shown, links = positions_table(table, {"voice": "Voice", "review": "The review"}, "theme")
     summary = pos.positions_summary(table)
     assert len(shown) == len(summary) and shown["raised as"].tolist() == summary["statement_function"].tolist()
     assert shown.iloc[1].tolist() == ["Voice", "problem", "The review (2); users (1)", "“Voice is weak” (r1)"]

@@ -186,16 +186,17 @@ def appendix(b: Briefing) -> Markup:
     study = b.study
     prevalence = b.table("prevalence_by_group")
     group_col = study.group_column
-    raised, raised_caption = fx.themes_raised_table(prevalence, group_col, list(study.presence.columns), b.labels, b.level_word)
+    raised = fx.themes_raised_table(prevalence, group_col, list(study.presence.columns), b.labels, b.level_word)
     b.save(raised, "themes_raised_by_groups")
     status = b.table("statement_function_status").iloc[0]
-    stances, stances_caption, stance_links = fx.positions_table(b.table("positions_by_group"), b.labels, b.level_word, b.pages.statement)
+    stances, stance_links = fx.positions_table(b.table("positions_by_group"), b.labels, b.level_word, b.pages.statement)
     return render(
         "sections/appendix.html.j2", word=b.level_word, by_group=b.by_group, min_n=study.parameters["min_cell_n"],
         shown=prevalence.loc[~prevalence["suppressed"].astype(bool), group_col].nunique(),
         total=study.contributions[group_col].nunique(),
-        raised=table_html(raised, raised_caption, row_headers=True), heatmap=b.figure("prevalence_heatmap"),
-        stances=table_html(stances, stances_caption, row_headers=True, links=stance_links),
+        raised=table_html(raised, caption("themes_raised_by_groups", word=b.level_word, n_shown=raised["of groups shown"].max() if len(raised) else 0),
+                          row_headers=True), heatmap=b.figure("prevalence_heatmap"),
+        stances=table_html(stances, caption("positions", word=b.level_word), row_headers=True, links=stance_links),
         function_status=None if status["coded_counted"] else {
             "n_from_section": int(status["n_from_section"]), "n_coded": int(status["n_coded"]),
             "alpha": None if pd.isna(status["alpha"]) else float(status["alpha"]), "threshold": float(status["threshold"])},
@@ -204,7 +205,7 @@ def appendix(b: Briefing) -> Markup:
 
 def differences(b: Briefing) -> Markup:
     """Where groups differ: groups that raised a theme much more often than the others."""
-    distinct, _ = fx.differences_table(b.table("representation_tests"), b.study.group_column, b.labels, b.level_word)
+    distinct = fx.differences_table(b.table("representation_tests"), b.study.group_column, b.labels, b.level_word)
     return render("sections/differences.html.j2", word=b.level_word,
                   table=table_html(distinct.drop(columns=["adjusted residual"]), caption("differences", word=b.level_word), row_headers=True)
                   if len(distinct) else "")
@@ -327,8 +328,8 @@ def claims_tested(b: Briefing) -> Markup:
 
     study, claims = b.study, b.claims
     representation = b.table("representation_tests")
-    tests, tests_caption = fx.theme_tests_table(representation, b.labels, b.level_word)
-    distinct, distinct_caption = fx.differences_table(representation, study.group_column, b.labels, b.level_word)
+    tests = fx.theme_tests_table(representation, b.labels, b.level_word)
+    distinct = fx.differences_table(representation, study.group_column, b.labels, b.level_word)
     differences = b.table("source_differences") if len(study.compared_source_sets) > 1 else None
     notes = [] if differences is None or "cluster_note" not in differences.columns else \
         list(differences["cluster_note"].dropna().loc[lambda s: s != ""].unique())
@@ -337,8 +338,9 @@ def claims_tested(b: Briefing) -> Markup:
         many_speakers=bq.MANY_SPEAKERS, many_checks=bq.MANY_CHECKS,
         table=table_html(bq.claims_shown(claims.registry, claims.grid, b.labels), caption("claims"), row_headers=True),
     ) + render(
-        "sections/statistics.html.j2", tests=table_html(tests, tests_caption, row_headers=True),
-        distinct=table_html(distinct, distinct_caption, row_headers=True) if len(distinct) else "",
+        "sections/statistics.html.j2", tests=table_html(tests, caption("theme_tests", word=b.level_word), row_headers=True),
+        distinct=table_html(distinct, caption("differences_in_full", word=b.level_word, n=len(distinct), min_residual=fx.MIN_RESIDUAL,
+                                             min_n=fx.MIN_DIFFERENCE_N), row_headers=True) if len(distinct) else "",
         min_clusters=load_settings(study.data_dir).min_clusters, notes=notes,
         figures=[b.figure(name) for name in ("similarity_dendrogram", "ca_map", "cooccurrence_network") if b.has_figure(name)],
         network=b.has_figure("cooccurrence_network"),

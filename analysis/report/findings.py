@@ -64,9 +64,9 @@ def reach_in(prevalence: pd.DataFrame, group_col: str) -> pd.Series:
 
 
 def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequence[str], labels: Mapping[str, str],
-                        level_word: str) -> tuple[pd.DataFrame, str]:
+                        level_word: str) -> pd.DataFrame:
     """How many of the groups shown raised each theme, with the contributions carrying it,
-    most groups first (ties by contributions, then codebook order), and its caption. Raised
+    most groups first (ties by contributions, then codebook order). Raised
     is not agreed: whether the groups say the same about the theme is in the positions table."""
     shown = prevalence[~prevalence["suppressed"].astype(bool)]
     item = item_column(prevalence)
@@ -78,21 +78,20 @@ def themes_raised_table(prevalence: pd.DataFrame, group_col: str, items: Sequenc
     table = pd.DataFrame({level_word: [name(i, labels) for i in order], "groups raising it": reach[order].to_numpy(),
                           "of groups shown": n_shown, "contributions carrying it": carrying[order].to_numpy(),
                           "of contributions": int(shown.groupby(group_col)["denominator"].first().sum())})
-    caption = (f"How many of the {n_shown} groups shown raised each {level_word} (at least one contribution carrying it), "
-               "whatever they said about it. Raising a theme is not agreeing about it. The contributions counted are the groups "
-               "shown; a group with too few statements to show is left out, so the total is below the corpus's.")
-    return table, caption
+    return table
 
 
 #: The adjusted residual from which a group's count for a theme is called unusually high.
 MIN_RESIDUAL = 2.0
+#: The fewest contributions carrying a theme for a group's count to be called unusually high.
+MIN_DIFFERENCE_N = 2
 
 
 def differences_table(representation: pd.DataFrame, group_col: str, labels: Mapping[str, str], level_word: str,
-                      min_residual: float = MIN_RESIDUAL, min_n: int = 2) -> tuple[pd.DataFrame, str]:
+                      min_residual: float = MIN_RESIDUAL, min_n: int = MIN_DIFFERENCE_N) -> pd.DataFrame:
     """Every group x theme the group raised much more often than the other groups (adjusted
     residual at least ``min_residual``, at least ``min_n`` contributions), with the group's
-    figures and the other groups' pooled figures on each row, and its caption. Whole-theme
+    figures and the other groups' pooled figures on each row. Whole-theme
     p-values are not shown here (they belong to a theme, not a group: see the appendix)."""
     item = item_column(representation)
     totals = representation.groupby(item)[["n", "denominator"]].sum()
@@ -108,13 +107,10 @@ def differences_table(representation: pd.DataFrame, group_col: str, labels: Mapp
         "other groups: share": pd.Series(others_n / others_d).round(2).to_numpy(),
         "adjusted residual": rows["adjusted_residual"].round(1).to_numpy(),
     })
-    caption = (f"All {len(table)} groups and {level_word}s where a group raised the {level_word} much more often than the other "
-               f"groups together (adjusted residual of {min_residual:g} or more, at least {min_n} contributions); descriptive, not "
-               f"inference. Each row gives the group's own figures and the other groups' pooled figures.")
-    return table, caption
+    return table
 
 
-def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> tuple[pd.DataFrame, str]:
+def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], level_word: str) -> pd.DataFrame:
     """One row per theme: the test of whether it is spread evenly across the groups shown, its
     p-value and its Benjamini–Hochberg adjusted p-value (descriptive), and, where the table has
     it, the p-value when whole lists rather than single statements are shuffled."""
@@ -126,13 +122,10 @@ def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], l
     if "p_lists_descriptive" in per_theme.columns:
         table["p (whole lists shuffled)"] = per_theme["p_lists_descriptive"].to_numpy()
         table["p (whole lists shuffled), Benjamini–Hochberg adjusted"] = per_theme["p_lists_bh_descriptive"].to_numpy()
-    caption = (f"Whether each {level_word} is spread unevenly across the groups shown: a permutation test of the chi-square "
-               "statistic. The Benjamini–Hochberg adjustment allows for testing many themes at once (it controls the "
-               "expected share of false alarms among the themes called uneven). Descriptive only: the groups are not samples.")
-    return table, caption
+    return table
 
 
-# --- robustness and positions, as the briefing shows them ------------------------------------
+# --- positions, as the briefing shows them ------------------------------------
 
 
 def _group_names(groups: str, labels: Mapping[str, str]) -> str:
@@ -140,18 +133,15 @@ def _group_names(groups: str, labels: Mapping[str, str]) -> str:
 
 
 def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
-                    link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, str, dict[str, list[str]]]:
+                    link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """`positions_summary` as the briefing shows it: per theme and statement function, the
-    groups that raised it so, with their counts, and one quote; the caption; and each quote's
+    groups that raised it so, with their counts, and one quote; and each quote's
     link to its statement in the evidence explorer (``link``)."""
     summary = positions_summary(by_group, labels=labels)
     table = pd.DataFrame({level_word: [name(t, labels) for t in summary.iloc[:, 0]], "raised as": summary["statement_function"],
                           "groups (contributions)": summary["by_group"],
                           "a quote": [f"“{q}” ({i})" for q, i in zip(summary["quote"], summary["quote_id"])]})
-    caption = (f"For each {level_word}, the groups that raised it as a hope, a problem, a need, a proposal or a strength, with how "
-               "many of their contributions did so, and one quote from the group with most. Observations (statements that "
-               "describe without judging) are left out here; every row is in the table behind it.")
-    return table, caption, {"a quote": [link(i) for i in summary["quote_id"]]}
+    return table, {"a quote": [link(i) for i in summary["quote_id"]]}
 
 
 def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str],
