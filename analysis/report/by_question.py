@@ -19,6 +19,7 @@ from analysis.compare import claims as cl
 from analysis.compare.comparisons import typical_quote
 from analysis.evidence.validate import ONE_PERSON, SPEAKER_KINDS
 from analysis.report.findings import names
+from analysis.report.markup import phrase
 
 MAX_MESSAGES = 5
 MAX_CLAIMS_PER_MESSAGE = 2
@@ -73,7 +74,7 @@ def attributed(cid: str, contributions: pd.DataFrame, groups: Mapping, sources: 
     group = groups.get(row["speaker_group"], {})
     speaker = group.get("short_label", row["speaker_group"])
     if group.get("kind") == ONE_PERSON:
-        speaker = f"{speaker} (one person)"
+        speaker = phrase("one_person", speaker=speaker)
     source = sources.set_index("source_id").loc[row["source_id"]]
     return Quote(cid, row["text"], speaker, source["title"], str(source["date"])[:4])
 
@@ -102,16 +103,14 @@ def speaker_kinds(frame: pd.DataFrame, groups: Mapping) -> str:
     kinds = ["group" if _kind(s, groups) == "several groups" else _kind(s, groups) for s in frame["speaker"].unique()]
     parts = []
     for kind in sorted(set(kinds), key=lambda k: (k == ONE_PERSON, SPEAKER_KINDS.index(k))):  # single people last
-        n = kinds.count(kind)
-        noun = ("single person" if n == 1 else "single people") if kind == ONE_PERSON else kind + ("s" if n > 1 else "")
-        parts.append(f"{n if n > 1 else 'an' if noun[0] in 'aeiou' else 'a'} {noun}")
+        parts.append(phrase("kind_count", n=kinds.count(kind), kind=kind, single=kind == ONE_PERSON))
     return names(parts) if parts else ""
 
 
 def dominance_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
     """When one speaker made over half of these statements, who and how many ('' otherwise)."""
     dominant = dominant_speaker(frame, groups)
-    return f"one of them, {dominant[0]}, made {dominant[1]} of these {len(frame)} statements" if dominant else ""
+    return phrase("dominance", speaker=dominant[0], n=dominant[1], total=len(frame)) if dominant else ""
 
 
 def speaker_phrase(frame: pd.DataFrame, groups: Mapping) -> str:
@@ -227,7 +226,8 @@ def question_rows(table: pd.DataFrame, labels: Mapping[str, str], source_sets: S
         if part.empty:
             continue
         shown[labels.get(source_set, source_set)] = [
-            f"{int(part.loc[c, 'n'])} of {int(part.loc[c, 'denominator'])} ({int(part.loc[c, 'reach'])} of {int(part.loc[c, 'speakers'])})"
+            phrase("of_speakers", n=int(part.loc[c, "n"]), denominator=int(part.loc[c, "denominator"]),
+                   reach=int(part.loc[c, "reach"]), speakers=int(part.loc[c, "speakers"]))
             for c in dict.fromkeys(table["code_id"])]
     return shown
 
@@ -310,15 +310,15 @@ def claims_shown(registry: pd.DataFrame, grid: pd.DataFrame, labels: Mapping[str
     """Every claim as the appendix shows it: its question and claim, its leading code(s), its
     counts, robust or not, true by construction or not, and the checks grouped by verdict."""
     verdicts = grid.groupby(["claim", "verdict"], sort=False)["check"].agg(", ".join)
-    checks = [" ".join(f"{verdict}: {verdicts[(claim, verdict)]}." for verdict in (cl.HOLDS, cl.WEAKENS, cl.REVERSES, cl.INERT, cl.NOT_APPLICABLE)
+    checks = [" ".join(phrase("verdict_checks", verdict=verdict, checks=verdicts[(claim, verdict)]) for verdict in (cl.HOLDS, cl.WEAKENS, cl.REVERSES, cl.INERT, cl.NOT_APPLICABLE)
                        if (claim, verdict) in verdicts.index) for claim in registry["claim"]]
     return pd.DataFrame({
         "question": registry["question"].to_numpy(),
-        "claim": [(f"{labels.get(s, s)}: leads" + (", the prompt's codes aside" if aside else "")) if k == "leading"
-                  else f"more in {labels.get(a, a)} than {labels.get(b, b)}"
+        "claim": [phrase("leads", source_set=labels.get(s, s), aside=aside) if k == "leading"
+                  else phrase("more_in", side_a=labels.get(a, a), side_b=labels.get(b, b))
                   for k, s, a, b, aside in zip(registry["kind"], registry["scope"], registry["side_a"], registry["side_b"], registry["prompt_codes_aside"])],
         "code": ["; ".join(labels.get(c, c) for c in leaders.split("; ")) for leaders in registry["leaders"]],
-        "statements (speakers)": [f"{n} of {d} ({r} of {s})" for n, d, r, s in zip(registry["n"], registry["denominator"], registry["reach"], registry["speakers"])],
+        "statements (speakers)": [phrase("of_speakers", n=n, denominator=d, reach=r, speakers=s) for n, d, r, s in zip(registry["n"], registry["denominator"], registry["reach"], registry["speakers"])],
         "robust": registry["robust"].map({True: "yes", False: "no"}).to_numpy(),
         "by construction": registry["by_construction"].map({True: "yes", False: "no"}).to_numpy(),
         "checks": checks,
@@ -375,5 +375,6 @@ def source_set_names(evidence: cl.Evidence, labels: Mapping[str, str], groups: M
     for source_set in source_sets:
         rows = evidence.frame[evidence.frame["source_set"] == source_set]
         dominant = dominant_speaker(rows, groups)
-        names.append(labels.get(source_set, source_set) + (f" ({dominant[1]} of its {len(rows)} statements are one speaker's: {dominant[0]})" if dominant else ""))
+        label = labels.get(source_set, source_set)
+        names.append(phrase("set_dominance", source_set=label, speaker=dominant[0], n=dominant[1], total=len(rows)) if dominant else label)
     return names

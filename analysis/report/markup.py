@@ -29,6 +29,18 @@ def environment() -> Environment:
     return env
 
 
+@lru_cache(maxsize=1)
+def _phrases():
+    """The plain-text phrases of ``phrases.txt.j2`` (no escaping: they are escaped where shown)."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=False, undefined=StrictUndefined)
+    return env.get_template("phrases.txt.j2").module
+
+
+def phrase(name: str, **values) -> str:
+    """One named phrase of ``templates/phrases.txt.j2``, filled in, as plain text."""
+    return str(getattr(_phrases(), name)(**values))
+
+
 def render(template_name: str, **values) -> Markup:
     """A template file filled in with escaped values."""
     return Markup(environment().get_template(template_name).render(**values))
