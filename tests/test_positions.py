@@ -125,6 +125,10 @@ def test_the_briefings_opposing_contrast_and_deviant_tables_link_each_quote_to_i
     shown, links = deviant_table(deviant, labels, "theme")
     assert shown.iloc[0].tolist() == ["Voice", "problem (3)", "strength (1), from workers", "“Works” (w1)"]
     assert links == {"a quote": ["evidence.html#c-w1"]}
+    who = {"w1": "Workers, 2012", "u1": "Service user (one person), 2016", "r1": "Review, 2006"}.get
+    assert deviant_table(deviant, labels, "theme", who=who)[0].iloc[0]["a quote"] == "“Works” (Workers, 2012, w1)"
+    assert opposing_table(opposing, labels, who=who)[0].iloc[0].tolist()[:2] == [
+        "“Yes” (Service user (one person), 2016, u1)", "“No” (Review, 2006, r1)"]
 
 
 @pytest.mark.parametrize("content, message", [

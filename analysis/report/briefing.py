@@ -20,7 +20,7 @@ from analysis.compare import claims as cl
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
 from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, explorer_themes, write_explorer
-from analysis.report.markup import environment, markdown_html, render
+from analysis.report.markup import environment, markdown_html, phrase, render
 from analysis.report.output import figure_html, in_project, read_table, save_table, table_html
 
 
@@ -114,6 +114,11 @@ class Briefing:
                                    study.contributions, self.groups["speaker_groups"], self.sources, self.labels, statuses)
         return Claims(evidence, claims, registry, grid, messages)
 
+    def who(self, contribution_id: str) -> str:
+        """Who made a statement and when, as quotes are attributed: the group, or "one person" with their role, and the year."""
+        quote = bq.attributed(contribution_id, self.study.contributions, self.groups["speaker_groups"], self.sources)
+        return phrase("speaker_year", speaker=quote.speaker, year=quote.year)
+
     def figure(self, name: str, evidence: str = "") -> Markup:
         """A saved figure, numbered in order of first showing, with a link to the statements behind it."""
         number = self.figure_numbers.setdefault(name, len(self.figure_numbers) + 1)
@@ -189,7 +194,7 @@ def appendix(b: Briefing) -> Markup:
     raised = fx.themes_raised_table(prevalence, group_col, list(study.presence.columns), b.labels, b.level_word)
     b.save(raised, "themes_raised_by_groups")
     status = b.table("statement_function_status").iloc[0]
-    stances, stance_links = fx.positions_table(b.table("positions_by_group"), b.labels, b.level_word, b.pages.statement)
+    stances, stance_links = fx.positions_table(b.table("positions_by_group"), b.labels, b.level_word, b.pages.statement, b.who)
     return render(
         "sections/appendix.html.j2", word=b.level_word, by_group=b.by_group, min_n=study.parameters["min_cell_n"],
         shown=prevalence.loc[~prevalence["suppressed"].astype(bool), group_col].nunique(),
@@ -217,10 +222,10 @@ def disagreements(b: Briefing) -> Markup:
 
     tables = []
     for name, shape in (("opposing_statements", fx.opposing_table), ("contrasting_judgements", fx.contrasts_table),
-                        ("deviant_cases", lambda t, labels, link: fx.deviant_table(t, labels, b.level_word, link))):
+                        ("deviant_cases", lambda t, labels, link, who: fx.deviant_table(t, labels, b.level_word, link, who))):
         saved = b.table(name)
         if len(saved):
-            quoted, links = shape(saved, b.labels, b.pages.statement)
+            quoted, links = shape(saved, b.labels, b.pages.statement, b.who)
             words = {"word": b.level_word, "majority": DEVIANT_MAJORITY} if name == "deviant_cases" else {}
             tables.append(table_html(quoted, caption(name, **words), row_headers=True, links=links))
     return render("sections/disagreements.html.j2", tables=tables)

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.compare.comparisons import groups_raising
 from analysis.compare.positions import positions_summary
 from analysis.report.explorer import ONE_PAGE
+from analysis.report.markup import phrase
 
 
 def name(key: str, labels: Mapping[str, str]) -> str:
@@ -128,29 +129,35 @@ def theme_tests_table(representation: pd.DataFrame, labels: Mapping[str, str], l
 # --- positions, as the briefing shows them ------------------------------------
 
 
+def quoted(text: str, contribution_id: str, who: Callable[[str], str] | None = None) -> str:
+    """A quote as a table cell: the words, then who said it and when (``who`` of its id, where
+    given) and its id."""
+    return phrase("quoted", text=text, who=who(contribution_id) if who else "", contribution_id=contribution_id)
+
+
 def _group_names(groups: str, labels: Mapping[str, str]) -> str:
     return "; ".join(name(g, labels) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
 
 
 def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
-                    link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+                    link: Callable[[str], str] = ONE_PAGE.statement, who: Callable[[str], str] | None = None) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """`positions_summary` as the briefing shows it: per theme and statement function, the
     groups that raised it so, with their counts, and one quote; and each quote's
     link to its statement in the evidence explorer (``link``)."""
     summary = positions_summary(by_group, labels=labels)
     table = pd.DataFrame({level_word: [name(t, labels) for t in summary.iloc[:, 0]], "raised as": summary["statement_function"],
                           "groups (contributions)": summary["by_group"],
-                          "a quote": [f"“{q}” ({i})" for q, i in zip(summary["quote"], summary["quote_id"])]})
+                          "a quote": [quoted(q, i, who) for q, i in zip(summary["quote"], summary["quote_id"])]})
     return table, {"a quote": [link(i) for i in summary["quote_id"]]}
 
 
 def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str],
-                   link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+                   link: Callable[[str], str] = ONE_PAGE.statement, who: Callable[[str], str] | None = None) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """The curated opposite statements, both quoted, with their groups and the reason; and
     each quote's link to its statement in the evidence explorer (``link``)."""
     table = pd.DataFrame({
-        "one says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_a"], opposing["group_a"], opposing["statement_a"])],
-        "another says": [f"“{q}” ({name(g, labels)}, {i})" for q, g, i in zip(opposing["quote_b"], opposing["group_b"], opposing["statement_b"])],
+        "one says": [quoted(q, i, who or (lambda _, g=g: name(g, labels))) for q, g, i in zip(opposing["quote_a"], opposing["group_a"], opposing["statement_a"])],
+        "another says": [quoted(q, i, who or (lambda _, g=g: name(g, labels))) for q, g, i in zip(opposing["quote_b"], opposing["group_b"], opposing["statement_b"])],
         "why they are opposite": opposing["reason"],
     })
     return table, {"one says": [link(i) for i in opposing["statement_a"]],
@@ -158,15 +165,15 @@ def opposing_table(opposing: pd.DataFrame, labels: Mapping[str, str],
 
 
 def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str],
-                    link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+                    link: Callable[[str], str] = ONE_PAGE.statement, who: Callable[[str], str] | None = None) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Codes described as working by some groups and as going wrong by others, one quote each;
     and each quote's link to its statement in the evidence explorer (``link``)."""
     item = contrasts.columns[0]
     table = pd.DataFrame({
         "code": [name(c, labels) for c in contrasts[item]],
-        "as a strength": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
+        "as a strength": [f"{_group_names(g, labels)} ({n}): {quoted(q, i, who)}" for g, n, q, i in
                           zip(contrasts["groups_strength"], contrasts["n_strength"], contrasts["quote_strength"], contrasts["quote_strength_id"])],
-        "as a problem": [f"{_group_names(g, labels)} ({n}): “{q}” ({i})" for g, n, q, i in
+        "as a problem": [f"{_group_names(g, labels)} ({n}): {quoted(q, i, who)}" for g, n, q, i in
                          zip(contrasts["groups_problem"], contrasts["n_problem"], contrasts["quote_problem"], contrasts["quote_problem_id"])],
     })
     return table, {"as a strength": [link(i) for i in contrasts["quote_strength_id"]],
@@ -174,7 +181,7 @@ def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str],
 
 
 def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: str,
-                  link: Callable[[str], str] = ONE_PAGE.statement) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+                  link: Callable[[str], str] = ONE_PAGE.statement, who: Callable[[str], str] | None = None) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Themes mostly judged one way, with the statements that judge them the other way; and
     each quote's link to its statement in the evidence explorer (``link``)."""
     item = deviant.columns[0]
@@ -183,6 +190,6 @@ def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: 
         "mostly": [f"{m} ({n})" for m, n in zip(deviant["majority"], deviant["n_majority"])],
         "against the grain": [f"{d} ({n}), from {_group_names(g, labels)}" for d, n, g in
                               zip(deviant["deviant"], deviant["n_deviant"], deviant["deviant_groups"])],
-        "a quote": [f"“{q}” ({i})" for q, i in zip(deviant["quote"], deviant["quote_id"])],
+        "a quote": [quoted(q, i, who) for q, i in zip(deviant["quote"], deviant["quote_id"])],
     })
     return table, {"a quote": [link(i) for i in deviant["quote_id"]]}
