@@ -19,7 +19,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "reliability": ("analysis.coding.blind_test", "a blind reliability test: write a packet for a new coder, import the answers"),
     "suggest": ("analysis.coding.suggest_command", "rank likely codes for uncoded statements, apart from the coding, "
                 "for a person to review (evaluate: leave-one-source-out accuracy; accept: the reviewed CSV into coding.csv)"),
-    "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools "
+    "benchmark": ("benchmarks.benchmark", "time the build against the naive chain of command-line tools "
                   "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions; "
                   "--suggest: time training and suggesting codes for 1,000 statements)"),
 }
@@ -53,11 +53,11 @@ def _positive(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["benchmark"] and "--scale" in argv:
-        from analysis.report.scale_benchmark import main as scale_main
+        from benchmarks.scale_benchmark import main as scale_main
 
         return scale_main([arg for arg in argv[1:] if arg != "--scale"])
     if argv[:1] == ["benchmark"] and "--suggest" in argv:
-        from analysis.report.suggest_benchmark import main as suggest_main
+        from benchmarks.suggest_benchmark import main as suggest_main
 
         return suggest_main([arg for arg in argv[1:] if arg != "--suggest"])
     if argv and argv[0] in DELEGATED:

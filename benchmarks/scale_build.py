@@ -37,7 +37,7 @@ from analysis.params import load_profile
 from analysis.paths import PROJECT_ROOT
 from analysis.exchange.qda import QDPX_NAME
 from analysis.report.explorer import EVIDENCE_PAGE, SPLIT_FOLDER
-from analysis.report.scale_benchmark import growth_exponent, write_synthetic_data
+from benchmarks.scale_benchmark import growth_exponent, write_synthetic_data
 
 TARGET_BUILD_SECONDS, TARGET_BUILD_GIB, TARGET_EXPONENT, TARGET_ALL_BAD_SECONDS = 600.0, 8.0, 1.1, 60.0
 SAMPLE_SECONDS = 0.25

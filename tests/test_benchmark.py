@@ -3,7 +3,7 @@
 import json
 
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from analysis.report.benchmark import code_cells, floor_script, summary, tables_agree
+from benchmarks.benchmark import code_cells, floor_script, summary, tables_agree
 
 
 def test_the_floor_runs_every_notebooks_code_cells_in_order_and_compiles(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 import analysis.coding.codes  # noqa: F401  (registers the coding checks)
 from analysis.evidence.validate import validate_all
-from analysis.report import scale_benchmark as scale
+from benchmarks import scale_benchmark as scale
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_growth_exponent():
 
 def test_the_build_benchmark_reads_every_step_the_build_reports():
     from analysis.report.build import StepLog
-    from analysis.report.scale_build import STEP_LINE
+    from benchmarks.scale_build import STEP_LINE
 
     said = []
     log = StepLog(total_steps=2, echo=said.append)
@@ -54,7 +54,7 @@ def test_the_build_benchmark_reads_every_step_the_build_reports():
 
 
 def test_every_row_made_bad_is_reported_by_validation(tmp_path):
-    from analysis.report.scale_build import make_every_row_bad
+    from benchmarks.scale_build import make_every_row_bad
 
     data = scale.write_synthetic_data(tmp_path / "data", 400, seed=5)
     rows = make_every_row_bad(data)
@@ -64,7 +64,7 @@ def test_every_row_made_bad_is_reported_by_validation(tmp_path):
 
 
 def test_the_build_summary_gives_each_step_its_exponent_and_the_targets():
-    from analysis.report.scale_build import summary
+    from benchmarks.scale_build import summary
 
     results = pd.DataFrame([{"contributions": n, "step": step, "wall_s": seconds, "cpu_s": seconds, "peak_gib": 0.5}
                             for n, scale_ in ((1_000, 1), (10_000, 10)) for step, seconds in
@@ -78,7 +78,7 @@ def test_the_build_summary_gives_each_step_its_exponent_and_the_targets():
 
 
 def test_a_build_that_fails_is_one_line_naming_its_exit(tmp_path):
-    from analysis.report.scale_build import BuildBenchmarkFailed, run_build
+    from benchmarks.scale_build import BuildBenchmarkFailed, run_build
 
     profile = tmp_path / "scale.yaml"
     profile.write_text("profile: scale\ndata_dir: /nonexistent/data\n", encoding="utf-8")

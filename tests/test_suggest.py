@@ -268,7 +268,7 @@ def test_a_review_in_a_qda_program_comes_back_under_the_reviewers_name(data, tmp
 
 
 def test_the_benchmark_times_training_and_suggesting_on_statements_drawn_from_the_consensus():
-    from analysis.report.suggest_benchmark import drawn, run
+    from benchmarks.suggest_benchmark import drawn, run
 
     training, targets = drawn(consensus(FIXTURE), 40, 3)
     assert len(training) == len(targets) == 40

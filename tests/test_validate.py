@@ -343,7 +343,7 @@ def test_validation_parses_each_csv_once(tmp_path, monkeypatch):
 def test_thousands_of_bad_rows_are_each_reported_once(tmp_path):
     import analysis.coding.codes  # noqa: F401
     from analysis.report.build import BuildFailed, _validate_data
-    from analysis.report.scale_benchmark import write_synthetic_data
+    from benchmarks.scale_benchmark import write_synthetic_data
 
     data = write_synthetic_data(tmp_path / "data", 5_000, seed=1)
     path = data / "contributions.csv"
