@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return suggest_main([arg for arg in argv[1:] if arg != "--suggest"])
     if argv and argv[0] in DELEGATED:
         if argv[0] == "validate":
-            import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+            import analysis.coding.checks  # noqa: F401  (registers the codebook and coding checks)
         return import_module(DELEGATED[argv[0]][0]).main(argv[1:])
     args = parser().parse_args(argv)
     from analysis.report.build import main as build_main

@@ -200,7 +200,8 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
     """A data folder of ``n`` synthetic contributions in this project's format (see the module
     docstring); the vocabulary, the statement functions and the files only the briefing reads
     (:data:`BRIEFING_FILES`) are the real data's."""
-    from analysis.coding.codes import draw_reliability_sample, write_coding
+    from analysis.coding.coding_table import write_coding
+    from analysis.coding.sample import draw_reliability_sample
     from analysis.coding.functions import read_section_functions, statement_function_ids
 
     folder = Path(folder)
@@ -247,7 +248,7 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
 
 
 def _validate(state: dict) -> None:
-    import analysis.coding.codes  # noqa: F401  (registers the coding checks)
+    import analysis.coding.checks  # noqa: F401  (registers the coding checks)
     from analysis.evidence.validate import validate_all
 
     problems = validate_all(state["data_dir"])
@@ -443,7 +444,7 @@ def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
 
 def _warm_imports() -> None:
     """Import what the steps use, so that no step is charged for it."""
-    import analysis.coding.codes  # noqa: F401
+    import analysis.coding.checks  # noqa: F401
     import analysis.coding.reliability  # noqa: F401
     import analysis.compare.study  # noqa: F401
     import analysis.report.figures  # noqa: F401

@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding import suggest as sg
-from analysis.coding.codes import CONSENSUS, DEFAULT_SEED, code_ids, load_codebook
+from analysis.coding.codebook import code_ids, load_codebook
+from analysis.evidence.vocabulary import CONSENSUS
+from analysis.params import DEFAULT_SEED
 from analysis.coding.functions import read_section_functions, statement_function_ids
 from analysis.coding.suggest_command import coding_table
-from analysis.evidence.validate import load_contributions
+from analysis.evidence.loaders import load_contributions
 from analysis.paths import DATA_DIR
 
 STATEMENTS = 1_000

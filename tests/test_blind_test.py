@@ -7,8 +7,9 @@ import pytest
 
 from analysis.coding import blind_test as bt
 from analysis.coding import exposure as ex
-from analysis.coding.codes import check_codebook_overlaps, check_frozen_references, load_codebook
-from analysis.evidence.validate import load_contributions, load_groups, load_sources
+from analysis.coding.codebook import check_codebook_overlaps, load_codebook
+from analysis.coding.recorded_tests import check_frozen_references
+from analysis.evidence.loaders import load_contributions, load_groups, load_sources
 from analysis.evidence.vocabulary import load_vocabulary
 from analysis.paths import DATA_DIR
 
@@ -112,7 +113,7 @@ def test_coder_c_rows_are_the_returned_file_verbatim():
 
 @pytest.mark.parametrize("folder, fraction, seed, functions_only", [("blind_v2", 0.5, 20261130, False), ("blind_v3", 1.0, 20261201, True)])
 def test_committed_samples_are_redrawn_exactly_from_their_recorded_exclusions(folder, fraction, seed, functions_only):
-    from analysis.coding.codes import draw_reliability_sample
+    from analysis.coding.sample import draw_reliability_sample
     from analysis.coding.functions import read_section_functions
 
     contributions = load_contributions(DATA_DIR)

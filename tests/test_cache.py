@@ -127,7 +127,7 @@ def test_the_disk_keeps_only_the_folders_written_last(counted, tmp_path, monkeyp
 def test_a_data_folder_that_fails_validation_leaves_nothing_in_the_cache(monkeypatch, tmp_path):
     import shutil
 
-    import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+    import analysis.coding.checks  # noqa: F401  (registers the codebook and coding checks)
     from analysis.evidence.validate import validate_all
     from analysis.paths import DATA_DIR
 

@@ -1,4 +1,4 @@
-"""Tests for analysis.coding.codes: the codebook and coding checks, the sample and the blind packet."""
+"""Tests of the codebook and the coding: their checks, the consensus, the sample and the blind packet."""
 
 from __future__ import annotations
 
@@ -12,8 +12,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.coding import codes as coding
-from analysis.evidence import validate
+import analysis.coding.checks  # noqa: F401  (adds the coding checks to validate_all)
+from analysis.coding.codebook import NOT_CODABLE, NOT_CODABLE_THEME, check_codebook, code_ids, load_codebook
+from analysis.coding.coding_checks import check_coding, load_coding
+from analysis.coding.consensus import RECONCILIATION_CSV, build_consensus
+from analysis.coding.recorded_tests import later_reconciliations
+from analysis.coding.row_keys import row_keys
+from analysis.coding.sample import draw_reliability_sample
+from analysis.params import DEFAULT_SEED
+from analysis.evidence import loaders, validate
+from analysis.evidence.readers import DataValidationError
 from analysis.paths import DATA_DIR
 
 CODEBOOK = {
@@ -77,16 +85,16 @@ def messages(problems) -> list[str]:
 
 
 def test_real_codebook_and_coding_are_valid():
-    assert coding.check_coding(DATA_DIR) == []
+    assert check_coding(DATA_DIR) == []
 
 
 def test_real_codebook_shape():
-    book = coding.load_codebook(DATA_DIR)
-    substantive = [t for t in book["themes"] if t["id"] != coding.NOT_CODABLE_THEME]
+    book = load_codebook(DATA_DIR)
+    substantive = [t for t in book["themes"] if t["id"] != NOT_CODABLE_THEME]
     assert 6 <= len(substantive) and len(book["themes"]) <= 9  # the palette holds 9 theme colours
-    codes = [c for c in book["codes"] if c["id"] != coding.NOT_CODABLE]
+    codes = [c for c in book["codes"] if c["id"] != NOT_CODABLE]
     assert 25 <= len(codes) <= 45
-    assert [c["theme"] for c in book["codes"] if c["id"] == coding.NOT_CODABLE] == [coding.NOT_CODABLE_THEME]
+    assert [c["theme"] for c in book["codes"] if c["id"] == NOT_CODABLE] == [NOT_CODABLE_THEME]
     assert {c["origin"] for c in codes} == {"deductive", "inductive"}
     for code in codes:  # the neighbouring code is named in do_not_use_when
         named = [other["id"] for other in book["codes"] if other["id"] != code["id"] and other["id"] in code["do_not_use_when"]]
@@ -94,14 +102,14 @@ def test_real_codebook_shape():
 
 
 def test_real_coding_every_contribution_has_a_consensus_code():
-    contributions = validate.load_contributions(DATA_DIR)
-    consensus = coding.load_coding(DATA_DIR, coder="consensus")
+    contributions = loaders.load_contributions(DATA_DIR)
+    consensus = load_coding(DATA_DIR, coder="consensus")
     assert set(consensus["contribution_id"]) == set(contributions["contribution_id"])
     assert set(consensus["coder"]) == {"consensus"}
 
 
 def test_check_is_registered():
-    assert coding.check_coding in validate.CHECKS
+    assert check_coding in validate.CHECKS
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -109,13 +117,13 @@ def test_check_is_registered():
 
 def test_fixture_is_valid(tmp_path):
     data = make_data(tmp_path)
-    assert coding.check_coding(data) == []
-    frame = coding.load_coding(data)
+    assert check_coding(data) == []
+    frame = load_coding(data)
     assert list(frame.columns) == ["contribution_id", "code_id", "coder", "memo"]
     assert frame.loc[0, "memo"] == ""
-    assert len(coding.load_coding(data, coder="coder_a")) == 4
+    assert len(load_coding(data, coder="coder_a")) == 4
     with pytest.raises(ValueError):
-        coding.load_coding(data, coder="coder_z")
+        load_coding(data, coder="coder_z")
 
 
 @pytest.mark.parametrize(
@@ -131,15 +139,15 @@ def test_fixture_is_valid(tmp_path):
 )
 def test_check_coding_rejects_bad_rows(tmp_path, row, expected):
     data = make_data(tmp_path, rows=CODING_ROWS + [row])
-    problems = coding.check_coding(data)
+    problems = check_coding(data)
     assert any(expected in p.message for p in problems), messages(problems)
-    with pytest.raises(validate.DataValidationError):
-        coding.load_coding(data)
+    with pytest.raises(DataValidationError):
+        load_coding(data)
 
 
 def test_contribution_without_consensus_code(tmp_path):
     rows = [r for r in CODING_ROWS if not (r[0] == "XX-03" and r[2] == "consensus")]
-    problems = coding.check_coding(make_data(tmp_path, rows=rows))
+    problems = check_coding(make_data(tmp_path, rows=rows))
     assert "contribution_id: contribution XX-03 has no consensus code" in messages(problems)
     # and the example of code three no longer carries it
     assert "codes.three.example: XX-03 does not carry three in the consensus coding" in messages(problems)
@@ -147,12 +155,12 @@ def test_contribution_without_consensus_code(tmp_path):
 
 def test_missing_column(tmp_path):
     rows = [r[:3] for r in CODING_ROWS]
-    problems = coding.check_coding(make_data(tmp_path, rows=rows, header=["contribution_id", "code_id", "coder"]))
+    problems = check_coding(make_data(tmp_path, rows=rows, header=["contribution_id", "code_id", "coder"]))
     assert "memo: missing column" in messages(problems)
 
 
 def test_row_numbers_count_data_rows_from_one(tmp_path):
-    problems = coding.check_coding(make_data(tmp_path, rows=[("XX-01", "nine", "coder_a", "")] + CODING_ROWS))
+    problems = check_coding(make_data(tmp_path, rows=[("XX-01", "nine", "coder_a", "")] + CODING_ROWS))
     assert [p.row for p in problems if "unknown code" in p.message] == [1]
 
 
@@ -183,17 +191,17 @@ def _book(**changes) -> dict:
     ],
 )
 def test_check_coding_rejects_bad_codebooks(tmp_path, book, expected):
-    problems = coding.check_coding(make_data(tmp_path, codebook=book))
+    problems = check_coding(make_data(tmp_path, codebook=book))
     assert expected in messages(problems), messages(problems)
-    with pytest.raises(validate.DataValidationError):
-        coding.load_codebook(tmp_path / "data") if "example" not in expected else coding.load_coding(tmp_path / "data")
+    with pytest.raises(DataValidationError):
+        load_codebook(tmp_path / "data") if "example" not in expected else load_coding(tmp_path / "data")
 
 
 def test_codebook_without_not_codable_and_stale_version(tmp_path):
     book = yaml.safe_load(yaml.safe_dump(CODEBOOK))
     book["codes"] = [c for c in book["codes"] if c["id"] != "not_codable"]
     book["version"] = "1.1"
-    problems = messages(coding.check_codebook(make_data(tmp_path, codebook=book, rows=CODING_ROWS[:3])))
+    problems = messages(check_codebook(make_data(tmp_path, codebook=book, rows=CODING_ROWS[:3])))
     assert "codes: no 'not_codable' code" in problems
     assert "version: '1.1' is not the last changelog version '1.0'" in problems
 
@@ -204,8 +212,8 @@ def test_validate_all_includes_coding(tmp_path):
 
 
 def test_code_ids_counted_only():
-    assert coding.code_ids(CODEBOOK) == ["one", "two", "three", "not_codable"]
-    assert coding.code_ids(CODEBOOK, counted_only=True) == ["one", "two"]
+    assert code_ids(CODEBOOK) == ["one", "two", "three", "not_codable"]
+    assert code_ids(CODEBOOK, counted_only=True) == ["one", "two"]
 
 
 # --- sample and blind packet -------------------------------------------------------------------
@@ -222,23 +230,23 @@ def strata_frame() -> pd.DataFrame:
 
 def test_sample_is_stratified_rounded_up_and_reproducible():
     frame = strata_frame()
-    sample = coding.draw_reliability_sample(frame, fraction=0.25, seed=7)
-    assert sample == coding.draw_reliability_sample(frame, fraction=0.25, seed=7)
+    sample = draw_reliability_sample(frame, fraction=0.25, seed=7)
+    assert sample == draw_reliability_sample(frame, fraction=0.25, seed=7)
     chosen = frame[frame["contribution_id"].isin(sample)]
     counts = chosen.groupby(["source_id", "speaker_group"]).size().to_dict()
     assert counts == {("a", "x"): 3, ("a", "y"): 1, ("b", "x"): 1, ("b", "z"): 2}  # ceil(0.25 n)
     assert len(sample) >= 0.25 * len(frame)
     assert sample == [cid for cid in frame["contribution_id"] if cid in set(sample)]  # file order
-    others = {tuple(coding.draw_reliability_sample(frame, 0.25, seed)) for seed in range(20)}
+    others = {tuple(draw_reliability_sample(frame, 0.25, seed)) for seed in range(20)}
     assert len(others) > 1
 
 
 def test_sample_rejects_bad_fraction_and_duplicate_ids():
     frame = strata_frame()
     with pytest.raises(ValueError):
-        coding.draw_reliability_sample(frame, fraction=0)
+        draw_reliability_sample(frame, fraction=0)
     with pytest.raises(ValueError):
-        coding.draw_reliability_sample(pd.concat([frame, frame.head(1)]))
+        draw_reliability_sample(pd.concat([frame, frame.head(1)]))
 
 
 def test_real_sample_file_matches_the_rule():
@@ -246,7 +254,7 @@ def test_real_sample_file_matches_the_rule():
     sample = pd.read_csv(DATA_DIR / "reliability" / "sample.csv", dtype=str)["contribution_id"].tolist()
     drawn_from = contributions.loc[contributions["contribution_id"].isin(sample), "source_id"]  # every source then had a stratum
     contributions = contributions[contributions["source_id"].isin(drawn_from)]  # a source added later was not there to draw
-    expected = coding.draw_reliability_sample(contributions, 0.25, coding.DEFAULT_SEED)
+    expected = draw_reliability_sample(contributions, 0.25, DEFAULT_SEED)
     assert sample == expected
     strata = contributions.groupby(["source_id", "speaker_group"]).size()
     assert len(expected) == sum(math.ceil(0.25 * n) for n in strata)
@@ -276,7 +284,7 @@ LOG = LOG_HEADER + (
 def test_build_consensus_applies_the_log():
     frame = pd.DataFrame(RECONCILED_ROWS, columns=["contribution_id", "code_id", "coder", "memo"])
     log = pd.read_csv(__import__("io").StringIO(LOG), dtype=str, keep_default_na=False)
-    consensus = coding.build_consensus(frame, log)
+    consensus = build_consensus(frame, log)
     assert list(map(tuple, consensus[["contribution_id", "code_id"]].values)) == [
         ("XX-01", "one"), ("XX-01", "two"), ("XX-02", "two"), ("XX-03", "one"), ("XX-04", "not_codable")]
     assert set(consensus["coder"]) == {"consensus"}
@@ -286,7 +294,7 @@ def test_build_consensus_applies_the_log():
 
 def reconciled_data(tmp_path, log=LOG, consensus_edit=None):
     frame = pd.DataFrame(RECONCILED_ROWS, columns=["contribution_id", "code_id", "coder", "memo"])
-    consensus = coding.build_consensus(frame, pd.read_csv(__import__("io").StringIO(LOG), dtype=str, keep_default_na=False))
+    consensus = build_consensus(frame, pd.read_csv(__import__("io").StringIO(LOG), dtype=str, keep_default_na=False))
     if consensus_edit:
         consensus = consensus_edit(consensus)
     rows = list(map(tuple, pd.concat([frame, consensus]).values))
@@ -298,28 +306,28 @@ def reconciled_data(tmp_path, log=LOG, consensus_edit=None):
 
 
 def test_reconciled_fixture_is_valid(tmp_path):
-    problems = [str(p) for p in coding.check_coding(reconciled_data(tmp_path))]
+    problems = [str(p) for p in check_coding(reconciled_data(tmp_path))]
     assert len(problems) == 1 and problems[0].endswith("codes.three.example: XX-03 does not carry three in the consensus coding")
 
 
 def test_unlogged_consensus_change_is_a_problem(tmp_path):
     data = reconciled_data(tmp_path, consensus_edit=lambda c: c[c["code_id"] != "not_codable"])
-    assert any("consensus lacks XX-04 / not_codable" in p.message for p in coding.check_coding(data))
+    assert any("consensus lacks XX-04 / not_codable" in p.message for p in check_coding(data))
 
 
 def test_undecided_disagreement_and_wrong_log_values_are_problems(tmp_path):
     log = LOG.replace("XX-02,one,absent,present,absent,A right.\n", "").replace("XX-02,two,present,absent", "XX-02,two,absent,absent")
-    problems = [p.message for p in coding.check_coding(reconciled_data(tmp_path, log=log))]
+    problems = [p.message for p in check_coding(reconciled_data(tmp_path, log=log))]
     assert "the disagreement on XX-02 / one between coder_a and coder_b has no decision" in problems
     assert "says absent but coder_a's coding has it present" in problems
 
 
 def test_real_consensus_is_coder_a_with_the_logged_decisions():
     frame = pd.read_csv(DATA_DIR / "coding.csv", dtype=str, keep_default_na=False)
-    log = pd.read_csv(DATA_DIR / coding.RECONCILIATION_CSV, dtype=str, keep_default_na=False)
-    expected = coding.build_consensus(frame, log)
+    log = pd.read_csv(DATA_DIR / RECONCILIATION_CSV, dtype=str, keep_default_na=False)
+    expected = build_consensus(frame, log)
     pairs = set(zip(expected["contribution_id"], expected["code_id"]))
-    for _, path in coding.later_reconciliations(DATA_DIR):
+    for _, path in later_reconciliations(DATA_DIR):
         later = pd.read_csv(path, dtype=str, keep_default_na=False)
         decided = {decision: set(zip(rows["contribution_id"], rows["code_id"])) for decision, rows in later.groupby("decision")}
         pairs = (pairs - decided.get("absent", set())) | decided.get("present", set())
@@ -360,9 +368,9 @@ def later_test_data(tmp_path, later_log: str) -> Path:
 
 def test_a_function_the_section_fixes_needs_no_decision_but_a_coded_one_does(tmp_path):
     decided = LATER_LOG_HEADER + "XX-02,hope,present,absent,absent,Second coder right.\nXX-02,need,absent,present,present,Second coder right.\n"
-    assert coding.check_coding(later_test_data(tmp_path / "a", decided)) == []
+    assert check_coding(later_test_data(tmp_path / "a", decided)) == []
     undecided = LATER_LOG_HEADER + "XX-02,hope,present,absent,absent,Second coder right.\n"
-    found = messages(coding.check_coding(later_test_data(tmp_path / "b", undecided)))
+    found = messages(check_coding(later_test_data(tmp_path / "b", undecided)))
     assert "code_id: the disagreement on XX-02 / need between reference and second has no decision" in found
     assert not [m for m in found if "XX-01 / hope" in m]
 
@@ -377,7 +385,7 @@ def test_every_reconciliation_problem_is_reported_in_order(tmp_path):
            + "XX-01,two,absent,present,present,Again.\n")
     extra = pd.DataFrame([("XX-04", "three", "consensus", "")], columns=["contribution_id", "code_id", "coder", "memo"])
     data = reconciled_data(tmp_path, log=log, consensus_edit=lambda c: pd.concat([c[c["code_id"] != "not_codable"], extra]))
-    assert placed(coding.check_coding(data)) == [
+    assert placed(check_coding(data)) == [
         "codebook.yaml::codes.three.example: XX-03 does not carry three in the consensus coding",
         "codebook.yaml::codes.not_codable.example: XX-04 does not carry not_codable in the consensus coding",
         "reconciliation.csv:5:: second decision on XX-01 / two",
@@ -393,7 +401,7 @@ def test_every_reconciliation_problem_is_reported_in_order(tmp_path):
 def test_a_later_log_is_checked_against_the_consensus_before_it_and_the_second_coder(tmp_path):
     later = LATER_LOG_HEADER + ("XX-02,hope,absent,present,absent,Second coder right.\nXX-02,need,absent,absent,present,Second coder right.\n"
                                 "XX-03,one,present,not coded,present,Revision.\n")
-    assert placed(coding.check_coding(later_test_data(tmp_path / "data", later))) == [
+    assert placed(check_coding(later_test_data(tmp_path / "data", later))) == [
         "later.csv:1:before: says absent but the consensus before this log has XX-02 / hope present",
         "later.csv:1:second_coder: says present but second has it absent",
         "later.csv:2:second_coder: says absent but second has it present",
@@ -404,7 +412,7 @@ def test_a_later_log_is_checked_against_the_consensus_before_it_and_the_second_c
 
 def test_an_empty_code_beside_not_codable_is_reported_not_a_crash(tmp_path):
     data = make_data(tmp_path, rows=CODING_ROWS + [("XX-04", "", "consensus", "")])
-    assert placed(coding.check_coding(data)) == [f"coding.csv:{len(CODING_ROWS) + 1}:code_id: empty code_id"]
+    assert placed(check_coding(data)) == [f"coding.csv:{len(CODING_ROWS) + 1}:code_id: empty code_id"]
 
 
 def test_row_keys_stay_exact_when_the_columns_have_very_many_values():
@@ -412,7 +420,7 @@ def test_row_keys_stay_exact_when_the_columns_have_very_many_values():
     def column(*codes):
         return SimpleNamespace(codes=np.array(codes), values=range(2**40))  # len() without the values
 
-    keys = coding._row_keys([column(1, 2, 1), column(0, 0, 0), column(0, 0, 0)], np.arange(3))
+    keys = row_keys([column(1, 2, 1), column(0, 0, 0), column(0, 0, 0)], np.arange(3))
     assert keys[0] == keys[2] != keys[1]  # 2**80 apart: equal if the products wrapped round
 
 

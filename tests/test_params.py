@@ -97,7 +97,7 @@ def test_empty_or_broken_profiles_are_refused_on_one_line(tmp_path, content, exp
 
 
 def test_a_min_cell_n_that_leaves_fewer_than_two_groups_is_refused_naming_it(tmp_path):
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
 
     sizes = load_contributions(FIXTURE_DATA).value_counts("speaker_group")
     path = tmp_path / "p.yaml"
@@ -109,7 +109,7 @@ def test_a_min_cell_n_that_leaves_fewer_than_two_groups_is_refused_naming_it(tmp
 
 
 def test_sources_that_leave_a_single_group_are_refused_naming_the_parameter(tmp_path):
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
 
     contributions = load_contributions(FIXTURE_DATA)
     per_source = contributions.groupby("source_id")["speaker_group"].nunique()

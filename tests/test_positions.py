@@ -133,7 +133,8 @@ def test_the_briefings_opposing_contrast_and_deviant_tables_link_each_quote_to_i
     (b"statement_a,code_id,reason\nw1,voice,x\n", "missing column"),
 ])
 def test_a_broken_opposing_file_is_one_line_in_validation_not_a_traceback(tmp_path, content, message):
-    from analysis.coding.codes import check_opposing
+    import analysis.coding.checks  # noqa: F401  (adds the coding checks to validation)
+    from analysis.coding.opposing import check_opposing
     from analysis.evidence.validate import CHECKS
 
     write_data(tmp_path)

@@ -15,7 +15,7 @@ import pytest
 from analysis.cli import main
 from analysis.evidence import readers
 from analysis.evidence.corpus import load_rules
-from analysis.evidence.validate import load_contributions, load_sources
+from analysis.evidence.loaders import load_contributions, load_sources
 from analysis.paths import DATA_DIR
 
 BOM = b"\xef\xbb\xbf"

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.coding import alpha as al
 from analysis.coding import reliability as rel
-from analysis.coding.codes import check_crosswalk
+from analysis.coding.crosswalk import CROSSWALK_CSV, check_crosswalk, load_crosswalk
 from analysis.paths import DATA_DIR
 
 # --- Krippendorff's alpha by hand -----------------------------------------------------------
@@ -207,9 +207,9 @@ def test_crosswalk_theme_must_be_a_contribution_and_themes_one_section():
 
 
 def test_real_crosswalk_covers_every_code_once():
-    from analysis.coding.codes import load_codebook
+    from analysis.coding.codebook import load_codebook
 
-    crosswalk = rel.load_crosswalk(DATA_DIR)
+    crosswalk = load_crosswalk(DATA_DIR)
     codes = [c["id"] for c in load_codebook(DATA_DIR)["codes"]]
     assert sorted(crosswalk["code_id"]) == sorted(codes)
     assert check_crosswalk(DATA_DIR) == []
@@ -221,7 +221,7 @@ def test_crosswalk_problems(tmp_path):
     assert check_crosswalk(data) == []  # no crosswalk: nothing to check
     (data / "codebook.yaml").write_text("codes:\n  - id: image\n  - id: other\n", encoding="utf-8")
     pd.DataFrame({"contribution_id": ["VD-theme-01"], "section": ["action_theme"]}).to_csv(data / "contributions.csv", index=False)
-    (data / rel.CROSSWALK_CSV).write_text("code_id,facilitator_theme_id,note\nimage,VD-theme-01,\ninvented,VD-theme-07,\n", encoding="utf-8")
+    (data / CROSSWALK_CSV).write_text("code_id,facilitator_theme_id,note\nimage,VD-theme-01,\ninvented,VD-theme-07,\n", encoding="utf-8")
     messages = [p.message for p in check_crosswalk(data)]
     assert "unknown code 'invented' (not in codebook.yaml)" in messages
     assert "'VD-theme-07' is not a contribution in contributions.csv" in messages

@@ -180,7 +180,7 @@ def full_copy(tmp_path):
 def test_a_broken_tests_register_gives_one_line_per_problem(tmp_path, damage, message):
     import yaml
 
-    from analysis.coding.codes import check_reliability_tests
+    from analysis.coding.recorded_tests import check_reliability_tests
     from analysis.evidence.readers import DataValidationError
 
     data_copy = full_copy(tmp_path)
@@ -196,7 +196,7 @@ def test_a_broken_tests_register_gives_one_line_per_problem(tmp_path, damage, me
 
 
 def test_a_sample_naming_an_unknown_contribution_is_named_by_row(tmp_path):
-    from analysis.coding.codes import check_reliability_tests
+    from analysis.coding.recorded_tests import check_reliability_tests
 
     data_copy = full_copy(tmp_path)
     path = data_copy / "reliability" / "sample.csv"

@@ -143,10 +143,10 @@ def test_most_groups_reverses_when_raising_needs_two_contributions():
 
 
 def test_reliability_comes_from_the_current_test_with_themes_for_rare_codes(tmp_path):
-    from analysis.coding.codes import load_codebook
+    from analysis.coding.codebook import load_codebook
     from analysis.coding.reliability_tables import reliability_tables, load_tests, current_test
     from analysis.coding.functions import read_section_functions
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
 
     fixture = Path(__file__).parent / "fixtures" / "data"
     codebook = load_codebook(fixture)

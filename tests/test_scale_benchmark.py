@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-import analysis.coding.codes  # noqa: F401  (registers the coding checks)
+import analysis.coding.checks  # noqa: F401  (registers the coding checks)
 from analysis.evidence.validate import validate_all
 from benchmarks import scale_benchmark as scale
 

@@ -13,12 +13,12 @@ from tests.helpers import declare_coder
 import pytest
 
 from analysis.coding import suggest as sg
-from analysis.coding.codes import code_ids, load_codebook
+from analysis.coding.codebook import code_ids, load_codebook
 from analysis.coding.functions import read_section_functions, statement_function_ids
 from analysis.coding.suggest_command import main, suggested_coding
 from analysis.coding.suggest_eval import evaluation, leave_one_source_out, top_scores
 from analysis.compare.study import open_study
-from analysis.evidence.validate import load_contributions
+from analysis.evidence.loaders import load_contributions
 from analysis.exchange.qda import exchange_data
 from analysis.paths import PROJECT_ROOT
 from analysis.report.build import input_files

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from analysis.evidence import schema
-from analysis.evidence import validate
-from analysis.evidence.validate import DataValidationError, Problem, normalise
+from analysis.evidence import loaders, validate
+from analysis.evidence.readers import DataValidationError, Problem
+from analysis.evidence.validate import normalise
 from analysis.evidence.vocabulary import section_roles
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -70,7 +71,7 @@ def test_real_data_have_no_problems(check):
 
 
 def test_loaded_contributions_are_typed_and_carry_derived_columns():
-    frame = validate.load_contributions(DATA)
+    frame = loaders.load_contributions(DATA)
     assert list(frame.columns) == schema.column_names(schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS)
     assert str(frame["char_start"].dtype) == "Int64" and str(frame["list_position"].dtype) == "Int64"
     assert frame["speaker_sector"].notna().all() and frame["source_set"].notna().all()
@@ -81,10 +82,10 @@ def test_loaded_contributions_are_typed_and_carry_derived_columns():
 
 
 def test_loaders_return_sources_and_groups():
-    sources = validate.load_sources(DATA)
+    sources = loaders.load_sources(DATA)
     listed = [row["source_id"] for row in csv.DictReader(io.StringIO((DATA / "sources" / "sources.csv").read_text(encoding="utf-8")))]
     assert list(sources["source_id"]) == listed and len(listed) >= 5
-    groups = validate.load_groups(DATA)
+    groups = loaders.load_groups(DATA)
     assert groups == yaml.safe_load((DATA / "groups.yaml").read_text(encoding="utf-8"))
     assert groups["speaker_groups"] and groups["subject_groups"]
 
@@ -93,7 +94,7 @@ def test_source_texts_are_the_seeds_byte_for_byte():
     seeds = Path("/work/shared/seeds")
     if not seeds.exists():
         pytest.skip("the seed folder is not on this machine")
-    for record in validate.load_sources(DATA).to_dict("records"):
+    for record in loaders.load_sources(DATA).to_dict("records"):
         if record["seed_file"].startswith("("):  # "(invented for tests)": a source with no seed
             continue
         assert (seeds / record["seed_file"]).read_bytes() == (DATA / "sources" / f"{record['source_id']}.txt").read_bytes()
@@ -247,7 +248,7 @@ def test_loader_raises_listing_every_problem(data_copy):
     edit_cell(data_copy / "contributions.csv", 7, "text", "")
     edit_cell(data_copy / "contributions.csv", 8, "speaker_group", "nobody")
     with pytest.raises(DataValidationError) as raised:
-        validate.load_contributions(data_copy)
+        loaders.load_contributions(data_copy)
     assert {(problem.row, problem.column) for problem in raised.value.problems} == {(7, "text"), (8, "speaker_group")}
     assert "contributions.csv:7:text: empty text" in str(raised.value)
 
@@ -326,7 +327,7 @@ def test_a_schema_coerces_but_does_not_check_again_the_columns_already_checked()
 
 
 def test_validation_parses_each_csv_once(tmp_path, monkeypatch):
-    import analysis.coding.codes  # noqa: F401  (registers the coding checks, which read coding.csv and contributions.csv again)
+    import analysis.coding.checks  # noqa: F401  (registers the coding checks, which read coding.csv and contributions.csv again)
     from analysis.evidence import readers
 
     data = tmp_path / "data"
@@ -341,7 +342,7 @@ def test_validation_parses_each_csv_once(tmp_path, monkeypatch):
 
 
 def test_thousands_of_bad_rows_are_each_reported_once(tmp_path):
-    import analysis.coding.codes  # noqa: F401
+    import analysis.coding.checks  # noqa: F401
     from analysis.report.build import BuildFailed, _validate_data
     from benchmarks.scale_benchmark import write_synthetic_data
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.evidence import validate
+from analysis.evidence import loaders, validate
 from analysis.evidence.readers import DataValidationError
 from analysis.evidence.vocabulary import PARTS, check_vocabulary, load_vocabulary, parent_sections, section_functions, source_set_order
 from analysis.paths import DATA_DIR, PROJECT_ROOT
@@ -35,7 +35,7 @@ def rewrite(data_dir: Path, change) -> None:
 def test_the_vocabularies_are_valid_and_cover_the_data(data_dir):
     assert check_vocabulary(data_dir) == []
     vocabulary = load_vocabulary(data_dir)
-    contributions = validate.load_contributions(data_dir)
+    contributions = loaders.load_contributions(data_dir)
     assert set(contributions["section"]) <= set(vocabulary.sections)
     assert set(contributions["source_set"]) <= set(vocabulary.source_sets)
     assert set(contributions["speaker_sector"]) <= set(vocabulary.sectors)
@@ -76,7 +76,7 @@ def test_a_broken_vocabulary_gives_one_line_naming_the_entry(vocabulary_copy, ch
 
 
 def test_a_section_missing_from_the_vocabulary_is_an_unknown_section_in_the_contributions(vocabulary_copy):
-    used = validate.load_contributions(vocabulary_copy)["section"].iloc[0]
+    used = loaders.load_contributions(vocabulary_copy)["section"].iloc[0]
     rewrite(vocabulary_copy, lambda c: c.update(sections=[s for s in c["sections"] if s["id"] != used]))
     problems = validate.check_contributions(vocabulary_copy)
     assert problems and all(p.column == "section" and "not defined in vocabulary.yaml" in p.message for p in problems)
@@ -96,7 +96,7 @@ def test_every_part_is_described_in_the_file():
 
 def test_a_parent_in_another_section_than_the_vocabulary_says_is_named(tmp_path):
     data = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
-    contributions = validate.load_contributions(data)
+    contributions = loaders.load_contributions(data)
     parents = parent_sections(data)
     child = contributions[contributions["section"].isin(parents) & contributions["parent_id"].notna()].iloc[0]
     stranger = contributions[(contributions["source_id"] == child["source_id"]) & (contributions["section"] != parents[child["section"]])

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
-from analysis.coding.codes import OPPOSING_CSV, check_opposing
+from analysis.coding.opposing import OPPOSING_CSV, check_opposing
 from analysis.coding.reliability import THRESHOLD_TENTATIVE
 from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_alpha, coded_function_status
 from analysis.compare.comparisons import typical_quote

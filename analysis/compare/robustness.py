@@ -114,7 +114,7 @@ def _current_test_alpha(data_dir: Path) -> tuple[pd.Series, pd.Series, str]:
     """Per-code and per-theme alpha of the current reliability test (no bootstrap needed)."""
     from analysis.coding.reliability_tables import current_test, load_tests, reliability_tables
     from analysis.coding.functions import read_section_functions
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
 
     contributions = load_contributions(data_dir)
     coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)
@@ -451,7 +451,7 @@ def what_changes(grid: pd.DataFrame) -> dict[str, list[tuple[str, str, str]]]:
 
 def inputs_for(study, settings: Settings | None = None) -> Inputs:
     """The grid's inputs for an opened study (analysis.compare.study.Study)."""
-    from analysis.coding.codes import code_ids
+    from analysis.coding.codebook import code_ids
     from analysis.compare.study import restrict_codebook
 
     settings = settings or load_settings(study.data_dir)

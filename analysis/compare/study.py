@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.coding.codes import code_ids, load_codebook, load_coding
+from analysis.coding.codebook import code_ids, load_codebook
+from analysis.coding.coding_checks import load_coding
 from analysis.coding.reliability_tables import apply_reliability_statuses, reliability_statuses
 from analysis.evidence.cache import cached, cached_together
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
@@ -85,7 +86,7 @@ class Study:
     @property
     def voice_subject_comparisons(self) -> dict[str, tuple[list[str], list[str]]]:
         """The voice-and-subject comparisons of data/groups.yaml possible in this run."""
-        from analysis.evidence.validate import load_groups
+        from analysis.evidence.loaders import load_groups
 
         return available_comparisons(self.contributions, load_groups(self.data_dir).get("voice_subject_comparisons", {}))
 
@@ -100,7 +101,8 @@ def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
 def group_labels(data_dir: Path, level: str) -> dict[str, str]:
     """Readable names for speaker groups (their short label, with "(one person)" where the group
     is one person, so no table calls a person a group) or sectors (their label)."""
-    from analysis.evidence.validate import ONE_PERSON, load_groups
+    from analysis.evidence.validate import ONE_PERSON
+    from analysis.evidence.loaders import load_groups
 
     if level == "sector":
         return {sector: entry["label"] for sector, entry in load_vocabulary(data_dir).sectors.items()}
@@ -126,7 +128,7 @@ def open_study(namespace: Mapping[str, Any]) -> Study:
 
 def _shaped_study(checked: dict[str, Any], data_dir: Path) -> Study:
     """The study of checked parameters: the data loaded, the sources selected, presence built."""
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
 
     contributions = load_contributions(data_dir)
     coding = load_coding(data_dir)  # every row names a contribution (checked on loading)

@@ -29,7 +29,8 @@ import pandas as pd
 from analysis.evidence import schema
 from analysis.paths import DATA_DIR, display_path
 from analysis.evidence.readers import DataValidationError, Problem, raise_if, read_yaml
-from analysis.evidence.validate import CONTRIBUTIONS_CSV, SOURCES_CSV, load_groups, load_source_texts, load_sources
+from analysis.evidence.validate import CONTRIBUTIONS_CSV, SOURCES_CSV
+from analysis.evidence.loaders import load_groups, load_source_texts, load_sources
 
 REPAIRS_YAML = "extraction_repairs.yaml"
 RULES_YAML = "extraction_rules.yaml"

@@ -525,7 +525,7 @@ def _validate_data(data_dir: Path) -> None:
 
 def _data_problems(data_dir: Path) -> list:
     """Every registered check's problems (the codebook and coding checks included)."""
-    import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+    import analysis.coding.checks  # noqa: F401  (registers the codebook and coding checks)
     from analysis.evidence.validate import validate_all
 
     return validate_all(data_dir)
