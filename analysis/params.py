@@ -1,7 +1,7 @@
 """Run profiles (params/*.yaml): one definition of every parameter, checked before anything runs.
 
 A parameter lives in one place, ``PARAMETERS``: the build passes every one to every notebook,
-notebooks hand their whole namespace to :func:`analysis.compare.study.open_study`, and the
+notebooks hand their whole namespace to :func:`analysis.study.open_study`, and the
 README's table is :func:`parameters_markdown`. Every profile is checked here and stops with a
 one-line error naming the parameter and what is allowed: first names, types and values
 (:func:`check_parameters`), then against the data (:func:`check_against_data`), so a value

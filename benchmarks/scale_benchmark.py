@@ -257,7 +257,7 @@ def _validate(state: dict) -> None:
 
 
 def _load(state: dict) -> None:
-    from analysis.compare.study import open_study
+    from analysis.study import open_study
     from analysis.params import load_profile
 
     parameters = {**load_profile(state["params"]), "data_dir": str(state["data_dir"]), "sources": ["all"], "theme_level": "code", "group_level": "group"}
@@ -446,7 +446,7 @@ def _warm_imports() -> None:
     """Import what the steps use, so that no step is charged for it."""
     import analysis.coding.checks  # noqa: F401
     import analysis.coding.reliability  # noqa: F401
-    import analysis.compare.study  # noqa: F401
+    import analysis.study  # noqa: F401
     import analysis.report.figures  # noqa: F401
     import analysis.report.output  # noqa: F401
 

@@ -3,7 +3,8 @@
 import pytest
 
 from analysis.params import ParameterError
-from analysis.compare.study import available_comparisons, open_study, restrict_codebook, scope_phrase
+from analysis.coding.codebook import restrict_codebook
+from analysis.study import available_comparisons, open_study, scope_phrase
 from analysis.params import PARAMETERS, check_parameters
 
 FIXTURE = {"data_dir": "tests/fixtures/data", "min_cell_n": 2, "seed": 1, "n_bootstrap": 50}
@@ -26,6 +27,17 @@ def test_levels_change_columns_and_groups():
     assert set(study.groups) == {"service_users_and_carers", "practice", "education", "management_and_workforce", "government_review"}
     assert study.labels["lancaster_2012"] == "Lancaster 2012" and study.labels["workload"].startswith("Manageable")
     assert study.is_fixture
+
+
+def test_a_data_folder_is_a_fixture_only_when_it_says_so(tmp_path):
+    import shutil
+
+    from analysis.paths import PROJECT_ROOT
+    from analysis.study import INVENTED_NOTE
+
+    copy = shutil.copytree(PROJECT_ROOT / FIXTURE["data_dir"], tmp_path / "fixtures" / "data")
+    (copy / INVENTED_NOTE).unlink()
+    assert not open_study({**FIXTURE, "data_dir": str(copy)}).is_fixture
 
 
 def test_notebook_parameters_are_checked_like_a_profile():

@@ -17,7 +17,7 @@ from analysis.coding.codebook import code_ids, load_codebook
 from analysis.coding.functions import read_section_functions, statement_function_ids
 from analysis.coding.suggest_command import main, suggested_coding
 from analysis.coding.suggest_eval import evaluation, leave_one_source_out, top_scores
-from analysis.compare.study import open_study
+from analysis.study import open_study
 from analysis.evidence.loaders import load_contributions
 from analysis.exchange.qda import exchange_data
 from analysis.paths import PROJECT_ROOT

@@ -183,3 +183,10 @@ def check_codebook_overlaps(data_dir: Path) -> list[Problem]:
     overlaps = overlaps[~overlaps["declared_example"]]
     return [Problem(display_path(data_dir / CODEBOOK_YAML), None, where, f"repeats the words of {cid} (\"{phrase}\"): reword it, or make {cid} a declared example")
             for where, cid, phrase in zip(overlaps["where"], overlaps["contribution_id"], overlaps["words"])]
+
+
+def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
+    """The codebook with only the given codes, and only the themes that still hold a code."""
+    kept = [code for code in codebook["codes"] if code["id"] in codes]
+    themes = {code["theme"] for code in kept}
+    return {**codebook, "codes": kept, "themes": [t for t in codebook["themes"] if t["id"] in themes]}

@@ -452,7 +452,7 @@ def what_changes(grid: pd.DataFrame) -> dict[str, list[tuple[str, str, str]]]:
 def inputs_for(study, settings: Settings | None = None) -> Inputs:
     """The grid's inputs for an opened study (analysis.compare.study.Study)."""
     from analysis.coding.codebook import code_ids
-    from analysis.compare.study import restrict_codebook
+    from analysis.coding.codebook import restrict_codebook
 
     settings = settings or load_settings(study.data_dir)
     counted = restrict_codebook(study.codebook, code_ids(study.codebook, counted_only=True) + ["not_codable"])

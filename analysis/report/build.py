@@ -340,7 +340,7 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     """Write briefing.html and briefing.pdf from the executed briefing notebook."""
     import nbformat
 
-    from analysis.compare.study import scope_phrase
+    from analysis.study import scope_phrase
     from analysis.report.render import briefing_page, notebook_body_html, write_pdf
 
     notebook = nbformat.read(str(executed), as_version=4)

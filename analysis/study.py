@@ -18,14 +18,17 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.coding.codebook import code_ids, load_codebook
+from analysis.coding.codebook import code_ids, load_codebook, restrict_codebook
 from analysis.coding.coding_checks import load_coding
 from analysis.coding.reliability_tables import apply_reliability_statuses, reliability_statuses
 from analysis.evidence.cache import cached, cached_together
-from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
+from analysis.evidence.vocabulary import CONSENSUS, Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
 from analysis.params import GROUP_COLUMNS, PARAMETERS, check_parameters, read_source_catalogue
 from analysis.paths import PROJECT_ROOT
+
+INVENTED_NOTE = "INVENTED.md"  # a data folder holding this file is made up for tests, not the study's evidence
+
 
 @dataclass(frozen=True)
 class Study:
@@ -47,12 +50,13 @@ class Study:
 
     @property
     def is_fixture(self) -> bool:
-        return "fixtures" in self.data_dir.parts
+        """Whether the data folder declares itself invented test data (it holds :data:`INVENTED_NOTE`)."""
+        return (self.data_dir / INVENTED_NOTE).is_file()
 
     def presence_at(self, level: str) -> pd.DataFrame:
         """The consensus presence table at another level ("code" or "theme") than the run's."""
         counted = restrict_codebook(self.codebook, code_ids(self.codebook, counted_only=True))
-        consensus = self.coding[(self.coding["coder"] == "consensus") & self.coding["code_id"].isin(code_ids(self.codebook, counted_only=True))]
+        consensus = self.coding[(self.coding["coder"] == CONSENSUS) & self.coding["code_id"].isin(code_ids(self.codebook, counted_only=True))]
         return presence_matrix(self.contributions, consensus, counted, level=level)
 
     @property
@@ -89,13 +93,6 @@ class Study:
         from analysis.evidence.loaders import load_groups
 
         return available_comparisons(self.contributions, load_groups(self.data_dir).get("voice_subject_comparisons", {}))
-
-
-def restrict_codebook(codebook: dict, codes: list[str]) -> dict:
-    """The codebook with only the given codes, and only the themes that still hold a code."""
-    kept = [code for code in codebook["codes"] if code["id"] in codes]
-    themes = {code["theme"] for code in kept}
-    return {**codebook, "codes": kept, "themes": [t for t in codebook["themes"] if t["id"] in themes]}
 
 
 def group_labels(data_dir: Path, level: str) -> dict[str, str]:
