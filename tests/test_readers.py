@@ -14,7 +14,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.evidence import readers
-from analysis.evidence.corpus import load_rules
+from analysis.evidence.extraction import load_rules
 from analysis.evidence.loaders import load_contributions, load_sources
 from analysis.paths import DATA_DIR
 
@@ -129,12 +129,12 @@ def test_a_missing_data_folder_is_one_line(tmp_path, capsys, command):
 
 
 def test_a_fault_in_a_rule_module_is_one_line_naming_the_source(data_copy, capsys, monkeypatch):
-    from analysis.evidence import corpus
+    from analysis.evidence import extraction
 
     def broken(ctx):
         return [][0]
 
-    monkeypatch.setattr(corpus, "extractor", lambda ctx: broken)
+    monkeypatch.setattr(extraction, "extractor", lambda ctx: broken)
     code, lines = run(capsys, "extract", "--check", "--data-dir", str(data_copy))
     assert code == 1 and len(lines) == 1
     assert "its rule failed with IndexError: list index out of range" in lines[0] and lines[0].startswith(str(data_copy / "sources"))
