@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.coding.codebook import NOT_CODABLE
 from analysis.evidence.cache import forget
+from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
 from analysis.paths import DATA_DIR
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -130,7 +132,7 @@ def _write_sources(folder: Path, contributions: pd.DataFrame) -> pd.DataFrame:
 
 def _codebook(real: dict, contributions: pd.DataFrame, coding: pd.DataFrame) -> dict:
     """Fifty codes in eight themes and not_codable; each example a contribution carrying its code."""
-    examples = coding[coding["coder"] == "consensus"].drop_duplicates("code_id").set_index("code_id")["contribution_id"]
+    examples = coding[coding["coder"] == CONSENSUS].drop_duplicates("code_id").set_index("code_id")["contribution_id"]
     first = contributions["contribution_id"].iloc[N_ACTION_THEMES]
     themes = [{"id": f"theme_{t:02d}", "label": f"Theme {t}", "description": f"Synthetic theme {t}."} for t in range(1, N_THEMES + 1)]
     themes.append({"id": "none", "label": "Not codable", "description": "Units with no codable view."})
@@ -177,7 +179,7 @@ def _second_coder(rng: np.random.Generator, coder_a: pd.DataFrame, sample: list[
     rows, log = [], []
     for cid in sample:
         codes = codes_of.get(cid, [])
-        if cid in differing and codes and codes[0] != "not_codable":
+        if cid in differing and codes and codes[0] != NOT_CODABLE:
             number = int(codes[0][-2:])
             swapped = next(f"code_{(number + k - 1) % N_CODES + 1:02d}" for k in range(1, N_CODES) if f"code_{(number + k - 1) % N_CODES + 1:02d}" not in codes)
             log += [(cid, codes[0], "present", "absent", "present"), (cid, swapped, "absent", "present", "absent")]
@@ -226,13 +228,13 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
     sample = draw_reliability_sample(contributions, SAMPLE_FRACTION, seed)
     coder_b, reconciliation = _second_coder(rng, coder_a, sample)
     functions = _functions(rng, contributions, read_section_functions(folder), function_ids)
-    coding = pd.concat([coder_a.assign(coder="coder_a"), functions.assign(coder="coder_a"), coder_b.assign(coder="coder_b"),
-                        coder_a.assign(coder="consensus"), functions.assign(coder="consensus")], ignore_index=True)
+    coding = pd.concat([coder_a.assign(coder=FIRST_CODER), functions.assign(coder=FIRST_CODER), coder_b.assign(coder="coder_b"),
+                        coder_a.assign(coder=CONSENSUS), functions.assign(coder=CONSENSUS)], ignore_index=True)
     coding["memo"] = ""
     write_coding(coding, folder / "coding.csv")
     pd.DataFrame({"contribution_id": sample}).to_csv(folder / "reliability" / "sample.csv", index=False, lineterminator="\n")
     _write_yaml(folder / "reliability" / "tests.yaml", {"tests": [{
-        "id": "synthetic", "codebook_version": "1.0", "sample": "reliability/sample.csv", "reference": "coder_a",
+        "id": "synthetic", "codebook_version": "1.0", "sample": "reliability/sample.csv", "reference": FIRST_CODER,
         "second_coder": "coder_b", "current": True, "blind": True, "note": "Synthetic."}]})
     reconciliation.to_csv(folder / "reliability" / "reconciliation.csv", index=False, lineterminator="\n")
     _write_yaml(folder / "codebook.yaml", _codebook(real_codebook, contributions, coding))

@@ -49,14 +49,17 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding import alpha as al
+from analysis.evidence.readers import read_yaml
 from analysis.evidence.vocabulary import CONSENSUS
+from analysis.params import DEFAULT_SEED
+from analysis.paths import DATA_DIR
 
 POOLED = "(pooled)"
 NO_THEME = "none"
-DEFAULT_SEED = 20060201  # any fixed number; Changing Lives was published in February 2006
 DEFAULT_N_BOOT = 2000
 THRESHOLD_TENTATIVE = 0.667
-THRESHOLD_RELIABLE = 0.80
+#: The alpha from which a theme counts as reliable: the study's setting, held in data/robustness.yaml.
+THRESHOLD_RELIABLE = float(read_yaml(DATA_DIR / "robustness.yaml")[0]["reliability"]["threshold"])
 
 
 # --- alpha ------------------------------------------------------------------------------------

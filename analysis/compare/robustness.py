@@ -40,7 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.compare.comparisons import NOT_CODABLE, groups_raising, presence_matrix
+from analysis.coding.codebook import NOT_CODABLE
+from analysis.compare.comparisons import groups_raising, presence_matrix
 from analysis.compare.stats import adjusted_residuals
 from analysis.evidence.readers import DataValidationError, Problem, read_yaml
 from analysis.paths import display_path

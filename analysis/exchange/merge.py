@@ -26,11 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.coding.alpha import nominal_alpha
-from analysis.evidence.vocabulary import FIRST_CODER
 from analysis.coding.reliability import presence
 from analysis.evidence.validate import vocabulary_values
-from analysis.evidence.vocabulary import CODER_PATTERN, VOCABULARY_YAML
-from analysis.exchange.opendata import CONSENSUS, read_data, read_table
+from analysis.evidence.vocabulary import CODER_PATTERN, CONSENSUS, FIRST_CODER, VOCABULARY_YAML
+from analysis.exchange.opendata import read_data, read_table
 from analysis.paths import DATA_DIR
 
 
