@@ -31,23 +31,11 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="run every notebook and write the briefing (HTML and PDF)",
                            description="Run every notebook with a run profile and write the briefing (HTML and PDF).")
     build.add_argument("--params", default="params/default.yaml", help="run profile (YAML; default: %(default)s)")
-    build.add_argument("--jobs", type=_positive, default=1, help="kernels the notebooks share (default %(default)s: all in one, the least CPU)")
     build.add_argument("--outputs-dir", default=None, help="write outputs here instead of the profile's own folder")
     build.add_argument("--figures-dir", default=None, help="write figures here instead of the profile's own folder")
     for name, (_, help_line) in DELEGATED.items():
         sub.add_parser(name, help=f"{help_line} (options: python -m analysis {name} --help)", add_help=False)
     return commands
-
-
-def _positive(text: str) -> int:
-    """An integer of at least 1, for argparse."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
-    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,4 +55,4 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from analysis.report.build import main as build_main
 
-    return build_main(args.params, jobs=args.jobs, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)
+    return build_main(args.params, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)

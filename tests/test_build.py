@@ -40,7 +40,7 @@ def test_a_notebook_that_raises_stops_the_build_and_keeps_the_last_good_briefing
     write_notebook(layout.notebooks_dir / "20_broken.ipynb", "y = 2", "z = 3\nraise ValueError('deliberate failure')")
     write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "print('never reached')")
     with pytest.raises(BuildFailed) as caught:
-        build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
+        build(SMOKE, layout=layout, echo=lambda _: None)
     message = str(caught.value)
     assert "20_broken.ipynb failed in cell 4, line 2 (\"raise ValueError('deliberate failure')\")" in message
     assert "raised at" not in message  # the cell itself raised
@@ -60,7 +60,7 @@ def test_a_failure_below_the_notebook_names_the_cell_line_and_where_it_raised(la
     write_notebook(layout.notebooks_dir / "10_parse.ipynb", "import json\ntext = '{'\njson.loads(text)")
     write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "print('never reached')")
     with pytest.raises(BuildFailed) as caught:
-        build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
+        build(SMOKE, layout=layout, echo=lambda _: None)
     message = str(caught.value)
     assert "10_parse.ipynb failed in cell 3, line 3 ('json.loads(text)'), raised at " in message
     assert "json/decoder.py:" in message and "JSONDecodeError" in message
@@ -71,7 +71,7 @@ def test_notebooks_sharing_a_kernel_see_only_their_own_names(layout):
     write_notebook(layout.notebooks_dir / "20_uses.ipynb", "leftover")
     write_notebook(layout.notebooks_dir / "90_briefing.ipynb", "print('never reached')")
     with pytest.raises(BuildFailed, match="20_uses.ipynb failed in cell 3, line 1 .*NameError: name 'leftover'"):
-        build(SMOKE, layout=layout, jobs=1, echo=lambda _: None)
+        build(SMOKE, layout=layout, echo=lambda _: None)
 
 
 def test_only_the_default_profile_writes_the_committed_outputs(tmp_path):

@@ -20,7 +20,6 @@ def exit_code_and_output(capsys, *argv: str) -> tuple[int, str]:
     (("validate", "--data-dri", "data"), "--data-dri"),
     (("extract", "--chek"), "--chek"),
     (("benchmark", "--repeats", "1"), "--repeats"),
-    (("build", "--jobs", "0"), "--jobs"),
     (("buld",), "invalid choice: 'buld'"),
     ((), "required: command"),
 ])
@@ -33,7 +32,7 @@ def test_an_unknown_option_or_command_is_an_error_naming_it(capsys, argv, named)
 
 @pytest.mark.parametrize("argv, options", [
     (("--help",), [*DELEGATED, "build"]),
-    (("build", "--help"), ["--params", "--jobs", "--outputs-dir", "--figures-dir"]),
+    (("build", "--help"), ["--params", "--outputs-dir", "--figures-dir"]),
     (("validate", "--help"), ["--data-dir"]),
     (("extract", "--help"), ["--data-dir", "--check"]),
     (("qda", "--help"), ["export", "import"]),
