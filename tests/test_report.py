@@ -72,6 +72,14 @@ def test_tables_have_captions_and_right_aligned_numbers(tmp_path):
     assert path.read_text(encoding="utf-8").splitlines()[0] == "group,n,share"
 
 
+def test_p_value_columns_print_as_p_values_and_never_as_zero():
+    table = pd.DataFrame({"theme": ["a", "b", "c"], "p (statements shuffled)": [1 / 2001, 0.0123, None],
+                          "p, adjusted": [0.0004, 0.5, 1.0], "people": [0.0004, 0.5, 1.0]})
+    rows = lxml_html.fromstring(table_html(table, "Tests.")).xpath("//tbody/tr")
+    assert [[td.text_content() for td in row.xpath("td")] for row in rows] == [
+        ["a", "< 0.001", "< 0.001", "0.00"], ["b", "0.012", "0.500", "0.50"], ["c", "", "1.000", "1.00"]]
+
+
 def test_a_table_column_can_link_each_cell_escaped_and_one_address_per_row():
     table = pd.DataFrame({"group": ["a", "b"], "quote": ["“x” (A-1)", "“<y>” (B-2)"]})
     shown = lxml_html.fromstring(table_html(table, "Quotes.", links={"quote": ["evidence.html#c-A-1", ""]}))
