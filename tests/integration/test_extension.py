@@ -158,7 +158,7 @@ def test_a_new_source_reaches_the_briefing(with_a_source):
 
 def test_a_new_source_breaks_no_existing_test_of_the_data(with_a_source):
     project, _ = with_a_source
-    files = ["tests/test_corpus.py", "tests/test_validate.py", "tests/test_vocabulary.py", "tests/test_readers.py", "tests/test_coding.py"]
+    files = [f"tests/unit/test_{name}.py" for name in ("corpus", "validate", "vocabulary", "readers", "coding")]
     result = run(project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not integration and not browser", *files)
     assert result.returncode == 0, result.stdout[-3000:]
 

@@ -18,8 +18,9 @@ import yaml
 from analysis.evidence import extraction
 from analysis.evidence.corpus import Span, sentences
 from analysis.evidence.extraction import build_contributions, contributions_csv
+from analysis.paths import PROJECT_ROOT
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = PROJECT_ROOT / "data"
 
 
 @pytest.fixture(scope="module")

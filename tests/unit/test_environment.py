@@ -2,12 +2,12 @@
 
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+from analysis.paths import PROJECT_ROOT
+
+PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
 def pins(text: str) -> dict[str, str]:
@@ -19,7 +19,7 @@ def normalise(name: str) -> str:
 
 
 def locked(name: str) -> dict[str, str]:
-    return pins((ROOT / name).read_text(encoding="utf-8"))
+    return pins((PROJECT_ROOT / name).read_text(encoding="utf-8"))
 
 
 RUNTIME = pins("\n".join(PYPROJECT["dependencies"]))
@@ -27,7 +27,7 @@ EXTRAS = pins("\n".join(requirement for group in PYPROJECT["optional-dependencie
 
 
 def test_environment_yml_pins_the_same_direct_dependencies_as_pyproject():
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    environment = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = pins("\n".join(item for item in environment["dependencies"] if isinstance(item, str)))
     assert "conda-forge" in environment["channels"]
     assert conda == RUNTIME | EXTRAS

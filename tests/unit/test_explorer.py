@@ -10,6 +10,7 @@ import pytest
 from lxml import html as lxml_html
 
 from analysis.report import explorer
+from analysis.paths import PROJECT_ROOT
 
 N, ITEMS, GROUPS = 300, ["relationships", "workload", "voice", "unused"], ["users", "workers", "managers"]
 
@@ -73,5 +74,5 @@ def test_up_to_the_stated_size_the_explorer_is_one_page(corpus, tmp_path: Path, 
 
 
 def test_the_real_corpus_explorer_is_one_page():
-    committed = lxml_html.fromstring((Path(__file__).resolve().parents[1] / "outputs" / "evidence.html").read_text(encoding="utf-8"))
+    committed = lxml_html.fromstring((PROJECT_ROOT / "outputs" / "evidence.html").read_text(encoding="utf-8"))
     assert len(quote_ids(committed)) <= explorer.ONE_PAGE_QUOTES and committed.xpath("//details[@class='cell']")

@@ -14,8 +14,9 @@ import pytest
 
 from analysis.exchange import opendata
 from analysis.exchange.opendata import read_data, read_table
+from analysis.paths import PROJECT_ROOT
 
-FIXTURES = Path(__file__).parent / "fixtures" / "qda"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "qda"
 
 
 @pytest.fixture

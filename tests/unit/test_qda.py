@@ -16,10 +16,10 @@ from analysis import cli
 from analysis.exchange import qda
 from analysis.evidence.vocabulary import load_vocabulary
 from analysis.exchange.merge import check_coder_name
-from analysis.paths import DATA_DIR
+from analysis.paths import DATA_DIR, PROJECT_ROOT
 from analysis.exchange.opendata import read_data, read_table
 
-FIXTURES = Path(__file__).parent / "fixtures" / "qda"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "qda"
 NS = {"q": qda.PROJECT_NS}
 
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis.coding import reliability_tables as rt
+from analysis.paths import PROJECT_ROOT
 
-FIXTURE = Path(__file__).parent / "fixtures" / "data"
+FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "data"
 
 CODEBOOK = {
     "themes": [{"id": "t1", "label": "Theme one"}, {"id": "t2", "label": "Theme two"}, {"id": "none", "label": "None"}],

@@ -3,14 +3,12 @@ findings built to hold, weaken or reverse under one check."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from analysis.compare import robustness as rb
 from analysis.evidence.readers import DataValidationError
-from analysis.paths import DATA_DIR
+from analysis.paths import DATA_DIR, PROJECT_ROOT
 
 CODEBOOK = {
     "themes": [{"id": "alpha"}, {"id": "beta"}, {"id": "none"}],
@@ -148,7 +146,7 @@ def test_reliability_comes_from_the_current_test_with_themes_for_rare_codes(tmp_
     from analysis.coding.functions import read_section_functions
     from analysis.evidence.loaders import load_contributions
 
-    fixture = Path(__file__).parent / "fixtures" / "data"
+    fixture = PROJECT_ROOT / "tests" / "fixtures" / "data"
     codebook = load_codebook(fixture)
     alpha, used = rb.code_reliability(fixture, codebook)
     coding = pd.read_csv(fixture / "coding.csv", dtype=str, keep_default_na=False)

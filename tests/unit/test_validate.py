@@ -16,8 +16,9 @@ from analysis.evidence import loaders, validate
 from analysis.evidence.readers import DataValidationError, Problem
 from analysis.evidence.validate import normalise
 from analysis.evidence.vocabulary import section_roles
+from analysis.paths import PROJECT_ROOT
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = PROJECT_ROOT / "data"
 OWN_CHECKS = [validate.check_sources, validate.check_groups, validate.check_contributions]
 
 
