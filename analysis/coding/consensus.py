@@ -27,6 +27,7 @@ from analysis.paths import display_path
 
 
 RECONCILIATION_CSV = "reliability/reconciliation.csv"
+FIRST_TEST_CODERS = (FIRST_CODER, "coder_b")  # the first test's two coders, each a column of its log
 
 #: Columns of reliability/reconciliation.csv: every difference between coder_a and the consensus,
 #: and every decision on a disagreement between coder_a and coder_b.
@@ -208,8 +209,9 @@ def _compared(columns: dict[str, FactorColumn], rows: np.ndarray, function_ids: 
     """The keys of coder_a's and coder_b's rows as the first test compares them (statement
     functions only when both coded them: :func:`without_untested_functions`)."""
     code, coder = columns["code_id"], columns["coder"]
-    both = coder.equals("coder_a") | coder.equals("coder_b")
+    first, second = FIRST_TEST_CODERS
+    both = coder.equals(first) | coder.equals(second)
     frame = pd.DataFrame({"code_id": pd.Categorical.from_codes(code.codes[both], code.values),
                           "coder": pd.Categorical.from_codes(coder.codes[both], coder.values), "key": rows[both]})
-    frame = without_untested_functions(frame, ("coder_a", "coder_b"), function_ids)
-    return frame.loc[frame["coder"] == "coder_a", "key"].to_numpy(), frame.loc[frame["coder"] == "coder_b", "key"].to_numpy()
+    frame = without_untested_functions(frame, FIRST_TEST_CODERS, function_ids)
+    return frame.loc[frame["coder"] == first, "key"].to_numpy(), frame.loc[frame["coder"] == second, "key"].to_numpy()
