@@ -14,12 +14,12 @@ from importlib import import_module
 #: Commands whose own module parses their options: name -> (module, one-line help).
 DELEGATED: dict[str, tuple[str, str]] = {
     "validate": ("analysis.evidence.validate", "check every data file; one line per problem"),
-    "extract": ("analysis.evidence.corpus", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
+    "extract": ("analysis.evidence.extraction", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
     "qda": ("analysis.exchange.qda", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
     "reliability": ("analysis.coding.blind_test", "a blind reliability test: write a packet for a new coder, import the answers"),
     "suggest": ("analysis.coding.suggest_command", "rank likely codes for uncoded statements, apart from the coding, "
                 "for a person to review (evaluate: leave-one-source-out accuracy; accept: the reviewed CSV into coding.csv)"),
-    "benchmark": ("analysis.report.benchmark", "time the build against the naive chain of command-line tools "
+    "benchmark": ("benchmarks.benchmark", "time the build against the naive chain of command-line tools "
                   "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions; "
                   "--suggest: time training and suggesting codes for 1,000 statements)"),
 }
@@ -31,7 +31,6 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="run every notebook and write the briefing (HTML and PDF)",
                            description="Run every notebook with a run profile and write the briefing (HTML and PDF).")
     build.add_argument("--params", default="params/default.yaml", help="run profile (YAML; default: %(default)s)")
-    build.add_argument("--jobs", type=_positive, default=1, help="kernels the notebooks share (default %(default)s: all in one, the least CPU)")
     build.add_argument("--outputs-dir", default=None, help="write outputs here instead of the profile's own folder")
     build.add_argument("--figures-dir", default=None, help="write figures here instead of the profile's own folder")
     for name, (_, help_line) in DELEGATED.items():
@@ -39,32 +38,21 @@ def parser() -> argparse.ArgumentParser:
     return commands
 
 
-def _positive(text: str) -> int:
-    """An integer of at least 1, for argparse."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["benchmark"] and "--scale" in argv:
-        from analysis.report.scale_benchmark import main as scale_main
+        from benchmarks.scale_benchmark import main as scale_main
 
         return scale_main([arg for arg in argv[1:] if arg != "--scale"])
     if argv[:1] == ["benchmark"] and "--suggest" in argv:
-        from analysis.report.suggest_benchmark import main as suggest_main
+        from benchmarks.suggest_benchmark import main as suggest_main
 
         return suggest_main([arg for arg in argv[1:] if arg != "--suggest"])
     if argv and argv[0] in DELEGATED:
         if argv[0] == "validate":
-            import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+            import analysis.coding.checks  # noqa: F401  (registers the codebook and coding checks)
         return import_module(DELEGATED[argv[0]][0]).main(argv[1:])
     args = parser().parse_args(argv)
     from analysis.report.build import main as build_main
 
-    return build_main(args.params, jobs=args.jobs, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)
+    return build_main(args.params, outputs_dir=args.outputs_dir, figures_dir=args.figures_dir)

@@ -163,10 +163,11 @@ def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only
     Every earlier test's sample (reliability/tests.yaml) is excluded. ``functions_only`` draws
     only from sections whose statement function is coded, and gives the coder only the
     function rules and definitions (a re-test of the functions alone)."""
-    from analysis.coding.codes import draw_reliability_sample, load_codebook
+    from analysis.coding.codebook import load_codebook
+    from analysis.coding.sample import draw_reliability_sample
     from analysis.coding.functions import read_section_functions
     from analysis.coding.reliability_tables import load_tests, sample_ids
-    from analysis.evidence.validate import load_contributions, load_groups, load_sources
+    from analysis.evidence.loaders import load_contributions, load_groups, load_sources
 
     data_dir = Path(data_dir)
     out_dir = data_dir / "reliability" / folder
@@ -234,9 +235,11 @@ def write_whole_corpus_packet(data_dir: Path, coder: str, seed: int) -> dict:
     in their :func:`presentation_view`, opaque ids, shuffled), the codebook as given and the
     instructions, and last the key. Refuses a folder that exists and a packet that names where
     its texts come from."""
-    from analysis.coding.codes import CONSENSUS, load_codebook, load_coding
+    from analysis.coding.codebook import load_codebook
+    from analysis.coding.coding_checks import load_coding
+    from analysis.evidence.vocabulary import CONSENSUS
     from analysis.coding.functions import read_section_functions
-    from analysis.evidence.validate import load_contributions, load_groups, load_sources
+    from analysis.evidence.loaders import load_contributions, load_groups, load_sources
 
     data_dir = Path(data_dir)
     out_dir = data_dir / "reliability" / coder
@@ -272,7 +275,7 @@ def import_answers(data_dir: Path, returned_path: Path, coder: str) -> dict:
     packet folder) and its rows appended verbatim to coding.csv under ``coder``, units mapped to
     contributions by the key. Refuses a coder that already has rows, and a file with units
     not in the key or packet units left out."""
-    from analysis.coding.codes import CODING_CSV
+    from analysis.coding.coding_table import CODING_CSV
 
     data_dir = Path(data_dir)
     folder = data_dir / "reliability" / coder
@@ -308,10 +311,11 @@ def _test_readings(data_dir: Path, coder: str) -> tuple[dict, dict, set[str], di
     the contributions whose function the heading fixes, the texts as the coder saw them, and
     the codebook."""
     from analysis.coding.adjudication import readings
-    from analysis.coding.codes import CODING_CSV, load_codebook
+    from analysis.coding.codebook import load_codebook
+    from analysis.coding.coding_table import CODING_CSV
     from analysis.coding.functions import read_section_functions
     from analysis.coding.reliability_tables import load_tests, sample_ids
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
 
     (test,) = [t for t in load_tests(data_dir) if t["second_coder"] == coder] or [None]
     if test is None:
@@ -394,7 +398,8 @@ def consensus_lines(lines: list[str], log: pd.DataFrame, consensus: str) -> list
 
 def apply_to_consensus(data_dir: Path, log: pd.DataFrame) -> None:
     """Bring coding.csv's consensus rows to the decisions of ``log`` (:func:`consensus_lines`)."""
-    from analysis.coding.codes import CODING_CSV, CONSENSUS
+    from analysis.coding.coding_table import CODING_CSV
+    from analysis.evidence.vocabulary import CONSENSUS
 
     path = Path(data_dir) / CODING_CSV
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -403,7 +408,7 @@ def apply_to_consensus(data_dir: Path, log: pd.DataFrame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis reliability packet|import``: one line per result, one line per error."""
-    from analysis.coding.codes import DEFAULT_SEED
+    from analysis.params import DEFAULT_SEED
     from analysis.paths import DATA_DIR
 
     parser = argparse.ArgumentParser(prog="python -m analysis reliability", description="A blind reliability test a person can run.")

@@ -117,7 +117,10 @@ def check_synthesis(data_dir: Path) -> list[Problem]:
     """Problems of ``synthesis.yaml`` against the question frame and the consensus coding
     (none when the data folder has no synthesis, or when the files it rests on are broken:
     their own checks report that)."""
-    from analysis.coding.codes import CODING_CSV, CODEBOOK_YAML, CONSENSUS, CONTRIBUTIONS_CSV
+    from analysis.coding.codebook import CODEBOOK_YAML
+    from analysis.coding.coding_table import CODING_CSV
+    from analysis.evidence.validate import CONTRIBUTIONS_CSV
+    from analysis.evidence.vocabulary import CONSENSUS
     from analysis.coding.functions import read_section_functions, statement_function_ids
     from analysis.evidence.readers import DataValidationError
     from analysis.evidence.vocabulary import load_vocabulary

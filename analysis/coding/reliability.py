@@ -44,21 +44,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.coding import alpha as al
-from analysis.coding.codes import CONSENSUS, CROSSWALK_COLUMNS, CROSSWALK_CSV
+from analysis.evidence.readers import read_yaml
+from analysis.evidence.vocabulary import CONSENSUS
+from analysis.params import DEFAULT_SEED
 from analysis.paths import DATA_DIR
 
 POOLED = "(pooled)"
 NO_THEME = "none"
-DEFAULT_SEED = 20060201  # any fixed number; Changing Lives was published in February 2006
 DEFAULT_N_BOOT = 2000
 THRESHOLD_TENTATIVE = 0.667
-THRESHOLD_RELIABLE = 0.80
+#: The alpha from which a theme counts as reliable: the study's setting, held in data/robustness.yaml.
+THRESHOLD_RELIABLE = float(read_yaml(DATA_DIR / "robustness.yaml")[0]["reliability"]["threshold"])
 
 
 # --- alpha ------------------------------------------------------------------------------------
@@ -195,19 +196,6 @@ def confusion(first: Sequence, second: Sequence, categories: Sequence | None = N
     k = len(categories)
     counts = np.bincount(rows * k + columns, minlength=k * k).reshape(k, k).astype(np.int64)
     return pd.DataFrame(counts, index=pd.Index(categories, name="printed"), columns=pd.Index(categories, name="predicted"))
-
-
-def load_crosswalk(data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    """The crosswalk from codes to facilitator themes (text columns, empty theme as '')."""
-    frame = pd.read_csv(Path(data_dir) / CROSSWALK_CSV, dtype=str, keep_default_na=False)
-    missing = {c.name for c in CROSSWALK_COLUMNS} - set(frame.columns)
-    if missing:
-        raise ValueError(f"{CROSSWALK_CSV}: missing column(s) {', '.join(sorted(missing))}")
-    if frame["code_id"].duplicated().any():
-        raise ValueError(f"{CROSSWALK_CSV}: duplicate code_id {sorted(frame.loc[frame['code_id'].duplicated(), 'code_id'])}")
-    return frame
-
-
 
 
 def predict_theme(codes: Sequence[str], crosswalk: pd.DataFrame) -> str:

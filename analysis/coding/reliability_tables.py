@@ -31,8 +31,12 @@ from analysis.coding import alpha as al
 from analysis.coding.exposure import codebook_examples
 from analysis.evidence.cache import cached, cached_together
 from analysis.evidence.readers import raise_if, read_csv, read_yaml
-from analysis.coding.codes import CODING_CSV, CONSENSUS, CROSSWALK_CSV, NOT_CODABLE_THEME, TESTS_YAML, check_reliability_tests, load_codebook
-from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, facilitator_agreement, load_crosswalk, presence_alpha_table, sample_presence
+from analysis.coding.codebook import NOT_CODABLE_THEME, load_codebook
+from analysis.coding.coding_table import CODING_CSV
+from analysis.coding.crosswalk import CROSSWALK_CSV, load_crosswalk
+from analysis.coding.recorded_tests import TESTS_YAML, check_reliability_tests
+from analysis.evidence.vocabulary import CONSENSUS
+from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, facilitator_agreement, presence_alpha_table, sample_presence
 
 MIN_POSITIVES = 5
 LIST_SETTINGS_YAML = "robustness.yaml"  # its list_columns say which contributions form one list
@@ -43,7 +47,7 @@ STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE = "counted
 @cached
 def load_tests(data_dir: Path) -> list[dict]:
     """The tests of reliability/tests.yaml, oldest first (raises DataValidationError on any
-    problem :func:`~analysis.coding.codes.check_reliability_tests` finds); checked once per
+    problem :func:`~analysis.coding.recorded_tests.check_reliability_tests` finds); checked once per
     content of the data folder."""
     raise_if(check_reliability_tests(data_dir))
     content, _ = read_yaml(Path(data_dir) / TESTS_YAML)
@@ -358,7 +362,7 @@ def reliability_report(data_dir: Path, n_boot: int, seed: int) -> dict[str, pd.D
     """Every reliability table of the data folder, from one call with one seed: the tests'
     tables (see :func:`reliability_tables`) and the facilitator check."""
     from analysis.coding.functions import read_section_functions
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
 
     data_dir = Path(data_dir)
     with cached_together():  # every cached loader below shares one hash of the data folder

@@ -33,14 +33,16 @@ import pandas as pd
 import sklearn
 
 from analysis.coding import suggest as sg
-from analysis.coding.codes import CODING_CSV, CONSENSUS, DEFAULT_SEED, NOT_CODABLE, code_ids, load_codebook, write_coding
+from analysis.coding.codebook import NOT_CODABLE, code_ids, load_codebook
+from analysis.coding.coding_table import CODING_CSV, write_coding
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids
 from analysis.coding.suggest_eval import evaluation, evaluation_markdown, leave_one_source_out
+from analysis.evidence.loaders import load_contributions
 from analysis.evidence.readers import DataValidationError, raise_if, read_csv
-from analysis.evidence.validate import load_contributions
-from analysis.coding.codes import FIRST_CODER
-from analysis.evidence.validate import _vocabulary_values
+from analysis.evidence.validate import vocabulary_values
+from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
 from analysis.exchange.merge import check_coder_name, consensus_where_missing
+from analysis.params import DEFAULT_SEED
 from analysis.paths import DATA_DIR, SUGGESTIONS_DIR, display_path
 
 ACCEPT, REJECT = "accept", "reject"
@@ -271,7 +273,7 @@ def run_accept(path: Path, data_dir: Path, coder: str, as_consensus: bool, dry_r
     codebook = load_codebook(data_dir)
     functions = statement_function_ids(codebook)
     coding = coding_table(data_dir)
-    check_coder_name(coder, set(coding["coder"]), _vocabulary_values(data_dir).get("coders"))
+    check_coder_name(coder, set(coding["coder"]), vocabulary_values(data_dir).get("coders"))
     rows = accepted_rows(review, set(contributions["contribution_id"]), {*code_ids(codebook), *functions})
     broken = rule_problems(rows, contributions, read_section_functions(data_dir), functions)
     if broken:

@@ -323,12 +323,12 @@ def study_evidence(study) -> Evidence:
     """The evidence of a study (:func:`evidence_from`): statement functions as counted (coded ones
     only while their reliability test passes), the first coder, and the current test's second
     coder when that test covers every contribution."""
-    from analysis.coding.codes import CONSENSUS, FIRST_CODER
+    from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
     from analysis.coding.functions import read_section_functions, statement_function_ids
     from analysis.coding.questions import statement_function_series
     from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_status, whole_corpus_coder
     from analysis.compare.robustness import load_settings
-    from analysis.evidence.validate import load_groups
+    from analysis.evidence.loaders import load_groups
 
     consensus = study.coding[study.coding["coder"] == CONSENSUS]
     section_function = read_section_functions(study.data_dir)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.coding.codebook import NOT_CODABLE
 from analysis.compare.stats import (
     CorrespondenceAnalysis,
     adjusted_residuals,
@@ -38,9 +39,8 @@ from analysis.compare.stats import (
     require_binary,
     wilson_interval,
 )
+from analysis.evidence.vocabulary import CONSENSUS
 
-NOT_CODABLE = "not_codable"
-CONSENSUS_CODER = "consensus"
 DESCRIPTIVE_NOTE = (
     "Descriptive only: the contributions are not a random sample, so p-values show how "
     "clear a difference is in these counts, not that it holds beyond them."
@@ -153,7 +153,7 @@ def presence_matrix(
     coding: pd.DataFrame,
     codebook: dict[str, Any],
     level: str = "code",
-    coder: str = CONSENSUS_CODER,
+    coder: str = CONSENSUS,
 ) -> pd.DataFrame:
     """0/1 matrix of contributions x codes (or themes) from one coder's coding.
 

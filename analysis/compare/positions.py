@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
-from analysis.coding.codes import OPPOSING_CSV, check_opposing
+from analysis.coding.opposing import OPPOSING_CSV, check_opposing
 from analysis.coding.reliability import THRESHOLD_TENTATIVE
 from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_alpha, coded_function_status
 from analysis.compare.comparisons import typical_quote
 from analysis.evidence.readers import DataValidationError
+from analysis.evidence.vocabulary import CONSENSUS
 
 #: The functions that say something about the theme's state or future (observation is left out).
 POSITION_FUNCTIONS = ("hope", "problem", "need", "proposal", "strength")
@@ -44,7 +45,7 @@ def function_status(data_dir: Path, contributions: pd.DataFrame, coding: pd.Data
     ``n_coded``, ``test`` and ``alpha`` (the latest blind test of the functions where they are
     coded, and its alpha; empty when none has covered them), ``threshold`` (THRESHOLD_TENTATIVE)
     and ``coded_counted``. Functions fixed by a section's heading are always counted."""
-    consensus = coding[coding["coder"] == "consensus"]
+    consensus = coding[coding["coder"] == CONSENSUS]
     table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
     test, alpha, _ = coded_function_alpha(Path(data_dir), coding, contributions, codebook)
     return pd.DataFrame([{"n_from_section": int((table["function_from"] == "section").sum()),
@@ -57,7 +58,7 @@ def counted_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codeboo
                       coded_counted: bool) -> pd.Series:
     """Each contribution's statement function, with the coded ones left out (missing) unless
     ``coded_counted``: a function that failed or has not had its reliability test is not counted."""
-    consensus = coding[coding["coder"] == "consensus"]
+    consensus = coding[coding["coder"] == CONSENSUS]
     table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
     keep = table["function_from"].eq("section") | coded_counted
     return table.set_index("contribution_id")["statement_function"].where(keep.to_numpy())

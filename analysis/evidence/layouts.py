@@ -83,13 +83,6 @@ def prose(ctx: Context) -> list[dict]:
     ]
 
 
-#: Each layout's ids after the prefix, as regular expressions.
-ID_SCHEMES: dict[str, str] = {
-    "lists_under_headings": r"\d\d-\d\d",
-    "two_column_table": r"\d\d(-\d\d)?",
-    "prose": r"\d\d\d",
-}
-
 LAYOUTS: dict[str, Callable[[Context], list[dict]]] = {
     "lists_under_headings": lists_under_headings,
     "two_column_table": two_column_table,

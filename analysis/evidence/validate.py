@@ -1,7 +1,7 @@
-"""Loading and validating the evidence in a data folder (normally data/).
+"""Validating the evidence in a data folder (normally data/).
 
-``load_*`` functions validate and raise :class:`DataValidationError`; ``check_*`` functions
-collect :class:`Problem` records instead. Every checker takes the data folder and returns a
+``check_*`` functions collect :class:`Problem` records (the ``load_*`` functions of
+:mod:`analysis.evidence.loaders` raise them as :class:`DataValidationError` instead). Every checker takes the data folder and returns a
 list of problems; :data:`CHECKS` lists them, and :func:`validate_all` runs them all, so a
 module with its own data file adds its checker with :func:`register_check`.
 
@@ -24,7 +24,7 @@ import pandera.pandas as pa
 
 from analysis.evidence import schema
 from analysis.evidence.cache import cached, cached_together
-from analysis.evidence.readers import ROW_CONVENTION, DataValidationError, Problem, every_parse_kept, raise_if, read_csv, read_text, read_yaml
+from analysis.evidence.readers import ROW_CONVENTION, Problem, every_parse_kept, read_csv, read_text, read_yaml
 from analysis.evidence.vocabulary import VOCABULARY_YAML, check_vocabulary, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
 
@@ -94,7 +94,7 @@ def _schema_problems(frame: pd.DataFrame, frame_schema: pa.DataFrameSchema, colu
     return sorted(problems, key=lambda problem: (problem.row or 0, problem.column or "", problem.message))
 
 
-def _read_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapping[str, set[str]]) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_checked_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapping[str, set[str]]) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The table at ``path`` as strings (empty cells as missing; a column of whole numbers as
     Int64), and its schema problems."""
     frame, problems = read_csv(path)
@@ -104,7 +104,7 @@ def _read_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapp
     return frame, _schema_problems(frame, frame_schema, columns, display_path(path))
 
 
-def _vocabulary_values(data_dir: Path) -> dict[str, set[str]]:
+def vocabulary_values(data_dir: Path) -> dict[str, set[str]]:
     """Allowed sections, sectors, source sets and kinds (none when vocabulary.yaml has problems,
     which its own check reports)."""
     if check_vocabulary(data_dir):
@@ -116,7 +116,7 @@ def _vocabulary_values(data_dir: Path) -> dict[str, set[str]]:
 def check_sources(data_dir: Path) -> list[Problem]:
     """Problems in sources/sources.csv and the source texts: schema, UTF-8, SHA-256, unlisted texts."""
     data_dir = Path(data_dir)
-    frame, problems = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, _vocabulary_values(data_dir))
+    frame, problems = read_checked_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, vocabulary_values(data_dir))
     if frame is None:
         return problems
     shown = display_path(data_dir / SOURCES_CSV)
@@ -149,7 +149,7 @@ def check_groups(data_dir: Path) -> list[Problem]:
     if content is None:
         return problems
     shown = display_path(path)
-    sectors = _vocabulary_values(Path(data_dir)).get("sectors")
+    sectors = vocabulary_values(Path(data_dir)).get("sectors")
     identifier = re.compile(r"^[a-z][a-z0-9_]*$")
     owner_of_label: dict[str, str] = {}
     for part, fields in (("speaker_groups", ("labels", "short_label", "description", "sector")), ("subject_groups", ("label", "description"))):
@@ -214,10 +214,10 @@ def _comparison_problems(content: dict, shown: str) -> list[Problem]:
 
 
 @cached
-def _vocabularies(data_dir: Path) -> dict[str, set[str]]:
+def known_values(data_dir: Path) -> dict[str, set[str]]:
     """Allowed source ids, speaker groups and subject groups, from whatever files can be read."""
-    vocabularies = _vocabulary_values(data_dir)
-    sources, _ = _read_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
+    vocabularies = vocabulary_values(data_dir)
+    sources, _ = read_checked_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
     if sources is not None and "source_id" in sources:
         vocabularies["source_ids"] = set(sources["source_id"].dropna())
     groups, _ = read_yaml(data_dir / GROUPS_YAML)
@@ -227,7 +227,7 @@ def _vocabularies(data_dir: Path) -> dict[str, set[str]]:
     return vocabularies
 
 
-def _source_texts(data_dir: Path, source_ids: set[str]) -> dict[str, str]:
+def source_texts(data_dir: Path, source_ids: set[str]) -> dict[str, str]:
     """The decoded texts of the given sources that exist and are UTF-8."""
     texts = {}
     for source_id in sorted(source_ids):
@@ -327,11 +327,11 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], sections: Mappi
 def check_contributions(data_dir: Path) -> list[Problem]:
     """Problems in contributions.csv: schema, known sources and groups, spans, links."""
     data_dir = Path(data_dir)
-    vocabularies = _vocabularies(data_dir)
-    frame, problems = _read_csv(data_dir / CONTRIBUTIONS_CSV, schema.CONTRIBUTION_COLUMNS, vocabularies)
+    vocabularies = known_values(data_dir)
+    frame, problems = read_checked_csv(data_dir / CONTRIBUTIONS_CSV, schema.CONTRIBUTION_COLUMNS, vocabularies)
     if frame is None:
         return problems
-    texts = _source_texts(data_dir, vocabularies.get("source_ids", set()))
+    texts = source_texts(data_dir, vocabularies.get("source_ids", set()))
     sections = {} if check_vocabulary(data_dir) else load_vocabulary(data_dir).sections
     groups, _ = read_yaml(data_dir / GROUPS_YAML)
     speakers = groups.get("speaker_groups") if groups is not None else None
@@ -355,46 +355,6 @@ def validate_all(data_dir: Path) -> list[Problem]:
     once for all the cached ones, each CSV parsed once for all)."""
     with cached_together(), every_parse_kept():
         return [problem for check in CHECKS for problem in check(Path(data_dir))]
-
-
-@cached
-def load_sources(data_dir: Path) -> pd.DataFrame:
-    """sources/sources.csv, validated (texts present, UTF-8, matching SHA-256)."""
-    data_dir = Path(data_dir)
-    raise_if(check_sources(data_dir))
-    frame, _ = read_csv(data_dir / SOURCES_CSV)
-    already = schema.column_names(schema.SOURCE_COLUMNS)  # every column passed check_sources above
-    return schema.dataframe_schema(schema.SOURCE_COLUMNS, checked=already).validate(frame)
-
-
-def load_source_texts(data_dir: Path) -> dict[str, str]:
-    """Each source's decoded text by source_id, after validating the sources."""
-    sources = load_sources(data_dir)
-    return _source_texts(Path(data_dir), set(sources["source_id"]))
-
-
-@cached
-def load_groups(data_dir: Path) -> dict:
-    """groups.yaml, validated: keys ``speaker_groups`` and ``subject_groups``, each id -> fields."""
-    path = Path(data_dir) / GROUPS_YAML
-    raise_if(check_groups(Path(data_dir)))
-    content, _ = read_yaml(path)
-    return content
-
-
-@cached
-def load_contributions(data_dir: Path) -> pd.DataFrame:
-    """contributions.csv, validated, typed, with derived ``speaker_sector`` and ``source_set``."""
-    data_dir = Path(data_dir)
-    raise_if(check_vocabulary(data_dir) + check_sources(data_dir) + check_groups(data_dir) + check_contributions(data_dir))
-    sources, groups = load_sources(data_dir), load_groups(data_dir)
-    vocabularies = _vocabularies(data_dir)
-    frame, _ = read_csv(data_dir / CONTRIBUTIONS_CSV)
-    frame["speaker_sector"] = frame["speaker_group"].map({group_id: group["sector"] for group_id, group in groups["speaker_groups"].items()})
-    frame["source_set"] = frame["source_id"].map(dict(zip(sources["source_id"], sources["source_set"])))
-    columns = schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS
-    already = schema.column_names(schema.CONTRIBUTION_COLUMNS)  # the file's own columns passed check_contributions above
-    return schema.dataframe_schema(columns, vocabularies, name="contributions", checked=already).validate(frame, inplace=True)
 
 
 def main(argv: list[str] | None = None) -> int:

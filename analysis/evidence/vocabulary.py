@@ -1,7 +1,7 @@
 """The data's vocabulary (``vocabulary.yaml`` in the data folder): every name the analysis uses
 for source sets, kinds of source, sectors, sections and coders, with what each means.
 
-No source set, sector, section or coder name is written in the code (``consensus`` aside): the schema's checks, the
+No source set, sector, section or coder name is written in the code (:data:`CONSENSUS` and :data:`FIRST_CODER` aside): the schema's checks, the
 labels of tables and figures and the order of source sets all come from here.
 :func:`check_vocabulary` reports problems as lines like every other check;
 :func:`load_vocabulary` returns the parsed, validated vocabulary or raises
@@ -24,6 +24,8 @@ SPEAKER_ROLES = ("voice", "subject")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _KIND = re.compile(r"^[a-z][a-z ]*[a-z]$")
 CODER_PATTERN = r"^[a-z][a-z0-9_-]*$"
+CONSENSUS = "consensus"  # the coder whose rows are the agreed coding the analysis uses
+FIRST_CODER = "coder_a"  # the coder whose coding, with every logged decision, is the consensus
 _ID_PATTERNS = {"source_kinds": (_KIND, "lower-case words"), "coders": (re.compile(CODER_PATTERN), "lower case letters, digits, _ or -")}
 
 

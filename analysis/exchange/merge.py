@@ -26,11 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.coding.alpha import nominal_alpha
-from analysis.coding.codes import FIRST_CODER
 from analysis.coding.reliability import presence
-from analysis.evidence.validate import _vocabulary_values
-from analysis.evidence.vocabulary import CODER_PATTERN, VOCABULARY_YAML
-from analysis.exchange.opendata import CONSENSUS, read_data, read_table
+from analysis.evidence.validate import vocabulary_values
+from analysis.evidence.vocabulary import CODER_PATTERN, CONSENSUS, FIRST_CODER, VOCABULARY_YAML
+from analysis.exchange.opendata import read_data, read_table
 from analysis.paths import DATA_DIR
 
 
@@ -110,14 +109,14 @@ def alpha_against_consensus(coding: pd.DataFrame, coder: str, codes: list[str]) 
 
 def run_merge(args: argparse.Namespace) -> int:
     """The ``merge`` command. Raises QdaImportError or ValueError with one line."""
-    from analysis.coding.codes import write_coding
+    from analysis.coding.coding_table import write_coding
     from analysis.exchange.qda import exchange_data, read_qdpx
 
     data = exchange_data(args.data_dir)
     path = args.data_dir / "coding.csv"
     coding = read_table(path)
     existing = set(coding["coder"])
-    check_coder_name(args.coder, existing, _vocabulary_values(Path(args.data_dir)).get("coders"))
+    check_coder_name(args.coder, existing, vocabulary_values(Path(args.data_dir)).get("coders"))
     _, imported, report = read_qdpx(args.path, args.data_dir)
     user = chosen_user(imported, existing, args.user)
     codes = [str(c["id"]) for c in read_data(args.data_dir).codebook.get("codes") or []]  # topic codes, for alpha

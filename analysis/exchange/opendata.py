@@ -28,10 +28,9 @@ import pandas as pd
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
 from analysis.evidence.readers import DataValidationError, Problem, raise_if, read_yaml
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS, Column
-from analysis.evidence.vocabulary import load_vocabulary
+from analysis.evidence.vocabulary import CONSENSUS, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
 
-CONSENSUS = "consensus"
 ORIGINS = ("deductive", "inductive")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 XLSX_DATE = datetime.datetime(1980, 1, 1)

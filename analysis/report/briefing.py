@@ -70,13 +70,13 @@ class Briefing:
 
     @cached_property
     def sources(self) -> pd.DataFrame:
-        from analysis.evidence.validate import load_sources
+        from analysis.evidence.loaders import load_sources
 
         return load_sources(self.study.data_dir)
 
     @cached_property
     def groups(self) -> dict:
-        from analysis.evidence.validate import load_groups
+        from analysis.evidence.loaders import load_groups
 
         return load_groups(self.study.data_dir)
 
@@ -102,7 +102,7 @@ class Briefing:
     @cached_property
     def claims(self) -> Claims:
         """The claims, evaluated once on the baseline and under every check, and the key messages."""
-        from analysis.coding.codes import load_codebook
+        from analysis.coding.codebook import load_codebook
         from analysis.coding.reliability_tables import reliability_statuses
 
         study = self.study
@@ -267,7 +267,7 @@ def actions(b: Briefing) -> Markup:
 
 def methods(b: Briefing) -> Markup:
     """The methods (data/methods.md) and the SRQR checklist."""
-    from analysis.coding.codes import CONSENSUS
+    from analysis.evidence.vocabulary import CONSENSUS
     from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
     from analysis.compare import comparisons as compare
     from analysis.compare.robustness import load_settings
@@ -286,7 +286,7 @@ def methods(b: Briefing) -> Markup:
 def reliability(b: Briefing) -> Markup:
     """Coding and reliability, the reliability figure, and the suggested codes' accuracy."""
     from analysis.coding.reliability_tables import untested_in_current
-    from analysis.evidence.validate import load_contributions
+    from analysis.evidence.loaders import load_contributions
     from analysis.report.reliability_text import function_paragraph, reliability_paragraphs
 
     study = b.study

@@ -339,7 +339,7 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     """Write briefing.html and briefing.pdf from the executed briefing notebook."""
     import nbformat
 
-    from analysis.compare.study import scope_phrase
+    from analysis.study import scope_phrase
     from analysis.report.render import briefing_page, notebook_body_html, write_pdf
 
     notebook = nbformat.read(str(executed), as_version=4)
@@ -401,19 +401,16 @@ def timed(function: Callable[..., Any], *args: Any) -> float:
     return time.perf_counter() - started
 
 
-def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any], layout: BuildLayout, log: StepLog, jobs: int) -> Path:
-    """Run the analysis notebooks, then the briefing, in ``jobs`` shared kernels (1: all in one)."""
-    import queue
-
+def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any], layout: BuildLayout, log: StepLog) -> Path:
+    """Run the analysis notebooks, then the briefing, in one shared kernel (the analyses from a
+    worker thread, so that the main thread is free to stop the build)."""
     executed_dir = staging / "notebooks"
     executed_dir.mkdir(parents=True)
-    kernels: queue.Queue[SharedKernel] = queue.Queue()
     stopping = threading.Event()  # set when the build stops: a notebook cut short is no failure to keep
 
-    def run(notebook: Path) -> tuple[str, float]:
+    def run(kernel: SharedKernel, notebook: Path) -> tuple[str, float]:
         started = time.perf_counter()
         executed = executed_dir / notebook.name
-        kernel = kernels.get()
         try:
             run_notebook(kernel, notebook, executed, parameters)
         except BuildFailed as error:
@@ -422,27 +419,23 @@ def execute_all(notebooks: list[Path], staging: Path, parameters: dict[str, Any]
             kept = keep_failed_notebook(executed, kernel.log_path, layout)
             raise BuildFailed(f"{error}; executed notebook kept at {display_path(kept)}, "
                               f"the kernel's log at {display_path(layout.failed / 'kernel.log')}") from error
-        finally:
-            kernels.put(kernel)
         return notebook.stem, time.perf_counter() - started
 
     analyses = [p for p in notebooks if not p.name.startswith(BRIEFING_PREFIX)]
     briefings = [p for p in notebooks if p.name.startswith(BRIEFING_PREFIX)]
-    with contextlib.ExitStack() as stack:  # left in reverse: stop, kill the kernels, then wait for the threads
-        kernel_count = max(1, min(jobs, len(analyses)))
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=kernel_count))
-        for number in range(kernel_count):
-            kernels.put(stack.enter_context(SharedKernel(staging / f"kernel-{number + 1}.log")))
+    with contextlib.ExitStack() as stack:  # left in reverse: stop, kill the kernel, then wait for the thread
+        worker = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        kernel = stack.enter_context(SharedKernel(staging / "kernel-1.log"))
         stack.callback(stopping.set)
-        for name, seconds in pool.map(run, analyses):
+        for name, seconds in worker.map(lambda notebook: run(kernel, notebook), analyses):
             log.record(f"notebook {name}", seconds)
         for notebook in briefings:
-            name, seconds = run(notebook)
+            name, seconds = run(kernel, notebook)
             log.record(f"notebook {name}", seconds)
     return executed_dir / briefings[-1].name
 
 
-def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 1, echo: Callable[[str], None] = print) -> dict[str, Any]:
+def build(params_path: Path, layout: BuildLayout | None = None, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Run the whole chain; return the manifest. Raises ParameterError or BuildFailed.
 
     Without a ``layout`` the profile's own place is used (see `profile_layout`).
@@ -459,7 +452,7 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 1, e
         log.record("validate data", time.perf_counter() - step)
         staging = publish.new_staging(layout.outputs_dir)
         try:
-            manifest = _build_in(staging, Path(params_path), profile, layout, data_dir, notebooks, log, jobs)
+            manifest = _build_in(staging, Path(params_path), profile, layout, data_dir, notebooks, log)
             manifest["total_seconds"] = round(time.perf_counter() - started, 3)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             try:
@@ -477,11 +470,11 @@ def build(params_path: Path, layout: BuildLayout | None = None, jobs: int = 1, e
 
 
 def _build_in(staging: Path, params_path: Path, profile: dict[str, Any], layout: BuildLayout, data_dir: Path,
-              notebooks: list[Path], log: StepLog, jobs: int) -> dict[str, Any]:
+              notebooks: list[Path], log: StepLog) -> dict[str, Any]:
     """Every step after validation, written into ``staging``; returns the manifest (less the total time)."""
     with ThreadPoolExecutor(max_workers=1) as side:  # the exports need no notebook: write them meanwhile
         exports = side.submit(timed, write_exports, data_dir, staging)
-        executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log, jobs)
+        executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log)
         log.record("write REFI-QDA and open-data exports (beside the notebooks)", exports.result())
     for kernel_log in staging.glob("kernel-*.log"):
         kernel_log.unlink()
@@ -524,7 +517,7 @@ def _validate_data(data_dir: Path) -> None:
 
 def _data_problems(data_dir: Path) -> list:
     """Every registered check's problems (the codebook and coding checks included)."""
-    import analysis.coding.codes  # noqa: F401  (registers the codebook and coding checks)
+    import analysis.coding.checks  # noqa: F401  (registers the codebook and coding checks)
     from analysis.evidence.validate import validate_all
 
     return validate_all(data_dir)
@@ -539,12 +532,12 @@ def _stop(signal_number: int, frame: object) -> None:
     raise BuildInterrupted(signal_number)
 
 
-def main(params_path: str, jobs: int = 1, outputs_dir: str | None = None, figures_dir: str | None = None) -> int:
+def main(params_path: str, outputs_dir: str | None = None, figures_dir: str | None = None) -> int:
     """Command-line entry: exit 0 on success, 1 on a failed step, 2 on bad parameters, 128 + the
     signal's number when interrupted (130 for Ctrl-C)."""
     previous = {number: signal.signal(number, _stop) for number in publish.DEFERRED_SIGNALS}
     try:
-        return _main(params_path, jobs, outputs_dir, figures_dir)
+        return _main(params_path, outputs_dir, figures_dir)
     except BuildInterrupted as interrupted:
         print("build interrupted; the previous outputs are unchanged", file=sys.stderr)
         return 128 + interrupted.signal_number
@@ -554,7 +547,7 @@ def main(params_path: str, jobs: int = 1, outputs_dir: str | None = None, figure
         logging.disable(logging.NOTSET)
 
 
-def _main(params_path: str, jobs: int, outputs_dir: str | None, figures_dir: str | None) -> int:
+def _main(params_path: str, outputs_dir: str | None, figures_dir: str | None) -> int:
     try:
         layout = None
         if outputs_dir or figures_dir:
@@ -562,7 +555,7 @@ def _main(params_path: str, jobs: int, outputs_dir: str | None, figures_dir: str
             outputs = Path(outputs_dir).resolve() if outputs_dir else layout.outputs_dir
             figures = Path(figures_dir).resolve() if figures_dir else (outputs / "figures" if outputs_dir else layout.figures_dir)
             layout = BuildLayout(outputs_dir=outputs, figures_dir=figures)
-        build(Path(params_path), layout=layout, jobs=jobs)
+        build(Path(params_path), layout=layout)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -145,12 +145,13 @@ def table_html(table: pd.DataFrame, caption: str, row_headers: bool = False,
         if column not in table.columns or len(hrefs) != len(table):
             raise ValueError(f"links for {column!r} must name a column and give one address per row")
     css = {column: _cell_class(table[column]) for column in table.columns}
+    shown = {column: format_p if _holds_p_values(column) else _format for column in table.columns}
     texts = [table[column].map(_format) for column in table.columns if css[column] == "text"]
     reflow = any(len(text) and text.str.len().max() > REFLOW_TEXT_LENGTH for text in texts)
     return render(
         "table.html.j2", caption=caption, row_headers=row_headers, reflow=reflow, wide=len(table.columns) >= WIDE_COLUMNS,
         columns=[{"name": str(column), "css": css[column]} for column in table.columns],
-        rows=[[{"text": _format(value), "css": css[column], "href": links[column][i] if column in links else ""}
+        rows=[[{"text": shown[column](value), "css": css[column], "href": links[column][i] if column in links else ""}
                for column, value in row.items()] for i, (_, row) in enumerate(table.iterrows())],
     )
 
@@ -160,6 +161,11 @@ def format_p(p: float) -> str:
     if pd.isna(p):
         return ""
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _holds_p_values(column: object) -> bool:
+    """Whether a column holds p-values: its heading is the letter p, alone or before its qualifier ("p (...)", "p, ...")."""
+    return re.match(r"p(?:[ ,]|$)", str(column)) is not None
 
 
 def _cell_class(column: pd.Series) -> str:

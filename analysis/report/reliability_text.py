@@ -34,6 +34,12 @@ def _given(record: Mapping, field: str) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _second_coder(test: Mapping) -> str:
+    """The test's second coder as the text names them: blind, so seeing no heading, only when tests.yaml says the test was."""
+    blind = test.get("blind")
+    return "the blind coder, who saw no heading," if pd.notna(blind) and bool(blind) else "the second coder"
+
+
 def _of(table: pd.DataFrame, test_id: str) -> pd.DataFrame:
     return table[table["test"] == test_id]
 
@@ -146,7 +152,7 @@ def function_paragraph(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
     if len(heading):
         fixed = heading.iloc[0]
         text += (f" The heading rule was tested too: for the {int(fixed['n_units'])} contributions whose section's heading fixes "
-                 f"the function, the blind coder, who saw no heading, agreed with the rule at alpha {fixed['alpha']:.2f} "
+                 f"the function, {_second_coder(test)} agreed with the rule at alpha {fixed['alpha']:.2f} "
                  f"({_interval(fixed)}), {status(fixed['alpha'], 5)} by the same rule: a heading says what a list was asked "
                  "for, and some items answer otherwise.")
     return text

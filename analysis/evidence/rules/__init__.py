@@ -1,4 +1,3 @@
 """Extraction rules of sources whose layout is their own: one module per source, named by its
-source id, each with ``extract(ctx) -> list[dict]`` and ``ID_SCHEME``, the regular expression its
-contribution ids follow after the source's prefix. A source laid out in a known way needs
+source id, each with ``extract(ctx) -> list[dict]``. A source laid out in a known way needs
 none: see :mod:`analysis.evidence.layouts` and data/extraction_rules.yaml."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from analysis.evidence.corpus import Context, contribution, lines_of, parse_item
 
 
-ID_SCHEME = r"(str|chl|asp-[a-z]+)-\d\d"  # after the prefix: part (aspirations by subject group) and number
 CL_PARTS = {  # printed heading -> the part (data/extraction_rules.yaml) and its code in ids
     "Strengths to build on": ("strengths", "str"),
     "Challenges to tackle": ("challenges", "chl"),

@@ -13,7 +13,6 @@ import re
 from analysis.evidence.corpus import Context, contribution, find_line, lines_of, paragraphs_without, parse_item, prose_units, trimmed
 
 
-ID_SCHEME = r"(art-\d\d\d|r\d[a-z]?-\d\d)"  # after the prefix: article unit, or response (and nested reply) unit
 _RESPONSE = re.compile(r"^ *(?:(?P<number>[0-9]+)\.|•) (?P<name>.+?) (?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2}, [0-9]{4} at [0-9]{1,2}:[0-9]{2} [ap]m #$")
 
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from analysis.evidence.corpus import Block, Context, Item, Line, between, blocks, contribution, lines_of, position, tokens, trimmed
 
 
-ID_SCHEME = r"(vis-[a-z0-9]{3}-\d\d|com-m\d-\d\d|oc-[a-z0-9]{3}-\d\d|theme-\d\d|ex-t\d-[a-z]|ex-na-\d\d)"  # after the prefix
 VD_CAPTIONS = ("One of the action planning groups",)
 _MIXED_HEADING = re.compile(r"^Group ([0-9]+)$")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from analysis.evidence.corpus import Context, cell_items, contribution, find_line, joined, joined_span, lines_of, parse_item, trimmed
 
 
-ID_SCHEME = r"(q1-\d\d|need-\d\d|uni-\d\d-\d\d|other-\d\d)"  # after the prefix: answer, need, its suggestion, other idea
 LW_Q1_HEADING = "What is the meaningful contribution that social work can make to citizens in the future?"
 LW_Q2_HEADING = "What are the opportunities and challenges affecting social work today?"
 LW_TABLE_HEADER = "What do you need in order to make such a contribution and develop your career?\t"

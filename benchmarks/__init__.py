@@ -1,0 +1,1 @@
+"""Timings of the build, the suggested codes and the package at scale (``python -m analysis benchmark``)."""
