@@ -20,7 +20,7 @@ from analysis.compare import claims as cl
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
 from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, explorer_themes, write_explorer
-from analysis.report.markup import environment, markdown_html, phrase, render
+from analysis.report.markup import environment, markdown_html, names, phrase, render
 from analysis.report.output import figure_html, in_project, read_table, save_table, table_html
 
 
@@ -144,12 +144,12 @@ def key_messages(b: Briefing) -> Markup:
     answered = {m.question for m in claims.messages}
     page = render(
         "key_messages.html.j2", evidence=b.pages.href, messages=claims.messages,
-        unsupported=fx.names([e["label"].lower() for q, e in study.vocabulary.questions.items() if q not in answered]),
+        unsupported=names([e["label"].lower() for q, e in study.vocabulary.questions.items() if q not in answered]),
         unsupported_count=sum(q not in answered for q in study.vocabulary.questions), minimum=cl.MIN_LIVE_CHECKS,
         n_sources=contributions["source_id"].nunique(), n_statements=len(contributions),
         n_groups=contributions[study.group_column].nunique(), by_group=b.by_group, n_sets=len(study.source_sets),
-        sets=fx.names(bq.source_set_names(claims.evidence, b.labels, b.groups["speaker_groups"], study.source_sets)),
-        sectors=fx.names([entry["label"].lower() for sector, entry in study.vocabulary.sectors.items()
+        sets=names(bq.source_set_names(claims.evidence, b.labels, b.groups["speaker_groups"], study.source_sets)),
+        sectors=names([entry["label"].lower() for sector, entry in study.vocabulary.sectors.items()
                           if sector in set(contributions["speaker_sector"])]),
         fixture=study.data_dir.name if study.is_fixture else "",
     )
@@ -251,7 +251,7 @@ def voice_and_subject(b: Briefing) -> Markup:
     subjects = list(dict.fromkeys(group for _, about in comparisons.values() for group in about))
     return render("sections/voice_subject.html.j2", compared=bool(comparisons),
                   writers=fx.writers_about(b.study.contributions, subjects, b.labels) if comparisons else "",
-                  subjects=fx.names([fx.name(g, b.labels) for g in subjects]),
+                  subjects=names([fx.name(g, b.labels) for g in subjects]),
                   figure=b.figure("voice_vs_subject") if comparisons else "")
 
 
@@ -302,7 +302,7 @@ def reliability(b: Briefing) -> Markup:
         "sections/reliability.html.j2", version=codebook["version"], n_codes=len(substantive),
         n_themes=len({code["theme"] for code in substantive}), n_functions=len(codebook.get("statement_functions", [])),
         deductive=int(origins.get("deductive", 0)), inductive=int(origins.get("inductive", 0)),
-        paragraphs=[markdown_html(p) for p in [*paragraphs, function_paragraph(tests, summary)]],
+        paragraphs=[*paragraphs, function_paragraph(tests, summary)],
         figure=b.figure("reliability_alpha"), suggested_alpha="%.2f" % accuracy["theme_alpha"].iloc[-1],
         suggested=table_html(accuracy, caption("suggested_codes_accuracy"), row_headers=True),
     )

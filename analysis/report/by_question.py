@@ -18,8 +18,8 @@ import pandas as pd
 from analysis.compare import claims as cl
 from analysis.compare.comparisons import typical_quote
 from analysis.evidence.validate import ONE_PERSON, SPEAKER_KINDS
-from analysis.report.findings import names
-from analysis.report.markup import phrase
+
+from analysis.report.markup import names, phrase
 
 MAX_MESSAGES = 5
 MAX_CLAIMS_PER_MESSAGE = 2

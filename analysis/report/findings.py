@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.compare.comparisons import groups_raising
 from analysis.compare.positions import positions_summary
 from analysis.report.explorer import ONE_PAGE
-from analysis.report.markup import phrase
+from analysis.report.markup import names, phrase
 
 
 def name(key: str, labels: Mapping[str, str]) -> str:
@@ -27,13 +27,6 @@ def theme_name(key: str, labels: Mapping[str, str]) -> str:
     """A theme's name in mid-sentence: its first letter lower-cased unless it starts an acronym."""
     label = name(key, labels)
     return label if label[:2].isupper() else label[0].lower() + label[1:]
-
-
-def names(words: Sequence[str]) -> str:
-    """Words joined as English prose: "", "A", "A and B", "A, B and C"."""
-    if not words:
-        return ""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def item_column(table: pd.DataFrame) -> str:

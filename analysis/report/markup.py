@@ -26,6 +26,7 @@ def environment() -> Environment:
     env.filters["markdown"] = markdown_html
     env.filters["percent"] = lambda share: f"{share:.0%}"
     env.filters["breakable"] = breakable
+    env.filters["prose"] = names
     return env
 
 
@@ -49,6 +50,14 @@ def render(template_name: str, **values) -> Markup:
 def fill(template_text: str, **values) -> Markup:
     """A template written in a notebook (trusted), filled in with escaped values."""
     return Markup(environment().from_string(template_text).render(**values))
+
+
+def names(words) -> str:
+    """Words joined as English prose: "", "A", "A and B", "A, B and C"."""
+    words = list(words)
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def breakable(text: str) -> Markup:

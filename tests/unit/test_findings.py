@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import findings as fx
+from analysis.report.markup import names
 
 SECTIONS = ("action_theme", "example_action")  # the themes' and the examples' sections, as the vocabulary marks them
 
@@ -33,6 +34,6 @@ def prevalence(rows):
 
 
 def test_names_in_prose():
-    assert fx.names([]) == "" and fx.names(["A"]) == "A" and fx.names(["A", "B", "C"]) == "A, B and C"
+    assert names([]) == "" and names(["A"]) == "A" and names(["A", "B", "C"]) == "A, B and C"
     assert fx.name("people_who_use_services", {}) == "people who use services" and fx.name("users", LABELS) == "Users"
     assert fx.theme_name("relationships", LABELS) == "relationships" and fx.theme_name("cpd", {"cpd": "CPD and learning"}) == "CPD and learning"
