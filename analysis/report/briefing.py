@@ -265,6 +265,14 @@ def actions(b: Briefing) -> Markup:
                                                                caption("action_themes"), row_headers=True) if len(table) else "")
 
 
+def registered_comparisons(b: Briefing) -> Markup:
+    """Every registered comparison the briefing shows (analysis/compare/registry.py), its table under its own caption."""
+    from analysis.compare.registry import registered
+
+    shown = [c for c in registered() if c.in_briefing]
+    return render("sections/registered.html.j2", tables=[table_html(b.table(c.name), caption(c.name), row_headers=True) for c in shown])
+
+
 def methods(b: Briefing) -> Markup:
     """The methods (data/methods.md) and the SRQR checklist."""
     from analysis.evidence.vocabulary import CONSENSUS
@@ -395,7 +403,7 @@ def explorer(b: Briefing) -> Markup:
 SECTIONS: dict[str, Callable[[Briefing], Markup]] = {
     "key_messages": key_messages, "implications": implications, "by_question": by_question, "limitations": limitations,
     "appendix": appendix, "differences": differences, "disagreements": disagreements, "sources_compared": sources_compared,
-    "voice_and_subject": voice_and_subject, "actions": actions, "methods": methods, "reliability": reliability,
+    "voice_and_subject": voice_and_subject, "actions": actions, "registered_comparisons": registered_comparisons, "methods": methods, "reliability": reliability,
     "facilitator_check": facilitator_check, "claims_tested": claims_tested, "glossary": glossary,
     "data_and_run": data_and_run, "explorer": explorer,
 }

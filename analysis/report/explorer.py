@@ -36,15 +36,6 @@ def cell_anchor(item: str, group: str | None = None) -> str:
     return f"cell-{item}-{group}" if group else f"theme-{item}"
 
 
-def finding_anchor(finding) -> str:
-    """Where the explorer holds the statements behind a finding: the group's cell for a group
-    difference, the theme across groups for other claims about themes, else the finding's quote."""
-    claim = finding.claim
-    if claim is None or claim.kind == "most_examples" or not claim.items:
-        return f"c-{finding.quote_id}"
-    return cell_anchor(claim.items[0], claim.higher if claim.kind == "group_difference" else None)
-
-
 class Quote(NamedTuple):
     """A statement as a cell of the explorer shows it (``anchor``: at the contribution's first
     cell): its speaker as the briefing names them, and as the document printed them."""

@@ -109,7 +109,13 @@ def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> pd
 
 
 def notebook_writing(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
-    """The notebook whose code saves the table ``name`` (a literal name, or an f-string pattern)."""
+    """The notebook that saves the table ``name``: its registry entry's, or the one whose code
+    saves it (a literal name, or an f-string pattern)."""
+    from analysis.compare.registry import registered
+
+    for comparison in registered():
+        if comparison.name == name and (Path(notebooks_dir) / f"{comparison.notebook}.ipynb").exists():
+            return display_path(Path(notebooks_dir) / f"{comparison.notebook}.ipynb")
     for notebook in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")

@@ -208,3 +208,52 @@ def test_a_code_added_after_the_reliability_test_is_counted_and_marked_not_yet_t
     assert "Not yet tested (added or redefined after the test): Technology and computers" in page
     assert "0.00, for Technology and computers" not in page
 
+
+
+NEW_COMPARISON = '''
+
+def statements_per_source(contributions: pd.DataFrame) -> pd.DataFrame:
+    """How many statements each source gave, most first (ties by source id)."""
+    counts = contributions["source_id"].value_counts()
+    return counts.rename_axis("source_id").reset_index(name="statements").sort_values(
+        ["statements", "source_id"], ascending=[False, True], ignore_index=True)
+'''
+NEW_COMPARISON_TEST = '''"""statements_per_source on a hand-made table."""
+
+import pandas as pd
+
+from analysis.compare.comparisons import statements_per_source
+
+
+def test_statements_per_source_counts_each_source():
+    table = statements_per_source(pd.DataFrame({"source_id": ["b", "a", "b"]}))
+    assert table.to_dict("list") == {"source_id": ["b", "a"], "statements": [2, 1]}
+'''
+
+
+def test_a_comparison_is_its_function_one_registry_entry_a_test_and_a_caption(tmp_path):
+    project = copy_project(tmp_path / "project")
+    before = fingerprints(project)
+    with (project / "analysis" / "compare" / "comparisons.py").open("a", encoding="utf-8") as module:
+        module.write(NEW_COMPARISON)
+    registry = project / "analysis" / "compare" / "registry.py"
+    entries_end = "\n)\n\n\ndef registered("
+    registry.write_text(registry.read_text(encoding="utf-8").replace(entries_end, (
+        '\n    Comparison("statements_per_source", lambda study: compare.statements_per_source(study.contributions),'
+        '\n               "30_sources_compared", in_briefing=True),' + entries_end), 1), encoding="utf-8")
+    captions = project / "analysis" / "report" / "templates" / "sections" / "table_captions.html.j2"
+    with captions.open("a", encoding="utf-8") as template:
+        template.write("{% macro statements_per_source() %}Statements per source, most first.{% endmacro %}\n")
+    (project / "tests" / "unit" / "test_statements_per_source.py").write_text(NEW_COMPARISON_TEST, encoding="utf-8")
+    assert changed(before, fingerprints(project)) == {
+        "analysis/compare/comparisons.py", "analysis/compare/registry.py",
+        "analysis/report/templates/sections/table_captions.html.j2", "tests/unit/test_statements_per_source.py"}
+    tested = run(project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/test_statements_per_source.py")
+    assert tested.returncode == 0, tested.stdout
+
+    outputs = build(project, profile(project, "extension_comparison"))
+    table = pd.read_csv(outputs / "tables" / "statements_per_source.csv")
+    contributions = pd.read_csv(project / "tests" / "fixtures" / "data" / "contributions.csv")
+    assert table["statements"].sum() == len(contributions) and list(table["statements"]) == sorted(table["statements"], reverse=True)
+    page = (outputs / "briefing.html").read_text(encoding="utf-8")
+    assert "Statements per source, most first." in page
