@@ -43,6 +43,7 @@ class Study:
     groups: pd.Series
     group_labels: dict[str, str]
     vocabulary: Vocabulary
+    reliability: Mapping[str, Mapping[str, str]]  # each theme's and code's status under the current test
 
     @property
     def group_column(self) -> str:
@@ -109,10 +110,12 @@ def group_labels(data_dir: Path, level: str) -> dict[str, str]:
 
 
 @cached
-def counted_codebook(data_dir: Path) -> dict:
-    """The codebook as the briefing counts it: the current reliability test's statuses applied."""
+def counted_codebook(data_dir: Path) -> tuple[dict, dict[str, dict[str, str]]]:
+    """The codebook as the briefing counts it (the current reliability test's statuses applied),
+    and those statuses (:func:`analysis.coding.reliability_tables.reliability_statuses`)."""
     codebook = load_codebook(data_dir)
-    return apply_reliability_statuses(codebook, reliability_statuses(data_dir, load_coding(data_dir), codebook))
+    statuses = reliability_statuses(data_dir, load_coding(data_dir), codebook)
+    return apply_reliability_statuses(codebook, statuses), statuses
 
 
 def open_study(namespace: Mapping[str, Any]) -> Study:
@@ -129,7 +132,7 @@ def _shaped_study(checked: dict[str, Any], data_dir: Path) -> Study:
 
     contributions = load_contributions(data_dir)
     coding = load_coding(data_dir)  # every row names a contribution (checked on loading)
-    codebook = counted_codebook(data_dir)
+    codebook, statuses = counted_codebook(data_dir)
     selected = contributions["source_id"].isin(checked["sources"])
     if not selected.all():
         contributions = contributions[selected].reset_index(drop=True)
@@ -145,6 +148,7 @@ def _shaped_study(checked: dict[str, Any], data_dir: Path) -> Study:
         groups=contributions.set_index("contribution_id")[column],
         group_labels=group_labels(data_dir, checked["group_level"]),
         vocabulary=load_vocabulary(data_dir),
+        reliability=statuses,
     )
     return replace(study, presence=study.presence_at(checked["theme_level"]))
 

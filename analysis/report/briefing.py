@@ -102,16 +102,12 @@ class Briefing:
     @cached_property
     def claims(self) -> Claims:
         """The claims, evaluated once on the baseline and under every check, and the key messages."""
-        from analysis.coding.codebook import load_codebook
-        from analysis.coding.reliability_tables import reliability_statuses
-
         study = self.study
         evidence = cl.study_evidence(study)
         claims = cl.candidate_claims(evidence, list(study.vocabulary.questions))
         registry, grid = cl.registry(evidence, claims), cl.grids(evidence, claims)
-        statuses = reliability_statuses(study.data_dir, study.coding, load_codebook(study.data_dir))
         messages = bq.key_messages(evidence, registry, claims, grid, study.vocabulary.questions, self.synthesis,
-                                   study.contributions, self.groups["speaker_groups"], self.sources, self.labels, statuses)
+                                   study.contributions, self.groups["speaker_groups"], self.sources, self.labels, study.reliability)
         return Claims(evidence, claims, registry, grid, messages)
 
     def who(self, contribution_id: str) -> str:
