@@ -169,18 +169,18 @@ def presence_alpha_table(a: np.ndarray, b: np.ndarray, codes: Sequence[str], lab
 
 
 def cohen_kappa(first: Sequence, second: Sequence, categories: Sequence | None = None) -> float:
-    """Cohen's kappa of two paired label sequences: ``(p_o - p_e) / (1 - p_e)``, ``p_e`` from
-    the two marginal distributions. NaN when ``p_e`` is 1 (a single category throughout)."""
+    """Cohen's kappa of two paired label sequences (statsmodels, over their :func:`confusion`
+    table). NaN when there are none, or when chance agreement is certain (a single category throughout)."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
     first, second = list(first), list(second)
     if len(first) != len(second):
         raise ValueError("the two sequences differ in length")
     if not first:
         return float("nan")
     table = confusion(first, second, categories).to_numpy(dtype=float)
-    total = table.sum()
-    p_o = np.trace(table) / total
-    p_e = float((table.sum(axis=1) * table.sum(axis=0)).sum() / total**2)
-    return float("nan") if p_e == 1 else float((p_o - p_e) / (1 - p_e))
+    chance = float((table.sum(axis=1) * table.sum(axis=0)).sum() / table.sum() ** 2)
+    return float("nan") if chance == 1 else float(cohens_kappa(table, return_results=False))
 
 
 def confusion(first: Sequence, second: Sequence, categories: Sequence | None = None) -> pd.DataFrame:
@@ -236,7 +236,6 @@ class FacilitatorAgreement:
     n: int
     agreement: float
     kappa: float
-    kappa_statsmodels: float
     agreement_any: float
 
     def summary(self) -> str:
@@ -287,12 +286,5 @@ def facilitator_agreement(
     table = confusion(printed, predicted, categories)
     kappa = cohen_kappa(printed, predicted, categories)
     return FacilitatorAgreement(items=items, confusion=table, n=len(items), agreement=float(items["agree"].mean()),
-                                kappa=kappa, kappa_statsmodels=statsmodels_kappa(table),
+                                kappa=kappa,
                                 agreement_any=float(items["printed_among_mapped"].mean()))
-
-
-def statsmodels_kappa(table: pd.DataFrame) -> float:
-    """Cohen's kappa of a square contingency table by ``statsmodels`` (a cross-check)."""
-    from statsmodels.stats.inter_rater import cohens_kappa
-
-    return float(cohens_kappa(table.to_numpy(dtype=float), return_results=False))

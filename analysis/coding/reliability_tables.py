@@ -353,7 +353,7 @@ def facilitator_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
             (current["reference"], f"{current['id']} sample", facilitator_agreement(contributions, coding, crosswalk, current["reference"], ids)),
             (current["second_coder"], f"{current['id']} sample", facilitator_agreement(contributions, coding, crosswalk, current["second_coder"], ids))]
     summary = pd.DataFrame([{"coder": coder, "example_actions": scope, "n": run.n, "agreement": run.agreement,
-                             "agreement_any": run.agreement_any, "kappa": run.kappa, "kappa_statsmodels": run.kappa_statsmodels}
+                             "agreement_any": run.agreement_any, "kappa": run.kappa}
                             for coder, scope, run in runs])
     return {"facilitator_items": runs[0][2].items, "facilitator_confusion": runs[0][2].confusion.reset_index(), "facilitator_summary": summary}
 
