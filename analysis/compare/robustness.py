@@ -1,6 +1,6 @@
 """The analytic choices behind the claims, read from ``data/robustness.yaml``: which columns make
 a list, which groups are made of people who speak elsewhere, which contributions' attribution is
-uncertain, the reliability threshold and the fewest lists a cluster interval needs. The checks
+uncertain, and the fewest lists a cluster interval needs. The checks
 that use them are :data:`analysis.compare.claims.CHECKS`."""
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ class Settings:
     list_columns: tuple[str, ...]
     derived_groups: tuple[str, ...]
     uncertain: tuple[str, ...]
-    threshold: float
     min_clusters: int
     reasons: Mapping[str, str] = field(default_factory=dict)
 
@@ -44,7 +43,6 @@ def load_settings(data_dir: Path) -> Settings:
             list_columns=tuple(str(c) for c in content["list_columns"]),
             derived_groups=tuple(str(g) for g in content["derived_groups"]["groups"]),
             uncertain=tuple(str(cid) for entry in uncertain for cid in entry["ids"]),
-            threshold=float(content["reliability"]["threshold"]),
             min_clusters=int(content["min_clusters"]),
             reasons={"derived_groups": str(content["derived_groups"]["reason"]).strip(),
                      "uncertain": " ".join(str(entry["reason"]).strip() for entry in uncertain)},

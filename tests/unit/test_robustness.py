@@ -13,7 +13,7 @@ def test_settings_come_from_the_data(tmp_path):
     settings = rb.load_settings(DATA_DIR)
     assert settings.uncertain == ("VD-oc-lsl-04", "VD-oc-lsl-05", "VD-oc-lsl-06", "VD-oc-lsl-07")
     assert set(settings.derived_groups) == {"mixed", "action_planning_groups", "facilitators"}
-    assert settings.threshold == 0.8 and settings.min_clusters == 5
+    assert settings.min_clusters == 5
     (tmp_path / "robustness.yaml").write_text("list_columns: [source_id]\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="robustness.yaml"):
         rb.load_settings(tmp_path)
