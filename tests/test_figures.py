@@ -49,9 +49,11 @@ def test_colours_follow_sorted_ids_whatever_the_input_order():
     assert figures.group_colours(["students", "carers"]) == {"carers": OKABE_ITO[0], "students": OKABE_ITO[1]}
 
 
-def test_too_many_ids_for_the_palette_raise():
-    with pytest.raises(ValueError, match="17 colours"):
-        figures.theme_colours([f"t{i}" for i in range(18)])
+def test_themes_past_both_palettes_take_their_colours_again_in_order_and_groups_past_theirs_raise():
+    colours = figures.theme_colours([f"t{i:02d}" for i in range(20)])
+    palette = figures.THEME_PALETTE + figures.THEME_FALLBACK_PALETTE
+    assert [colours[f"t{i:02d}"] for i in range(17)] == list(palette)
+    assert [colours[f"t{i:02d}"] for i in range(17, 20)] == list(palette[:3])
     with pytest.raises(ValueError, match="8 colours"):
         figures.group_colours([f"g{i}" for i in range(9)])
 
@@ -74,23 +76,41 @@ def prevalence_table():
     return table
 
 
+THEMES = figures.theme_colours(["education", "politics", "relationships", "voice"])
+
+
 def test_prevalence_heatmap_counts_hatching_and_labels():
-    figure = figures.prevalence_heatmap(prevalence_table(), min_n=5)
+    figure = figures.prevalence_heatmap(prevalence_table(), colours=THEMES, min_n=5)
     assert_house_style(figure)
     ax = figure.axes[0]
     # 2 themes x 2 shown groups: four counts, including the 0, and nothing in hidden cells
     assert sorted(text.get_text() for text in ax.texts) == ["0", "1", "3", "6"]
     assert len([patch for patch in ax.patches if patch.get_hatch()]) == 2
+    strips = [patch for patch in ax.patches if not patch.get_hatch()]  # each theme's colour above its column
+    assert [hex_of(patch.get_facecolor()) for patch in strips] == [THEMES["politics"], THEMES["voice"]]
     assert [label.get_text() for label in ax.get_yticklabels()] == [
         "carers (n = 10)", "students (n = 6)", "tiny (n = 2)",
     ]
     assert [label.get_text() for label in ax.get_xticklabels()] == ["politics", "voice"]
     assert "fewer than 5" in ax.get_xlabel() and "left out of the comparisons" in ax.get_xlabel()
+    scale = mpl.colors.Normalize(*figures.percent_range(pd.Series([0.0, 0.3, 1 / 6, 1.0])))
     for text in ax.texts:  # every number reads at 4.5:1 or better on its cell
         column, row = int(text.get_position()[0]), int(text.get_position()[1])
         share = prevalence_table().pivot(index="speaker_group", columns="theme_id", values="share").iat[row, column]
-        cell = mpl.colors.to_hex(mpl.colormaps[figures.SEQUENTIAL_CMAP](float(share)))
+        cell = mpl.colors.to_hex(mpl.colormaps[figures.SEQUENTIAL_CMAP](scale(100 * float(share))))
         assert figures.contrast_ratio(text.get_color(), cell) >= 4.5
+
+
+def test_the_share_scale_is_in_percent_and_spans_the_data_not_0_to_1():
+    assert figures.percent_range(pd.Series([0.12, 0.47, np.nan])) == (10.0, 50.0)
+    assert figures.percent_range(pd.Series([0.3, 0.3])) == (30.0, 40.0)
+    table = prevalence_table()
+    table["share"] = table["share"] * 0.5  # at most 50%
+    figure = figures.prevalence_heatmap(table, colours=THEMES, min_n=5)
+    colourbar = figure.axes[1]
+    assert colourbar.get_ylim() == pytest.approx((0, 50))
+    figure.canvas.draw()
+    assert [label.get_text() for label in colourbar.get_yticklabels()][-1].endswith("%")
 
 
 def test_black_or_white_ink_always_reads_at_4_5_to_1():
@@ -104,7 +124,7 @@ def test_prevalence_heatmap_without_suppression_has_no_note():
     table = prevalence_table().drop(columns="suppressed")
     table["n"] = table["n"].fillna(1)
     table["share"] = table["n"] / table["denominator"]
-    figure = figures.prevalence_heatmap(table, labels={"tiny": "A tiny group"})
+    figure = figures.prevalence_heatmap(table, colours=THEMES, labels={"tiny": "A tiny group"})
     ax = figure.axes[0]
     assert len(ax.texts) == 6 and "Hatched" not in ax.get_xlabel()
     assert ax.get_yticklabels()[2].get_text().startswith("A tiny group")
@@ -142,11 +162,11 @@ def test_ca_map_colours_themes_and_labels_inertia():
         index=["carers", "students", "managers"], columns=["politics", "voice", "education"],
     )
     ca = correspondence_analysis(table)
-    figure = figures.ca_map(ca)
+    expected = figures.theme_colours(["politics", "voice", "education"])
+    figure = figures.ca_map(ca, column_colours=expected)
     assert_house_style(figure)
     ax = figure.axes[0]
     rows, columns = [c for c in ax.collections if isinstance(c, PathCollection)]
-    expected = figures.theme_colours(["politics", "voice", "education"])
     assert [hex_of(c) for c in columns.get_facecolors()] == [expected[t] for t in table.columns]
     assert {hex_of(c) for c in rows.get_facecolors()} == {figures.NEUTRAL.upper()}
     share = ca.inertia["share"].to_numpy()
@@ -160,7 +180,7 @@ def test_ca_map_colours_themes_and_labels_inertia():
 
 def test_ca_map_needs_two_dimensions():
     with pytest.raises(ValueError, match="two dimensions"):
-        figures.ca_map(correspondence_analysis(pd.DataFrame([[8, 2], [2, 8]])))
+        figures.ca_map(correspondence_analysis(pd.DataFrame([[8, 2], [2, 8]])), column_colours={})
 
 
 def test_cooccurrence_network_edges_and_theme_colours():
@@ -189,30 +209,43 @@ def test_cooccurrence_network_edges_and_theme_colours():
 
 def test_cooccurrence_network_refuses_empty_edges():
     with pytest.raises(ValueError):
-        figures.cooccurrence_network(pd.DataFrame(columns=["code_a", "code_b", "count"]))
+        figures.cooccurrence_network(pd.DataFrame(columns=["code_a", "code_b", "count"]), colours={})
 
 
 # --- sources and voices ----------------------------------------------------------------
 
 
-def test_source_comparison_sorted_with_theme_colours():
-    difference = pd.DataFrame(
+def source_difference():
+    return pd.DataFrame(
         {"source_a": "lancaster_2012", "source_b": "changing_lives_2006",
          "theme_id": ["politics", "voice", "education"],
          "n_a": [5, 1, 3], "denominator_a": 10, "share_a": [0.5, 0.1, 0.3],
          "n_b": [1, 4, 3], "denominator_b": 20, "share_b": [0.05, 0.2, 0.15],
          "difference": [0.45, -0.1, 0.15], "ci_low": [0.2, -0.3, 0.0], "ci_high": [0.7, 0.1, 0.3]}
     )
-    figure = figures.source_comparison_figure(difference)
+
+
+def test_source_comparison_sorted_with_theme_colours():
+    colours = figures.theme_colours(["politics", "voice", "education"])
+    figure = figures.source_comparison_figure(source_difference(), colours=colours)
     assert_house_style(figure)
     ax = figure.axes[0]
     # ascending difference from the bottom: voice, education, politics
     assert [t.get_text() for t in ax.get_yticklabels()] == ["voice", "education", "politics"]
-    colours = figures.theme_colours(["politics", "voice", "education"])
     markers = [line for line in ax.lines if line.get_marker() == "o"]
     assert [line.get_color() for line in markers] == [colours["voice"], colours["education"], colours["politics"]]
     assert markers[-1].get_xdata()[0] == pytest.approx(45)  # percentage points
     assert "(n = 10)" in ax.get_xlabel() and "(n = 20)" in ax.get_xlabel()
+
+
+def test_a_difference_chart_names_each_side_in_words_with_zero_in_the_middle():
+    figure = figures.source_comparison_figure(source_difference(), colours=THEMES, labels={"lancaster_2012": "Lancaster 2012"})
+    ax = figure.axes[0]
+    left, right = ax.get_xlim()
+    assert left == pytest.approx(-right) and right == pytest.approx(77)  # the widest interval end, 70 points, and a tenth
+    sides = {text.get_horizontalalignment(): text.get_text().replace("\n", " ") for text in ax.texts}
+    assert sides == {"left": "\u2190 more often in changing lives 2006", "right": "more often in Lancaster 2012 \u2192"}
+    assert "minus" not in ax.get_xlabel()
 
 
 def test_voice_subject_one_panel_per_comparison_with_denominators():
@@ -223,8 +256,10 @@ def test_voice_subject_one_panel_per_comparison_with_denominators():
                 rows.append({"side": side, "theme_id": theme, "n": 3, "denominator": denominator,
                              "share": 3 / denominator, "ci_low": 0.05, "ci_high": 0.5,
                              "groups": groups, "comparison": comparison})
-    figure = figures.voice_subject_figure(pd.DataFrame(rows))
+    figure = figures.voice_subject_figure(pd.DataFrame(rows), colours=THEMES)
     assert_house_style(figure)
+    filled = figure.axes[0].collections[1]  # the groups' own words, each in its theme's colour
+    assert [hex_of(colour) for colour in filled.get_facecolors()] == [THEMES["politics"], THEMES["voice"]]
     assert len(figure.axes) == 2
     first = figure.axes[0].get_title(loc="left").splitlines()
     assert first == ["Users and carers", "filled: said by service users carers (n = 12); open: about carers (n = 30)"]
@@ -242,7 +277,7 @@ def test_alpha_forest_leaves_out_undefined_codes_and_marks_thresholds():
         "code_id": ["a", "b", "never_used", "(pooled)"], "alpha": [0.9, 0.5, np.nan, 0.8],
         "ci_low": [0.7, 0.1, np.nan, 0.7], "ci_high": [1.0, 0.8, np.nan, 0.9],
     })
-    figure = figures.alpha_forest(alpha, labels={"a": "Code A"})
+    figure = figures.alpha_forest(alpha, colours={"a": "#CC6677"}, labels={"a": "Code A"})
     ax = figure.axes[0]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["Code A", "b", "All codes pooled"]
     assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [THRESHOLD_TENTATIVE, THRESHOLD_RELIABLE]
