@@ -261,13 +261,16 @@ def prevalence_heatmap(
     low, high = percent_range(shares.mask(hidden))
 
     phone = width < A4_WIDTH
-    figure, ax = _figure(2.0 + 0.22 * len(groups) + (1.6 if phone else 0), width)
+    column_labels = [_plain(i, labels) for i in items]  # upright on a phone: never wrapped
+    # On a phone the colour key goes under the grid, leaving its width to the columns, and each row has room for a wrapped label.
+    height = (1.6 + 0.42 * len(groups) + max(map(len, column_labels)) * SMALLEST_PT * 0.55 / 72 if phone
+              else 2.0 + 0.22 * len(groups))
+    figure, ax = _figure(height, width)
     sns.heatmap(
         100 * shares, mask=hidden, annot=annotations, fmt="", cmap=SEQUENTIAL_CMAP, vmin=low, vmax=high,
-        linewidths=0.5, linecolor="white", ax=ax,
-        xticklabels=[_plain(i, labels) for i in items], yticklabels=row_labels,  # upright on a phone: never wrapped
-        cbar_kws={"label": _wrap("Share of the group's contributions", width, 0.35), "shrink": 0.6,
-                  "format": mpl.ticker.PercentFormatter(decimals=0)},
+        linewidths=0.5, linecolor="white", ax=ax, xticklabels=column_labels, yticklabels=row_labels,
+        cbar_kws={"label": _wrap("Share of the group's contributions", width, BESIDE_LABELS), "shrink": 0.6, "format": mpl.ticker.PercentFormatter(decimals=0),
+                  **({"orientation": "horizontal", "location": "bottom"} if phone else {})},
         annot_kws={"fontsize": SMALLEST_PT},
     )
     cmap, norm = mpl.colormaps[SEQUENTIAL_CMAP], mpl.colors.Normalize(low, high)
