@@ -136,10 +136,11 @@ def network_values(edges: pd.DataFrame, drawn: pd.DataFrame, labels: Mapping[str
 
 
 def reliability_values(themes: pd.DataFrame) -> dict:
-    """How many tested themes reach each threshold, the weakest, and pooled alpha."""
+    """How many tested themes reach each threshold, the weakest (None when no theme has an alpha), and pooled alpha."""
     tested = themes[(themes["code_id"] != POOLED) & themes["alpha"].notna()]
-    weakest = tested.sort_values("alpha", kind="stable").iloc[0]
+    weakest = tested.sort_values("alpha", kind="stable").head(1)
     return {"tested": len(tested), "reliable": int((tested["alpha"] >= THRESHOLD_RELIABLE).sum()),
             "below": int((tested["alpha"] < THRESHOLD_TENTATIVE).sum()),
             "pooled": f"{themes.loc[themes['code_id'] == POOLED, 'alpha'].iloc[0]:.2f}",
-            "weakest": {"label": weakest["label"], **{key: f"{weakest[key]:.2f}" for key in ("alpha", "ci_low", "ci_high")}}}
+            "weakest": next(({"label": row["label"], **{key: f"{row[key]:.2f}" for key in ("alpha", "ci_low", "ci_high")}}
+                             for _, row in weakest.iterrows()), None)}
