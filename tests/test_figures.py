@@ -1,5 +1,7 @@
 """Figure functions return Figures with the expected elements, in the fixed palette."""
 
+import inspect
+
 import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
@@ -318,3 +320,81 @@ def test_label_moves_are_fixed_by_the_number_of_labels_and_bounded():
     assert label_moves(24) == label_moves(24) == 3000
     assert label_moves(70) < label_moves(40) <= 3000
     assert label_moves(1000) == 100
+
+
+# --- one colour per theme, and phone drawings --------------------------------------------
+
+
+def codebook():
+    themes = ["education", "politics", "relationships", "voice"]
+    return {"themes": [{"id": theme} for theme in themes] + [{"id": "none"}],
+            "codes": [{"id": f"{theme}_code", "theme": theme} for theme in themes] + [{"id": "not_codable", "theme": "none"}]}
+
+
+def draw(figure_name: str, colours, width: float = figures.A4_WIDTH):
+    """One of the figures that show themes, from small made-up tables."""
+    if figure_name == "prevalence_heatmap":
+        return figures.prevalence_heatmap(prevalence_table(), colours=colours, min_n=5, width=width)
+    if figure_name == "source_comparison":
+        return figures.source_comparison_figure(source_difference(), colours=colours, width=width)
+    if figure_name == "ca_map":
+        table = pd.DataFrame([[10, 2, 1], [2, 8, 3], [1, 3, 9]], index=["a", "b", "c"], columns=["politics", "voice", "education"])
+        return figures.ca_map(correspondence_analysis(table), column_colours=colours, width=width)
+    if figure_name == "alpha_forest":
+        alpha = pd.DataFrame({"code_id": ["voice", "relationships", "(pooled)"], "alpha": [0.9, 0.7, 0.8],
+                              "ci_low": [0.8, 0.6, 0.7], "ci_high": [1.0, 0.8, 0.9]})
+        return figures.alpha_forest(alpha, colours=colours, width=width)
+    edges = pd.DataFrame({"code_a": ["voice", "politics"], "code_b": ["relationships", "voice"], "count": [4, 3]})
+    return figures.cooccurrence_network(edges, colours=colours, width=width)
+
+
+def drawn_colours(figure_name: str, figure) -> dict[str, str]:
+    """The colour each theme takes in a figure of `draw`, read from what it draws."""
+    ax = figure.axes[0]
+    if figure_name == "prevalence_heatmap":
+        strips = [patch for patch in ax.patches if not patch.get_hatch()]
+        return {label.get_text(): hex_of(strip.get_facecolor()) for label, strip in zip(ax.get_xticklabels(), strips)}
+    if figure_name == "source_comparison":
+        markers = [line for line in ax.lines if line.get_marker() == "o"]
+        return {label.get_text(): hex_of(line.get_color()) for label, line in zip(ax.get_yticklabels(), markers)}
+    if figure_name == "alpha_forest":
+        return dict(zip(["voice", "relationships"], map(hex_of, ax.collections[1].get_facecolors())))
+    legend = ax.get_legend()  # the CA map's and the network's key
+    return {text.get_text(): hex_of(handle.get_markerfacecolor())
+            for text, handle in zip(legend.get_texts(), legend.legend_handles) if handle.get_marker() in ("^", "o")
+            and text.get_text() in codebook_themes()}
+
+
+def codebook_themes() -> list[str]:
+    return [theme["id"] for theme in codebook()["themes"] if theme["id"] != "none"]
+
+
+FIGURES_WITH_THEMES = ["prevalence_heatmap", "source_comparison", "ca_map", "alpha_forest", "network"]
+
+
+@pytest.mark.parametrize("figure_name", FIGURES_WITH_THEMES)
+def test_every_figure_gives_each_theme_the_colour_the_codebook_gives_it(figure_name):
+    colours = figures.codebook_colours(codebook())
+    drawn = drawn_colours(figure_name, draw(figure_name, colours))
+    assert len(drawn) >= 2
+    assert drawn == {theme: colours[theme].upper() for theme in drawn}
+
+
+@pytest.mark.parametrize("function", [figures.prevalence_heatmap, figures.ca_map, figures.cooccurrence_network,
+                                      figures.source_comparison_figure, figures.voice_subject_figure, figures.alpha_forest])
+def test_a_figure_that_shows_themes_cannot_choose_their_colours_itself(function):
+    parameters = inspect.signature(function).parameters
+    given = parameters.get("colours") or parameters["column_colours"]
+    assert given.default is inspect.Parameter.empty  # always from codebook_colours, never a palette of its own
+
+
+PHONE_COLUMN_PX = 390 - 32  # a 390 px phone less the page's padding
+
+
+@pytest.mark.parametrize("figure_name", FIGURES_WITH_THEMES)
+def test_a_phone_drawing_fills_a_390_px_phone_with_text_of_at_least_12_css_px(figure_name, tmp_path):
+    from analysis.report.output import save_figure, svg_geometry
+
+    save_figure(draw(figure_name, figures.codebook_colours(codebook()), figures.PHONE_WIDTH), tmp_path, "phone", caption="c", alt="a")
+    width, _, smallest = svg_geometry((tmp_path / "phone.svg").read_text(encoding="utf-8"))
+    assert smallest * PHONE_COLUMN_PX / width >= 12  # drawn 100% of the column wide (briefing.css)

@@ -367,7 +367,7 @@ def ca_map(
     if "dim_2" not in ca.rows:
         raise ValueError("a CA map needs two dimensions (a table of at least 3 x 3)")
     phone = width < A4_WIDTH
-    figure, ax = _figure(5.2 * (1.6 if phone else 1), width)
+    figure, ax = _figure(3.4 + 0.19 * (len(ca.rows) + len(ca.columns)) if phone else 5.2, width)
     ax.axhline(0, color="#BBBBBB", linewidth=0.6, zorder=0)
     ax.axvline(0, color="#BBBBBB", linewidth=0.6, zorder=0)
     for points, marker, colours in (
@@ -384,18 +384,23 @@ def ca_map(
     ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
     ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
     ax.set_aspect("equal", adjustable="datalim")
-    texts = [ax.text(px, py, _plain(name, labels, width, 0.3), fontsize=SMALLEST_PT, zorder=3)
-             for name, px, py in zip(points.index, x, y)]
+    # On a phone, names would crowd the map: points carry numbers (groups) and letters (themes), named in the key.
+    marks = ([str(i) for i in range(1, len(ca.rows) + 1)] + [chr(ord("A") + i) for i in range(len(ca.columns))] if phone
+             else [_plain(name, labels) for name in points.index])
+    texts = [ax.text(px, py, mark, fontsize=SMALLEST_PT, zorder=3) for mark, px, py in zip(marks, x, y)]
     adjust_text(texts, x=x, y=y, ax=ax, expand=(1.25, 1.6), max_move=None, iter_lim=label_moves(len(texts)),
                 arrowprops={"arrowstyle": "-", "color": "#767676", "linewidth": 0.5})
     shown = [str(name) for name in ca.columns.index]
+    named = [f"{mark} " if phone else "" for mark in marks]
     ax.legend(
         handles=[
-            Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE, label=row_kind),
+            *([Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE,
+                      label=f"{mark}{_plain(name, labels)}") for mark, name in zip(named, ca.rows.index)] if phone else
+              [Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE, label=row_kind)]),
             *[Line2D([], [], marker="^", linestyle="", markerfacecolor=column_colours.get(name, NEUTRAL),
-                     markeredgecolor=OUTLINE, label=_plain(name, labels)) for name in shown],
+                     markeredgecolor=OUTLINE, label=f"{mark}{_plain(name, labels)}") for mark, name in zip(named[len(ca.rows):], shown)],
         ],
-        loc="upper center", bbox_to_anchor=(0.5, -0.14 if not phone else -0.1), ncols=1 if phone else 2,
+        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1 if phone else 2,
         fontsize=SMALLEST_PT, title_fontsize=SMALLEST_PT,
         title=_wrap(f"{row_kind} (circles); {column_kind.lower()} (triangles, each in its colour)", width),
     )
@@ -430,7 +435,9 @@ def cooccurrence_network(
     position = {node: (np.cos(a), np.sin(a)) for node, a in zip(nodes, angles)}
 
     phone = width < A4_WIDTH
-    figure, ax = _figure(width * (0.75 if len(nodes) <= 16 else 1.0) * (1.5 if phone else 1), width)
+    themes_shown = list(dict.fromkeys(theme_of[node] for node in nodes))
+    key_rows = len(themes_shown) + 2 + (len(nodes) if phone else 0)
+    figure, ax = _figure(width + 0.2 * key_rows / (1 if phone else 2), width)
     most = edges["count"].max()
     widths = 0.6 + 3.4 * edges["count"].to_numpy() / most
     ax.add_collection(
@@ -442,15 +449,27 @@ def cooccurrence_network(
     xy = np.array([position[node] for node in nodes])
     ax.scatter(xy[:, 0], xy[:, 1], s=60, zorder=2, edgecolors=OUTLINE, linewidths=0.6,
                c=[colours[theme_of[node]] for node in nodes])
-    for node, (x, y) in zip(nodes, xy):
-        ha = "left" if x > 0.01 else "right" if x < -0.01 else "center"
-        va = "bottom" if y > 0.9 else "top" if y < -0.9 else "center"
-        ax.text(1.08 * x, 1.08 * y, _plain(node, labels, width, 0.25), ha=ha, va=va, fontsize=SMALLEST_PT)
-    reach = 2.6 if phone else 1.7  # room beside the circle for the labels
+    # Names run outward from their node, so no two overlap however many codes there are; on a phone, where
+    # they would not fit beside the circle, each node carries a number, named in the key.
+    for number, (node, angle) in enumerate(zip(nodes, angles), start=1):
+        x, y = np.cos(angle), np.sin(angle)
+        if phone:
+            ax.text(1.14 * x, 1.14 * y, str(number), ha="center", va="center", fontsize=SMALLEST_PT)
+            continue
+        degrees = np.degrees(angle) % 360
+        left = 90 < degrees < 270
+        ax.text(1.07 * x, 1.07 * y, _wrap(_plain(node, labels), PHONE_WIDTH * 0.5), rotation=degrees - 180 if left else degrees,
+                rotation_mode="anchor", ha="right" if left else "left", va="center", fontsize=SMALLEST_PT)
+    reach = 1.25 if phone else 2.3  # room around the circle for the names
     ax.set_xlim(-reach, reach)
-    ax.set_ylim(-1.25, 1.25)
+    ax.set_ylim(-reach, reach)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    code_key = [
+        Line2D([], [], marker="o", linestyle="", markerfacecolor=colours[theme_of[node]], markeredgecolor=OUTLINE, markersize=7,
+               label=f"{number} {_plain(node, labels)}")
+        for number, node in enumerate(nodes, start=1)
+    ] if phone else []
     width_key = [
         Line2D([], [], color=NEUTRAL, linewidth=0.6 + 3.4 * count / most,
                label=f"{count} contribution{'s' if count != 1 else ''} with both")
@@ -459,9 +478,9 @@ def cooccurrence_network(
     theme_key = [
         Line2D([], [], marker="o", linestyle="", markerfacecolor=colours[theme], markeredgecolor=OUTLINE, markersize=7,
                label=_plain(theme, labels))
-        for theme in dict.fromkeys(theme_of[node] for node in nodes)
+        for theme in themes_shown
     ]
-    ax.legend(handles=[*width_key, *theme_key], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=1 if phone else 2,
+    ax.legend(handles=[*width_key, *code_key, *theme_key], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=1 if phone else 2,
               frameon=False, fontsize=SMALLEST_PT, title_fontsize=SMALLEST_PT,
               title=_wrap("Line width: statements carrying both codes; colour: the codes' theme", width))
     return figure
