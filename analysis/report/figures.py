@@ -177,6 +177,7 @@ def _wrap(text: str, width: float, share: float = 1.0) -> str:
 
 CHARS_PER_INCH = 14  # characters of 8.5 pt sans-serif text in an inch, with a little room
 BESIDE_LABELS = 0.6  # the share of a figure's width under (or over) a plot whose labels take its left side
+KEY = 0.8  # the share of a narrow figure's width an entry of its key may take, beside its marker
 
 
 def _plain(identifier: object, labels: Mapping[str, str] | None, width: float = A4_WIDTH, share: float = 0.4) -> str:
@@ -395,10 +396,10 @@ def ca_map(
     ax.legend(
         handles=[
             *([Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE,
-                      label=f"{mark}{_plain(name, labels)}") for mark, name in zip(named, ca.rows.index)] if phone else
+                      label=f"{mark}{_plain(name, labels, width, KEY)}") for mark, name in zip(named, ca.rows.index)] if phone else
               [Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE, label=row_kind)]),
             *[Line2D([], [], marker="^", linestyle="", markerfacecolor=column_colours.get(name, NEUTRAL),
-                     markeredgecolor=OUTLINE, label=f"{mark}{_plain(name, labels)}") for mark, name in zip(named[len(ca.rows):], shown)],
+                     markeredgecolor=OUTLINE, label=f"{mark}{_plain(name, labels, width, KEY)}") for mark, name in zip(named[len(ca.rows):], shown)],
         ],
         loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1 if phone else 2,
         fontsize=SMALLEST_PT, title_fontsize=SMALLEST_PT,
@@ -467,7 +468,7 @@ def cooccurrence_network(
     ax.set_axis_off()
     code_key = [
         Line2D([], [], marker="o", linestyle="", markerfacecolor=colours[theme_of[node]], markeredgecolor=OUTLINE, markersize=7,
-               label=f"{number} {_plain(node, labels)}")
+               label=f"{number} {_plain(node, labels, width, KEY)}")
         for number, node in enumerate(nodes, start=1)
     ] if phone else []
     width_key = [
@@ -477,7 +478,7 @@ def cooccurrence_network(
     ]
     theme_key = [
         Line2D([], [], marker="o", linestyle="", markerfacecolor=colours[theme], markeredgecolor=OUTLINE, markersize=7,
-               label=_plain(theme, labels))
+               label=_plain(theme, labels, width, KEY))
         for theme in themes_shown
     ]
     ax.legend(handles=[*width_key, *code_key, *theme_key], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=1 if phone else 2,
