@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from analysis.coding.reliability import THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
@@ -338,7 +339,7 @@ def draw(figure_name: str, colours, width: float = figures.A4_WIDTH):
     if figure_name == "source_comparison":
         return figures.source_comparison_figure(source_difference(), colours=colours, width=width)
     if figure_name == "ca_map":
-        table = pd.DataFrame([[10, 2, 1], [2, 8, 3], [1, 3, 9]], index=["a", "b", "c"], columns=["politics", "voice", "education"])
+        table = pd.DataFrame([[10, 2, 4], [1, 8, 3], [2, 5, 9]], index=["a", "b", "c"], columns=["politics", "voice", "education"])
         return figures.ca_map(correspondence_analysis(table), column_colours=colours, width=width)
     if figure_name == "alpha_forest":
         alpha = pd.DataFrame({"code_id": ["voice", "relationships", "(pooled)"], "alpha": [0.9, 0.7, 0.8],
@@ -398,3 +399,35 @@ def test_a_phone_drawing_fills_a_390_px_phone_with_text_of_at_least_12_css_px(fi
     save_figure(draw(figure_name, figures.codebook_colours(codebook()), figures.PHONE_WIDTH), tmp_path, "phone", caption="c", alt="a")
     width, _, smallest = svg_geometry((tmp_path / "phone.svg").read_text(encoding="utf-8"))
     assert smallest * PHONE_COLUMN_PX / width >= 12  # drawn 100% of the column wide (briefing.css)
+
+
+def overlapping(figure) -> list[tuple[str, str]]:
+    """Pairs of texts drawn in the figure's first axes whose boxes overlap."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in figure.axes[0].texts if text.get_text()]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+
+
+@pytest.mark.parametrize("width", [figures.A4_WIDTH, figures.PHONE_WIDTH])
+@pytest.mark.parametrize("figure_name", ["source_comparison", "network", "ca_map"])
+def test_no_two_labels_overlap(figure_name, width):
+    labels = {"lancaster_2012": "Lancaster University visioning project 2012", "changing_lives_2006": "Changing Lives review 2006"}
+    figure = draw(figure_name, figures.codebook_colours(codebook()), width) if figure_name != "source_comparison" else (
+        figures.source_comparison_figure(source_difference(), colours=THEMES, labels=labels, width=width))
+    assert overlapping(figure) == []
+
+
+def test_a_crowded_network_names_every_code_along_its_radius_or_by_a_number_on_a_phone():
+    codes = [f"code_{i:02d}_with_a_long_descriptive_name" for i in range(28)]
+    edges = pd.DataFrame({"code_a": codes, "code_b": codes[1:] + codes[:1], "count": 3})
+    colours = figures.theme_colours(["a", "b"])
+    themes = {code: "ab"[i % 2] for i, code in enumerate(codes)}
+    phone = figures.cooccurrence_network(edges, node_themes=themes, colours=colours, width=figures.PHONE_WIDTH)
+    assert overlapping(phone) == [] and [text.get_text() for text in phone.axes[0].texts] == [str(i) for i in range(1, 29)]
+    assert [text.get_text() for text in phone.axes[0].get_legend().get_texts()][1:3] == [  # after the one line width
+        "1 code 00 with a long descriptive name", "2 code 02 with a long descriptive name"]  # by theme, then id
+    wide = figures.cooccurrence_network(edges, node_themes=themes, colours=colours)
+    for text in wide.axes[0].texts:  # each name on the line from the centre through its node, so names fan out
+        x, y = text.get_position()
+        assert np.sin(np.arctan2(y, x) - np.radians(text.get_rotation())) == pytest.approx(0, abs=1e-6)

@@ -178,6 +178,7 @@ def _wrap(text: str, width: float, share: float = 1.0) -> str:
 CHARS_PER_INCH = 14  # characters of 8.5 pt sans-serif text in an inch, with a little room
 BESIDE_LABELS = 0.6  # the share of a figure's width under (or over) a plot whose labels take its left side
 KEY = 0.8  # the share of a narrow figure's width an entry of its key may take, beside its marker
+SIDE = 0.3  # the share of a figure's width each side's name takes over a difference chart, at any width
 
 
 def _plain(identifier: object, labels: Mapping[str, str] | None, width: float = A4_WIDTH, share: float = 0.4) -> str:
@@ -385,6 +386,7 @@ def ca_map(
     ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
     ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
     ax.set_aspect("equal", adjustable="datalim")
+    ax.margins(0.15)  # room at the edges for labels to move into
     # On a phone, names would crowd the map: points carry numbers (groups) and letters (themes), named in the key.
     marks = ([str(i) for i in range(1, len(ca.rows) + 1)] + [chr(ord("A") + i) for i in range(len(ca.columns))] if phone
              else [_plain(name, labels) for name in points.index])
@@ -524,8 +526,8 @@ def source_comparison_figure(
     ax.spines["left"].set_visible(False)
     side_a, side_b = _plain(first["source_a"], labels, width, 1), _plain(first["source_b"], labels, width, 1)
     for x, ha, words in ((0.0, "left", f"\u2190 more often in {side_b}"), (1.0, "right", f"more often in {side_a} \u2192")):
-        ax.text(x, 1.01, _wrap(words, width, 0.3), transform=ax.transAxes, ha=ha, va="bottom", fontsize=SMALLEST_PT,
-                fontweight="bold")
+        ax.text(x, 1.01, "\n".join(textwrap.wrap(words, int(width * CHARS_PER_INCH * SIDE))), transform=ax.transAxes, ha=ha,
+                va="bottom", fontsize=SMALLEST_PT, fontweight="bold")
     ax.set_xlabel(_wrap(
         "Difference in share of contributions, percentage points (95% bootstrap interval)\n"
         f"{side_a} (n = {first['denominator_a']}) against {side_b} (n = {first['denominator_b']})", width, BESIDE_LABELS))
