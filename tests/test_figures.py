@@ -402,13 +402,15 @@ def test_a_phone_drawing_fills_a_390_px_phone_with_text_of_at_least_12_css_px(fi
 
 
 def overlapping(figure) -> list[tuple[str, str]]:
-    """Pairs of texts drawn in the figure's first axes whose boxes overlap."""
+    """Pairs of texts drawn in the figure's first axes (and its row names) whose boxes overlap."""
     renderer = FigureCanvasAgg(figure).get_renderer()
     figure.draw(renderer)
-    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in figure.axes[0].texts if text.get_text()]
+    texts = [*figure.axes[0].texts, *figure.axes[0].get_yticklabels()]
+    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in texts if text.get_text()]
     return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
 
 
+@pytest.mark.filterwarnings("error:constrained_layout not applied")  # a figure too small for its words
 @pytest.mark.parametrize("width", [figures.A4_WIDTH, figures.PHONE_WIDTH])
 @pytest.mark.parametrize("figure_name", ["source_comparison", "network", "ca_map"])
 def test_no_two_labels_overlap(figure_name, width):
@@ -431,3 +433,12 @@ def test_a_crowded_network_names_every_code_along_its_radius_or_by_a_number_on_a
     for text in wide.axes[0].texts:  # each name on the line from the centre through its node, so names fan out
         x, y = text.get_position()
         assert np.sin(np.arctan2(y, x) - np.radians(text.get_rotation())) == pytest.approx(0, abs=1e-6)
+
+
+def test_long_row_names_wrapped_on_a_phone_keep_apart():
+    names = {"voice": "Identity, image and voice of the profession", "relationships": "Education, learning and research"}
+    alpha = pd.DataFrame({"code_id": ["voice", "relationships", "(pooled)"], "alpha": [0.9, 0.7, 0.8],
+                          "ci_low": [0.8, 0.6, 0.7], "ci_high": [1.0, 0.8, 0.9]})
+    figure = figures.alpha_forest(alpha, colours=THEMES, labels=names, width=figures.PHONE_WIDTH)
+    assert all(label.get_text().count("\n") == 2 for label in figure.axes[0].get_yticklabels()[:2])  # three lines each
+    assert overlapping(figure) == []

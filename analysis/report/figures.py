@@ -188,6 +188,14 @@ def _plain(identifier: object, labels: Mapping[str, str] | None, width: float = 
     return _wrap((labels or {}).get(text, text.replace("_", " ")), width, share)
 
 
+def _row_height(labels: Iterable[str], at_least: float) -> float:
+    """Inches per row of a plot labelled on its left: ``at_least``, or room for its tallest (wrapped) label."""
+    return max(at_least, LINE_HEIGHT * max((label.count("\n") + 1 for label in labels), default=1) + 0.08)
+
+
+LINE_HEIGHT = 0.15  # inches per line of 8.5 pt text
+
+
 def contrast_ratio(foreground: str, background: str) -> float:
     """WCAG 2 contrast ratio of two colours (1 to 21)."""
     def luminance(colour: str) -> float:
@@ -385,8 +393,12 @@ def ca_map(
     shares = ca.inertia["share"].to_numpy()
     ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
     ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.margins(0.15)  # room at the edges for labels to move into
+    ax.set_aspect("equal", adjustable="box" if phone else "datalim")
+    if phone:  # the points' range and a margin, fixed before the labels move, so a small map is not zoomed out to make room
+        for limits, values in ((ax.set_xlim, x), (ax.set_ylim, y)):
+            pad = 0.15 * float(np.ptp(values) or 1)
+            limits(float(values.min()) - pad, float(values.max()) + pad)
+        ax.set_autoscale_on(False)
     # On a phone, names would crowd the map: points carry numbers (groups) and letters (themes), named in the key.
     marks = ([str(i) for i in range(1, len(ca.rows) + 1)] + [chr(ord("A") + i) for i in range(len(ca.columns))] if phone
              else [_plain(name, labels) for name in points.index])
@@ -510,7 +522,8 @@ def source_comparison_figure(
     item_col = _item_column(difference)
     rows = difference.sort_values(["difference", item_col], ignore_index=True)
     first = rows.iloc[0]
-    figure, ax = _figure(1.6 + 0.3 * len(rows) * (1.3 if width < A4_WIDTH else 1), width)
+    names = [_plain(i, labels, width) for i in rows[item_col]]
+    figure, ax = _figure((1.6 if width >= A4_WIDTH else 2.8) + _row_height(names, 0.3) * len(rows), width)  # a phone's wrapped names and axis words take more height
     ax.axvline(0, color="#BBBBBB", linewidth=0.8, zorder=0)
     for y, row in rows.iterrows():
         ax.errorbar(
@@ -521,7 +534,7 @@ def source_comparison_figure(
         )
     reach = 100 * float(np.nanmax(np.abs(rows[["ci_low", "ci_high", "difference"]].to_numpy()))) * 1.1 or 10.0
     ax.set_xlim(-reach, reach)  # zero in the middle: left and right mean one source or the other
-    ax.set_yticks(range(len(rows)), [_plain(i, labels, width) for i in rows[item_col]])
+    ax.set_yticks(range(len(rows)), names)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     side_a, side_b = _plain(first["source_a"], labels, width, 1), _plain(first["source_b"], labels, width, 1)
@@ -587,7 +600,8 @@ def alpha_forest(alpha: pd.DataFrame, *, colours: Mapping[str, str], labels: Map
     """
     shown = alpha.dropna(subset=["alpha"]).reset_index(drop=True)
     y = np.arange(len(shown))[::-1]
-    figure, ax = _figure(1.0 + 0.2 * len(shown) * (1.4 if width < A4_WIDTH else 1), width)
+    names = [("All codes pooled" if code == "(pooled)" else _plain(code, labels, width)) for code in shown["code_id"]]
+    figure, ax = _figure(1.0 + _row_height(names, 0.2) * len(shown), width)
     low = shown["ci_low"].fillna(shown["alpha"])
     high = shown["ci_high"].fillna(shown["alpha"])
     ax.hlines(y, low, high, color=NEUTRAL, linewidth=1)
@@ -597,7 +611,7 @@ def alpha_forest(alpha: pd.DataFrame, *, colours: Mapping[str, str], labels: Map
     ax.scatter(shown["alpha"][pooled], y[pooled], s=40, marker="D", color="black", zorder=2)
     for value in thresholds:
         ax.axvline(value, color=NEUTRAL, linestyle="--", linewidth=0.8)
-    ax.set_yticks(y, [("All codes pooled" if code == "(pooled)" else _plain(code, labels, width)) for code in shown["code_id"]])
+    ax.set_yticks(y, names)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlim(min(-0.2, float(low.min()) - 0.05), 1.02)
