@@ -435,10 +435,27 @@ def test_a_crowded_network_names_every_code_along_its_radius_or_by_a_number_on_a
         assert np.sin(np.arctan2(y, x) - np.radians(text.get_rotation())) == pytest.approx(0, abs=1e-6)
 
 
-def test_long_row_names_wrapped_on_a_phone_keep_apart():
-    names = {"voice": "Identity, image and voice of the profession", "relationships": "Education, learning and research"}
-    alpha = pd.DataFrame({"code_id": ["voice", "relationships", "(pooled)"], "alpha": [0.9, 0.7, 0.8],
-                          "ci_low": [0.8, 0.6, 0.7], "ci_high": [1.0, 0.8, 0.9]})
-    figure = figures.alpha_forest(alpha, colours=THEMES, labels=names, width=figures.PHONE_WIDTH)
-    assert all(label.get_text().count("\n") == 2 for label in figure.axes[0].get_yticklabels()[:2])  # three lines each
+LONG_NAMES = {"voice": "Identity, image and voice of the profession", "relationships": "Education, learning and research",
+              "carers": "Adults' social worker (one person)", "students": "Children's social worker (one person)",
+              "tiny": "Long-serving social worker (one person)"}
+
+
+def with_long_names(figure_name: str):
+    """A figure whose rows are named at length, drawn at phone width."""
+    width = figures.PHONE_WIDTH
+    if figure_name == "alpha_forest":
+        alpha = pd.DataFrame({"code_id": ["voice", "relationships", "(pooled)"], "alpha": [0.9, 0.7, 0.8],
+                              "ci_low": [0.8, 0.6, 0.7], "ci_high": [1.0, 0.8, 0.9]})
+        return figures.alpha_forest(alpha, colours=THEMES, labels=LONG_NAMES, width=width)
+    if figure_name == "prevalence_heatmap":
+        return figures.prevalence_heatmap(prevalence_table(), colours=THEMES, min_n=5, labels=LONG_NAMES, width=width)
+    matrix = similarity().rename(index={"managers": "tiny"}, columns={"managers": "tiny"})
+    matrix.index = matrix.columns = ["carers", "students", "tiny"]
+    return figures.dendrogram_figure(matrix, labels=LONG_NAMES, width=width)
+
+
+@pytest.mark.parametrize("figure_name", ["alpha_forest", "prevalence_heatmap", "dendrogram"])
+def test_long_row_names_wrapped_on_a_phone_keep_apart(figure_name):
+    figure = with_long_names(figure_name)
+    assert any(label.get_text().count("\n") >= 2 for label in figure.axes[0].get_yticklabels())  # three lines or more
     assert overlapping(figure) == []

@@ -59,20 +59,23 @@ def _tidy(text: str) -> str:
 
 
 def prevalence_values(prevalence: pd.DataFrame, labels: Mapping[str, str]) -> dict:
-    """Each compared group's leading item(s), groups that share a leader together (most groups first),
-    the darkest cell, and the table's size."""
+    """Each item that some compared group raised most, with those groups (most groups first; a group
+    tied between items counts for each, and ``tied`` says so), the darkest cell, and the table's size."""
     group_col, item_col = prevalence.columns[0], prevalence.columns[1]
     shown = prevalence[~prevalence["suppressed"].astype(bool)] if "suppressed" in prevalence else prevalence
-    by_leader: dict[tuple, list[str]] = {}
+    led: dict[str, list[str]] = {}
+    tied = False
     for group, rows in shown.groupby(group_col, sort=False):
-        top = tuple(leaders(rows.set_index(item_col)["share"]))
-        by_leader.setdefault(top, []).append(name(group, labels))
-    leads = [{"leaders": [theme_name(item, labels) for item in items], "groups": groups}
-             for items, groups in sorted(by_leader.items(), key=lambda pair: -len(pair[1]))]
+        tops = leaders(rows.set_index(item_col)["share"])
+        tied = tied or len(tops) > 1
+        for item in tops:
+            led.setdefault(item, []).append(name(group, labels))
+    leads = [{"item": theme_name(item, labels), "groups": groups}
+             for item, groups in sorted(led.items(), key=lambda pair: -len(pair[1]))]
     top = shown.sort_values("share", ascending=False, kind="stable").iloc[0]
     hidden = int(prevalence.loc[prevalence["suppressed"].astype(bool), group_col].nunique()) if "suppressed" in prevalence else 0
     low, high = (round(100 * value) for value in (shown["share"].min(), shown["share"].max()))
-    return {"leads": leads, "shown": shown[group_col].nunique(), "groups": prevalence[group_col].nunique(),
+    return {"leads": leads, "tied": tied, "shown": shown[group_col].nunique(), "groups": prevalence[group_col].nunique(),
             "items": prevalence[item_col].nunique(), "hidden": hidden, "low": low, "high": high,
             "top": {"group": name(top[group_col], labels), "item": theme_name(top[item_col], labels), "n": int(top["n"]),
                     "denominator": int(top["denominator"]), "share": float(top["share"])}}

@@ -267,13 +267,13 @@ def prevalence_heatmap(
         hidden, "", counts.map(lambda v: "" if pd.isna(v) else str(int(v))).to_numpy()
     )
     denominators = table.groupby(group_col, sort=False)["denominator"].first().reindex(groups)
-    row_labels = [f"{_plain(g, labels, width)} (n = {int(d)})" for g, d in denominators.items()]
+    row_labels = [_wrap(f"{_plain(g, labels)} (n = {int(d)})", width, 0.4) for g, d in denominators.items()]
     low, high = percent_range(shares.mask(hidden))
 
     phone = width < A4_WIDTH
     column_labels = [_plain(i, labels) for i in items]  # upright on a phone: never wrapped
     # On a phone the colour key goes under the grid, leaving its width to the columns, and each row has room for a wrapped label.
-    height = (1.6 + 0.42 * len(groups) + max(map(len, column_labels)) * SMALLEST_PT * 0.55 / 72 if phone
+    height = (1.6 + _row_height(row_labels, 0.3) * len(groups) + max(map(len, column_labels)) * SMALLEST_PT * 0.55 / 72 if phone
               else 2.0 + 0.22 * len(groups))
     figure, ax = _figure(height, width)
     sns.heatmap(
@@ -298,7 +298,7 @@ def prevalence_heatmap(
     ax.tick_params(axis="x", labelrotation=90 if phone else 35, length=0)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("center" if phone else "right")
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="y", length=0, labelrotation=0)  # seaborn turns crowded row names upright; they are wrapped instead
     x_label = ("Theme" if item_col == "theme_id" else "Code") + "; numbers in cells are contributions"
     if hidden.any():
         threshold = f"fewer than {min_n}" if min_n is not None else "too few"
@@ -324,7 +324,7 @@ def similarity_heatmap(similarity: pd.DataFrame, *, labels: Mapping[str, str] | 
     ax.tick_params(axis="x", labelrotation=40 if width >= A4_WIDTH else 90, length=0)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right" if width >= A4_WIDTH else "center")
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="y", length=0, labelrotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
     return figure
@@ -335,7 +335,7 @@ def dendrogram_figure(similarity: pd.DataFrame, *, labels: Mapping[str, str] | N
                       width: float = A4_WIDTH) -> Figure:
     """Average-linkage dendrogram of groups: leaves labelled on the left, distance rising to the right."""
     names = [_plain(g, labels, width) for g in similarity.index]
-    figure, ax = _figure(1.0 + 0.3 * len(names) * (1.4 if width < A4_WIDTH else 1), width)
+    figure, ax = _figure(1.0 + _row_height(names, 0.3) * len(names), width)
     dendrogram(
         linkage_for_dendrogram(similarity), labels=names, orientation="right", ax=ax,
         link_color_func=lambda _: NEUTRAL, leaf_font_size=STYLE["font.size"],
