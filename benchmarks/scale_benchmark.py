@@ -367,18 +367,18 @@ def _figures(state: dict) -> None:
 
     study, folder = state["study"], state["figures_dir"]
     labels = study.labels
-    colours = figures.item_colours(study.presence.columns, study.codebook)
+    colours = figures.codebook_colours(study.codebook)
     code_themes = {code["id"]: code["theme"] for code in study.codebook["codes"]}
     drawn = {
-        "prevalence_heatmap": figures.prevalence_heatmap(state["prevalence"], min_n=state["parameters"]["min_cell_n"], labels=labels),
+        "prevalence_heatmap": figures.prevalence_heatmap(state["prevalence"], colours=colours, min_n=state["parameters"]["min_cell_n"], labels=labels),
         "similarity_cosine": figures.similarity_heatmap(state["cosine"], labels=labels),
         "similarity_dendrogram": figures.dendrogram_figure(state["cosine"], labels=labels),
         "similarity_jaccard": figures.similarity_heatmap(state["jaccard"], labels=labels),
         "ca_map": figures.ca_map(state["ca"], column_colours=colours, labels=labels, column_kind="Codes"),
-        "voice_vs_subject": figures.voice_subject_figure(state["voice"], labels=labels),
+        "voice_vs_subject": figures.voice_subject_figure(state["voice"], colours=colours, labels=labels),
         "cooccurrence_network": figures.cooccurrence_network(state["edges"], node_themes=code_themes,
-                                                             colours=figures.codebook_colours(study.codebook), labels=labels),
-        "reliability_alpha": figures.alpha_forest(state["alpha"], labels=labels),
+                                                             colours=colours, labels=labels),
+        "reliability_alpha": figures.alpha_forest(state["alpha"], colours=colours, labels=labels),
     }
     for i, table in enumerate(state["differences"]):
         drawn[f"source_difference_{i}"] = figures.source_comparison_figure(table, colours=colours, labels=labels)

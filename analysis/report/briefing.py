@@ -19,9 +19,9 @@ from markupsafe import Markup
 from analysis.compare import claims as cl
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
-from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, explorer_themes, write_explorer
+from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, behind_anchor, explorer_themes, write_explorer
 from analysis.report.markup import environment, markdown_html, names, phrase, render
-from analysis.report.output import figure_html, in_project, read_table, save_table, table_html
+from analysis.report.output import figure_evidence, figure_html, in_project, read_table, save_table, table_html
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class Briefing:
         """A saved figure, numbered in order of first showing, with a link to the statements behind it."""
         number = self.figure_numbers.setdefault(name, len(self.figure_numbers) + 1)
         return Markup(figure_html(self.figures_dir, name, number)) + render(
-            "sections/figure_evidence.html.j2", href=self.pages.href(evidence or "themes-title"), number=number)
+            "sections/figure_evidence.html.j2", href=self.pages.href(evidence or behind_anchor(name)), number=number)
 
     def has_figure(self, name: str) -> bool:
         return (in_project(self.figures_dir) / f"{name}.svg").exists()
@@ -387,11 +387,13 @@ def data_and_run(b: Briefing) -> Markup:
 
 
 def explorer(b: Briefing) -> Markup:
-    """Write the evidence explorer beside the briefing (nothing is shown)."""
+    """Write the evidence explorer beside the briefing, with the statements behind every figure
+    shown so far (so it comes last); nothing is shown."""
     from analysis.report.citation import TITLE
 
     intro = render("sections/explorer_intro.html.j2", word=b.level_word, by_group=b.by_group)
-    write_explorer(in_project(b.exports_dir) / EVIDENCE_PAGE, b.explorer_themes, pages=b.pages, title=TITLE, intro=str(intro).strip())
+    write_explorer(in_project(b.exports_dir) / EVIDENCE_PAGE, b.explorer_themes, pages=b.pages, title=TITLE, intro=str(intro).strip(),
+                   figures=figure_evidence(b.figures_dir, b.figure_numbers))
     return Markup()
 
 

@@ -3,7 +3,11 @@
 A companion to the briefing (``evidence.html`` beside ``briefing.html``). It needs no
 JavaScript (each cell is a ``<details>`` element), no network, and links back to the briefing.
 Anchors: ``theme-<theme>``, ``cell-<theme>-<group>`` and ``c-<contribution_id>`` (at the
-contribution's first cell), so the briefing can link each quote and finding to its evidence.
+contribution's first cell), so the briefing can link each quote and finding to its evidence;
+``behind-<figure>`` for the statements behind each figure (saved with the figure as rows of
+links, :func:`cell_rows` and :func:`statement_rows`); ``group-<group>`` in the index of groups
+and ``words-<letter>`` in the A-Z index of the words in themes' and groups' names, so a reader
+can find a word without JavaScript.
 
 Up to :data:`ONE_PAGE_QUOTES` quotes (statements counted once per theme they carry) it is that
 one page. Beyond, ``evidence.html`` is an index of themes and cells, each cell linking to its
@@ -14,7 +18,8 @@ briefing links through it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -29,11 +34,101 @@ from analysis.report.markup import render
 EVIDENCE_PAGE = "evidence.html"
 SPLIT_FOLDER = "evidence"
 ONE_PAGE_QUOTES = 20_000
-UNCOUNTED = "uncounted"  # the explorer's part for statements that carry no counted code  # beyond this many quotes, one page per theme x group cell
+UNCOUNTED = "uncounted"  # the explorer's part for statements that carry no counted code
+SHORTEST_INDEXED_WORD = 4  # the A-Z index leaves out shorter words ("and", "of")
 
 
 def cell_anchor(item: str, group: str | None = None) -> str:
     return f"cell-{item}-{group}" if group else f"theme-{item}"
+
+
+def behind_anchor(figure_name: str) -> str:
+    """Where the explorer lists the statements behind a figure."""
+    return f"behind-{figure_name}"
+
+
+def cell_rows(counts: pd.DataFrame, labels: Mapping[str, str], side: str = "") -> list[dict]:
+    """Rows of explorer links for a figure drawn from theme x group cells: one row per group (the
+    first column of ``counts``), linking to each of its cells (item column second, ``n`` its
+    statements) that holds a statement; each row's heading led by ``side`` where given."""
+    group_col, item_col = counts.columns[0], counts.columns[1]
+    held = counts[counts["n"].fillna(0) > 0]
+    return [{"heading": f"{side}: {labels.get(group, group)}" if side else labels.get(group, group),
+             "links": [{"anchor": cell_anchor(item, group), "text": f"{labels.get(item, item)} ({int(n)})"}
+                       for item, n in zip(rows[item_col], rows["n"])]}
+            for group, rows in held.groupby(group_col, sort=False)]
+
+
+def statement_rows(statements: Mapping[str, list[str]]) -> list[dict]:
+    """Rows of explorer links for a figure drawn from particular statements: heading -> their ids."""
+    return [{"heading": heading, "links": [{"anchor": f"c-{cid}", "text": cid} for cid in ids]}
+            for heading, ids in statements.items() if ids]
+
+
+def pair_rows(pairs: pd.DataFrame, presence: pd.DataFrame, labels: Mapping[str, str]) -> list[dict]:
+    """Rows of explorer links for a co-occurrence figure: per pair drawn (``code_a``, ``code_b``),
+    the statements carrying both (``presence``: statements x codes, 1 where carried)."""
+    return statement_rows({f"{labels.get(a, a)} with {labels.get(b, b)}":
+                           presence.index[(presence[a] == 1) & (presence[b] == 1)].tolist()
+                           for a, b in zip(pairs["code_a"], pairs["code_b"])})
+
+
+def side_rows(voice: pd.DataFrame, contributions: pd.DataFrame, labels: Mapping[str, str]) -> list[dict]:
+    """Rows of explorer links for a voice-and-subject figure (``voice`` from `voice_vs_subject`):
+    per comparison, the statements its groups said and those written about them."""
+    rows = {}
+    for comparison, table in voice.groupby("comparison", sort=False):
+        for side, column, verb in (("voice", "speaker_group", "said by"), ("subject", "subject_group", "written about")):
+            groups = str(table.loc[table["side"] == side, "groups"].dropna().iloc[0]).split("; ")
+            named = ", ".join(labels.get(group, group.replace("_", " ")) for group in groups)
+            rows[f"{comparison.split(':')[0]}, {verb} {named}"] = (
+                contributions.loc[contributions[column].isin(groups), "contribution_id"].tolist())
+    return statement_rows(rows)
+
+
+def reliability_rows(sampled: list[str], disagreed: list[str]) -> list[dict]:
+    """Rows of explorer links for a reliability figure: the double-coded statements on which the
+    coders differed, then those on which they agreed."""
+    differed = set(disagreed)
+    return statement_rows({"The coders differed": [cid for cid in sampled if cid in differed],
+                           "The coders agreed": [cid for cid in sampled if cid not in differed]})
+
+
+def group_index(themes: list[dict]) -> list[dict]:
+    """Every group in alphabetical order of its name, with its cells (theme and number of statements)."""
+    groups: dict[str, dict] = {}
+    for theme in themes:
+        for cell in theme["cells"]:
+            entry = groups.setdefault(cell["group"], {"anchor": f"group-{cell['group']}", "label": cell["label"], "cells": []})
+            entry["cells"].append({"anchor": cell["anchor"], "n": cell["n"], "theme": theme["label"],
+                                   "uncounted": theme.get("uncounted", False)})
+    return sorted(groups.values(), key=lambda group: group["label"].casefold())
+
+
+def word_index(themes: list[dict]) -> list[dict]:
+    """A-Z: each letter, its words (of :data:`SHORTEST_INDEXED_WORD` letters or more, from themes'
+    and groups' names), each word with the themes and groups whose names hold it."""
+    places: dict[str, dict[str, str]] = {}
+    named = [(theme["label"], theme["anchor"]) for theme in themes if not theme.get("uncounted")]
+    named += [(group["label"], group["anchor"]) for group in group_index(themes)]
+    for label, anchor in named:
+        for word in re.findall(r"[^\W\d_]+", label):
+            if len(word) >= SHORTEST_INDEXED_WORD:
+                places.setdefault(word.casefold(), {})[anchor] = label
+    letters: dict[str, list[dict]] = {}
+    for word in sorted(places):
+        letters.setdefault(word[0].upper(), []).append(
+            {"word": word, "places": [{"anchor": anchor, "label": label} for anchor, label in places[word].items()]})
+    return [{"letter": letter, "anchor": f"words-{letter.lower()}", "words": words} for letter, words in letters.items()]
+
+
+def finding_anchor(finding) -> str:
+    """Where the explorer holds the statements behind a finding: the group's cell for a group
+    difference, the theme across groups for other claims about themes, else the finding's quote."""
+    claim = finding.claim
+    if claim is None or claim.kind == "most_examples" or not claim.items:
+        return f"c-{finding.quote_id}"
+    return cell_anchor(claim.items[0], claim.higher if claim.kind == "group_difference" else None)
 
 
 class Quote(NamedTuple):
@@ -120,11 +215,16 @@ def _stylesheet() -> Markup:
     return Markup((TEMPLATES_DIR / "briefing.css").read_text(encoding="utf-8"))  # the project's own stylesheet
 
 
-def explorer_page(themes: list[dict], title: str, briefing_page: str, intro: str, pages: ExplorerPages | None = None) -> str:
+def explorer_page(themes: list[dict], title: str, briefing_page: str, intro: str, pages: ExplorerPages | None = None,
+                  figures: Sequence[Mapping] = ()) -> str:
     """The explorer's page as self-contained HTML (inline CSS, no script): every quote, or when
-    ``pages`` are split, the index of themes and cells linking to the cells' pages."""
+    ``pages`` are split, the index of themes and cells linking to the cells' pages; then the index
+    of groups, the A-Z index of words, and the statements behind each figure (``figures``, from
+    `analysis.report.output.figure_evidence`)."""
+    pages = pages or ONE_PAGE
     return render("evidence.html.j2", themes=themes, title=title, briefing_page=briefing_page, intro=intro, css=_stylesheet(),
-                  cell_pages=pages.cell_pages if pages is not None and pages.split else None)
+                  cell_pages=pages.cell_pages if pages.split else None, href=pages.href, groups=group_index(themes),
+                  letters=word_index(themes), figures=figures, behind=behind_anchor)
 
 
 def cell_page(theme: dict, cell: dict, title: str, depth: int, briefing_page: str) -> str:
@@ -135,12 +235,12 @@ def cell_page(theme: dict, cell: dict, title: str, depth: int, briefing_page: st
 
 
 def write_explorer(path: Path, themes: list[dict], title: str, intro: str, briefing_page: str = "briefing.html",
-                   pages: ExplorerPages | None = None) -> list[Path]:
+                   pages: ExplorerPages | None = None, figures: Sequence[Mapping] = ()) -> list[Path]:
     """Write the explorer at ``path`` (beside the briefing) and, when ``pages`` are split, each
     cell's page in the folder beside it; return every page written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(explorer_page(themes, title, briefing_page, intro, pages), encoding="utf-8")
+    path.write_text(explorer_page(themes, title, briefing_page, intro, pages, figures), encoding="utf-8")
     written = [path]
     for theme in themes if pages is not None and pages.split else []:
         for cell in theme["cells"]:

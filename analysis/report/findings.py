@@ -29,6 +29,11 @@ def theme_name(key: str, labels: Mapping[str, str]) -> str:
     return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
+def leaders(values: pd.Series) -> list:
+    """Every index whose value equals the maximum (a tie is a tie), in the series' order."""
+    return list(values.index[values == values.max()])
+
+
 def item_column(table: pd.DataFrame) -> str:
     return "theme_id" if "theme_id" in table.columns else "code_id"
 

@@ -1,7 +1,8 @@
 """Figures and tables as the notebooks save them and the briefing shows them.
 
-Every figure is saved once, as SVG, beside a small JSON file holding its caption and alt
-text and, when given, a CSV of the numbers it draws, so the briefing can show it with the
+Every figure is saved once, as SVG (and, when drawn, a narrower SVG for phones), beside a small
+JSON file holding its caption, alt text and the statements behind it (links into the evidence
+explorer) and, when given, a CSV of the numbers it draws, so the briefing can show it with the
 same words wherever it appears and give its data as a table. Everything is shown through
 the templates in ``analysis.report.markup``, so every text is escaped.
 """
@@ -23,6 +24,8 @@ from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display_path
 from analysis.report.markup import render
 
 SMALLEST_TEXT_PX = 9  # no figure text smaller than this many CSS pixels, on any screen
+READABLE_TEXT_PX = 12  # figure text on a screen wide enough for the full figure, and on a 390 px phone
+PAGE_PADDING_PX = 32  # the body's padding on both sides on a narrow screen (briefing.css)
 
 
 def in_project(folder: Path | str) -> Path:
@@ -30,20 +33,25 @@ def in_project(folder: Path | str) -> Path:
     return PROJECT_ROOT / folder
 
 
-def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str, data: pd.DataFrame | None = None) -> Path:
-    """Write the figure as <name>.svg with <name>.json (caption, alt text) and <name>.csv (its data); close it."""
+def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str, data: pd.DataFrame | None = None,
+                evidence: Sequence[Mapping] = ()) -> Path:
+    """Write the figure as <name>.svg (``figure`` may be the pair `figures.drawn_twice` gives: the
+    phone drawing goes to <name>.phone.svg) with <name>.json (caption, alt text, ``evidence``: the
+    statements behind it as rows of explorer links, see `analysis.report.explorer.cell_rows`) and
+    <name>.csv (its data); close the figures."""
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {name!r} needs both a caption and alt text")
     figures_dir = in_project(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     svg_path = figures_dir / f"{name}.svg"
-    # Text stays text (searchable, sharp, quick to print); a fixed salt makes the SVG ids reproducible.
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
-        figure.savefig(svg_path, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
-    (figures_dir / f"{name}.json").write_text(
-        json.dumps({"caption": caption, "alt": alt}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    drawings = zip(figure if isinstance(figure, tuple) else (figure,), (svg_path, figures_dir / f"{name}.phone.svg"))
+    for drawn, figure_path in drawings:
+        # Text stays text (searchable, sharp, quick to print); a fixed salt makes the SVG ids reproducible.
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
+            drawn.savefig(figure_path, format="svg", bbox_inches="tight", metadata={"Date": None})
+        plt.close(drawn)
+    words = {"caption": caption, "alt": alt, **({"evidence": list(evidence)} if evidence else {})}
+    (figures_dir / f"{name}.json").write_text(json.dumps(words, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if data is not None:
         data.to_csv(figures_dir / f"{name}.csv", index=False, lineterminator="\n")
     return svg_path
@@ -58,21 +66,51 @@ def svg_geometry(svg: str) -> tuple[float, float, float]:
     return width, height, smallest
 
 
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def figure_html(figures_dir: Path, name: str, number: int | None = None) -> str:
-    """A <figure>: the SVG embedded as a data URI, never drawn so small that its text goes below
-    9 CSS px (it scrolls in its own box instead), its alt text, caption and data table."""
+    """A <figure>: the SVG embedded as a data URI, its alt text, caption and data table. Where a
+    phone drawing was saved, screens too narrow for the full figure's text to reach 12 CSS px get
+    it instead (a <picture> source); whichever is shown is never drawn so small that its text goes
+    below 9 CSS px (it scrolls in its own box instead)."""
     figures_dir = in_project(figures_dir)
     words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
     svg = (figures_dir / f"{name}.svg").read_text(encoding="utf-8")
     width, height, smallest = svg_geometry(svg)
+    phone_path = figures_dir / f"{name}.phone.svg"
+    phone = phone_path.read_text(encoding="utf-8") if phone_path.exists() else None
+    narrowest = svg_geometry(phone) if phone else (width, height, smallest)
     data_path = figures_dir / f"{name}.csv"
     data = pd.read_csv(data_path) if data_path.exists() else None
     return render(
-        "figure.html.j2", name=name, number=number, alt=words["alt"], caption=words["caption"],
-        data_uri="data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
-        width=round(width), height=round(height), min_width=math.ceil(width * SMALLEST_TEXT_PX / smallest),
+        "figure.html.j2", name=name, number=number, alt=words["alt"], caption=words["caption"], data_uri=_data_uri(svg),
+        phone_uri=_data_uri(phone) if phone else "", phone_below=math.ceil(width * READABLE_TEXT_PX / smallest) + PAGE_PADDING_PX,
+        width=round(width), height=round(height), min_width=math.ceil(narrowest[0] * SMALLEST_TEXT_PX / narrowest[2]),
         table=table_html(data, f"The numbers drawn in Figure {number or ''}.".replace(" .", "."), row_headers=True) if data is not None else "",
     )
+
+
+def figure_evidence(figures_dir: Path, numbers: Mapping[str, int]) -> list[dict]:
+    """The statements behind each figure shown (name -> its number), in number order, for the
+    explorer: each figure's name, number, finding (its caption's first sentence) and rows of links,
+    or ``same_as``, the first figure drawn from the same statements (its rows are listed once)."""
+    figures_dir = in_project(figures_dir)
+    shown: list[dict] = []
+    first_with: dict[str, dict] = {}
+    for name, number in sorted(numbers.items(), key=lambda pair: pair[1]):
+        words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
+        rows = words.get("evidence", [])
+        same_as = first_with.setdefault(json.dumps(rows), {"name": name, "number": number}) if rows else None
+        shown.append({"name": name, "number": number, "finding": first_sentence(words["caption"]), "rows": rows,
+                      "same_as": same_as if same_as and same_as["name"] != name else None})
+    return shown
+
+
+def first_sentence(text: str) -> str:
+    """A caption's first sentence: its finding."""
+    return re.split(r"(?<=[.])\s+(?=[A-Z0-9])", text.strip(), maxsplit=1)[0]
 
 
 def save_table(table: pd.DataFrame, tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> Path:

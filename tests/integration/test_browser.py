@@ -20,12 +20,13 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 AXE = Path(os.environ.get("AXE_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "social-work-visioning"
            ) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SMALLEST_TEXT_PX = 9
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]  # 2.2 AA: targets of at least 24 x 24 CSS px
+SMALLEST_TEXT_PX = 12  # on a phone too: a narrow drawing is shown there
 
-# Inside the page: the smallest text drawn in any figure, from each SVG's font sizes scaled to the image's width.
+# Inside the page: the smallest text drawn in any figure, from the font sizes of the SVG shown (a <picture>'s
+# narrow source on a phone) scaled to the image's width.
 FIGURE_TEXT = """async () => Promise.all([...document.querySelectorAll('figure img')].map(async img => {
-  const svg = atob(img.src.split(',')[1]);
+  const svg = atob(img.currentSrc.split(',')[1]);
   const view = Number(svg.match(/viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+)/)[1]);
   const sizes = [...svg.matchAll(/font-size: ?([0-9.]+)px/g)].map(m => Number(m[1]));
   return sizes.length ? Math.min(...sizes) * img.getBoundingClientRect().width / view : 99;
@@ -130,7 +131,7 @@ def test_every_table_caption_is_as_wide_as_its_box_and_in_view(report, screen):
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_figure_text_is_never_smaller_than_9_css_pixels(report, screen):
+def test_figure_text_is_never_smaller_than_12_css_pixels(report, screen):
     sizes = report["screens"][screen]["figure text"]
     assert sizes and min(sizes) >= SMALLEST_TEXT_PX - 0.05
 

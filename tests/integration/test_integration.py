@@ -153,3 +153,65 @@ def test_every_shipped_profile_builds(profile, tmp_path):
     assert manifest["params_file"] == f"params/{profile}"
     assert (layout.outputs_dir / "briefing.pdf").stat().st_size > 0
     assert (layout.figures_dir / "prevalence_heatmap.svg").is_file()
+
+
+def figure_links(outputs_dir) -> list[tuple[str, str]]:
+    """Each figure of the briefing (its name) and where its "statements behind" link goes."""
+    page = lxml_html.parse(str(outputs_dir / "briefing.html"))
+    return [(figure.get("id").removeprefix("figure-"), figure.xpath("string(following-sibling::p[@class='evidence-link'][1]/a/@href)"))
+            for figure in page.xpath("//figure[starts-with(@id, 'figure-')]")]
+
+
+def test_each_figure_links_to_its_own_statements_in_the_explorer(smoke_build):
+    from analysis.report.explorer import behind_anchor
+
+    links = figure_links(smoke_build.outputs_dir)
+    assert len(links) >= 6
+    explorer = lxml_html.parse(str(smoke_build.outputs_dir / "evidence.html"))
+    for name, href in links:
+        assert href == f"evidence.html#{behind_anchor(name)}"  # the figure's own evidence, not the explorer's top
+        (heading,) = explorer.xpath(f"//*[@id='{behind_anchor(name)}']")
+        listed = heading.xpath("following-sibling::*[1]//a/@href")
+        assert listed and all(explorer.xpath(f"//*[@id='{target.partition('#')[2]}']") for target in listed), name
+
+
+def phone_text_px(figures_dir) -> dict[str, float]:
+    """Each phone drawing's smallest text in CSS px when it fills a 390 px phone's column."""
+    from analysis.report.output import PAGE_PADDING_PX, svg_geometry
+
+    sizes = {}
+    for path in sorted(figures_dir.glob("*.phone.svg")):
+        width, _, smallest = svg_geometry(path.read_text(encoding="utf-8"))
+        sizes[path.name] = smallest * (390 - PAGE_PADDING_PX) / width
+    return sizes
+
+
+def test_every_figure_has_a_phone_drawing_whose_text_is_at_least_12_css_px_at_390_px(smoke_build):
+    sizes = phone_text_px(smoke_build.figures_dir)
+    assert {name.removesuffix(".phone.svg") for name in sizes} == {path.stem for path in smoke_build.figures_dir.glob("*.svg")
+                                                                     if not path.stem.endswith(".phone")}
+    assert {name: size for name, size in sizes.items() if size < 12} == {}
+
+
+def test_a_twelve_theme_codebook_builds_with_a_colour_for_each_theme_and_every_statement_in_the_explorer(tmp_path):
+    import pandas as pd
+    import yaml
+
+    from helpers import with_twelve_themes
+    from analysis.report.figures import codebook_colours
+
+    data = with_twelve_themes(PROJECT_ROOT / "tests" / "fixtures" / "data", tmp_path / "data")
+    codebook = yaml.safe_load((data / "codebook.yaml").read_text(encoding="utf-8"))
+    assert len([theme for theme in codebook["themes"] if theme["id"] != "none"]) == 12
+    smoke = yaml.safe_load((PROJECT_ROOT / "params" / "smoke.yaml").read_text(encoding="utf-8"))
+    params = tmp_path / "twelve.yaml"
+    params.write_text(yaml.safe_dump({**smoke, "profile": "twelve", "data_dir": str(data)}), encoding="utf-8")
+    layout = BuildLayout(notebooks_dir=NOTEBOOKS_DIR, outputs_dir=tmp_path / "outputs", figures_dir=tmp_path / "figures")
+    build(params, layout=layout, echo=lambda _: None)
+    heatmap = (layout.figures_dir / "prevalence_heatmap.svg").read_text(encoding="utf-8").upper()
+    colours = {theme: colour for theme, colour in codebook_colours(codebook).items() if theme.endswith("_theme")}
+    assert len(set(colours.values())) == 12 and all(f"FILL: {colour}" in heatmap for colour in colours.values())
+    assert {name: size for name, size in phone_text_px(layout.figures_dir).items() if size < 12} == {}
+    explorer = (layout.outputs_dir / "evidence.html").read_text(encoding="utf-8")
+    ids = pd.read_csv(data / "contributions.csv")["contribution_id"]
+    assert all(f'id="c-{cid}"' in explorer for cid in ids)

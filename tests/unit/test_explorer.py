@@ -76,3 +76,56 @@ def test_up_to_the_stated_size_the_explorer_is_one_page(corpus, tmp_path: Path, 
 def test_the_real_corpus_explorer_is_one_page():
     committed = lxml_html.fromstring((PROJECT_ROOT / "outputs" / "evidence.html").read_text(encoding="utf-8"))
     assert len(quote_ids(committed)) <= explorer.ONE_PAGE_QUOTES and committed.xpath("//details[@class='cell']")
+
+
+def links_land(folder: Path, page_name: str) -> dict[str, bool]:
+    """Every link on a written explorer page, and whether its target page holds its anchor."""
+    page = lxml_html.fromstring((folder / page_name).read_text(encoding="utf-8"))
+    landed = {}
+    for href in page.xpath("//main//a/@href | //nav//a/@href"):
+        target, _, anchor = href.partition("#")
+        if anchor:
+            holder = lxml_html.fromstring((folder / (target or page_name)).read_text(encoding="utf-8"))
+            landed[href] = bool(holder.xpath(f"//*[@id='{anchor}']"))
+    return landed
+
+
+def figures_behind(presence, contributions) -> list[dict]:
+    cells = explorer.cell_rows(pd.DataFrame({"speaker_group": ["users", "workers"], "theme_id": ["voice", "voice"], "n": [3, 0]}),
+                               {"users": "Users"})
+    return [{"name": "heatmap", "number": 1, "finding": "Users raised voice most.", "rows": cells, "same_as": None},
+            {"name": "map", "number": 2, "finding": "Users stand apart.", "rows": cells, "same_as": {"name": "heatmap", "number": 1}},
+            {"name": "agreement", "number": 3, "finding": "Coders agreed.", "same_as": None,
+             "rows": explorer.reliability_rows(["SX-0002", "SX-0001"], ["SX-0001"])}]
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_every_index_and_figure_link_of_the_explorer_lands_on_its_anchor(corpus, tmp_path: Path, monkeypatch, split):
+    presence, contributions = corpus
+    themes = themes_of(presence, contributions)
+    if split:
+        monkeypatch.setattr(explorer, "ONE_PAGE_QUOTES", 1)
+    pages = explorer.ExplorerPages.of(themes)
+    explorer.write_explorer(tmp_path / "evidence.html", themes, "T", "Intro.", pages=pages, figures=figures_behind(presence, contributions))
+    landed = links_land(tmp_path, "evidence.html")
+    assert len(landed) > 20 and all(landed.values()), [href for href, ok in landed.items() if not ok]
+    page = lxml_html.fromstring((tmp_path / "evidence.html").read_text(encoding="utf-8"))
+    behind = page.xpath(f"//*[@id='{explorer.behind_anchor('agreement')}']/following-sibling::ul//a")
+    assert [(a.xpath("string(ancestor::li/span[@class='group'])"), a.text) for a in behind] == [
+        ("The coders differed", "SX-0001"), ("The coders agreed", "SX-0002")]
+    assert page.xpath(f"string(//*[@id='{explorer.behind_anchor('heatmap')}']/following-sibling::ul//a/@href)").endswith("#cell-voice-users")
+    assert page.xpath(f"//*[@id='{explorer.behind_anchor('map')}']/following-sibling::p/a/@href") == ["#behind-heatmap"]  # listed once
+    assert not page.xpath("//script")
+
+
+def test_the_indexes_find_every_group_and_every_word_of_four_letters_or_more_without_a_script(corpus):
+    presence, contributions = corpus
+    themes = themes_of(presence, contributions)
+    groups = explorer.group_index(themes)
+    assert [group["label"] for group in groups] == ["managers", "Users", "workers"]  # alphabetical, whatever the case
+    assert {cell["anchor"] for group in groups for cell in group["cells"]} == {cell["anchor"] for theme in themes for cell in theme["cells"]}
+    words = {word["word"]: [place["anchor"] for place in word["places"]] for letter in explorer.word_index(themes) for word in letter["words"]}
+    assert words["users"] == ["group-users"] and words["relationships"] == ["theme-relationships"]
+    assert "and" not in words and all(len(word) >= explorer.SHORTEST_INDEXED_WORD for word in words)
+    page = lxml_html.fromstring(explorer.explorer_page(themes, "T", "briefing.html", "Intro."))
+    assert page.xpath("//nav//a[@href='#words-u']/@aria-label") == ["Words beginning with U"]

@@ -1,11 +1,14 @@
 """Figure functions return Figures with the expected elements, in the fixed palette."""
 
+import inspect
+
 import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from analysis.coding.reliability import THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
@@ -49,9 +52,11 @@ def test_colours_follow_sorted_ids_whatever_the_input_order():
     assert figures.group_colours(["students", "carers"]) == {"carers": OKABE_ITO[0], "students": OKABE_ITO[1]}
 
 
-def test_too_many_ids_for_the_palette_raise():
-    with pytest.raises(ValueError, match="17 colours"):
-        figures.theme_colours([f"t{i}" for i in range(18)])
+def test_themes_past_both_palettes_take_their_colours_again_in_order_and_groups_past_theirs_raise():
+    colours = figures.theme_colours([f"t{i:02d}" for i in range(20)])
+    palette = figures.THEME_PALETTE + figures.THEME_FALLBACK_PALETTE
+    assert [colours[f"t{i:02d}"] for i in range(17)] == list(palette)
+    assert [colours[f"t{i:02d}"] for i in range(17, 20)] == list(palette[:3])
     with pytest.raises(ValueError, match="8 colours"):
         figures.group_colours([f"g{i}" for i in range(9)])
 
@@ -74,23 +79,41 @@ def prevalence_table():
     return table
 
 
+THEMES = figures.theme_colours(["education", "politics", "relationships", "voice"])
+
+
 def test_prevalence_heatmap_counts_hatching_and_labels():
-    figure = figures.prevalence_heatmap(prevalence_table(), min_n=5)
+    figure = figures.prevalence_heatmap(prevalence_table(), colours=THEMES, min_n=5)
     assert_house_style(figure)
     ax = figure.axes[0]
     # 2 themes x 2 shown groups: four counts, including the 0, and nothing in hidden cells
     assert sorted(text.get_text() for text in ax.texts) == ["0", "1", "3", "6"]
     assert len([patch for patch in ax.patches if patch.get_hatch()]) == 2
+    strips = [patch for patch in ax.patches if not patch.get_hatch()]  # each theme's colour above its column
+    assert [hex_of(patch.get_facecolor()) for patch in strips] == [THEMES["politics"], THEMES["voice"]]
     assert [label.get_text() for label in ax.get_yticklabels()] == [
         "carers (n = 10)", "students (n = 6)", "tiny (n = 2)",
     ]
     assert [label.get_text() for label in ax.get_xticklabels()] == ["politics", "voice"]
     assert "fewer than 5" in ax.get_xlabel() and "left out of the comparisons" in ax.get_xlabel()
+    scale = mpl.colors.Normalize(*figures.percent_range(pd.Series([0.0, 0.3, 1 / 6, 1.0])))
     for text in ax.texts:  # every number reads at 4.5:1 or better on its cell
         column, row = int(text.get_position()[0]), int(text.get_position()[1])
         share = prevalence_table().pivot(index="speaker_group", columns="theme_id", values="share").iat[row, column]
-        cell = mpl.colors.to_hex(mpl.colormaps[figures.SEQUENTIAL_CMAP](float(share)))
+        cell = mpl.colors.to_hex(mpl.colormaps[figures.SEQUENTIAL_CMAP](scale(100 * float(share))))
         assert figures.contrast_ratio(text.get_color(), cell) >= 4.5
+
+
+def test_the_share_scale_is_in_percent_and_spans_the_data_not_0_to_1():
+    assert figures.percent_range(pd.Series([0.12, 0.47, np.nan])) == (10.0, 50.0)
+    assert figures.percent_range(pd.Series([0.3, 0.3])) == (30.0, 40.0)
+    table = prevalence_table()
+    table["share"] = table["share"] * 0.5  # at most 50%
+    figure = figures.prevalence_heatmap(table, colours=THEMES, min_n=5)
+    colourbar = figure.axes[1]
+    assert colourbar.get_ylim() == pytest.approx((0, 50))
+    figure.canvas.draw()
+    assert [label.get_text() for label in colourbar.get_yticklabels()][-1].endswith("%")
 
 
 def test_black_or_white_ink_always_reads_at_4_5_to_1():
@@ -104,7 +127,7 @@ def test_prevalence_heatmap_without_suppression_has_no_note():
     table = prevalence_table().drop(columns="suppressed")
     table["n"] = table["n"].fillna(1)
     table["share"] = table["n"] / table["denominator"]
-    figure = figures.prevalence_heatmap(table, labels={"tiny": "A tiny group"})
+    figure = figures.prevalence_heatmap(table, colours=THEMES, labels={"tiny": "A tiny group"})
     ax = figure.axes[0]
     assert len(ax.texts) == 6 and "Hatched" not in ax.get_xlabel()
     assert ax.get_yticklabels()[2].get_text().startswith("A tiny group")
@@ -142,11 +165,11 @@ def test_ca_map_colours_themes_and_labels_inertia():
         index=["carers", "students", "managers"], columns=["politics", "voice", "education"],
     )
     ca = correspondence_analysis(table)
-    figure = figures.ca_map(ca)
+    expected = figures.theme_colours(["politics", "voice", "education"])
+    figure = figures.ca_map(ca, column_colours=expected)
     assert_house_style(figure)
     ax = figure.axes[0]
     rows, columns = [c for c in ax.collections if isinstance(c, PathCollection)]
-    expected = figures.theme_colours(["politics", "voice", "education"])
     assert [hex_of(c) for c in columns.get_facecolors()] == [expected[t] for t in table.columns]
     assert {hex_of(c) for c in rows.get_facecolors()} == {figures.NEUTRAL.upper()}
     share = ca.inertia["share"].to_numpy()
@@ -160,7 +183,7 @@ def test_ca_map_colours_themes_and_labels_inertia():
 
 def test_ca_map_needs_two_dimensions():
     with pytest.raises(ValueError, match="two dimensions"):
-        figures.ca_map(correspondence_analysis(pd.DataFrame([[8, 2], [2, 8]])))
+        figures.ca_map(correspondence_analysis(pd.DataFrame([[8, 2], [2, 8]])), column_colours={})
 
 
 def test_cooccurrence_network_edges_and_theme_colours():
@@ -189,30 +212,43 @@ def test_cooccurrence_network_edges_and_theme_colours():
 
 def test_cooccurrence_network_refuses_empty_edges():
     with pytest.raises(ValueError):
-        figures.cooccurrence_network(pd.DataFrame(columns=["code_a", "code_b", "count"]))
+        figures.cooccurrence_network(pd.DataFrame(columns=["code_a", "code_b", "count"]), colours={})
 
 
 # --- sources and voices ----------------------------------------------------------------
 
 
-def test_source_comparison_sorted_with_theme_colours():
-    difference = pd.DataFrame(
+def source_difference():
+    return pd.DataFrame(
         {"source_a": "lancaster_2012", "source_b": "changing_lives_2006",
          "theme_id": ["politics", "voice", "education"],
          "n_a": [5, 1, 3], "denominator_a": 10, "share_a": [0.5, 0.1, 0.3],
          "n_b": [1, 4, 3], "denominator_b": 20, "share_b": [0.05, 0.2, 0.15],
          "difference": [0.45, -0.1, 0.15], "ci_low": [0.2, -0.3, 0.0], "ci_high": [0.7, 0.1, 0.3]}
     )
-    figure = figures.source_comparison_figure(difference)
+
+
+def test_source_comparison_sorted_with_theme_colours():
+    colours = figures.theme_colours(["politics", "voice", "education"])
+    figure = figures.source_comparison_figure(source_difference(), colours=colours)
     assert_house_style(figure)
     ax = figure.axes[0]
     # ascending difference from the bottom: voice, education, politics
     assert [t.get_text() for t in ax.get_yticklabels()] == ["voice", "education", "politics"]
-    colours = figures.theme_colours(["politics", "voice", "education"])
     markers = [line for line in ax.lines if line.get_marker() == "o"]
     assert [line.get_color() for line in markers] == [colours["voice"], colours["education"], colours["politics"]]
     assert markers[-1].get_xdata()[0] == pytest.approx(45)  # percentage points
     assert "(n = 10)" in ax.get_xlabel() and "(n = 20)" in ax.get_xlabel()
+
+
+def test_a_difference_chart_names_each_side_in_words_with_zero_in_the_middle():
+    figure = figures.source_comparison_figure(source_difference(), colours=THEMES, labels={"lancaster_2012": "Lancaster 2012"})
+    ax = figure.axes[0]
+    left, right = ax.get_xlim()
+    assert left == pytest.approx(-right) and right == pytest.approx(77)  # the widest interval end, 70 points, and a tenth
+    sides = {text.get_horizontalalignment(): text.get_text().replace("\n", " ") for text in ax.texts}
+    assert sides == {"left": "\u2190 more often in changing lives 2006", "right": "more often in Lancaster 2012 \u2192"}
+    assert "minus" not in ax.get_xlabel()
 
 
 def test_voice_subject_one_panel_per_comparison_with_denominators():
@@ -223,8 +259,10 @@ def test_voice_subject_one_panel_per_comparison_with_denominators():
                 rows.append({"side": side, "theme_id": theme, "n": 3, "denominator": denominator,
                              "share": 3 / denominator, "ci_low": 0.05, "ci_high": 0.5,
                              "groups": groups, "comparison": comparison})
-    figure = figures.voice_subject_figure(pd.DataFrame(rows))
+    figure = figures.voice_subject_figure(pd.DataFrame(rows), colours=THEMES)
     assert_house_style(figure)
+    filled = figure.axes[0].collections[1]  # the groups' own words, each in its theme's colour
+    assert [hex_of(colour) for colour in filled.get_facecolors()] == [THEMES["politics"], THEMES["voice"]]
     assert len(figure.axes) == 2
     first = figure.axes[0].get_title(loc="left").splitlines()
     assert first == ["Users and carers", "filled: said by service users carers (n = 12); open: about carers (n = 30)"]
@@ -242,7 +280,7 @@ def test_alpha_forest_leaves_out_undefined_codes_and_marks_thresholds():
         "code_id": ["a", "b", "never_used", "(pooled)"], "alpha": [0.9, 0.5, np.nan, 0.8],
         "ci_low": [0.7, 0.1, np.nan, 0.7], "ci_high": [1.0, 0.8, np.nan, 0.9],
     })
-    figure = figures.alpha_forest(alpha, labels={"a": "Code A"})
+    figure = figures.alpha_forest(alpha, colours={"a": "#CC6677"}, labels={"a": "Code A"})
     ax = figure.axes[0]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["Code A", "b", "All codes pooled"]
     assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [THRESHOLD_TENTATIVE, THRESHOLD_RELIABLE]
@@ -283,3 +321,141 @@ def test_label_moves_are_fixed_by_the_number_of_labels_and_bounded():
     assert label_moves(24) == label_moves(24) == 3000
     assert label_moves(70) < label_moves(40) <= 3000
     assert label_moves(1000) == 100
+
+
+# --- one colour per theme, and phone drawings --------------------------------------------
+
+
+def codebook():
+    themes = ["education", "politics", "relationships", "voice"]
+    return {"themes": [{"id": theme} for theme in themes] + [{"id": "none"}],
+            "codes": [{"id": f"{theme}_code", "theme": theme} for theme in themes] + [{"id": "not_codable", "theme": "none"}]}
+
+
+def draw(figure_name: str, colours, width: float = figures.A4_WIDTH):
+    """One of the figures that show themes, from small made-up tables."""
+    if figure_name == "prevalence_heatmap":
+        return figures.prevalence_heatmap(prevalence_table(), colours=colours, min_n=5, width=width)
+    if figure_name == "source_comparison":
+        return figures.source_comparison_figure(source_difference(), colours=colours, width=width)
+    if figure_name == "ca_map":
+        table = pd.DataFrame([[10, 2, 4], [1, 8, 3], [2, 5, 9]], index=["a", "b", "c"], columns=["politics", "voice", "education"])
+        return figures.ca_map(correspondence_analysis(table), column_colours=colours, width=width)
+    if figure_name == "alpha_forest":
+        alpha = pd.DataFrame({"code_id": ["voice", "relationships", "(pooled)"], "alpha": [0.9, 0.7, 0.8],
+                              "ci_low": [0.8, 0.6, 0.7], "ci_high": [1.0, 0.8, 0.9]})
+        return figures.alpha_forest(alpha, colours=colours, width=width)
+    edges = pd.DataFrame({"code_a": ["voice", "politics"], "code_b": ["relationships", "voice"], "count": [4, 3]})
+    return figures.cooccurrence_network(edges, colours=colours, width=width)
+
+
+def drawn_colours(figure_name: str, figure) -> dict[str, str]:
+    """The colour each theme takes in a figure of `draw`, read from what it draws."""
+    ax = figure.axes[0]
+    if figure_name == "prevalence_heatmap":
+        strips = [patch for patch in ax.patches if not patch.get_hatch()]
+        return {label.get_text(): hex_of(strip.get_facecolor()) for label, strip in zip(ax.get_xticklabels(), strips)}
+    if figure_name == "source_comparison":
+        markers = [line for line in ax.lines if line.get_marker() == "o"]
+        return {label.get_text(): hex_of(line.get_color()) for label, line in zip(ax.get_yticklabels(), markers)}
+    if figure_name == "alpha_forest":
+        return dict(zip(["voice", "relationships"], map(hex_of, ax.collections[1].get_facecolors())))
+    legend = ax.get_legend()  # the CA map's and the network's key
+    return {text.get_text(): hex_of(handle.get_markerfacecolor())
+            for text, handle in zip(legend.get_texts(), legend.legend_handles) if handle.get_marker() in ("^", "o")
+            and text.get_text() in codebook_themes()}
+
+
+def codebook_themes() -> list[str]:
+    return [theme["id"] for theme in codebook()["themes"] if theme["id"] != "none"]
+
+
+FIGURES_WITH_THEMES = ["prevalence_heatmap", "source_comparison", "ca_map", "alpha_forest", "network"]
+
+
+@pytest.mark.parametrize("figure_name", FIGURES_WITH_THEMES)
+def test_every_figure_gives_each_theme_the_colour_the_codebook_gives_it(figure_name):
+    colours = figures.codebook_colours(codebook())
+    drawn = drawn_colours(figure_name, draw(figure_name, colours))
+    assert len(drawn) >= 2
+    assert drawn == {theme: colours[theme].upper() for theme in drawn}
+
+
+@pytest.mark.parametrize("function", [figures.prevalence_heatmap, figures.ca_map, figures.cooccurrence_network,
+                                      figures.source_comparison_figure, figures.voice_subject_figure, figures.alpha_forest])
+def test_a_figure_that_shows_themes_cannot_choose_their_colours_itself(function):
+    parameters = inspect.signature(function).parameters
+    given = parameters.get("colours") or parameters["column_colours"]
+    assert given.default is inspect.Parameter.empty  # always from codebook_colours, never a palette of its own
+
+
+PHONE_COLUMN_PX = 390 - 32  # a 390 px phone less the page's padding
+
+
+@pytest.mark.parametrize("figure_name", FIGURES_WITH_THEMES)
+def test_a_phone_drawing_fills_a_390_px_phone_with_text_of_at_least_12_css_px(figure_name, tmp_path):
+    from analysis.report.output import save_figure, svg_geometry
+
+    save_figure(draw(figure_name, figures.codebook_colours(codebook()), figures.PHONE_WIDTH), tmp_path, "phone", caption="c", alt="a")
+    width, _, smallest = svg_geometry((tmp_path / "phone.svg").read_text(encoding="utf-8"))
+    assert smallest * PHONE_COLUMN_PX / width >= 12  # drawn 100% of the column wide (briefing.css)
+
+
+def overlapping(figure) -> list[tuple[str, str]]:
+    """Pairs of texts drawn in the figure's first axes (and its row names) whose boxes overlap."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    texts = [*figure.axes[0].texts, *figure.axes[0].get_yticklabels()]
+    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in texts if text.get_text()]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+
+
+@pytest.mark.filterwarnings("error:constrained_layout not applied")  # a figure too small for its words
+@pytest.mark.parametrize("width", [figures.A4_WIDTH, figures.PHONE_WIDTH])
+@pytest.mark.parametrize("figure_name", ["source_comparison", "network", "ca_map"])
+def test_no_two_labels_overlap(figure_name, width):
+    labels = {"lancaster_2012": "Lancaster University visioning project 2012", "changing_lives_2006": "Changing Lives review 2006"}
+    figure = draw(figure_name, figures.codebook_colours(codebook()), width) if figure_name != "source_comparison" else (
+        figures.source_comparison_figure(source_difference(), colours=THEMES, labels=labels, width=width))
+    assert overlapping(figure) == []
+
+
+def test_a_crowded_network_names_every_code_along_its_radius_or_by_a_number_on_a_phone():
+    codes = [f"code_{i:02d}_with_a_long_descriptive_name" for i in range(28)]
+    edges = pd.DataFrame({"code_a": codes, "code_b": codes[1:] + codes[:1], "count": 3})
+    colours = figures.theme_colours(["a", "b"])
+    themes = {code: "ab"[i % 2] for i, code in enumerate(codes)}
+    phone = figures.cooccurrence_network(edges, node_themes=themes, colours=colours, width=figures.PHONE_WIDTH)
+    assert overlapping(phone) == [] and [text.get_text() for text in phone.axes[0].texts] == [str(i) for i in range(1, 29)]
+    assert [text.get_text() for text in phone.axes[0].get_legend().get_texts()][1:3] == [  # after the one line width
+        "1 code 00 with a long descriptive name", "2 code 02 with a long descriptive name"]  # by theme, then id
+    wide = figures.cooccurrence_network(edges, node_themes=themes, colours=colours)
+    for text in wide.axes[0].texts:  # each name on the line from the centre through its node, so names fan out
+        x, y = text.get_position()
+        assert np.sin(np.arctan2(y, x) - np.radians(text.get_rotation())) == pytest.approx(0, abs=1e-6)
+
+
+LONG_NAMES = {"voice": "Identity, image and voice of the profession", "relationships": "Education, learning and research",
+              "carers": "Adults' social worker (one person)", "students": "Children's social worker (one person)",
+              "tiny": "Long-serving social worker (one person)"}
+
+
+def with_long_names(figure_name: str):
+    """A figure whose rows are named at length, drawn at phone width."""
+    width = figures.PHONE_WIDTH
+    if figure_name == "alpha_forest":
+        alpha = pd.DataFrame({"code_id": ["voice", "relationships", "(pooled)"], "alpha": [0.9, 0.7, 0.8],
+                              "ci_low": [0.8, 0.6, 0.7], "ci_high": [1.0, 0.8, 0.9]})
+        return figures.alpha_forest(alpha, colours=THEMES, labels=LONG_NAMES, width=width)
+    if figure_name == "prevalence_heatmap":
+        return figures.prevalence_heatmap(prevalence_table(), colours=THEMES, min_n=5, labels=LONG_NAMES, width=width)
+    matrix = similarity().rename(index={"managers": "tiny"}, columns={"managers": "tiny"})
+    matrix.index = matrix.columns = ["carers", "students", "tiny"]
+    return figures.dendrogram_figure(matrix, labels=LONG_NAMES, width=width)
+
+
+@pytest.mark.parametrize("figure_name", ["alpha_forest", "prevalence_heatmap", "dendrogram"])
+def test_long_row_names_wrapped_on_a_phone_keep_apart(figure_name):
+    figure = with_long_names(figure_name)
+    assert any(label.get_text().count("\n") >= 2 for label in figure.axes[0].get_yticklabels())  # three lines or more
+    assert overlapping(figure) == []

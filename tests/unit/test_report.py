@@ -46,6 +46,24 @@ def test_a_figure_keeps_its_text_legible_and_shows_its_data(tmp_path):
     assert shown.xpath("//details//tbody/tr/th/text()") == ["<b>x</b>", "y"]
 
 
+def test_a_figure_with_a_phone_drawing_shows_it_on_screens_too_narrow_for_the_full_ones_text(tmp_path):
+    wide, phone = plt.subplots(figsize=(6.5, 3))[0], plt.subplots(figsize=(3.3, 4))[0]
+    for figure in (wide, phone):
+        figure.axes[0].plot([0, 1], [0, 1])
+    save_figure((wide, phone), tmp_path, "both", caption="Both.", alt="A line.", evidence=[{"heading": "h", "links": []}])
+    assert json.loads((tmp_path / "both.json").read_text())["evidence"] == [{"heading": "h", "links": []}]
+    width, _, smallest = svg_geometry((tmp_path / "both.svg").read_text(encoding="utf-8"))
+    phone_width, _, phone_smallest = svg_geometry((tmp_path / "both.phone.svg").read_text(encoding="utf-8"))
+    shown = lxml_html.fromstring(figure_html(tmp_path, "both", number=1))
+    (source,) = shown.xpath("//picture/source")
+    below = int(source.get("media").removeprefix("(max-width: ").removesuffix("px)"))
+    assert (below - 32) * smallest / width == pytest.approx(12, abs=0.05)  # wider screens show the full figure's text at 12 px or more
+    assert base64.b64decode(source.get("srcset").split(",", 1)[1]).decode("utf-8") == (tmp_path / "both.phone.svg").read_text(encoding="utf-8")
+    assert base64.b64decode(shown.xpath("//figure//img/@src")[0].split(",", 1)[1]).decode("utf-8") == (tmp_path / "both.svg").read_text(encoding="utf-8")
+    min_width = int(shown.xpath("//img/@style")[0].split(":")[1].strip().removesuffix("px"))
+    assert min_width * phone_smallest / phone_width == pytest.approx(9, abs=0.05)  # the phone drawing may shrink only so far
+
+
 @pytest.mark.parametrize(("caption", "alt"), [("", "alt"), ("caption", "  ")])
 def test_a_figure_without_caption_or_alt_text_is_refused(tmp_path, caption, alt):
     figure, _ = plt.subplots()
