@@ -77,8 +77,10 @@ __all__ = [
     "GROUP_PALETTE",
     "theme_colours",
     "group_colours",
-    "item_colours",
     "codebook_colours",
+    "drawn_twice",
+    "percent_range",
+    "PHONE_WIDTH",
     "prevalence_heatmap",
     "similarity_heatmap",
     "dendrogram_figure",
@@ -86,6 +88,7 @@ __all__ = [
     "cooccurrence_network",
     "source_comparison_figure",
     "voice_subject_figure",
+    "alpha_forest",
 ]
 
 
@@ -127,12 +130,6 @@ def codebook_colours(codebook: Mapping) -> dict[str, str]:
         codes = sorted(code["id"] for code in codebook["codes"] if code["theme"] == theme)
         colours.update(zip(codes, _shades(base, len(codes))))
     return colours
-
-
-def item_colours(item_ids: Iterable[str], codebook: Mapping) -> dict[str, str]:
-    """The `codebook_colours` of what a run counts (theme ids or code ids)."""
-    colours = codebook_colours(codebook)
-    return {item: colours[item] for item in item_ids if item in colours}
 
 
 def _shades(colour: str, count: int) -> list[str]:
