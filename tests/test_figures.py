@@ -459,3 +459,15 @@ def test_long_row_names_wrapped_on_a_phone_keep_apart(figure_name):
     figure = with_long_names(figure_name)
     assert any(label.get_text().count("\n") >= 2 for label in figure.axes[0].get_yticklabels())  # three lines or more
     assert overlapping(figure) == []
+
+
+@pytest.mark.parametrize(("n_themes", "numbered"), [(figures.PHONE_NUMBERED_COLUMNS, True), (figures.PHONE_NUMBERED_COLUMNS + 1, False)])
+def test_a_phone_heatmap_numbers_its_cells_only_while_they_are_wide_enough(n_themes, numbered):
+    themes = [f"t{i:02d}" for i in range(n_themes)]
+    table = pd.DataFrame([{"speaker_group": group, "theme_id": theme, "n": 12, "denominator": 40, "share": 0.3}
+                          for group in ("carers", "students") for theme in themes])
+    figure = figures.prevalence_heatmap(table, colours=figures.theme_colours(themes), width=figures.PHONE_WIDTH)
+    ax = figure.axes[0]
+    assert (len(ax.texts) == 2 * n_themes) == numbered and (len(ax.texts) == 0) != numbered
+    assert ("numbers in cells" in ax.get_xlabel().replace("\n", " ")) == numbered
+    assert overlapping(figure) == []
