@@ -77,8 +77,10 @@ __all__ = [
     "GROUP_PALETTE",
     "theme_colours",
     "group_colours",
-    "item_colours",
     "codebook_colours",
+    "drawn_twice",
+    "percent_range",
+    "PHONE_WIDTH",
     "prevalence_heatmap",
     "similarity_heatmap",
     "dendrogram_figure",
@@ -86,6 +88,7 @@ __all__ = [
     "cooccurrence_network",
     "source_comparison_figure",
     "voice_subject_figure",
+    "alpha_forest",
 ]
 
 
@@ -127,12 +130,6 @@ def codebook_colours(codebook: Mapping) -> dict[str, str]:
         codes = sorted(code["id"] for code in codebook["codes"] if code["theme"] == theme)
         colours.update(zip(codes, _shades(base, len(codes))))
     return colours
-
-
-def item_colours(item_ids: Iterable[str], codebook: Mapping) -> dict[str, str]:
-    """The `codebook_colours` of what a run counts (theme ids or code ids)."""
-    colours = codebook_colours(codebook)
-    return {item: colours[item] for item in item_ids if item in colours}
 
 
 def _shades(colour: str, count: int) -> list[str]:
@@ -178,6 +175,7 @@ def _wrap(text: str, width: float, share: float = 1.0) -> str:
 CHARS_PER_INCH = 14  # characters of 8.5 pt sans-serif text in an inch, with a little room
 BESIDE_LABELS = 0.6  # the share of a figure's width under (or over) a plot whose labels take its left side
 KEY = 0.8  # the share of a narrow figure's width an entry of its key may take, beside its marker
+PHONE_NUMBERED_COLUMNS = 12  # a phone's heatmap numbers its cells up to this many columns
 SIDE = 0.3  # the share of a figure's width each side's name takes over a difference chart, at any width
 
 
@@ -271,13 +269,14 @@ def prevalence_heatmap(
     low, high = percent_range(shares.mask(hidden))
 
     phone = width < A4_WIDTH
+    numbered = not phone or len(items) <= PHONE_NUMBERED_COLUMNS  # more columns leave a phone's cells too narrow for numbers
     column_labels = [_plain(i, labels) for i in items]  # upright on a phone: never wrapped
     # On a phone the colour key goes under the grid, leaving its width to the columns, and each row has room for a wrapped label.
     height = (1.6 + _row_height(row_labels, 0.3) * len(groups) + max(map(len, column_labels)) * SMALLEST_PT * 0.55 / 72 if phone
               else 2.0 + 0.22 * len(groups))
     figure, ax = _figure(height, width)
     sns.heatmap(
-        100 * shares, mask=hidden, annot=annotations, fmt="", cmap=SEQUENTIAL_CMAP, vmin=low, vmax=high,
+        100 * shares, mask=hidden, annot=annotations if numbered else False, fmt="", cmap=SEQUENTIAL_CMAP, vmin=low, vmax=high,
         linewidths=0.5, linecolor="white", ax=ax, xticklabels=column_labels, yticklabels=row_labels,
         cbar_kws={"label": _wrap("Share of the group's contributions", width, BESIDE_LABELS), "shrink": 0.6, "format": mpl.ticker.PercentFormatter(decimals=0),
                   **({"orientation": "horizontal", "location": "bottom"} if phone else {})},
@@ -299,7 +298,8 @@ def prevalence_heatmap(
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("center" if phone else "right")
     ax.tick_params(axis="y", length=0, labelrotation=0)  # seaborn turns crowded row names upright; they are wrapped instead
-    x_label = ("Theme" if item_col == "theme_id" else "Code") + "; numbers in cells are contributions"
+    x_label = ("Theme" if item_col == "theme_id" else "Code") + ("; numbers in cells are contributions" if numbered
+                                                                   else "; the table under the figure gives the numbers")
     if hidden.any():
         threshold = f"fewer than {min_n}" if min_n is not None else "too few"
         x_label += f"\nHatched: groups with {threshold} contributions, left out of the comparisons"

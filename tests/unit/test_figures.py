@@ -294,13 +294,14 @@ def test_thresholds_are_written_with_the_decimals_they_need():
 def test_codes_take_shades_of_their_theme_colour_however_many_there_are():
     codebook = {"themes": [{"id": f"t{t}"} for t in range(9)],
                 "codes": [{"id": f"t{t}_c{c}", "theme": f"t{t}"} for t in range(9) for c in range(5)]}
-    colours = figures.item_colours([code["id"] for code in codebook["codes"]], codebook)
-    assert len(colours) == 45 and len(set(colours.values())) == 45
+    colours = figures.codebook_colours(codebook)
+    codes = {code["id"]: colours[code["id"]] for code in codebook["codes"]}
+    assert len(codes) == 45 and len(set(codes.values())) == 45
     themes = figures.theme_colours(f"t{t}" for t in range(9))
     assert colours["t3_c2"] == themes["t3"].lower()  # the middle shade is the theme's own colour
     brightness = [sum(mcolors.to_rgb(colours[f"t3_c{c}"])) for c in range(5)]
     assert brightness == sorted(brightness, reverse=True)  # lighter to darker in id order
-    assert figures.item_colours(["t1", "t0"], codebook) == figures.theme_colours(["t0", "t1"])
+    assert {theme: colours[theme] for theme in ("t1", "t0")} == figures.theme_colours(["t0", "t1"])
 
 
 def test_a_twelve_theme_codebook_gets_distinct_colours_that_do_not_depend_on_what_a_figure_shows():
@@ -311,7 +312,6 @@ def test_a_twelve_theme_codebook_gets_distinct_colours_that_do_not_depend_on_wha
     assert len({colours[theme] for theme in themes}) == 12 and "none" not in colours
     assert [colours[theme] for theme in themes[:9]] == list(figures.THEME_PALETTE)
     assert [colours[theme] for theme in themes[9:]] == list(figures.THEME_FALLBACK_PALETTE[:3])  # the documented fallback
-    assert figures.item_colours(["t11", "t03"], codebook) == {"t11": colours["t11"], "t03": colours["t03"]}
     assert figures.codebook_colours({**codebook, "themes": codebook["themes"][::-1]}) == colours  # stable, whatever the order
 
 
@@ -458,4 +458,16 @@ def with_long_names(figure_name: str):
 def test_long_row_names_wrapped_on_a_phone_keep_apart(figure_name):
     figure = with_long_names(figure_name)
     assert any(label.get_text().count("\n") >= 2 for label in figure.axes[0].get_yticklabels())  # three lines or more
+    assert overlapping(figure) == []
+
+
+@pytest.mark.parametrize(("n_themes", "numbered"), [(figures.PHONE_NUMBERED_COLUMNS, True), (figures.PHONE_NUMBERED_COLUMNS + 1, False)])
+def test_a_phone_heatmap_numbers_its_cells_only_while_they_are_wide_enough(n_themes, numbered):
+    themes = [f"t{i:02d}" for i in range(n_themes)]
+    table = pd.DataFrame([{"speaker_group": group, "theme_id": theme, "n": 12, "denominator": 40, "share": 0.3}
+                          for group in ("carers", "students") for theme in themes])
+    figure = figures.prevalence_heatmap(table, colours=figures.theme_colours(themes), width=figures.PHONE_WIDTH)
+    ax = figure.axes[0]
+    assert (len(ax.texts) == 2 * n_themes) == numbered and (len(ax.texts) == 0) != numbered
+    assert ("numbers in cells" in ax.get_xlabel().replace("\n", " ")) == numbered
     assert overlapping(figure) == []
