@@ -118,7 +118,7 @@ class Briefing:
     def figure(self, name: str, evidence: str = "") -> Markup:
         """A saved figure, numbered in order of first showing, with a link to the statements behind it."""
         number = self.figure_numbers.setdefault(name, len(self.figure_numbers) + 1)
-        return Markup(figure_html(self.figures_dir, name, number)) + render(
+        return Markup(figure_html(self.figures_dir, name, number, self.study.parameters)) + render(
             "sections/figure_evidence.html.j2", href=self.pages.href(evidence or behind_anchor(name)), number=number)
 
     def has_figure(self, name: str) -> bool:

@@ -34,11 +34,12 @@ def in_project(folder: Path | str) -> Path:
 
 
 def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str, data: pd.DataFrame | None = None,
-                evidence: Sequence[Mapping] = ()) -> Path:
+                evidence: Sequence[Mapping] = (), parameters: Mapping[str, Any] | None = None) -> Path:
     """Write the figure as <name>.svg (``figure`` may be the pair `figures.drawn_twice` gives: the
     phone drawing goes to <name>.phone.svg) with <name>.json (caption, alt text, ``evidence``: the
-    statements behind it as rows of explorer links, see `analysis.report.explorer.cell_rows`) and
-    <name>.csv (its data); close the figures."""
+    statements behind it as rows of explorer links, see `analysis.report.explorer.cell_rows`; and,
+    as a table's stamp does, the run ``parameters`` that made it) and <name>.csv (its data); close
+    the figures."""
     if not caption.strip() or not alt.strip():
         raise ValueError(f"figure {name!r} needs both a caption and alt text")
     figures_dir = in_project(figures_dir)
@@ -50,7 +51,8 @@ def save_figure(figure, figures_dir: Path, name: str, caption: str, alt: str, da
         with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
             drawn.savefig(figure_path, format="svg", bbox_inches="tight", metadata={"Date": None})
         plt.close(drawn)
-    words = {"caption": caption, "alt": alt, **({"evidence": list(evidence)} if evidence else {})}
+    words = {"caption": caption, "alt": alt, **({"evidence": list(evidence)} if evidence else {}),
+             **({"parameters": _compared(parameters)} if parameters is not None else {})}
     (figures_dir / f"{name}.json").write_text(json.dumps(words, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if data is not None:
         data.to_csv(figures_dir / f"{name}.csv", index=False, lineterminator="\n")
@@ -70,13 +72,16 @@ def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def figure_html(figures_dir: Path, name: str, number: int | None = None) -> str:
+def figure_html(figures_dir: Path, name: str, number: int | None = None, parameters: Mapping[str, Any] | None = None) -> str:
     """A <figure>: the SVG embedded as a data URI, its alt text, caption and data table. Where a
     phone drawing was saved, screens too narrow for the full figure's text to reach 12 CSS px get
     it instead (a <picture> source); whichever is shown is never drawn so small that its text goes
-    below 9 CSS px (it scrolls in its own box instead)."""
+    below 9 CSS px (it scrolls in its own box instead). Given run ``parameters``, a figure made with
+    others (or with none recorded) is refused, as :func:`read_table` refuses a table."""
     figures_dir = in_project(figures_dir)
     words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
+    if parameters is not None:
+        refuse_another_run(figures_dir / f"{name}.svg", words.get("parameters"), parameters, "build with these parameters first")
     svg = (figures_dir / f"{name}.svg").read_text(encoding="utf-8")
     width, height, smallest = svg_geometry(svg)
     phone_path = figures_dir / f"{name}.phone.svg"
@@ -125,7 +130,19 @@ def save_table(table: pd.DataFrame, tables_dir: Path, name: str, parameters: Map
 
 
 class TableFromAnotherRun(ValueError):
-    """A saved table is missing or was made with other run parameters than the reader's."""
+    """A saved table or figure is missing or was made with other run parameters than the reader's."""
+
+
+def refuse_another_run(path: Path, made_with: Mapping[str, Any] | None, parameters: Mapping[str, Any], run: str) -> None:
+    """Raise :class:`TableFromAnotherRun` when an output at ``path`` records no run parameters
+    (``made_with``) or other ones than ``parameters``; ``run`` says what to do."""
+    if made_with is None:
+        raise TableFromAnotherRun(f"{display_path(path)} records no run parameters; {run}")
+    wanted = _compared(parameters)
+    differing = [f"{key} {made_with.get(key)!r}, not {wanted.get(key)!r}" for key in sorted(set(wanted) | set(made_with))
+                 if made_with.get(key) != wanted.get(key)]
+    if differing:
+        raise TableFromAnotherRun(f"{display_path(path)} was made with other parameters ({'; '.join(differing)}); {run}")
 
 
 def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> pd.DataFrame:
@@ -136,13 +153,7 @@ def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> pd
     if not path.is_file():
         raise TableFromAnotherRun(f"{display_path(path)} is missing; {run}")
     made_with = json.loads(stamp_path.read_text(encoding="utf-8"))["parameters"] if stamp_path.is_file() else None
-    if made_with is None:
-        raise TableFromAnotherRun(f"{display_path(path)} records no run parameters; {run}")
-    wanted = _compared(parameters)
-    differing = [f"{key} {made_with.get(key)!r}, not {wanted.get(key)!r}" for key in sorted(set(wanted) | set(made_with))
-                 if made_with.get(key) != wanted.get(key)]
-    if differing:
-        raise TableFromAnotherRun(f"{display_path(path)} was made with other parameters ({'; '.join(differing)}); {run}")
+    refuse_another_run(path, made_with, parameters, run)
     return pd.read_csv(path)
 
 

@@ -295,3 +295,18 @@ def test_the_pdf_is_tagged_a4_and_nothing_runs_off_the_page(smoke_build):
     overhang = [float(x) - float(width) for width, page in pages
                 for x in re.findall(r'<word xMin="[-0-9.]+" yMin="[-0-9.]+" xMax="([-0-9.]+)"', page)]
     assert overhang and max(overhang) <= -20  # within each page, clear of its edge
+
+
+def test_the_briefing_refuses_a_figure_from_another_run(tmp_path):
+    from analysis.report.output import TableFromAnotherRun
+
+    run = {"profile": "a", "theme_level": "theme", "seed": 1}
+    for name, made_with in (("this_run", run), ("other_run", {**run, "seed": 2}), ("unstamped", None)):
+        figure, axes = plt.subplots()
+        axes.bar(["a", "b"], [1, 2])
+        save_figure(figure, tmp_path, name, caption="Bars.", alt="Two bars.", parameters=made_with)
+    assert "<figure" in figure_html(tmp_path, "this_run", 1, {**run, "profile": "renamed"})  # the profile's name does not shape it
+    with pytest.raises(TableFromAnotherRun, match=r"other_run.svg was made with other parameters \(seed 2, not 1\)"):
+        figure_html(tmp_path, "other_run", 1, run)
+    with pytest.raises(TableFromAnotherRun, match="unstamped.svg records no run parameters"):
+        figure_html(tmp_path, "unstamped", 1, run)
