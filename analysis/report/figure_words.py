@@ -15,13 +15,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import yaml
-from jinja2 import Environment, StrictUndefined
 
 from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
 from analysis.compare.comparisons import CorrespondenceAnalysis
 from analysis.paths import TEMPLATES_DIR
 from analysis.report.findings import leaders, name, theme_name
-from analysis.report.markup import names
+from analysis.report.markup import plain_environment
 
 CAPTIONS = TEMPLATES_DIR / "captions.yaml"
 
@@ -29,14 +28,6 @@ CAPTIONS = TEMPLATES_DIR / "captions.yaml"
 @lru_cache(maxsize=1)
 def _captions() -> dict[str, dict[str, str]]:
     return yaml.safe_load(CAPTIONS.read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    """Plain text (escaped where the briefing shows it), unknown names an error."""
-    env = Environment(autoescape=False, undefined=StrictUndefined)
-    env.filters.update(percent=lambda share: f"{share:.0%}", names=names, points=lambda share: f"{100 * share:+.0f}")
-    return env
 
 
 def entry(name_of_figure: str) -> str:
@@ -49,7 +40,7 @@ def entry(name_of_figure: str) -> str:
 def words(name_of_figure: str, **values) -> dict[str, str]:
     """The figure's caption and alt text, filled in with ``values``, one space between words."""
     texts = _captions()[entry(name_of_figure)]
-    return {key: _tidy(_environment().from_string(texts[key]).render(**values)) for key in ("caption", "alt")}
+    return {key: _tidy(plain_environment().from_string(texts[key]).render(**values)) for key in ("caption", "alt")}
 
 
 def _tidy(text: str) -> str:

@@ -31,15 +31,17 @@ def environment() -> Environment:
 
 
 @lru_cache(maxsize=1)
-def _phrases():
-    """The plain-text phrases of ``phrases.txt.j2`` (no escaping: they are escaped where shown)."""
+def plain_environment() -> Environment:
+    """Templates of plain text (phrases, captions, alt texts), escaped where the briefing shows them;
+    unknown names an error."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=False, undefined=StrictUndefined)
-    return env.get_template("phrases.txt.j2").module
+    env.filters.update(percent=lambda share: f"{share:.0%}", names=names, points=lambda share: f"{100 * share:+.0f}")
+    return env
 
 
 def phrase(name: str, **values) -> str:
     """One named phrase of ``templates/phrases.txt.j2``, filled in, as plain text."""
-    return str(getattr(_phrases(), name)(**values))
+    return str(getattr(plain_environment().get_template("phrases.txt.j2").module, name)(**values))
 
 
 def render(template_name: str, **values) -> Markup:
