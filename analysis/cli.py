@@ -15,7 +15,7 @@ from importlib import import_module
 DELEGATED: dict[str, tuple[str, str]] = {
     "validate": ("analysis.evidence.validate", "check every data file; one line per problem"),
     "extract": ("analysis.evidence.extraction", "rebuild data/contributions.csv from the source texts (--check: compare only)"),
-    "qda": ("analysis.exchange.qda", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
+    "qda": ("analysis.exchange.qda_command", "REFI-QDA exchange: export, import a .qdpx or .qdc from a QDA program, merge its coding"),
     "reliability": ("analysis.coding.blind_test", "a blind reliability test: write a packet for a new coder, import the answers"),
     "suggest": ("analysis.coding.suggest_command", "rank likely codes for uncoded statements, apart from the coding, "
                 "for a person to review (evaluate: leave-one-source-out accuracy; accept: the reviewed CSV into coding.csv)"),

@@ -28,7 +28,6 @@ dated by ``export_time`` and zip entries carry a fixed date.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import dataclasses
 import datetime
@@ -50,7 +49,6 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from analysis.exchange.opendata import TIDY_EXTRA, ZIP_DATE, ProjectData, read_data, read_table, write_zip
-from analysis.paths import DATA_DIR, OUTPUTS_DIR, PROJECT_ROOT
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -928,76 +926,3 @@ def codebook_report(path: Path, changes: pd.DataFrame, reference: Path) -> str:
     lines += [f"  {r.status}: {r.code_id or r.name}" + (f" ({r.name})" if r.code_id and r.name else "")
               + (f": {r.detail}" if r.detail else "") for r in changes.itertuples()]
     return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- command line
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Export, import, compare a codebook, or merge imported codings (see ``--help``).
-    Exit 0 on success, 1 when an import leaves codings unmatched or an export is refused,
-    2 when a file cannot be read."""
-    from analysis.exchange.merge import add_merge_command
-
-    parser = argparse.ArgumentParser(prog="python -m analysis qda",
-                                     description="Exchange the coding with QDA software as REFI-QDA files.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    export = sub.add_parser("export", help="write the project (.qdpx) and the codebook (.qdc) to a folder",
-                            description=f"Write {QDPX_NAME} and {QDC_NAME} into FOLDER.")
-    export.add_argument("folder", nargs="?", type=Path, default=OUTPUTS_DIR, metavar="FOLDER",
-                        help=f"where to write them (default: {OUTPUTS_DIR.relative_to(PROJECT_ROOT)}, as the build does)")
-    export.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
-    export.add_argument("--suggestions", action="store_true",
-                        help="also carry the proposed suggested codes (python -m analysis suggest) as the coder 'suggested', for review")
-    read = sub.add_parser("import", help="read a .qdpx and report how its codings map to contributions",
-                          description="Read a REFI-QDA project and map its codings to contributions by position.")
-    read.add_argument("path", type=Path, metavar="FILE.qdpx")
-    read.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder to match against (default: data)")
-    read.add_argument("--coding-out", type=Path, metavar="CSV", help="also write the mapped coding as CSV here, for review")
-    book = sub.add_parser("import-codebook", help="list new, changed and missing codes of a .qdc against the codebook",
-                          description="Compare a REFI-QDA codebook file with data/codebook.yaml.")
-    book.add_argument("path", type=Path, metavar="FILE.qdc")
-    book.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the data folder (default: data)")
-    add_merge_command(sub)
-    args = parser.parse_args(argv)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        status = run(args)
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
-    return status
-
-
-def run(args: argparse.Namespace) -> int:
-    """One ``qda`` command; every refusal is one line on standard error."""
-    from analysis.exchange.merge import run_merge
-
-    try:
-        if args.command == "export":
-            written = [write_qdpx(args.data_dir, args.folder / QDPX_NAME, args.suggestions), write_qdc(args.data_dir, args.folder / QDC_NAME)]
-            print("\n".join(f"wrote {path}" for path in written))
-            return 0
-        if args.command == "import-codebook":
-            data = exchange_data(args.data_dir)
-            examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
-            changes = codebook_changes(read_qdc(args.path), data.codebook, examples)
-            print(codebook_report(args.path, changes, args.data_dir / "codebook.yaml"))
-            return 0
-        if args.command == "merge":
-            return run_merge(args)
-        _, coding, report = read_qdpx(args.path, args.data_dir)
-        if args.coding_out:
-            coding.to_csv(args.coding_out, index=False, lineterminator="\n")
-    except QdaImportError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"error: {error.filename}: {error.strerror}", file=sys.stderr)
-        return 2
-    print(report.summary())
-    if args.coding_out:
-        print(f"wrote {args.coding_out}")
-    return 1 if len(report.unmatched) else 0

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from analysis import cli
-from analysis.exchange import qda
+from analysis.exchange import qda, qda_command
 from analysis.evidence.vocabulary import load_vocabulary
 from analysis.exchange.merge import check_coder_name
 from analysis.paths import DATA_DIR, PROJECT_ROOT
@@ -390,7 +390,7 @@ def test_a_bad_archive_is_reported_never_a_traceback(data_dir: Path, tmp_path: P
     assert old in members["project.qde"]
     members["project.qde"] = members["project.qde"].replace(old, new, 1)
     path = write_archive(tmp_path / "bad.qdpx", members)
-    assert qda.main(["import", str(path), "--data-dir", str(data_dir)]) == status
+    assert qda_command.main(["import", str(path), "--data-dir", str(data_dir)]) == status
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: ") and err.count("\n") == 1 if status == 2 else "match no contribution" in err
 
@@ -404,7 +404,7 @@ def test_a_selection_outside_its_source_is_refused_naming_both_even_without_codi
     moved = re.sub(r'startPosition="\d+" endPosition="\d+"', 'startPosition="999990" endPosition="999999"', case_link)
     members["project.qde"] = document.replace(case_link, moved, 1).encode("utf-8")
     path = write_archive(tmp_path / "moved.qdpx", members)
-    assert qda.main(["import", str(path), "--data-dir", str(data_dir)]) == 2
+    assert qda_command.main(["import", str(path), "--data-dir", str(data_dir)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert re.fullmatch(rf"error: {re.escape(str(path))}: selection {name} at 999990-999999 lies outside the text of "
@@ -460,7 +460,7 @@ def test_xml_declaring_entities_is_refused_without_resolving_them(tmp_path: Path
 
 def test_codebook_import_lists_new_changed_and_missing_codes(data_dir: Path, tmp_path: Path, capsys):
     path = qda.write_qdc(data_dir, tmp_path / "ours.qdc")
-    assert qda.main(["import-codebook", str(path), "--data-dir", str(data_dir)]) == 0
+    assert qda_command.main(["import-codebook", str(path), "--data-dir", str(data_dir)]) == 0
     assert ": 0 new, 0 changed, 0 missing codes." in capsys.readouterr().out
     xml = path.read_text(encoding="utf-8")
     xml = xml.replace('name="Listening and continuity"', 'name="Listening"')  # renamed in the program
@@ -468,7 +468,7 @@ def test_codebook_import_lists_new_changed_and_missing_codes(data_dir: Path, tmp
                  f'<Code guid="{qda.guid("x", "new")}" name="Digital capability" isCodable="true"/>', xml, flags=re.S)
     xml = xml.replace("</Codes>", "</Codes><Sets/>")  # as Taguette 1.5 writes it
     path.write_text(xml, encoding="utf-8")
-    assert qda.main(["import-codebook", str(path), "--data-dir", str(data_dir)]) == 0
+    assert qda_command.main(["import-codebook", str(path), "--data-dir", str(data_dir)]) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines()[1:] == [
         "  changed: listening (Listening): label 'Listening and continuity' is 'Listening'",
@@ -480,7 +480,7 @@ def test_codebook_import_lists_new_changed_and_missing_codes(data_dir: Path, tmp
 
 def test_codebook_import_refuses_a_file_that_is_not_a_codebook(tmp_path: Path, capsys):
     (tmp_path / "x.qdc").write_text("<CodeBook/>", encoding="utf-8")
-    assert qda.main(["import-codebook", str(tmp_path / "x.qdc")]) == 2
+    assert qda_command.main(["import-codebook", str(tmp_path / "x.qdc")]) == 2
     assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'x.qdc'}: x.qdc does not validate against REFI-QDA "
                                               "Codebook.xsd")
 
@@ -491,7 +491,7 @@ def test_codebook_import_refuses_a_file_that_is_not_a_codebook(tmp_path: Path, c
 def test_merge_appends_the_students_codings_as_a_new_coder_and_reports_alpha(data_dir: Path, tmp_path: Path, capsys):
     before = read_table(data_dir / "coding.csv")
     student = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
-    assert qda.main(["merge", str(student), "--coder", "student_2026", "--data-dir", str(data_dir)]) == 0
+    assert qda_command.main(["merge", str(student), "--coder", "student_2026", "--data-dir", str(data_dir)]) == 0
     after = read_table(data_dir / "coding.csv")
     pd.testing.assert_frame_equal(after.iloc[:len(before)], before)
     assert after.iloc[len(before):].to_dict("records") == [
@@ -504,7 +504,7 @@ def test_merge_appends_the_students_codings_as_a_new_coder_and_reports_alpha(dat
     # CL-002 and LW-002 x 3 codes; consensus 010 010, student 010 110: one disagreement among 12 values,
     # 5 "present": alpha = 1 - 11 * 1 / (7 * 5)
     assert f"against the consensus: {1 - 11 / 35:.3f} over 2 contributions x 3 codes" in out
-    assert qda.main(["merge", str(student), "--coder", "student_2026", "--data-dir", str(data_dir)]) == 1
+    assert qda_command.main(["merge", str(student), "--coder", "student_2026", "--data-dir", str(data_dir)]) == 1
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -516,7 +516,7 @@ def test_merge_appends_the_students_codings_as_a_new_coder_and_reports_alpha(dat
 def test_merge_refuses_to_write_over_a_coder_or_guess(data_dir: Path, tmp_path: Path, capsys, arguments, message):
     before = (data_dir / "coding.csv").read_bytes()
     student = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
-    assert qda.main(["merge", str(student), *arguments, "--data-dir", str(data_dir)]) == 1
+    assert qda_command.main(["merge", str(student), *arguments, "--data-dir", str(data_dir)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == f"error: {message}"
     assert (data_dir / "coding.csv").read_bytes() == before
 
@@ -533,7 +533,7 @@ def test_merge_refuses_a_coder_the_vocabulary_does_not_declare():
 def test_merge_dry_run_writes_nothing(data_dir: Path, tmp_path: Path, capsys):
     before = (data_dir / "coding.csv").read_bytes()
     student = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
-    assert qda.main(["merge", str(student), "--coder", "s", "--user", "student", "--dry-run",
+    assert qda_command.main(["merge", str(student), "--coder", "s", "--user", "student", "--dry-run",
                      "--data-dir", str(data_dir)]) == 0
     assert "3 codings by student to merge" in capsys.readouterr().out
     assert (data_dir / "coding.csv").read_bytes() == before
@@ -543,16 +543,16 @@ def test_merge_dry_run_writes_nothing(data_dir: Path, tmp_path: Path, capsys):
 
 
 def test_command_line_exports_and_imports(data_dir: Path, tmp_path: Path, capsys):
-    assert qda.main(["export", str(tmp_path / "qda"), "--data-dir", str(data_dir)]) == 0
+    assert qda_command.main(["export", str(tmp_path / "qda"), "--data-dir", str(data_dir)]) == 0
     assert sorted(p.name for p in (tmp_path / "qda").iterdir()) == sorted([qda.QDPX_NAME, qda.QDC_NAME])
-    assert qda.main(["import", str(tmp_path / "qda" / qda.QDPX_NAME), "--data-dir", str(data_dir)]) == 0
+    assert qda_command.main(["import", str(tmp_path / "qda" / qda.QDPX_NAME), "--data-dir", str(data_dir)]) == 0
     student = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
     out = tmp_path / "student_coding.csv"
-    assert qda.main(["import", str(student), "--data-dir", str(data_dir), "--coding-out", str(out)]) == 1
+    assert qda_command.main(["import", str(student), "--data-dir", str(data_dir), "--coding-out", str(out)]) == 1
     assert "New codes: Digital capability." in capsys.readouterr().out
     assert len(read_table(out)) == 5
     (tmp_path / "bad.qdpx").write_text("x", encoding="utf-8")
-    assert qda.main(["import", str(tmp_path / "bad.qdpx"), "--data-dir", str(data_dir)]) == 2
+    assert qda_command.main(["import", str(tmp_path / "bad.qdpx"), "--data-dir", str(data_dir)]) == 2
 
 
 @pytest.mark.parametrize("command, options", [
@@ -572,6 +572,6 @@ def test_every_qda_command_lists_its_options(command, options, capsys):
 
 @pytest.mark.parametrize("name", ["missing.qdpx", "."])
 def test_import_of_a_path_that_is_not_a_file_is_one_line(tmp_path: Path, capsys, name):
-    assert qda.main(["import", str(tmp_path / name)]) == 2
+    assert qda_command.main(["import", str(tmp_path / name)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"error: {tmp_path / name}: ")
