@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -51,6 +52,11 @@ def sorted_coding(coding: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- export
+
+
+@pytest.mark.parametrize("key", ["listening", "LW-q1-01|hope|consensus", "Zoë’s “note” 😀", ""])
+def test_a_guid_is_the_uuid5_of_its_kind_and_key(key: str):
+    assert qda.guid("selection", key) == str(uuid.uuid5(qda.GUID_NAMESPACE, f"selection:{key}"))
 
 
 def test_project_validates_against_the_refi_qda_schema(qdpx: Path):

@@ -33,6 +33,7 @@ import collections
 import dataclasses
 import datetime
 import functools
+import hashlib
 import os
 import re
 import subprocess
@@ -68,6 +69,7 @@ SCHEMA_ENV = "REFI_QDA_SCHEMAS"
 MAX_MEMBER_BYTES = 64 * 2**20  # the most read from one file of an archive (documented in the README)
 SCHEMA_DIR = Path(__file__).resolve().parent / "refi_qda"
 CODE_ID_LINE = re.compile(r"^Code id: (\S+)\s*$", re.MULTILINE)
+BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")  # characters that UTF-16 counts as two units
 CASE_VARIABLES = {c.name: c.description for c in (*CONTRIBUTION_COLUMNS, *DERIVED_CONTRIBUTION_COLUMNS)
                   if c.name in ("speaker_group", "speaker_sector", "speaker_label", "subject_group", "mixed_group",
                                 "source_id", "section")}
@@ -84,8 +86,14 @@ class QdaImportError(Exception):
 
 
 def guid(kind: str, key: str) -> str:
-    """The stable GUID of one thing in the export, e.g. ``guid("code", "listening")``."""
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}"))
+    """The stable GUID of one thing in the export, e.g. ``guid("code", "listening")``: the
+    text of ``uuid.uuid5(GUID_NAMESPACE, "<kind>:<key>")``, made from its SHA-1 digest directly
+    (a million codings make a few million GUIDs)."""
+    digest = bytearray(hashlib.sha1(GUID_NAMESPACE.bytes + f"{kind}:{key}".encode()).digest()[:16])
+    digest[6] = digest[6] & 0x0F | 0x50  # version 5
+    digest[8] = digest[8] & 0x3F | 0x80  # the RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @functools.cache
@@ -401,7 +409,7 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str, suggestions: bool = F
     if problems:
         raise ValueError("cannot export the project:\n  " + "\n  ".join(problems))
     for source_id, text in data.texts.items():
-        if any(ord(ch) > 0xFFFF for ch in text):
+        if BEYOND_BMP.search(text):
             warnings.warn(f"{source_id} has characters beyond U+FFFF; tools counting UTF-16 units "
                           "(NVivo, MAXQDA, ATLAS.ti) will place later selections one place on per character",
                           stacklevel=2)
@@ -762,7 +770,7 @@ def fit_counting(archive_text: str, ours: str, spans: list[tuple[int, int]], bou
     if flags is None:
         return None
     candidates = [Counting(utf16, two) for utf16 in (False, True) for two in (True, False)
-                  if (not utf16 or any(ord(c) > 0xFFFF for c in ours)) and (two or any(flags))]
+                  if (not utf16 or BEYOND_BMP.search(ours)) and (two or any(flags))]
 
     def word_edge(position: int) -> bool:
         return position in (0, len(ours)) or ours[position - 1].isalnum() != ours[position].isalnum()
@@ -787,7 +795,7 @@ def map_positions(selections: pd.DataFrame, source_id: str, archive_text: str, o
     were counted, or '' when the texts are identical; why selections could not be placed,
     or None). Selections that cannot be placed get char_start -1."""
     rows = selections.index[selections["source_id"] == source_id]
-    if archive_text == ours and not any(ord(c) > 0xFFFF for c in ours):
+    if archive_text == ours and not BEYOND_BMP.search(ours):
         return "", None
     boundaries = set(contributions.loc[contributions["source_id"] == source_id, ["char_start", "char_end"]]
                      .to_numpy().ravel().tolist())
