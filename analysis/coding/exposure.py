@@ -130,25 +130,36 @@ def _ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
+def _fields_by_gram(fields: Sequence[Sequence[str]], lengths: Iterable[int]) -> dict[tuple[str, ...], list[int]]:
+    """Each run of ``lengths`` consecutive words in ``fields`` -> the indices of the fields holding it, in order."""
+    found: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, tokens in enumerate(fields):
+        for gram in set().union(*(_ngrams(tokens, n) for n in lengths)):
+            found[gram].append(index)
+    return found
+
+
 def codebook_overlaps(codebook: Mapping, texts: Mapping[str, str], min_words: int = MIN_OVERLAP_WORDS,
                       min_whole: int = MIN_WHOLE_WORDS) -> pd.DataFrame:
     """Every place where the codebook as given to coders repeats ``min_words`` consecutive
     words of a contribution, or the whole of a contribution of at least ``min_whole`` words:
     ``where`` (the codebook field), ``contribution_id``, ``words`` (the first phrase repeated)
     and ``declared_example`` (the contribution is a codebook example, so it is shown to coders
-    anyway)."""
-    fields = [(where, words(text)) for where, text in _codebook_strings(codebook)]
-    field_grams = [(where, tokens, _ngrams(tokens, min_words)) for where, tokens in fields]
+    anyway). The codebook's phrases are indexed once, so each contribution costs a look-up per
+    phrase of its own, not a comparison with every field."""
+    strings = _codebook_strings(codebook)
+    wheres, fields = [where for where, _ in strings], [words(text) for _, text in strings]
+    by_gram = _fields_by_gram(fields, [min_words])
+    by_whole = _fields_by_gram(fields, range(min_whole, min_words))
     examples = codebook_examples(codebook)
     rows = []
     for cid, text in texts.items():
         tokens = words(text)
-        grams = _ngrams(tokens, min_words)
-        whole = tuple(tokens) if min_whole <= len(tokens) < min_words else None
-        for where, field_tokens, field_set in field_grams:
-            common = sorted(grams & field_set)
-            if whole and whole in _ngrams(field_tokens, len(whole)):
-                common = [whole]
-            if common:
-                rows.append((where, cid, " ".join(common[0]), cid in examples))
+        first: dict[int, tuple[str, ...]] = {}  # field index -> the first phrase it repeats
+        if min_whole <= len(tokens) < min_words:
+            first = dict.fromkeys(by_whole.get(tuple(tokens), ()), tuple(tokens))
+        for gram in _ngrams(tokens, min_words):
+            for index in by_gram.get(gram, ()):
+                first[index] = min(first.get(index, gram), gram)
+        rows += [(wheres[index], cid, " ".join(first[index]), cid in examples) for index in sorted(first)]
     return pd.DataFrame(rows, columns=["where", "contribution_id", "words", "declared_example"]).astype({"declared_example": bool})

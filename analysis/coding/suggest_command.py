@@ -36,7 +36,7 @@ from analysis.coding import suggest as sg
 from analysis.coding.codebook import NOT_CODABLE, code_ids, load_codebook
 from analysis.coding.coding_table import CODING_CSV, write_coding
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids
-from analysis.coding.suggest_eval import evaluation, evaluation_markdown, leave_one_source_out
+from analysis.coding.suggest_eval import evaluation, evaluation_markdown, evaluation_sample, leave_one_source_out
 from analysis.evidence.loaders import load_contributions
 from analysis.evidence.readers import DataValidationError, raise_if, read_csv
 from analysis.evidence.validate import vocabulary_values
@@ -183,13 +183,14 @@ def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
 
 def evaluation_tables(data_dir: Path, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The leave-one-source-out evaluation of the suggested codes against the consensus
-    (:func:`analysis.coding.suggest_eval.evaluation`): a summary per source and pooled, and alpha per theme."""
+    (:func:`analysis.coding.suggest_eval.evaluation`; a large source by its
+    :func:`~analysis.coding.suggest_eval.evaluation_sample`): a summary per source and pooled, and alpha per theme."""
     contributions = load_contributions(data_dir)
     codebook = load_codebook(data_dir)
     coding = coding_table(data_dir)
     section_function = read_section_functions(data_dir)
-    table = sg.consensus_table(contributions, coding[coding["coder"] == CONSENSUS], code_ids(codebook),
-                               statement_function_ids(codebook), section_function)
+    table = evaluation_sample(sg.consensus_table(contributions, coding[coding["coder"] == CONSENSUS], code_ids(codebook),
+                                                 statement_function_ids(codebook), section_function), seed)
     if table["source_id"].nunique() < 2:
         raise ValueError("leaving one source out needs consensus coding of two sources or more")
     suggestions = leave_one_source_out(table, code_ids(codebook), statement_function_ids(codebook), section_function, seed)

@@ -616,8 +616,8 @@ def cooccurrence(presence: pd.DataFrame, min_count: int = 1) -> pd.DataFrame:
 def list_ids(contributions: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
     """Each contribution's list (index contribution_id): the values of ``columns`` joined, so
     contributions of one group's list, one author's article or one reader's replies share it."""
-    frame = contributions.set_index("contribution_id")
-    return frame[list(columns)].fillna("").astype(str).agg("|".join, axis=1).rename("list_id")
+    parts = contributions.set_index("contribution_id")[list(columns)].fillna("").astype(str)
+    return parts.iloc[:, 0].str.cat(parts.iloc[:, 1:], sep="|").rename("list_id")
 
 
 def _cluster_counts(rows: np.ndarray, clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

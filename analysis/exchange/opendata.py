@@ -327,47 +327,33 @@ def _sheet_parts(title: str, table: pd.DataFrame) -> list[tuple[str, pd.DataFram
 
 
 def _write_sheet(book, title: str, table: pd.DataFrame) -> None:
-    """One table as a write-only worksheet: header frozen and filtered, text kept as text (a
-    cell beginning with '=' is not turned into a formula)."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
-
-    sheet = book.create_sheet(title)
-    dimension = f"A1:{get_column_letter(len(table.columns))}{len(table) + 1}"
-    sheet.calculate_dimension = lambda: dimension  # openpyxl writes a sheet's size when it can calculate it; this one's is known before its rows
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = dimension
-
-    def text(value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
-
-    sheet.append(list(table.columns))
-    for row in table.itertuples(index=False):
-        sheet.append([text(value) if isinstance(value, str) and value.startswith("=") else value for value in row])
+    """One table as a worksheet written row by row: header frozen and filtered, text kept as
+    text (a cell beginning with '=' is not turned into a formula), numbers as numbers, an empty
+    text an empty cell."""
+    sheet = book.add_worksheet(title)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(table), len(table.columns) - 1)
+    sheet.write_row(0, 0, list(table.columns))
+    writers = [sheet.write_number if pd.api.types.is_numeric_dtype(dtype) else sheet.write_string for dtype in table.dtypes]
+    for number, row in enumerate(table.itertuples(index=False, name=None), start=1):
+        for column, (write, value) in enumerate(zip(writers, row)):
+            if value != "":
+                write(number, column, value)
 
 
 def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
     """An XLSX workbook, one table per sheet (split over sheets beyond Excel's rows), with fixed
-    document and zip dates. Rows are written as they come and zipped from files, so memory does
-    not grow with the table."""
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
+    document and zip dates. Rows are written as they come to files that are then zipped, so
+    memory does not grow with the table."""
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
-    for title, table in sheets.items():
-        for part_title, part in _sheet_parts(title, table):
-            _write_sheet(book, part_title, part)
-    book.properties.created = book.properties.modified = XLSX_DATE
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
-        made, members = Path(scratch) / "book.xlsx", Path(scratch) / "members"
-        with zipfile.ZipFile(made, "w", zipfile.ZIP_STORED) as archive:  # not compressed: its members are zipped again below
-            ExcelWriter(book, archive).save()
-        with zipfile.ZipFile(made) as archive:
-            names = archive.namelist()
-            archive.extractall(members)
-        write_zip(path, [(name, members / name) for name in names])
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": scratch})
+        book.set_properties({"created": XLSX_DATE})
+        for title, table in sheets.items():
+            for part_title, part in _sheet_parts(title, table):
+                _write_sheet(book, part_title, part)
+        book.close()
 
 
 def write_tidy_exports(data_dir: Path | str, out_dir: Path | str) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -51,6 +52,26 @@ def sorted_coding(coding: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- export
+
+
+@pytest.mark.parametrize("value", ['plain', 'a & b < c > d "e" \'f\'', "lines\nand\r\nreturns\tand tabs", "Zoë’s ]]> \u2028 \x85 😀"])
+def test_text_is_escaped_as_lxml_writes_it(value: str):
+    element = etree.Element("e", a=value)
+    element.text = value
+    assert etree.tostring(element, encoding="UTF-8").decode() == f'<e a="{qda.escaped(value, qda.IN_ATTRIBUTE)}">{qda.escaped(value, qda.IN_CONTENT)}</e>'
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "bell\x07", "\x0b", "\ufffe"])
+def test_a_character_xml_cannot_hold_is_refused_as_lxml_refuses_it(value: str):
+    with pytest.raises(ValueError):
+        etree.Element("e").text = value
+    with pytest.raises(ValueError, match="XML compatible"):
+        qda.escaped(value, qda.IN_CONTENT)
+
+
+@pytest.mark.parametrize("key", ["listening", "LW-q1-01|hope|consensus", "Zoë’s “note” 😀", ""])
+def test_a_guid_is_the_uuid5_of_its_kind_and_key(key: str):
+    assert qda.guid("selection", key) == str(uuid.uuid5(qda.GUID_NAMESPACE, f"selection:{key}"))
 
 
 def test_project_validates_against_the_refi_qda_schema(qdpx: Path):

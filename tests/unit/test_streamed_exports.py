@@ -17,18 +17,23 @@ from analysis.report.build import write_exports
 FOLDERS = {"real": PROJECT_ROOT / "data", "smoke": PROJECT_ROOT / "tests" / "fixtures" / "data",
            "qda": PROJECT_ROOT / "tests" / "fixtures" / "qda" / "data"}
 
+UNINDENTED = etree.XMLParser(remove_blank_text=True)  # the indentation of elements given as text is lxml's to write again
 
-def whole_tree(node) -> etree._Element:
-    """The document of a streamed project as one tree: each slot replaced by its children."""
+
+def whole_tree(node) -> list[etree._Element]:
+    """A streamed node as the elements one tree holds: each slot replaced by its children
+    (elements given as text parsed by lxml)."""
+    if callable(node):
+        return list(etree.fromstring(f'<Wrapper xmlns="{qda.PROJECT_NS}">{node("")}</Wrapper>', UNINDENTED))
     if not isinstance(node, qda.Streamed):
-        return node
+        return [node]
     shell = node.shell
     slot = shell.find(qda.SLOT)
     at = shell.index(slot)
     shell.remove(slot)
-    for offset, child in enumerate(node.children):
-        shell.insert(at + offset, whole_tree(child))
-    return shell
+    for offset, child in enumerate(element for child in node.children for element in whole_tree(child)):
+        shell.insert(at + offset, child)
+    return [shell]
 
 
 @pytest.mark.parametrize("batch", [qda.STREAM_BATCH, 3])
@@ -38,7 +43,8 @@ def test_streamed_project_is_the_whole_tree_pretty_printed(name, batch, monkeypa
     data, created = qda.exchange_data(FOLDERS[name]), qda.export_time(FOLDERS[name])
     streamed = io.BytesIO()
     qda.write_streamed(streamed, [qda.project_parts(data, created)])
-    whole = qda.xml_bytes(whole_tree(qda.project_parts(data, created)))
+    [root] = whole_tree(qda.project_parts(data, created))
+    whole = qda.xml_bytes(root)
     assert whole.count(b"<PlainTextSelection ") >= len(data.coding) and b"StreamedChildren" not in whole
     assert streamed.getvalue() == whole
     assert qda.schema_errors(etree.fromstring(streamed.getvalue()), "Project") == []

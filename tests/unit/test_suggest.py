@@ -16,7 +16,7 @@ from analysis.coding import suggest as sg
 from analysis.coding.codebook import code_ids, load_codebook
 from analysis.coding.functions import read_section_functions, statement_function_ids
 from analysis.coding.suggest_command import main, suggested_coding
-from analysis.coding.suggest_eval import evaluation, leave_one_source_out, top_scores
+from analysis.coding.suggest_eval import evaluation, evaluation_sample, leave_one_source_out, top_scores
 from analysis.study import open_study
 from analysis.evidence.loaders import load_contributions
 from analysis.exchange.qda import exchange_data
@@ -113,6 +113,16 @@ def test_leaving_one_source_out_never_trains_on_the_source_it_scores():
     assert set(scored["contribution_id"]) == set(table["contribution_id"])
     for source, rows in scored.groupby("source_id"):
         assert set(rows["contribution_id"]) == set(table.loc[table["source_id"] == source, "contribution_id"])
+
+
+def test_a_large_source_is_evaluated_on_a_seeded_sample_and_a_small_one_whole():
+    table = pd.DataFrame({"source_id": list("aaaaabbccccccc"), "contribution_id": [f"s{n:02d}" for n in range(14)]})
+    sample = evaluation_sample(table, seed=7, per_source=3)
+    assert sample["source_id"].value_counts().to_dict() == {"a": 3, "b": 2, "c": 3}
+    assert sample["contribution_id"].is_monotonic_increasing  # the table's order
+    assert sample.equals(evaluation_sample(table, seed=7, per_source=3))
+    assert not sample.equals(evaluation_sample(table, seed=8, per_source=3))
+    assert evaluation_sample(table, seed=7, per_source=7) is table
 
 
 def test_top_scores_are_counted_against_the_consensus_by_hand():
