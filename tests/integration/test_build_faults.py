@@ -54,6 +54,15 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
+def holds_the_lock(build: subprocess.Popen, outputs: Path) -> None:
+    """Wait until the build has taken the output folder's lock (its process id is in the lock file)."""
+    deadline = time.monotonic() + 120
+    lock = outputs / publish.LOCK_NAME
+    while not (lock.is_file() and lock.read_text(encoding="utf-8").strip() == str(build.pid)):
+        assert build.poll() is None and time.monotonic() < deadline, "the build took no lock"
+        time.sleep(0.05)
+
+
 def wait_for_a_kernel(build: subprocess.Popen) -> list[int]:
     """Wait until the build has started its kernel and the kernel is running a notebook."""
     deadline = time.monotonic() + 120
@@ -69,7 +78,9 @@ def wait_for_a_kernel(build: subprocess.Popen) -> list[int]:
 def two_builds(tmp_path_factory) -> tuple[Path, list[subprocess.Popen], list[tuple[str, str]]]:
     """Two builds of the smoke profile started together into one folder."""
     outputs = tmp_path_factory.mktemp("together") / "outputs"
-    builds = [start_build(outputs), start_build(outputs)]
+    first = start_build(outputs)
+    holds_the_lock(first, outputs)  # the second starts while the first is building, however fast its start
+    builds = [first, start_build(outputs)]
     printed = [build.communicate(timeout=600) for build in builds]
     return outputs, builds, printed
 
