@@ -247,12 +247,12 @@ def test_a_review_in_a_qda_program_comes_back_under_the_reviewers_name(data, tmp
 
     from lxml import etree
 
-    from analysis.exchange import qda
+    from analysis.exchange import qda, qda_command
 
     without_consensus_of(data, SOURCE)
     assert main(["--data-dir", str(data)]) == 0
     exported = tmp_path / "export"
-    assert qda.main(["export", str(exported), "--data-dir", str(data), "--suggestions"]) == 0
+    assert qda_command.main(["export", str(exported), "--data-dir", str(data), "--suggestions"]) == 0
     with zipfile.ZipFile(exported / qda.QDPX_NAME) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     root = etree.fromstring(members["project.qde"])
@@ -265,7 +265,7 @@ def test_a_review_in_a_qda_program_comes_back_under_the_reviewers_name(data, tmp
         for name, content in members.items():
             archive.writestr(name, content)
     declare_coder(data, "reviewer", "The reviewer of the suggested codes.")
-    assert qda.main(["merge", str(reviewed), "--coder", "reviewer", "--consensus", "--data-dir", str(data)]) == 0
+    assert qda_command.main(["merge", str(reviewed), "--coder", "reviewer", "--consensus", "--data-dir", str(data)]) == 0
     coding = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
     kept = suggested_coding(data)
     gone = kept["contribution_id"].eq(rejected.get("name")) & kept["code_id"].eq(
