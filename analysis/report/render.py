@@ -69,7 +69,7 @@ def table_of_contents(headings: list[tuple[int, str, str]]) -> str:
     return render("contents.html.j2", headings=headings)
 
 
-SUMMARY = ("about", "key-messages", "implications")  # page 1, in this order: the documents, the messages, what they mean
+SUMMARY = ("about", "key-messages", "implications", "message-rule")  # page 1, in this order: the documents, the messages, what they mean, the rule
 
 
 def split_summary(body: str) -> tuple[str, str]:

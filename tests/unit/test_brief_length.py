@@ -42,9 +42,10 @@ def texts() -> list[str]:
     return page_texts()
 
 
-def test_every_key_message_and_how_sure_it_is_are_on_page_1(texts):
+def test_every_key_message_how_sure_it_is_and_what_they_mean_are_on_page_1(texts):
     messages = pd.read_csv(OUTPUTS_DIR / "tables" / "key_messages.csv")
     assert len(messages) and texts[0].count("How sure:") == len(messages)
+    assert "What this means" in texts[0] and texts[0].count("From key message") == len(messages)
 
 
 def starts_its_page(texts: list[str], page: int, heading: str) -> bool:
