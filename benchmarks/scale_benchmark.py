@@ -525,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
                          help="time the whole build (python -m analysis build) step by step instead of the analysis functions")
     args = options.parse_args(argv)
     if args.build:
-        from analysis.report import scale_build
+        from benchmarks import scale_build
 
         try:
             results, written, all_bad = scale_build.run(sorted(args.sizes), args.params, args.seed)
