@@ -59,9 +59,17 @@ def cell_rows(counts: pd.DataFrame, labels: Mapping[str, str], side: str = "") -
             for group, rows in held.groupby(group_col, sort=False)]
 
 
+#: A figure's row of statements in the explorer lists at most this many, the first in order, and
+#: says how many more there are (each is on its theme's page): the index page stays a size a
+#: browser opens however large the corpus (the study's rows are all shorter).
+MOST_STATEMENTS_LISTED = 500
+
+
 def statement_rows(statements: Mapping[str, list[str]]) -> list[dict]:
-    """Rows of explorer links for a figure drawn from particular statements: heading -> their ids."""
-    return [{"heading": heading, "links": [{"anchor": f"c-{cid}", "text": cid} for cid in ids]}
+    """Rows of explorer links for a figure drawn from particular statements: heading -> their ids
+    (at most :data:`MOST_STATEMENTS_LISTED`, with how many more)."""
+    return [{"heading": heading, "links": [{"anchor": f"c-{cid}", "text": cid} for cid in ids[:MOST_STATEMENTS_LISTED]],
+             "more": max(0, len(ids) - MOST_STATEMENTS_LISTED)}
             for heading, ids in statements.items() if ids]
 
 

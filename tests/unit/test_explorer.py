@@ -129,3 +129,12 @@ def test_the_indexes_find_every_group_and_every_word_of_four_letters_or_more_wit
     assert "and" not in words and all(len(word) >= explorer.SHORTEST_INDEXED_WORD for word in words)
     page = lxml_html.fromstring(explorer.explorer_page(themes, "T", "briefing.html", "Intro."))
     assert page.xpath("//nav//a[@href='#words-u']/@aria-label") == ["Words beginning with U"]
+
+
+def test_a_figures_row_of_statements_lists_at_most_so_many_and_says_how_many_more():
+    from analysis.report.explorer import MOST_STATEMENTS_LISTED, statement_rows
+
+    ids = [f"S-{n}" for n in range(MOST_STATEMENTS_LISTED + 7)]
+    (row,) = statement_rows({"All of them": ids})
+    assert [link["text"] for link in row["links"]] == ids[:MOST_STATEMENTS_LISTED] and row["more"] == 7
+    assert statement_rows({"Few": ids[:3]})[0]["more"] == 0 and statement_rows({"None": []}) == []
