@@ -74,7 +74,7 @@ def report(smoke_build, tmp_path_factory):
                         WCAG_AA) if page.add_script_tag(path=str(AXE)) else None,
                 }
             visit(page, briefing)
-            seen["first message"] = page.evaluate("""() => { const m = document.querySelector('.key-messages li.message p, .key-messages p.rule');
+            seen["first message"] = page.evaluate("""() => { const m = document.querySelector('.key-messages li.message p, .message-rule p.rule');
                 if (!m) return null; const r = m.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }""")
             seen["figure text"] = page.evaluate(FIGURE_TEXT)
             seen["captions"] = page.evaluate("""() => [...document.querySelectorAll('.table-scroll')].map(box => {
