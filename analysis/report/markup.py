@@ -24,9 +24,8 @@ def environment() -> Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
     )
     env.filters["markdown"] = markdown_html
-    env.filters["percent"] = lambda share: f"{share:.0%}"
+    env.filters.update(FILTERS)
     env.filters["breakable"] = breakable
-    env.filters["prose"] = names
     return env
 
 
@@ -35,7 +34,7 @@ def plain_environment() -> Environment:
     """Templates of plain text (phrases, captions, alt texts), escaped where the briefing shows them;
     unknown names an error."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=False, undefined=StrictUndefined)
-    env.filters.update(percent=lambda share: f"{share:.0%}", names=names, points=lambda share: f"{100 * share:+.0f}")
+    env.filters.update(FILTERS)
     return env
 
 
@@ -70,3 +69,8 @@ def breakable(text: str) -> Markup:
 def markdown_html(text: str) -> Markup:
     """Markdown as HTML with raw HTML disabled: any tag in the text is shown as text."""
     return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+
+
+#: The filters every template may use: a share as a percentage (0.25 -> 25%), words as prose
+#: (["A", "B", "C"] -> "A, B and C") and a share as signed points (0.12 -> +12).
+FILTERS = {"percent": lambda share: f"{share:.0%}", "names": names, "points": lambda share: f"{100 * share:+.0f}"}
