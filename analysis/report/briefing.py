@@ -134,7 +134,8 @@ def caption(table: str, **values) -> Markup:
 
 
 def key_messages(b: Briefing) -> Markup:
-    """Page 1: the key messages, how sure each is, and what the documents are."""
+    """Page 1: the key messages, how sure each is, and what the documents are; saves the claims,
+    their checks and the key messages as printed (``claims``, ``claims_grid``, ``key_messages``)."""
     study, claims = b.study, b.claims
     contributions = study.contributions
     answered = {m.question for m in claims.messages}
@@ -146,7 +147,7 @@ def key_messages(b: Briefing) -> Markup:
         n_groups=contributions[study.group_column].nunique(), by_group=b.by_group, n_sets=len(study.source_sets),
         sets=names(bq.source_set_names(claims.evidence, b.labels, b.groups["speaker_groups"], study.source_sets)),
         sectors=names([entry["label"].lower() for sector, entry in study.vocabulary.sectors.items()
-                          if sector in set(contributions["speaker_sector"])]),
+                       if sector in set(contributions["speaker_sector"])]),
         fixture=study.data_dir.name if study.is_fixture else "",
     )
     b.save(claims.registry, "claims")
