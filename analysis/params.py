@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.evidence.data import Data
 from analysis.evidence.readers import DataValidationError, read_csv_records, read_yaml
 from analysis.paths import PROJECT_ROOT, display_path
 
@@ -53,7 +54,15 @@ PARAMETERS: dict[str, Parameter] = {
 
 
 def load_profile(path: Path) -> dict[str, Any]:
-    """Read and check a run profile, returning every parameter with defaults filled in."""
+    """Read and check a run profile, against its data too (:func:`check_against_data`),
+    returning every parameter with defaults filled in."""
+    values = read_profile(path)
+    return check_against_data(values, Data(PROJECT_ROOT / values["data_dir"]), display_path(Path(path)))
+
+
+def read_profile(path: Path) -> dict[str, Any]:
+    """Read a run profile and check its parameters (:func:`check_parameters`), not yet against
+    the data; every parameter with defaults filled in."""
     path = Path(path)
     where = display_path(path)
     if not path.is_file():
@@ -65,7 +74,7 @@ def load_profile(path: Path) -> dict[str, Any]:
         raise ParameterError(f"{where}: expected a mapping of parameter names to values, such as 'profile: my_run'")
     if not raw:
         raise ParameterError(f"{where}: names no parameters; a profile gives at least its name ('profile: my_run')")
-    return check_against_data(check_parameters(raw, where), where)
+    return check_parameters(raw, where)
 
 
 def check_parameters(raw: dict[str, Any], where: str = "parameters") -> dict[str, Any]:
@@ -135,7 +144,7 @@ def read_source_catalogue(data_dir: Path, where: str = "parameters") -> list[dic
     return records
 
 
-def check_against_data(values: dict[str, Any], where: str = "parameters") -> dict[str, Any]:
+def check_against_data(values: dict[str, Any], data: Data, where: str = "parameters") -> dict[str, Any]:
     """Refuse values that leave the comparison of groups nothing to compare; return ``values``.
 
     The selected sources must hold contributions, and at least two groups (at the chosen
@@ -145,7 +154,7 @@ def check_against_data(values: dict[str, Any], where: str = "parameters") -> dic
     from analysis.evidence.loaders import load_contributions
 
     try:
-        contributions = load_contributions(PROJECT_ROOT / values["data_dir"])
+        contributions = load_contributions(data)
     except DataValidationError:
         return values
     selected = contributions[contributions["source_id"].isin(values["sources"])]

@@ -1,8 +1,9 @@
 """One call gives a notebook everything it analyses, for the parameters it was given.
 
 ``open_study(globals())`` takes every parameter of ``PARAMETERS`` from a notebook's namespace
-(a missing one takes its default), checks them (the same rules as the build), loads and
-validates the data, keeps the selected sources, and builds the presence table at the chosen
+(a missing one takes its default), checks them (the same rules as the build), opens the data
+folder once (:class:`~analysis.evidence.data.Data`: each file read and validated once, whatever
+asks for it), keeps the selected sources, and builds the presence table at the chosen
 theme level and the grouping at the chosen group level. What the study holds adapts to the
 data: source sets come in the vocabulary's order with its labels, a source set smaller than
 ``min_source_n`` is reported but not compared, and voice-and-subject comparisons are those
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -21,10 +21,10 @@ import pandas as pd
 from analysis.coding.codebook import code_ids, load_codebook, restrict_codebook
 from analysis.coding.coding_checks import load_coding
 from analysis.coding.reliability_tables import apply_reliability_statuses, reliability_statuses
-from analysis.evidence.cache import cached, cached_together
+from analysis.evidence.data import Data, once
 from analysis.evidence.vocabulary import CONSENSUS, Vocabulary, load_vocabulary
 from analysis.compare.comparisons import presence_matrix
-from analysis.params import GROUP_COLUMNS, PARAMETERS, check_parameters, read_source_catalogue
+from analysis.params import GROUP_COLUMNS, PARAMETERS, check_parameters
 from analysis.paths import PROJECT_ROOT
 
 INVENTED_NOTE = "INVENTED.md"  # a data folder holding this file is made up for tests, not the study's evidence
@@ -35,7 +35,7 @@ class Study:
     """The data of one run, filtered and shaped by its parameters."""
 
     parameters: dict[str, Any]
-    data_dir: Path
+    data: Data  # the data folder, opened once: every loader and check reads through it
     contributions: pd.DataFrame
     codebook: dict
     coding: pd.DataFrame
@@ -52,7 +52,7 @@ class Study:
     @property
     def is_fixture(self) -> bool:
         """Whether the data folder declares itself invented test data (it holds :data:`INVENTED_NOTE`)."""
-        return (self.data_dir / INVENTED_NOTE).is_file()
+        return self.data.exists(INVENTED_NOTE)
 
     def presence_at(self, level: str) -> pd.DataFrame:
         """The consensus presence table at another level ("code" or "theme") than the run's."""
@@ -93,46 +93,45 @@ class Study:
         """The voice-and-subject comparisons of data/groups.yaml possible in this run."""
         from analysis.evidence.loaders import load_groups
 
-        return available_comparisons(self.contributions, load_groups(self.data_dir).get("voice_subject_comparisons", {}))
+        return available_comparisons(self.contributions, load_groups(self.data).get("voice_subject_comparisons", {}))
 
 
-def group_labels(data_dir: Path, level: str) -> dict[str, str]:
+def group_labels(data: Data, level: str) -> dict[str, str]:
     """Readable names for speaker groups (their short label, with "(one person)" where the group
     is one person, so no table calls a person a group) or sectors (their label)."""
     from analysis.evidence.validate import ONE_PERSON
     from analysis.evidence.loaders import load_groups
 
     if level == "sector":
-        return {sector: entry["label"] for sector, entry in load_vocabulary(data_dir).sectors.items()}
-    groups = load_groups(data_dir)["speaker_groups"]
+        return {sector: entry["label"] for sector, entry in load_vocabulary(data).sectors.items()}
+    groups = load_groups(data)["speaker_groups"]
     return {group_id: fields["short_label"] + (f" ({ONE_PERSON})" if fields.get("kind") == ONE_PERSON else "")
             for group_id, fields in groups.items()}
 
 
-@cached
-def counted_codebook(data_dir: Path) -> tuple[dict, dict[str, dict[str, str]]]:
+@once
+def counted_codebook(data: Data) -> tuple[dict, dict[str, dict[str, str]]]:
     """The codebook as the briefing counts it (the current reliability test's statuses applied),
     and those statuses (:func:`analysis.coding.reliability_tables.reliability_statuses`)."""
-    codebook = load_codebook(data_dir)
-    statuses = reliability_statuses(data_dir, load_coding(data_dir), codebook)
+    codebook = load_codebook(data)
+    statuses = reliability_statuses(data, load_coding(data), codebook)
     return apply_reliability_statuses(codebook, statuses), statuses
 
 
 def open_study(namespace: Mapping[str, Any]) -> Study:
     """Check the parameters found in ``namespace`` (a notebook's ``globals()``: every name of
-    ``PARAMETERS`` it holds), load and validate the data, and shape it for analysis."""
-    with cached_together():  # the data folder is hashed once for every load below
-        checked = check_parameters({k: v for k, v in namespace.items() if k in PARAMETERS}, where="notebook parameters")
-        return _shaped_study(checked, PROJECT_ROOT / checked["data_dir"])
+    ``PARAMETERS`` it holds), open the data folder, and shape the data for analysis."""
+    checked = check_parameters({k: v for k, v in namespace.items() if k in PARAMETERS}, where="notebook parameters")
+    return _shaped_study(checked, Data(PROJECT_ROOT / checked["data_dir"]))
 
 
-def _shaped_study(checked: dict[str, Any], data_dir: Path) -> Study:
+def _shaped_study(checked: dict[str, Any], data: Data) -> Study:
     """The study of checked parameters: the data loaded, the sources selected, presence built."""
     from analysis.evidence.loaders import load_contributions
 
-    contributions = load_contributions(data_dir)
-    coding = load_coding(data_dir)  # every row names a contribution (checked on loading)
-    codebook, statuses = counted_codebook(data_dir)
+    contributions = load_contributions(data)
+    coding = load_coding(data)  # every row names a contribution (checked on loading)
+    codebook, statuses = counted_codebook(data)
     selected = contributions["source_id"].isin(checked["sources"])
     if not selected.all():
         contributions = contributions[selected].reset_index(drop=True)
@@ -140,14 +139,14 @@ def _shaped_study(checked: dict[str, Any], data_dir: Path) -> Study:
     column = GROUP_COLUMNS[checked["group_level"]]
     study = Study(
         parameters=checked,
-        data_dir=data_dir,
+        data=data,
         contributions=contributions,
         codebook=codebook,
         coding=coding,
         presence=pd.DataFrame(),
         groups=contributions.set_index("contribution_id")[column],
-        group_labels=group_labels(data_dir, checked["group_level"]),
-        vocabulary=load_vocabulary(data_dir),
+        group_labels=group_labels(data, checked["group_level"]),
+        vocabulary=load_vocabulary(data),
         reliability=statuses,
     )
     return replace(study, presence=study.presence_at(checked["theme_level"]))
@@ -167,17 +166,19 @@ def available_comparisons(contributions: pd.DataFrame, comparisons: Mapping[str,
     return available
 
 
-def selected_source_sets(parameters: Mapping[str, Any]) -> list[str]:
-    """The source sets a run's checked parameters select, in the vocabulary's order."""
-    data_dir = PROJECT_ROOT / parameters["data_dir"]
-    chosen = {row["source_set"] for row in read_source_catalogue(data_dir) if row["source_id"] in parameters["sources"]}
-    return [name for name in load_vocabulary(data_dir).source_sets if name in chosen]
+def selected_source_sets(parameters: Mapping[str, Any], data: Data) -> list[str]:
+    """The source sets a run's checked parameters select in its data, in the vocabulary's order."""
+    from analysis.evidence.loaders import load_sources
+
+    sources = load_sources(data)
+    chosen = set(sources.loc[sources["source_id"].isin(parameters["sources"]), "source_set"])
+    return [name for name in load_vocabulary(data).source_sets if name in chosen]
 
 
-def scope_phrase(parameters: Mapping[str, Any]) -> str:
+def scope_phrase(parameters: Mapping[str, Any], data: Data) -> str:
     """What a run covers, in words from the vocabulary's labels: "A, B and C compared" or "A only"."""
-    labels = load_vocabulary(PROJECT_ROOT / parameters["data_dir"]).labels()
-    names = [labels[name] for name in selected_source_sets(parameters)]
+    labels = load_vocabulary(data).labels()
+    names = [labels[name] for name in selected_source_sets(parameters, data)]
     if len(names) == 1:
         return f"{names[0]} only"
     return f"{', '.join(names[:-1])} and {names[-1]} compared"

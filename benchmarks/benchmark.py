@@ -10,8 +10,7 @@
   HTML and the ``weasyprint`` command line for the PDF.
 
 Each is a fresh process (with its kernels) and writes into a scratch folder, never over the
-committed outputs; the load cache is emptied before each, so each pays for loading the data
-once, as the first build after a change does. Wall and CPU seconds (user + system, the process
+committed outputs; nothing is kept between processes, so each pays for loading the data. Wall and CPU seconds (user + system, the process
 and every process it waited for, kernels included) are medians over the repetitions.
 """
 
@@ -28,7 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.evidence.cache import CACHE_DIR
 from analysis.report.build import BRIEFING_PREFIX, discover_notebooks
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
@@ -79,6 +77,7 @@ import contextlib
 import io
 from pathlib import Path
 
+from analysis.evidence.data import Data
 from analysis.params import load_profile
 from analysis.report import build
 
@@ -86,16 +85,16 @@ NOTEBOOKS = {notebooks!r}
 profile = load_profile(Path({str(params)!r}))
 staging = Path({str(scratch / "outputs")!r})
 staging.mkdir(parents=True)
-data_dir = build.PROJECT_ROOT / profile["data_dir"]
-build._validate_data(data_dir)
-build.write_exports(data_dir, staging)
+data = Data(build.PROJECT_ROOT / profile["data_dir"])
+build._validate_data(data)
+build.write_exports(data, staging)
 parameters = build.notebook_parameters(profile, staging)
 with contextlib.redirect_stdout(io.StringIO()):
     for name, cells in NOTEBOOKS.items():
         namespace = {{"__name__": "__main__", **parameters}}
         for number, source in enumerate(cells, start=1):
             exec(compile(source, f"{{name}} code cell {{number}}", "exec"), namespace)
-build.render_briefing(Path({str(executed_briefing)!r}), staging, profile, "<p>floor</p>", build.briefing_colophon(build.git_state([])["date"]))
+build.render_briefing(Path({str(executed_briefing)!r}), staging, profile, data, "<p>floor</p>", build.briefing_colophon(build.git_state([])["date"]))
 '''
 
 
@@ -116,13 +115,12 @@ TABLES = {"build": "outputs/tables", "floor": "outputs/tables", "naive": "tables
 
 
 def one_repetition(params: Path) -> tuple[dict[str, tuple[float, float]], dict[str, dict[str, bytes]]]:
-    """Build, floor (rendering the notebook that build executed) and naive chain, each with an empty
-    load cache: their wall and CPU seconds, and the tables each wrote."""
+    """Build, floor (rendering the notebook that build executed) and naive chain: their wall and
+    CPU seconds, and the tables each wrote."""
     timings, tables = {}, {}
     build_scratch = Path(tempfile.mkdtemp(prefix="benchmark-build-"))
     try:
         for name in CHAINS:
-            shutil.rmtree(CACHE_DIR, ignore_errors=True)
             scratch = build_scratch if name == "build" else Path(tempfile.mkdtemp(prefix=f"benchmark-{name}-"))
             try:
                 if name == "floor":

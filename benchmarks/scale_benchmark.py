@@ -35,7 +35,6 @@ import pandas as pd
 import yaml
 
 from analysis.coding.codebook import NOT_CODABLE
-from analysis.evidence.cache import forget
 from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
 from analysis.paths import DATA_DIR
 
@@ -205,6 +204,7 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
     from analysis.coding.coding_table import write_coding
     from analysis.coding.sample import draw_reliability_sample
     from analysis.coding.functions import read_section_functions, statement_function_ids
+    from analysis.evidence.data import Data
 
     folder = Path(folder)
     rng = np.random.default_rng(seed)
@@ -227,7 +227,7 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
     coder_a = _codes(rng, contributions)
     sample = draw_reliability_sample(contributions, SAMPLE_FRACTION, seed)
     coder_b, reconciliation = _second_coder(rng, coder_a, sample)
-    functions = _functions(rng, contributions, read_section_functions(folder), function_ids)
+    functions = _functions(rng, contributions, read_section_functions(Data(folder)), function_ids)
     coding = pd.concat([coder_a.assign(coder=FIRST_CODER), functions.assign(coder=FIRST_CODER), coder_b.assign(coder="coder_b"),
                         coder_a.assign(coder=CONSENSUS), functions.assign(coder=CONSENSUS)], ignore_index=True)
     coding["memo"] = ""
@@ -251,9 +251,10 @@ def write_synthetic_data(folder: Path, n: int, seed: int, real_dir: Path = DATA_
 
 def _validate(state: dict) -> None:
     import analysis.coding.checks  # noqa: F401  (registers the coding checks)
+    from analysis.evidence.data import Data
     from analysis.evidence.validate import validate_all
 
-    problems = validate_all(state["data_dir"])
+    problems = validate_all(Data(state["data_dir"]))
     if problems:
         raise RuntimeError(f"synthetic data has {len(problems)} problem(s), e.g. {problems[0]}")
 
@@ -355,9 +356,9 @@ def _reliability(state: dict) -> None:
     from analysis.coding.reliability_tables import facilitator_tables, load_tests, reliability_tables
 
     study, p = state["study"], state["parameters"]
-    tables = reliability_tables(study.data_dir, study.contributions, study.coding, read_section_functions(study.data_dir),
+    tables = reliability_tables(study.data, study.contributions, study.coding, read_section_functions(study.data),
                                 p["n_bootstrap"], p["seed"])
-    facilitator_tables(study.data_dir, study.contributions, study.coding, load_tests(study.data_dir))
+    facilitator_tables(study.data, study.contributions, study.coding, load_tests(study.data))
     state["alpha"] = tables["theme_alpha"]
 
 
@@ -468,8 +469,7 @@ def run_steps(first: int, last: int, data_dir: Path, params: Path, figures_dir: 
 def run(sizes: list[int], repeat: int, params: Path, seed: int, report: Callable[[str], None] = print) -> pd.DataFrame:
     """For each size, write the synthetic data once, then ``repeat`` times validate it in one
     fresh process (as the build does) and run the analysis steps in another (as the notebooks
-    do, reusing what validation left in the load cache), each repetition starting from an
-    empty cache; one row per size x step with the median CPU and wall seconds and the largest
+    do, loading the data again); one row per size x step with the median CPU and wall seconds and the largest
     peak memory."""
     rows = []
     context = multiprocessing.get_context("spawn")
@@ -480,13 +480,11 @@ def run(sizes: list[int], repeat: int, params: Path, seed: int, report: Callable
             report(f"{n:>9,} contributions: synthetic data written in {time.perf_counter() - started:.0f} s")
             runs = []
             for _ in range(repeat):
-                forget(data_dir)
                 timings: dict[str, tuple[float, float, int]] = {}
                 for first, last in ((0, 1), (1, len(STEPS))):  # validation, then the analysis
                     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
                         timings.update(pool.submit(run_steps, first, last, data_dir, params, Path(scratch) / "figures").result())
                 runs.append(timings)
-            forget(data_dir)
         rows += [{"contributions": n, "step": name, "cpu_s": statistics.median(r[name][0] for r in runs),
                   "wall_s": statistics.median(r[name][1] for r in runs), "peak_mib": max(r[name][2] for r in runs) / 2**20}
                  for name, _ in STEPS]

@@ -2,7 +2,7 @@
 
 ``python -m analysis benchmark --scale --build`` writes, for each size, the scale benchmark's
 synthetic data (:func:`benchmarks.scale_benchmark.write_synthetic_data`) and a run profile
-reading it (the given profile's parameters, every source), empties the load cache, and runs
+reading it (the given profile's parameters, every source), and runs
 ``python -m analysis build`` on it in a fresh process, as a user would. While the build runs,
 its processes are read from ``/proc`` (Linux): at each step the build reports, the CPU seconds
 each process used since the previous step and its peak resident memory since then (reset
@@ -32,7 +32,6 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.evidence.cache import forget
 from analysis.params import load_profile
 from analysis.paths import PROJECT_ROOT
 from analysis.exchange.qda import QDPX_NAME
@@ -244,18 +243,15 @@ def run(sizes: list[int], params: Path, seed: int, report: Callable[[str], None]
             started = time.perf_counter()
             data_dir = write_synthetic_data(Path(scratch) / "data", n, seed)
             report(f"{n:>9,} contributions: synthetic data written in {time.perf_counter() - started:.0f} s")
-            forget(data_dir)
             steps, whole = run_build(scale_profile(Path(scratch), data_dir, params), Path(scratch) / "outputs", report)
             report(f"    whole build: {whole['wall_s']:.1f} s, {whole['cpu_s']:.1f} CPU s, {whole['peak_gib']:.2f} GiB")
             rows += [{"contributions": n, **row} for row in [*steps, whole]]
             sizes_written += [{"contributions": n, "output": name, "size": size} for name, size in output_sizes(Path(scratch) / "outputs").items()]
-            forget(data_dir)
             if n == sizes[-1]:
                 bad = make_every_row_bad(data_dir)
                 wall, cpu, problems = time_validation(data_dir)
                 all_bad = {"contributions": n, "bad_rows": bad, "problems": problems, "wall_s": wall, "cpu_s": cpu}
                 report(f"    validation, every row bad: {problems:,} problems in {wall:.1f} s ({cpu:.1f} CPU s)")
-                forget(data_dir)
     return pd.DataFrame(rows), pd.DataFrame(sizes_written), all_bad
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.evidence.data import Data
 from analysis.coding import suggest as sg
 from analysis.coding.codebook import code_ids, load_codebook
 from analysis.evidence.vocabulary import CONSENSUS
@@ -41,13 +42,13 @@ def timed(work) -> tuple[float, float]:
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def run(data_dir: Path, n: int, repeat: int, seed: int) -> dict[str, tuple[float, float]]:
+def run(data: Data, n: int, repeat: int, seed: int) -> dict[str, tuple[float, float]]:
     """Median (CPU, wall) seconds of training and of suggesting, over ``repeat`` runs."""
-    codebook = load_codebook(data_dir)
+    codebook = load_codebook(data)
     codes, functions = code_ids(codebook), statement_function_ids(codebook)
-    coding = coding_table(data_dir)
-    section_function = read_section_functions(data_dir)
-    table = sg.consensus_table(load_contributions(data_dir), coding[coding["coder"] == CONSENSUS], codes, functions, section_function)
+    coding = coding_table(data)
+    section_function = read_section_functions(data)
+    table = sg.consensus_table(load_contributions(data), coding[coding["coder"] == CONSENSUS], codes, functions, section_function)
     training, targets = drawn(table, n, seed)
     runs: dict[str, list[tuple[float, float]]] = {"train": [], "suggest": []}
     for _ in range(repeat):
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = options.parse_args(argv)
     if args.statements < 1 or args.repeat < 1:
         options.error("--statements and --repeat must be at least 1")
-    results = run(args.data_dir, args.statements, args.repeat, DEFAULT_SEED)
+    results = run(Data(args.data_dir), args.statements, args.repeat, DEFAULT_SEED)
     print(f"{sg.MODEL_NAME} {sg.MODEL_VERSION}, medians over {args.repeat} run(s), {args.statements:,} statements "
           f"drawn from the consensus of {args.data_dir}:")
     for step, (cpu, wall) in results.items():

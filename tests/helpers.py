@@ -48,3 +48,10 @@ def with_twelve_themes(fixture: Path, target: Path) -> Path:
         path.write_text(text, encoding="utf-8")
     coding.to_csv(target / "coding.csv", index=False, lineterminator="\n")
     return target
+
+
+def read_table(path: Path) -> "pd.DataFrame":
+    """A CSV file (a data file or an export) as text columns, empty cells as empty strings."""
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

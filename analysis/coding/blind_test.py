@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.evidence.data import Data
 from analysis.coding.exposure import codebook_as_given, codebook_examples, cue_exposed, presentation_view, quoted_phrases
 from analysis.evidence.vocabulary import Vocabulary, load_vocabulary
 
@@ -156,9 +157,9 @@ def write_key(out_dir: Path, key: pd.DataFrame) -> Path:
     return path
 
 
-def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only: bool = False) -> dict:
+def draw(data: Data, folder: str, fraction: float, seed: int, functions_only: bool = False) -> dict:
     """Draw a sample and write its packet, codebook as given and exclusions, then its key, under
-    ``data_dir/reliability/<folder>``; return the record (counts, seed, packet sha256).
+    ``data/reliability/<folder>``; return the record (counts, seed, packet sha256).
 
     Every earlier test's sample (reliability/tests.yaml) is excluded. ``functions_only`` draws
     only from sections whose statement function is coded, and gives the coder only the
@@ -169,15 +170,14 @@ def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only
     from analysis.coding.reliability_tables import load_tests, sample_ids
     from analysis.evidence.loaders import load_contributions, load_groups, load_sources
 
-    data_dir = Path(data_dir)
-    out_dir = data_dir / "reliability" / folder
-    contributions = load_contributions(data_dir)
-    codebook = load_codebook(data_dir)
-    earlier = {cid for test in load_tests(data_dir) for cid in sample_ids(data_dir, test)}
+    out_dir = data.path / "reliability" / folder
+    contributions = load_contributions(data)
+    codebook = load_codebook(data)
+    earlier = {cid for test in load_tests(data) for cid in sample_ids(data, test)}
     excluded = exclusions(contributions, codebook, earlier)
     eligible = contributions[~contributions["contribution_id"].isin(excluded["contribution_id"])]
     if functions_only:
-        coded_sections = [section for section, function in read_section_functions(data_dir).items() if function is None]
+        coded_sections = [section for section, function in read_section_functions(data).items() if function is None]
         eligible = eligible[eligible["section"].isin(coded_sections)]
     sample = draw_reliability_sample(eligible, fraction, seed, strata=("source_id", "section"))
     texts = dict(zip(contributions["contribution_id"], contributions["text"]))
@@ -185,7 +185,7 @@ def draw(data_dir: Path, folder: str, fraction: float, seed: int, functions_only
     given = codebook_as_given(codebook, texts)
     if functions_only:
         given = {k: given[k] for k in ("version", "function_rules", "statement_functions")}
-    names = identifying_values(contributions, load_groups(data_dir), load_sources(data_dir), load_vocabulary(data_dir))
+    names = identifying_values(contributions, load_groups(data), load_sources(data), load_vocabulary(data))
     refuse_identifying(packet, given, names, contributions["contribution_id"])
     out_dir.mkdir(parents=True, exist_ok=True)
     excluded.to_csv(out_dir / "exclusions.csv", index=False, lineterminator="\n")
@@ -229,9 +229,9 @@ def instructions(coder: str, n: int, codebook: Mapping) -> str:
         n=n, version=codebook["version"], functions=functions, coder=coder)
 
 
-def write_whole_corpus_packet(data_dir: Path, coder: str, seed: int) -> dict:
+def write_whole_corpus_packet(data: Data, coder: str, seed: int) -> dict:
     """Freeze the reference, then write a blind packet of every contribution for ``coder``
-    under ``data_dir/reliability/<coder>/``: the reference snapshot first, then the packet (texts
+    under ``data/reliability/<coder>/``: the reference snapshot first, then the packet (texts
     in their :func:`presentation_view`, opaque ids, shuffled), the codebook as given and the
     instructions, and last the key. Refuses a folder that exists and a packet that names where
     its texts come from."""
@@ -241,18 +241,17 @@ def write_whole_corpus_packet(data_dir: Path, coder: str, seed: int) -> dict:
     from analysis.coding.functions import read_section_functions
     from analysis.evidence.loaders import load_contributions, load_groups, load_sources
 
-    data_dir = Path(data_dir)
-    out_dir = data_dir / "reliability" / coder
+    out_dir = data.path / "reliability" / coder
     if out_dir.exists():
         raise ValueError(f"{out_dir} exists already: a packet is written once")
-    contributions = load_contributions(data_dir)
-    codebook = load_codebook(data_dir)
+    contributions = load_contributions(data)
+    codebook = load_codebook(data)
     texts = dict(zip(contributions["contribution_id"], contributions["text"]))
     packet, key = normalised_packet(*make_packet(list(contributions["contribution_id"]), texts, seed))
     given = codebook_as_given(codebook, {cid: presentation_view(text)[0] for cid, text in texts.items()})
-    names = identifying_values(contributions, load_groups(data_dir), load_sources(data_dir), load_vocabulary(data_dir))
+    names = identifying_values(contributions, load_groups(data), load_sources(data), load_vocabulary(data))
     refuse_identifying(packet, given, names, contributions["contribution_id"])
-    reference = reference_snapshot(contributions, load_coding(data_dir, CONSENSUS), read_section_functions(data_dir))
+    reference = reference_snapshot(contributions, load_coding(data, CONSENSUS), read_section_functions(data))
     out_dir.mkdir(parents=True)
     reference_text = csv_text(reference)
     (out_dir / REFERENCE_CSV).write_text(reference_text, encoding="utf-8")
@@ -270,32 +269,32 @@ def display_folder(path: Path) -> str:
     return display_path(path)
 
 
-def import_answers(data_dir: Path, returned_path: Path, coder: str) -> dict:
+def import_answers(data: Data, returned_path: Path, coder: str) -> dict:
     """Take a coder's returned file back: kept as returned (``<coder>_returned.csv`` in its
     packet folder) and its rows appended verbatim to coding.csv under ``coder``, units mapped to
     contributions by the key. Refuses a coder that already has rows, and a file with units
     not in the key or packet units left out."""
     from analysis.coding.coding_table import CODING_CSV
 
-    data_dir = Path(data_dir)
-    folder = data_dir / "reliability" / coder
+    folder = data.path / "reliability" / coder
     if not (folder / KEY_CSV).is_file():
         raise ValueError(f"no packet for coder {coder!r} (expected {display_folder(folder / KEY_CSV)})")
-    coding_path = data_dir / CODING_CSV
-    existing = pd.read_csv(coding_path, usecols=["coder"], dtype=str, keep_default_na=False)["coder"]
-    if (existing == coder).any():
+    existing = data.table(CODING_CSV, ["coder"])
+    if existing is None:
+        raise ValueError(f"{display_folder(data.file(CODING_CSV))} cannot be read (python -m analysis validate says why)")
+    if (existing["coder"] == coder).any():
         raise ValueError(f"coding.csv already holds rows of coder {coder!r}")
     raw = Path(returned_path).read_bytes()
     returned = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
     missing = {"unit_id", "code_id"} - set(returned.columns)
     if missing:
         raise ValueError(f"{returned_path}: missing column(s) {', '.join(sorted(missing))}")
-    key = pd.read_csv(folder / KEY_CSV, dtype=str, keep_default_na=False)
+    key = data.table(f"reliability/{coder}/{KEY_CSV}")
     rows, problems = keyed_rows(returned, key, coder)
     if problems:
         raise ValueError(f"{returned_path}: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     (folder / f"{coder}_returned.csv").write_bytes(raw)
-    with coding_path.open("a", encoding="utf-8", newline="") as handle:
+    with data.file(CODING_CSV).open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows[["contribution_id", "code_id", "coder", "memo"]].itertuples(index=False))
     return {"coder": coder, "rows": len(rows), "units": rows["contribution_id"].nunique(), "returned_sha256": hashlib.sha256(raw).hexdigest()}
 
@@ -306,7 +305,7 @@ ADJUDICATION_MD = "ADJUDICATION.md"
 RECONCILIATION = "reconciliation.csv"
 
 
-def _test_readings(data_dir: Path, coder: str) -> tuple[dict, dict, set[str], dict[str, str], Mapping]:
+def _test_readings(data: Data, coder: str) -> tuple[dict, dict, set[str], dict[str, str], Mapping]:
     """The reference's and ``coder``'s readings of the test whose second coder is ``coder``,
     the contributions whose function the heading fixes, the texts as the coder saw them, and
     the codebook."""
@@ -317,30 +316,29 @@ def _test_readings(data_dir: Path, coder: str) -> tuple[dict, dict, set[str], di
     from analysis.coding.reliability_tables import load_tests, sample_ids
     from analysis.evidence.loaders import load_contributions
 
-    (test,) = [t for t in load_tests(data_dir) if t["second_coder"] == coder] or [None]
+    (test,) = [t for t in load_tests(data) if t["second_coder"] == coder] or [None]
     if test is None:
         raise ValueError(f"no test in reliability/tests.yaml has second_coder {coder!r}")
-    codebook = load_codebook(data_dir)
+    codebook = load_codebook(data)
     functions = [str(f["id"]) for f in codebook["statement_functions"]]
-    ids = list(dict.fromkeys(sample_ids(data_dir, test)))
-    coding = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
-    contributions = load_contributions(data_dir)
-    by_section = read_section_functions(data_dir)
+    ids = list(dict.fromkeys(sample_ids(data, test)))
+    coding = data.table(CODING_CSV)
+    contributions = load_contributions(data)
+    by_section = read_section_functions(data)
     fixed = {cid for cid, section in zip(contributions["contribution_id"], contributions["section"]) if by_section.get(section)}
     shown = {cid: presentation_view(text)[0] for cid, text in zip(contributions["contribution_id"], contributions["text"])}
     return (readings(coding, test["reference"], ids, functions), readings(coding, coder, ids, functions), fixed, shown, codebook)
 
 
-def write_adjudication_packet(data_dir: Path, coder: str, seed: int) -> dict:
+def write_adjudication_packet(data: Data, coder: str, seed: int) -> dict:
     """The adjudicator's packet for ``coder``'s test (the disagreements, unlabelled), its
     instructions and the codebook as the coder had it; then, apart, the order file."""
     from analysis.coding.adjudication import adjudication_packet
 
-    data_dir = Path(data_dir)
-    folder = data_dir / "reliability" / coder
+    folder = data.path / "reliability" / coder
     if (folder / ADJUDICATION_PACKET).exists():
         raise ValueError(f"{display_folder(folder / ADJUDICATION_PACKET)} exists already: a packet is written once")
-    reference, second, fixed, shown, codebook = _test_readings(data_dir, coder)
+    reference, second, fixed, shown, codebook = _test_readings(data, coder)
     packet, order = adjudication_packet(reference, second, fixed, shown, seed)
     text = csv_text(packet)
     (folder / ADJUDICATION_PACKET).write_text(text, encoding="utf-8")
@@ -350,26 +348,25 @@ def write_adjudication_packet(data_dir: Path, coder: str, seed: int) -> dict:
     return {"disputed_units": len(packet), "packet_sha256": sha256_text(text)}
 
 
-def import_adjudication(data_dir: Path, returned_path: Path, coder: str) -> dict:
+def import_adjudication(data: Data, returned_path: Path, coder: str) -> dict:
     """Check the adjudicator's answers, keep them as returned, and write the test's
     reconciliation log from them (the consensus is then brought to it by
     :func:`apply_reconciliation`)."""
     from analysis.coding.adjudication import answer_problems, reconciliation_log
 
-    data_dir = Path(data_dir)
-    folder = data_dir / "reliability" / coder
+    folder = data.path / "reliability" / coder
     raw = Path(returned_path).read_bytes()
     answers = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
     packet = pd.read_csv(folder / ADJUDICATION_PACKET, dtype=str, keep_default_na=False)
     problems = answer_problems(packet, answers)
     if problems:
         raise ValueError(f"{returned_path}: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-    reference, second, _, _, _ = _test_readings(data_dir, coder)
+    reference, second, _, _, _ = _test_readings(data, coder)
     order = pd.read_csv(folder / ADJUDICATION_ORDER, dtype=str, keep_default_na=False)
     log = reconciliation_log(packet, order, answers, reference, second)
     (folder / "adjudicator_returned.csv").write_bytes(raw)
     (folder / RECONCILIATION).write_text(csv_text(log), encoding="utf-8")
-    apply_to_consensus(data_dir, log)
+    apply_to_consensus(data, log)
     return {"decisions": len(log), "kept": int((log["decision"] == log["before"]).sum()),
             "changed": int((log["decision"] != log["before"]).sum()), "returned_sha256": hashlib.sha256(raw).hexdigest()}
 
@@ -396,12 +393,12 @@ def consensus_lines(lines: list[str], log: pd.DataFrame, consensus: str) -> list
     return out
 
 
-def apply_to_consensus(data_dir: Path, log: pd.DataFrame) -> None:
+def apply_to_consensus(data: Data, log: pd.DataFrame) -> None:
     """Bring coding.csv's consensus rows to the decisions of ``log`` (:func:`consensus_lines`)."""
     from analysis.coding.coding_table import CODING_CSV
     from analysis.evidence.vocabulary import CONSENSUS
 
-    path = Path(data_dir) / CODING_CSV
+    path = data.path / CODING_CSV
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(consensus_lines(lines, log, CONSENSUS)), encoding="utf-8")
 
@@ -432,10 +429,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: coder name {args.coder!r} must be lower-case letters, digits and _", file=sys.stderr)
         return 2
     try:
-        actions = {"packet": lambda: write_whole_corpus_packet(args.data_dir, args.coder, args.seed),
-                   "import": lambda: import_answers(args.data_dir, args.file, args.coder),
-                   "adjudication-packet": lambda: write_adjudication_packet(args.data_dir, args.coder, args.seed),
-                   "adjudication-import": lambda: import_adjudication(args.data_dir, args.file, args.coder)}
+        data = Data(args.data_dir)
+        actions = {"packet": lambda: write_whole_corpus_packet(data, args.coder, args.seed),
+                   "import": lambda: import_answers(data, args.file, args.coder),
+                   "adjudication-packet": lambda: write_adjudication_packet(data, args.coder, args.seed),
+                   "adjudication-import": lambda: import_adjudication(data, args.file, args.coder)}
         result = actions[args.action]()
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -445,8 +443,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    import argparse
-
     from analysis.paths import DATA_DIR
 
     parser = argparse.ArgumentParser(prog="python -m analysis.coding.blind_test", description="Draw the blind reliability sample and write its packet and key.")
@@ -455,5 +451,6 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--folder", required=True, help="folder under data/reliability/ for the packet and key")
     parser.add_argument("--functions-only", action="store_true", help="re-test the statement functions alone")
-    for name, value in draw(**vars(parser.parse_args())).items():
+    arguments = vars(parser.parse_args())
+    for name, value in draw(Data(arguments.pop("data_dir")), **arguments).items():
         print(f"{name}: {value}")

@@ -9,14 +9,13 @@ holds nothing else.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from analysis.coding.exposure import codebook_overlaps
-from analysis.evidence.cache import cached
-from analysis.evidence.readers import DataValidationError, Problem, read_table, read_yaml
+from analysis.evidence.data import Data, once
+from analysis.evidence.readers import DataValidationError, Problem
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import CONTRIBUTIONS_CSV
-from analysis.paths import DATA_DIR, display_path
+from analysis.paths import display_path
 
 
 CODEBOOK_YAML = "codebook.yaml"
@@ -63,8 +62,8 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-@cached
-def check_codebook(data_dir: Path) -> list[Problem]:
+@once
+def check_codebook(data: Data) -> list[Problem]:
     """Problems in codebook.yaml alone: top-level fields, changelog, themes, codes.
 
     Codes: missing or empty required fields, duplicate id, id not snake_case, unknown theme,
@@ -72,11 +71,10 @@ def check_codebook(data_dir: Path) -> list[Problem]:
     ``none`` holding other codes. Whether each example carries its code is a check across
     files, in :func:`check_coding`.
     """
-    path = Path(data_dir) / CODEBOOK_YAML
-    content, problems = read_yaml(path)
+    content, problems = data.yaml(CODEBOOK_YAML)
     if content is None:
         return problems
-    shown = display_path(path)
+    shown = display_path(data.file(CODEBOOK_YAML))
     for field in CODEBOOK_TOP_FIELDS:
         if field not in content:
             problems.append(Problem(shown, None, field, "missing"))
@@ -151,13 +149,13 @@ def check_codebook(data_dir: Path) -> list[Problem]:
     return problems
 
 
-@cached
-def load_codebook(data_dir: Path = DATA_DIR) -> dict:
+@once
+def load_codebook(data: Data) -> dict:
     """codebook.yaml as a dict, after :func:`check_codebook` (raises DataValidationError)."""
-    problems = check_codebook(Path(data_dir))
+    problems = check_codebook(data)
     if problems:
         raise DataValidationError(problems)
-    content, _ = read_yaml(Path(data_dir) / CODEBOOK_YAML)
+    content, _ = data.yaml(CODEBOOK_YAML)
     return content
 
 
@@ -169,19 +167,18 @@ def code_ids(codebook: dict, counted_only: bool = False) -> list[str]:
         if not counted_only or (code["id"] != NOT_CODABLE and code.get("count_in_briefing", True))
     ]
 
-@cached
-def check_codebook_overlaps(data_dir: Path) -> list[Problem]:
+@once
+def check_codebook_overlaps(data: Data) -> list[Problem]:
     """Every codebook rule or definition that repeats six consecutive words of a contribution
     (or the whole of a short one) that is not a declared example of the codebook
     (:func:`analysis.coding.exposure.codebook_overlaps`): it would show a coder the answer."""
-    data_dir = Path(data_dir)
-    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
-    contributions = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "text"])
+    codebook, _ = data.yaml(CODEBOOK_YAML)
+    contributions = data.table(CONTRIBUTIONS_CSV, ["contribution_id", "text"])
     if not isinstance(codebook, dict) or contributions is None or not {"contribution_id", "text"} <= set(contributions.columns):
         return []  # their own checks report it
     overlaps = codebook_overlaps(codebook, dict(zip(contributions["contribution_id"], contributions["text"])))
     overlaps = overlaps[~overlaps["declared_example"]]
-    return [Problem(display_path(data_dir / CODEBOOK_YAML), None, where, f"repeats the words of {cid} (\"{phrase}\"): reword it, or make {cid} a declared example")
+    return [Problem(display_path(data.file(CODEBOOK_YAML)), None, where, f"repeats the words of {cid} (\"{phrase}\"): reword it, or make {cid} a declared example")
             for where, cid, phrase in zip(overlaps["where"], overlaps["contribution_id"], overlaps["words"])]
 
 

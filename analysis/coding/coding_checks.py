@@ -3,7 +3,6 @@ logs, and the loader that refuses a coding they find a problem in."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,12 +12,12 @@ from analysis.coding.coding_table import CODING_CSV, coding_schema_problems
 from analysis.coding.consensus import reconciliation_problems
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids
 from analysis.coding.row_keys import FactorColumn, factorised, marked, row_keys
-from analysis.evidence.cache import cached
+from analysis.evidence.data import Data, once
 from analysis.evidence.loaders import read_contribution_ids
-from analysis.evidence.readers import DataValidationError, Problem, read_table, read_yaml
+from analysis.evidence.readers import DataValidationError, Problem
 from analysis.evidence.validate import CONTRIBUTIONS_CSV
 from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
-from analysis.paths import DATA_DIR, display_path
+from analysis.paths import display_path
 
 
 def _coding_row_problems(columns: dict[str, FactorColumn], shown: str, known_codes: set[str] | None, known_contributions: np.ndarray | None) -> list[Problem]:
@@ -70,8 +69,8 @@ def _codes_of(cid: FactorColumn, code: FactorColumn, consensus: np.ndarray, cont
     return codes_of
 
 
-@cached
-def check_coding(data_dir: Path) -> list[Problem]:
+@once
+def check_coding(data: Data) -> list[Problem]:
     """Problems in the codebook and the coding, and between them and the contributions.
 
     The codebook's own problems (:func:`check_codebook`); in coding.csv: missing or unexpected
@@ -80,18 +79,17 @@ def check_coding(data_dir: Path) -> list[Problem]:
     a consensus row combining not_codable with another code; in the codebook: an example that
     is not a known contribution or does not carry its code in the consensus coding.
     """
-    data_dir = Path(data_dir)
-    problems = check_codebook(data_dir)
-    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
+    problems = check_codebook(data)
+    codebook, _ = data.yaml(CODEBOOK_YAML)
     known_codes = {str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)}
     functions = statement_function_ids(codebook or {})
     known_codes |= set(functions)
-    contribution_ids = read_contribution_ids(data_dir)
-    frame, coding_problems = coding_schema_problems(data_dir)
+    contribution_ids = read_contribution_ids(data)
+    frame, coding_problems = coding_schema_problems(data)
     problems += coding_problems
     if frame is None:
         return problems
-    shown = display_path(data_dir / CODING_CSV)
+    shown = display_path(data.file(CODING_CSV))
     columns = factorised(frame)
     # where each contribution's id is among coding.csv's (-1: nowhere), found once for both directions
     where = columns["contribution_id"].values.get_indexer(contribution_ids) if contribution_ids is not None and "contribution_id" in columns else None
@@ -108,13 +106,13 @@ def check_coding(data_dir: Path) -> list[Problem]:
         return problems
     problems += [Problem(shown, None, "code_id", f"contribution {name}: {NOT_CODABLE} combined with other consensus codes ({', '.join(others)})")
                  for name, others in _not_codable_combined(cid, code, consensus, functions)]
-    problems += _example_problems(data_dir, codebook, cid, code, consensus, contribution_ids)
-    return problems + reconciliation_problems(data_dir, columns)
+    problems += _example_problems(data, codebook, cid, code, consensus, contribution_ids)
+    return problems + reconciliation_problems(data, columns)
 
 
-def _example_problems(data_dir: Path, codebook: dict, cid: FactorColumn, code: FactorColumn, consensus: np.ndarray, contribution_ids: pd.Index | None) -> list[Problem]:
+def _example_problems(data: Data, codebook: dict, cid: FactorColumn, code: FactorColumn, consensus: np.ndarray, contribution_ids: pd.Index | None) -> list[Problem]:
     """Each codebook example that is not a known contribution or does not carry its code in the consensus coding."""
-    book = display_path(data_dir / CODEBOOK_YAML)
+    book = display_path(data.file(CODEBOOK_YAML))
     entries = [entry for entry in codebook.get("codes") or [] if isinstance(entry, dict) and not is_blank(entry.get("example"))]
     codes_of = _codes_of(cid, code, consensus, {str(entry["example"]) for entry in entries})
     known = set(contribution_ids[contribution_ids.isin([str(entry["example"]) for entry in entries])]) if contribution_ids is not None else set()
@@ -127,28 +125,26 @@ def _example_problems(data_dir: Path, codebook: dict, cid: FactorColumn, code: F
             problems.append(Problem(book, None, f"codes.{code_id}.example", f"{example} does not carry {code_id} in the consensus coding"))
     return problems
 
-@cached
-def check_statement_functions(data_dir: Path) -> list[Problem]:
+@once
+def check_statement_functions(data: Data) -> list[Problem]:
     """Problems with the statement functions in coding.csv (consensus and coder_a rows): by
     the rule of :mod:`analysis.coding.functions`, exactly one function per contribution in a
     section whose function is coded, none in a section that fixes it. A data folder without
     a vocabulary has no problem here."""
-    data_dir = Path(data_dir)
     try:
-        section_function = read_section_functions(data_dir)
+        section_function = read_section_functions(data)
     except DataValidationError:
         return []  # the vocabulary's own check reports it
-    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
+    codebook, _ = data.yaml(CODEBOOK_YAML)
     if not section_function or codebook is None:
         return []
-    coding_path = data_dir / CODING_CSV
-    contributions = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "section"])
-    coding = read_table(coding_path, ["contribution_id", "code_id", "coder"])
+    contributions = data.table(CONTRIBUTIONS_CSV, ["contribution_id", "section"])
+    coding = data.table(CODING_CSV, ["contribution_id", "code_id", "coder"])
     if contributions is None or coding is None:
         return []
     if not {"contribution_id", "section"} <= set(contributions.columns) or not {"contribution_id", "code_id", "coder"} <= set(coding.columns):
         return []
-    shown = display_path(coding_path)
+    shown = display_path(data.file(CODING_CSV))
     function_ids = statement_function_ids(codebook)
     coding = coding[coding["code_id"].isin(function_ids)]  # the rule looks at no other row
     problems = []
@@ -158,15 +154,14 @@ def check_statement_functions(data_dir: Path) -> list[Problem]:
                      for cid, message in function_problems(contributions, rows, section_function, function_ids)]
     return problems
 
-@cached
-def load_coding(data_dir: Path = DATA_DIR, coder: str | None = None) -> pd.DataFrame:
+@once
+def load_coding(data: Data, coder: str | None = None) -> pd.DataFrame:
     """coding.csv after :func:`check_coding` (raises DataValidationError), as text columns with
     empty memos as ''. ``coder`` keeps one coder's rows (a coder with no rows raises ValueError)."""
-    data_dir = Path(data_dir)
-    problems = check_coding(data_dir)
+    problems = check_coding(data)
     if problems:
         raise DataValidationError(problems)
-    frame = read_table(data_dir / CODING_CSV)
+    frame = data.table(CODING_CSV)
     if coder is not None:
         if coder not in set(frame["coder"]):
             raise ValueError(f"unknown coder {coder!r} (coders in {CODING_CSV}: {', '.join(sorted(set(frame['coder'])))})")

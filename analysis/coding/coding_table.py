@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.evidence.data import Data
 from analysis.coding.codebook import CODE_ID_PATTERN
 from analysis.evidence.readers import Problem
 from analysis.evidence.schema import ID_PATTERN, Column
@@ -26,9 +27,9 @@ CODING_COLUMNS: tuple[Column, ...] = (
     Column("memo", "str", "The coder's note on a decision that needed thought; empty otherwise.", required=False),
 )
 
-def coding_schema_problems(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+def coding_schema_problems(data: Data) -> tuple[pd.DataFrame | None, list[Problem]]:
     """coding.csv and its schema problems, a coder not declared in vocabulary.yaml among them."""
-    return read_checked_csv(Path(data_dir) / CODING_CSV, CODING_COLUMNS, vocabulary_values(Path(data_dir)))
+    return read_checked_csv(data, CODING_CSV, CODING_COLUMNS, vocabulary_values(data))
 
 def write_coding(frame: pd.DataFrame, path: Path) -> None:
     """Write coding rows in the fixed column order, sorted by coder, then contribution order is

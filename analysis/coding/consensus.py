@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.evidence.data import Data
 from analysis.coding.codebook import CODE_ID_PATTERN, CODEBOOK_YAML
 from analysis.coding.coding_table import CODING_COLUMNS, CODING_CSV
 from analysis.coding.functions import read_section_functions, statement_function_ids, without_untested_functions
 from analysis.coding.recorded_tests import later_reconciliations
 from analysis.coding.row_keys import FactorColumn, PairSpace, differences, member, minus, union
-from analysis.evidence.readers import DataValidationError, Problem, read_table, read_yaml
+from analysis.evidence.readers import DataValidationError, Problem
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import CONTRIBUTIONS_CSV, read_checked_csv
 from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
@@ -78,15 +79,15 @@ LATER_RECONCILIATION_COLUMNS: tuple[Column, ...] = (
     Column("reason", "str", "Why, by the codebook's rules (a coder's slip, or a codebook revision named by version)."),
 )
 
-def _fixed_function_ids(data_dir: Path) -> pd.Series | None:
+def _fixed_function_ids(data: Data) -> pd.Series | None:
     """Contributions whose section fixes their statement function (data/vocabulary.yaml): the
     rule decides it, so a second coder's function there is no disagreement to reconcile. None
     when the vocabulary or contributions.csv cannot be read (their own checks report it)."""
     try:
-        section_function = read_section_functions(Path(data_dir))
+        section_function = read_section_functions(data)
     except DataValidationError:
         return None
-    contributions = read_table(Path(data_dir) / CONTRIBUTIONS_CSV, ["contribution_id", "section"])
+    contributions = data.table(CONTRIBUTIONS_CSV, ["contribution_id", "section"])
     if not section_function or contributions is None or not {"contribution_id", "section"} <= set(contributions.columns):
         return None
     return contributions.loc[contributions["section"].map(section_function).notna(), "contribution_id"]
@@ -131,19 +132,19 @@ def _value_problems(log: pd.DataFrame, shown: str, checks: list[tuple[str, np.nd
     return problems
 
 
-def _later_logs(data_dir: Path) -> list[tuple[dict, Path, pd.DataFrame | None, list[Problem]]]:
+def _later_logs(data: Data) -> list[tuple[dict, Path, pd.DataFrame | None, list[Problem]]]:
     """Every later test's reconciliation log, read and checked against its columns, in order."""
-    return [(test, path, *read_checked_csv(path, LATER_RECONCILIATION_COLUMNS, {})) for test, path in later_reconciliations(data_dir)]
+    return [(test, data.file(name), *read_checked_csv(data, name, LATER_RECONCILIATION_COLUMNS, {})) for test, name in later_reconciliations(data)]
 
 
-def _later_log_problems(data_dir: Path, later: list, space: PairSpace, rows: np.ndarray, coder: FactorColumn, consensus: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
+def _later_log_problems(data: Data, later: list, space: PairSpace, rows: np.ndarray, coder: FactorColumn, consensus: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
     """Apply every later reconciliation log to ``consensus`` (keys; ``rows`` are the coding rows'
     keys), checking each row's ``before`` and ``second_coder`` and that every disagreement in
     the test's sample has a decision (a statement function fixed by the contribution's section
     is decided by rule, not here; that last check waits until contributions.csv can be read)."""
     problems: list[Problem] = []
-    function_ids = statement_function_ids(read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {})
-    fixed = _fixed_function_ids(data_dir) if later else None
+    function_ids = statement_function_ids(data.yaml(CODEBOOK_YAML)[0] or {})
+    fixed = _fixed_function_ids(data) if later else None
     is_function = np.asarray(space.codes.isin(function_ids))
     for test, path, log, found in later:
         if log is None or found:
@@ -169,33 +170,32 @@ def _later_log_problems(data_dir: Path, later: list, space: PairSpace, rows: np.
     return consensus, problems
 
 
-def reconciliation_problems(data_dir: Path, columns: dict[str, FactorColumn]) -> list[Problem]:
+def reconciliation_problems(data: Data, columns: dict[str, FactorColumn]) -> list[Problem]:
     """When reliability/reconciliation.csv exists: its own schema problems, and whether the
     consensus is exactly coder_a with the logged decisions applied (every change logged)."""
-    path = Path(data_dir) / RECONCILIATION_CSV
-    if not path.exists():
+    if not data.exists(RECONCILIATION_CSV):
         return []
-    log, problems = read_checked_csv(path, RECONCILIATION_COLUMNS, {})
+    log, problems = read_checked_csv(data, RECONCILIATION_CSV, RECONCILIATION_COLUMNS, {})
     if log is None or problems:
         return problems
-    shown = display_path(path)
+    shown = display_path(data.file(RECONCILIATION_CSV))
     duplicated = log[log.duplicated(["contribution_id", "code_id"])]
     problems += [Problem(shown, int(i) + 1, None, f"second decision on {r.contribution_id} / {r.code_id}") for i, r in duplicated.iterrows()]
     cid, code, coder = columns["contribution_id"], columns["code_id"], columns["coder"]
-    later = _later_logs(data_dir)
+    later = _later_logs(data)
     space = PairSpace.of(cid, code, [log] + [later_log for _, _, later_log, found in later if later_log is not None and not found])
     rows, keys = space.keys(cid, code), space.log_keys(log)
     of_a = rows[coder.equals(FIRST_CODER)]
-    want, later_problems = _later_log_problems(data_dir, later, space, rows, coder, _first_consensus(of_a, keys, log["decision"]))
+    want, later_problems = _later_log_problems(data, later, space, rows, coder, _first_consensus(of_a, keys, log["decision"]))
     problems += later_problems
     have = rows[coder.equals(CONSENSUS)]
-    coding_shown = display_path(Path(data_dir) / CODING_CSV)
+    coding_shown = display_path(data.file(CODING_CSV))
     extra, lacking = differences(have, want)
     problems += [Problem(coding_shown, None, "code_id", f"consensus {c} / {k} is neither coder_a's nor a logged decision in {RECONCILIATION_CSV} or a later test's log")
                  for c, k in space.pairs(extra)]
     problems += [Problem(coding_shown, None, "code_id", f"consensus lacks {c} / {k} (coder_a's code or a logged decision in {RECONCILIATION_CSV} or a later test's log)")
                  for c, k in space.pairs(lacking)]
-    a, b = _compared(columns, rows, statement_function_ids(read_yaml(Path(data_dir) / CODEBOOK_YAML)[0] or {}))
+    a, b = _compared(columns, rows, statement_function_ids(data.yaml(CODEBOOK_YAML)[0] or {}))
     applied, b_value = _presence(keys, of_a, space), _presence(keys, b, space, pd.unique(space.contribution(b)))
     problems += _value_problems(log, shown, [
         ("coder_a", applied, lambda i: f"coder_a's coding has it {applied[i]}"),

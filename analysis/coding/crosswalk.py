@@ -3,16 +3,15 @@ day's facilitator action themes, or to none (used by :mod:`analysis.coding.relia
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.coding.codebook import CODEBOOK_YAML
-from analysis.evidence.cache import cached
-from analysis.evidence.readers import Problem, read_table, read_yaml
+from analysis.evidence.data import Data, once
+from analysis.evidence.readers import Problem
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import CONTRIBUTIONS_CSV, read_checked_csv
-from analysis.paths import DATA_DIR, display_path
+from analysis.paths import display_path
 
 
 CROSSWALK_CSV = "crosswalk_facilitator_themes.csv"
@@ -34,23 +33,21 @@ def _sections_of(contributions: pd.DataFrame | None, ids: pd.Series) -> dict[str
     return dict(zip(rows["contribution_id"].tolist(), rows["section"].tolist()))
 
 
-@cached
-def check_crosswalk(data_dir: Path) -> list[Problem]:
+@once
+def check_crosswalk(data: Data) -> list[Problem]:
     """Problems in the crosswalk: missing columns, a code not in the codebook, a codebook code
     missing from the crosswalk, a duplicate code, a theme id that is not a contribution of
     contributions.csv, or themes drawn from more than one section (one list of themes). A data folder without a crosswalk has no problem here (the facilitator
     comparison is then not made)."""
-    data_dir = Path(data_dir)
-    path = data_dir / CROSSWALK_CSV
-    if not path.exists():
+    if not data.exists(CROSSWALK_CSV):
         return []
-    frame, problems = read_checked_csv(path, CROSSWALK_COLUMNS, {})
+    frame, problems = read_checked_csv(data, CROSSWALK_CSV, CROSSWALK_COLUMNS, {})
     if frame is None or problems:
         return problems
-    shown = display_path(path)
-    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
+    shown = display_path(data.file(CROSSWALK_CSV))
+    codebook, _ = data.yaml(CODEBOOK_YAML)
     codes = [str(c.get("id")) for c in (codebook or {}).get("codes") or [] if isinstance(c, dict)]
-    table = read_table(data_dir / CONTRIBUTIONS_CSV, ["contribution_id", "section"])
+    table = data.table(CONTRIBUTIONS_CSV, ["contribution_id", "section"])
     section_of = _sections_of(table, frame["facilitator_theme_id"].dropna())
     theme_sections = set((section_of or {}).values())
     for row, record in enumerate(frame.to_dict("records"), start=1):
@@ -66,9 +63,9 @@ def check_crosswalk(data_dir: Path) -> list[Problem]:
     return problems
 
 
-def load_crosswalk(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+def load_crosswalk(data: Data) -> pd.DataFrame:
     """The crosswalk from codes to facilitator themes (text columns, empty theme as '')."""
-    frame = pd.read_csv(Path(data_dir) / CROSSWALK_CSV, dtype=str, keep_default_na=False)
+    frame = data.table(CROSSWALK_CSV)
     missing = {c.name for c in CROSSWALK_COLUMNS} - set(frame.columns)
     if missing:
         raise ValueError(f"{CROSSWALK_CSV}: missing column(s) {', '.join(sorted(missing))}")

@@ -11,23 +11,23 @@ contribution in a section that fixes its function carries no such row.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.evidence.data import Data
 from analysis.evidence.vocabulary import VOCABULARY_YAML, section_functions
 
 FROM_SECTION = "section"
 FROM_CODING = "coding"
 
 
-def read_section_functions(data_dir: Path) -> dict[str, str | None]:
+def read_section_functions(data: Data) -> dict[str, str | None]:
     """Each section's statement function from the data folder's vocabulary (None: coded); an
     empty dict when the folder has no vocabulary. Raises DataValidationError for a broken one."""
-    if not (Path(data_dir) / VOCABULARY_YAML).exists():
+    if not data.exists(VOCABULARY_YAML):
         return {}
-    return section_functions(Path(data_dir))
+    return section_functions(data)
 
 
 def statement_function_ids(codebook: Mapping) -> list[str]:

@@ -10,18 +10,18 @@ otherwise.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
-from analysis.evidence.readers import Problem, read_yaml_list
+from analysis.evidence.data import Data
+from analysis.evidence.readers import Problem
 from analysis.paths import display_path
 
 IMPLICATIONS_YAML = "implications.yaml"
 MAX_IMPLICATIONS = 3  # "What this means" stays short: at most this many points
 
 
-def read_implications(data_dir: Path) -> tuple[list, list[Problem]]:
+def read_implications(data: Data) -> tuple[list, list[Problem]]:
     """The entries of the data folder's implications file (none when it has none), or its problems."""
-    return read_yaml_list(Path(data_dir) / IMPLICATIONS_YAML, "implications")
+    return data.yaml_list(IMPLICATIONS_YAML, "implications")
 
 
 def implications_problems(entries: list, questions: Mapping[str, Mapping], shown: str) -> list[Problem]:
@@ -50,17 +50,17 @@ def implications_shown(entries: list[dict], message_questions: Sequence[str]) ->
     return sorted(shown, key=lambda entry: entry["number"])
 
 
-def check_implications(data_dir: Path) -> list[Problem]:
+def check_implications(data: Data) -> list[Problem]:
     """Problems of ``implications.yaml`` against the question frame (none without the file, or
     when the vocabulary is broken: its own check reports that)."""
     from analysis.evidence.readers import DataValidationError
     from analysis.evidence.vocabulary import load_vocabulary
 
-    entries, problems = read_implications(Path(data_dir))
+    entries, problems = read_implications(data)
     if problems or not entries:
         return problems
     try:
-        questions = load_vocabulary(Path(data_dir)).questions
+        questions = load_vocabulary(data).questions
     except DataValidationError:
         return []
-    return implications_problems(entries, questions, display_path(Path(data_dir) / IMPLICATIONS_YAML))
+    return implications_problems(entries, questions, display_path(data.file(IMPLICATIONS_YAML)))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from analysis.coding.coding_table import CODING_CSV
-from analysis.evidence.cache import cached
-from analysis.evidence.readers import Problem, read_csv, read_table
+from analysis.evidence.data import Data, once
+from analysis.evidence.readers import Problem
 from analysis.evidence.validate import CONTRIBUTIONS_CSV
 from analysis.evidence.vocabulary import CONSENSUS
 from analysis.paths import display_path
@@ -16,25 +15,24 @@ OPPOSING_CSV = "opposing_statements.csv"
 OPPOSING_COLUMNS = ("statement_a", "statement_b", "code_id", "reason")
 
 
-@cached
-def check_opposing(data_dir: Path) -> list[Problem]:
+@once
+def check_opposing(data: Data) -> list[Problem]:
     """Problems in ``opposing_statements.csv``, against the whole data folder (a run may leave
     sources out): an unreadable file, missing columns or cells, unknown contributions, a pair
     whose statements do not both carry its code in the consensus coding, a statement paired
     with itself. A data folder without the file has none; an unreadable contributions.csv or
     coding.csv is left to its own check."""
-    path = Path(data_dir) / OPPOSING_CSV
-    if not path.exists():
+    if not data.exists(OPPOSING_CSV):
         return []
-    table, problems = read_csv(path)
+    table, problems = data.csv(OPPOSING_CSV)
     if table is None:
         return problems
     table = table.fillna("")
-    shown = display_path(path)
+    shown = display_path(data.file(OPPOSING_CSV))
     missing = [c for c in OPPOSING_COLUMNS if c not in table.columns]
     if missing:
         return [Problem(shown, None, c, "missing column") for c in missing]
-    contributions, coding = read_table(Path(data_dir) / CONTRIBUTIONS_CSV), read_table(Path(data_dir) / CODING_CSV)
+    contributions, coding = data.table(CONTRIBUTIONS_CSV), data.table(CODING_CSV)
     if contributions is None or coding is None or "contribution_id" not in contributions or not {"contribution_id", "code_id", "coder"} <= set(coding.columns):
         return []
     named = set(table["statement_a"]) | set(table["statement_b"])  # only these ids are looked up

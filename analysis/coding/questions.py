@@ -17,11 +17,11 @@ that code in the consensus.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
-from analysis.evidence.readers import Problem, read_table, read_yaml, read_yaml_list
+from analysis.evidence.data import Data
+from analysis.evidence.readers import Problem
 from analysis.paths import display_path
 
 SYNTHESIS_YAML = "synthesis.yaml"
@@ -72,9 +72,9 @@ def cued(frame: pd.DataFrame, sections: Mapping[str, Mapping], subject_groups: M
     return table
 
 
-def read_synthesis(data_dir: Path) -> tuple[list[dict], list[Problem]]:
+def read_synthesis(data: Data) -> tuple[list[dict], list[Problem]]:
     """The synthesis entries of the data folder (none when it has no synthesis file)."""
-    return read_yaml_list(Path(data_dir) / SYNTHESIS_YAML, "synthesis")
+    return data.yaml_list(SYNTHESIS_YAML, "synthesis")
 
 
 def synthesis_problems(entries: list, frame: pd.DataFrame, consensus_codes: Mapping[str, set[str]],
@@ -113,7 +113,7 @@ def synthesis_problems(entries: list, frame: pd.DataFrame, consensus_codes: Mapp
     return problems
 
 
-def check_synthesis(data_dir: Path) -> list[Problem]:
+def check_synthesis(data: Data) -> list[Problem]:
     """Problems of ``synthesis.yaml`` against the question frame and the consensus coding
     (none when the data folder has no synthesis, or when the files it rests on are broken:
     their own checks report that)."""
@@ -125,26 +125,25 @@ def check_synthesis(data_dir: Path) -> list[Problem]:
     from analysis.evidence.readers import DataValidationError
     from analysis.evidence.vocabulary import load_vocabulary
 
-    data_dir = Path(data_dir)
-    entries, problems = read_synthesis(data_dir)
+    entries, problems = read_synthesis(data)
     if problems or not entries:
         return problems
     try:
-        vocabulary = load_vocabulary(data_dir)
+        vocabulary = load_vocabulary(data)
     except DataValidationError:
         return []
-    codebook, _ = read_yaml(data_dir / CODEBOOK_YAML)
-    contributions = read_table(data_dir / CONTRIBUTIONS_CSV)
-    coding = read_table(data_dir / CODING_CSV, ["contribution_id", "code_id", "coder"])
+    codebook, _ = data.yaml(CODEBOOK_YAML)
+    contributions = data.table(CONTRIBUTIONS_CSV)
+    coding = data.table(CODING_CSV, ["contribution_id", "code_id", "coder"])
     if codebook is None or contributions is None or coding is None:
         return []
     consensus = coding[coding["coder"] == CONSENSUS]
     function_ids = statement_function_ids(codebook)
-    functions = statement_function_series(contributions, consensus, read_section_functions(data_dir), function_ids)
+    functions = statement_function_series(contributions, consensus, read_section_functions(data), function_ids)
     roles = {section: entry["speaker_role"] for section, entry in vocabulary.sections.items()}
     frame = question_frame(contributions, functions, vocabulary.questions, roles)
     codes = consensus[~consensus["code_id"].isin(function_ids)].groupby("contribution_id")["code_id"].agg(set).to_dict()
-    return synthesis_problems(entries, frame, codes, vocabulary.questions, display_path(data_dir / SYNTHESIS_YAML))
+    return synthesis_problems(entries, frame, codes, vocabulary.questions, display_path(data.file(SYNTHESIS_YAML)))
 
 
 def statement_function_series(contributions: pd.DataFrame, consensus: pd.DataFrame, section_function: Mapping[str, str | None],

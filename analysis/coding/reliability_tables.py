@@ -29,10 +29,9 @@ import pandas as pd
 
 from analysis.coding import alpha as al
 from analysis.coding.exposure import codebook_examples
-from analysis.evidence.cache import cached, cached_together
-from analysis.evidence.readers import raise_if, read_csv, read_yaml
+from analysis.evidence.data import Data, once
+from analysis.evidence.readers import raise_if
 from analysis.coding.codebook import NOT_CODABLE_THEME, load_codebook
-from analysis.coding.coding_table import CODING_CSV
 from analysis.coding.crosswalk import CROSSWALK_CSV, load_crosswalk
 from analysis.coding.recorded_tests import TESTS_YAML, check_reliability_tests
 from analysis.evidence.vocabulary import CONSENSUS
@@ -44,13 +43,13 @@ DEFINITION_FIELDS = ("theme", "brief_definition", "full_definition", "use_when",
 STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE = "counted", "tentative", "not counted", "too rare to test"
 
 
-@cached
-def load_tests(data_dir: Path) -> list[dict]:
+@once
+def load_tests(data: Data) -> list[dict]:
     """The tests of reliability/tests.yaml, oldest first (raises DataValidationError on any
     problem :func:`~analysis.coding.recorded_tests.check_reliability_tests` finds); checked once per
     content of the data folder."""
-    raise_if(check_reliability_tests(data_dir))
-    content, _ = read_yaml(Path(data_dir) / TESTS_YAML)
+    raise_if(check_reliability_tests(data))
+    content, _ = data.yaml(TESTS_YAML)
     return list(content["tests"])
 
 
@@ -60,9 +59,9 @@ def current_test(tests: Sequence[Mapping]) -> Mapping:
     return test
 
 
-def sample_ids(data_dir: Path, test: Mapping) -> list[str]:
+def sample_ids(data: Data, test: Mapping) -> list[str]:
     """The contribution ids of a test's sample, in file order (checked by :func:`load_tests`)."""
-    frame, problems = read_csv(Path(data_dir) / test["sample"])
+    frame, problems = data.csv(test["sample"])
     raise_if(problems)
     return frame["contribution_id"].tolist()
 
@@ -289,10 +288,10 @@ def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
             if str(c["id"]) not in was or any(str(c.get(f, "")).split() != str(was[str(c["id"])].get(f, "")).split() for f in DEFINITION_FIELDS)]
 
 
-def contribution_lists(data_dir: Path, contributions: pd.DataFrame) -> dict[str, str] | None:
+def contribution_lists(data: Data, contributions: pd.DataFrame) -> dict[str, str] | None:
     """Each contribution's list (the values of robustness.yaml's ``list_columns`` joined), the
     cluster a reliability interval resamples whole; None when the data name no list columns."""
-    content, _ = read_yaml(Path(data_dir) / LIST_SETTINGS_YAML) if (Path(data_dir) / LIST_SETTINGS_YAML).exists() else (None, [])
+    content, _ = data.yaml(LIST_SETTINGS_YAML) if data.exists(LIST_SETTINGS_YAML) else (None, [])
     columns = [c for c in (content or {}).get("list_columns", []) if c in contributions.columns]
     if not columns:
         return None
@@ -316,18 +315,16 @@ def reference_changes(coding: pd.DataFrame, test: Mapping, ids: Sequence[str]) -
                         columns=["test", "contribution_id", "code_id", "at_key", "later"])
 
 
-def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
+def reliability_tables(data: Data, contributions: pd.DataFrame, coding: pd.DataFrame, section_functions: Mapping[str, str | None],
                        n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
     """The reliability tables of every test in tests.yaml, stacked (column ``test``), and
     ``tests`` (the registry with each test's sample size). ``coding`` holds every coder's rows."""
-    data_dir = Path(data_dir)
-    with cached_together():  # the data folder hashed once for both
-        codebook, tests = load_codebook(data_dir), load_tests(data_dir)
+    codebook, tests = load_codebook(data), load_tests(data)
     stacked: dict[str, list[pd.DataFrame]] = {}
     registry = []
-    lists = contribution_lists(data_dir, contributions)
+    lists = contribution_lists(data, contributions)
     for test in tests:
-        ids = sample_ids(data_dir, test)
+        ids = sample_ids(data, test)
         if not (coding["coder"] == test["second_coder"]).any():
             continue  # drawn and sent, not yet returned
         registry.append({**{k: test.get(k) for k in ("id", "codebook_version", "reference", "second_coder", "scope", "current", "blind", "note", "adjudication")}, "n_units": len(ids)})
@@ -340,15 +337,15 @@ def reliability_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
     return tables
 
 
-def facilitator_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, tests: Sequence[Mapping]) -> dict[str, pd.DataFrame]:
+def facilitator_tables(data: Data, contributions: pd.DataFrame, coding: pd.DataFrame, tests: Sequence[Mapping]) -> dict[str, pd.DataFrame]:
     """The consistency check against the facilitators' action themes, when the data have a
     crosswalk: the consensus on every example action, and the current test's two coders on
     the example actions in its sample (blind for the second coder only)."""
-    if not (Path(data_dir) / CROSSWALK_CSV).exists():
+    if not data.exists(CROSSWALK_CSV):
         return {}
-    crosswalk = load_crosswalk(data_dir)
+    crosswalk = load_crosswalk(data)
     current = current_test(tests)
-    ids = sample_ids(data_dir, current)
+    ids = sample_ids(data, current)
     runs = [(CONSENSUS, "all example actions", facilitator_agreement(contributions, coding, crosswalk)),
             (current["reference"], f"{current['id']} sample", facilitator_agreement(contributions, coding, crosswalk, current["reference"], ids)),
             (current["second_coder"], f"{current['id']} sample", facilitator_agreement(contributions, coding, crosswalk, current["second_coder"], ids))]
@@ -358,53 +355,51 @@ def facilitator_tables(data_dir: Path, contributions: pd.DataFrame, coding: pd.D
     return {"facilitator_items": runs[0][2].items, "facilitator_confusion": runs[0][2].confusion.reset_index(), "facilitator_summary": summary}
 
 
-def reliability_report(data_dir: Path, n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
+def reliability_report(data: Data, n_boot: int, seed: int) -> dict[str, pd.DataFrame]:
     """Every reliability table of the data folder, from one call with one seed: the tests'
     tables (see :func:`reliability_tables`) and the facilitator check."""
     from analysis.coding.functions import read_section_functions
+    from analysis.coding.coding_checks import load_coding
     from analysis.evidence.loaders import load_contributions
 
-    data_dir = Path(data_dir)
-    with cached_together():  # every cached loader below shares one hash of the data folder
-        contributions = load_contributions(data_dir)
-        coding = pd.read_csv(data_dir / CODING_CSV, dtype=str, keep_default_na=False)
-        tables = reliability_tables(data_dir, contributions, coding, read_section_functions(data_dir), n_boot, seed)
-        return {**tables, **facilitator_tables(data_dir, contributions, coding, load_tests(data_dir))}
+    contributions, coding = load_contributions(data), load_coding(data)
+    tables = reliability_tables(data, contributions, coding, read_section_functions(data), n_boot, seed)
+    return {**tables, **facilitator_tables(data, contributions, coding, load_tests(data))}
 
 
-def untested_in_current(data_dir: Path, codebook: Mapping) -> list[str]:
+def untested_in_current(data: Data, codebook: Mapping) -> list[str]:
     """Codes not tested as they now stand by the current test (:func:`untested_codes` against the
     codebook its coder was given, kept beside its sample); none when no given codebook was kept."""
-    test = current_test(load_tests(data_dir))
-    given = Path(data_dir) / Path(test["sample"]).parent / "codebook_as_given.yaml"
-    if not given.exists():
+    test = current_test(load_tests(data))
+    given = f"{Path(test['sample']).parent}/codebook_as_given.yaml"
+    if not data.exists(given):
         return []
-    content, problems = read_yaml(given)
+    content, problems = data.yaml(given)
     raise_if(problems)
     return untested_codes(codebook, content)
 
 
-def whole_corpus_coder(data_dir: Path, contributions: pd.DataFrame) -> str:
+def whole_corpus_coder(data: Data, contributions: pd.DataFrame) -> str:
     """The second coder of the current test when its sample is every contribution ('' otherwise)."""
-    if not (Path(data_dir) / TESTS_YAML).exists():
+    if not data.exists(TESTS_YAML):
         return ""
-    test = current_test(load_tests(data_dir))
-    return test["second_coder"] if set(contributions["contribution_id"]) <= set(sample_ids(data_dir, test)) else ""
+    test = current_test(load_tests(data))
+    return test["second_coder"] if set(contributions["contribution_id"]) <= set(sample_ids(data, test)) else ""
 
 
-def coded_function_alpha(data_dir: Path, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> tuple[str | None, float, int]:
+def coded_function_alpha(data: Data, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> tuple[str | None, float, int]:
     """The latest test whose second coder coded statement functions: its id, alpha over the sampled
     contributions whose function is coded, and how many they are; (None, NaN, 0) when no test
     measured them."""
     from analysis.coding.functions import read_section_functions
 
-    if not (Path(data_dir) / TESTS_YAML).exists():
+    if not data.exists(TESTS_YAML):
         return None, float("nan"), 0
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
-    coded_sections = {section for section, function in read_section_functions(data_dir).items() if function is None}
+    coded_sections = {section for section, function in read_section_functions(data).items() if function is None}
     section_of = dict(zip(contributions["contribution_id"].tolist(), contributions["section"].tolist()))
-    for test in reversed(load_tests(data_dir)):
-        ids = [cid for cid in sample_ids(data_dir, test) if section_of.get(cid) in coded_sections]
+    for test in reversed(load_tests(data)):
+        ids = [cid for cid in sample_ids(data, test) if section_of.get(cid) in coded_sections]
         second = function_labels(coding, test["second_coder"], ids, functions)
         if ids and any(second.values()):
             reference = function_labels(coding, test["reference"], ids, functions)
@@ -412,23 +407,23 @@ def coded_function_alpha(data_dir: Path, coding: pd.DataFrame, contributions: pd
     return None, float("nan"), 0
 
 
-def coded_function_status(data_dir: Path, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> str:
+def coded_function_status(data: Data, coding: pd.DataFrame, contributions: pd.DataFrame, codebook: Mapping) -> str:
     """Whether statement functions that are coded (not fixed by their section) are counted: the
     study's rule applied to :func:`coded_function_alpha`; not counted when no test measured them."""
-    test, alpha, n = coded_function_alpha(data_dir, coding, contributions, codebook)
+    test, alpha, n = coded_function_alpha(data, coding, contributions, codebook)
     return STATUS_NOT_COUNTED if test is None else status(alpha, n)
 
 
-def reliability_statuses(data_dir: Path, coding: pd.DataFrame, codebook: Mapping) -> dict[str, dict[str, str]]:
+def reliability_statuses(data: Data, coding: pd.DataFrame, codebook: Mapping) -> dict[str, dict[str, str]]:
     """Each theme's and each code's status under the current test (point estimates):
     ``{"themes": {id: status}, "codes": {id: status}}``; empty when the data have no test
     whose answers are in."""
-    if not (Path(data_dir) / TESTS_YAML).exists():
+    if not data.exists(TESTS_YAML):
         return {}
-    test = current_test(load_tests(data_dir))
+    test = current_test(load_tests(data))
     if not (coding["coder"] == test["second_coder"]).any():
         return {}
-    ids, coders = list(dict.fromkeys(sample_ids(data_dir, test))), (test["reference"], test["second_coder"])
+    ids, coders = list(dict.fromkeys(sample_ids(data, test))), (test["reference"], test["second_coder"])
     functions = [str(f["id"]) for f in codebook.get("statement_functions", [])]
     themes, codes, _, _ = level_tables(sample_rows(coding, coders, ids), codebook, ids, coders, functions, 0, 0)
     by_level = {"themes": themes, "codes": codes}

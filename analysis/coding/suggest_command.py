@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 import sklearn
 
+from analysis.evidence.data import Data
 from analysis.coding import suggest as sg
 from analysis.coding.codebook import NOT_CODABLE, code_ids, load_codebook
 from analysis.coding.coding_table import CODING_CSV, write_coding
@@ -53,10 +54,10 @@ COUNTS = ("statements", "codes", "functions")  # the evaluation's columns that a
 # ---------------------------------------------------------------- reading the data
 
 
-def coding_table(data_dir: Path) -> pd.DataFrame:
+def coding_table(data: Data) -> pd.DataFrame:
     """coding.csv as text (empty memos as ''), read through the project's CSV reader; not
     validated as a whole, since statements waiting for suggestions have no consensus yet."""
-    frame, problems = read_csv(Path(data_dir) / CODING_CSV)
+    frame, problems = data.csv(CODING_CSV)
     raise_if(problems)
     return frame.fillna("")
 
@@ -140,16 +141,16 @@ def write_together(files: dict[Path, bytes]) -> None:
         os.replace(path.with_name(path.name + ".part"), path)
 
 
-def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
-    contributions = load_contributions(data_dir)
-    codebook = load_codebook(data_dir)
-    coding = coding_table(data_dir)
-    section_function = read_section_functions(data_dir)
+def run_suggest(data: Data, source: str | None, seed: int) -> int:
+    contributions = load_contributions(data)
+    codebook = load_codebook(data)
+    coding = coding_table(data)
+    section_function = read_section_functions(data)
     chosen = targets(contributions, coding, source)
     if chosen.empty:
         print("nothing to suggest: every statement has consensus coding (name a source with --source to check one)")
         return 0
-    folder = Path(data_dir) / SUGGESTIONS_DIR
+    folder = data.path / SUGGESTIONS_DIR
     reviewed = [folder / f"{s}.csv" for s in chosen["source_id"].unique() if has_decisions(folder / f"{s}.csv")]
     if reviewed:
         raise ValueError(f"{display_path(reviewed[0])} holds review decisions (or cannot be read): accept them "
@@ -164,9 +165,9 @@ def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
     for source_id, statements in chosen.groupby("source_id", sort=False):
         path = folder / f"{source_id}.csv"
         rows = suggestions[suggestions["contribution_id"].isin(statements["contribution_id"])]
-        data = csv_bytes(rows)
-        files[path] = data
-        record = provenance(training, codebook, source_id, rows, data, seed, accuracy)
+        content = csv_bytes(rows)
+        files[path] = content
+        record = provenance(training, codebook, source_id, rows, content, seed, accuracy)
         files[path.with_suffix(".json")] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     write_together(files)
     for path in files:
@@ -181,14 +182,14 @@ def run_suggest(data_dir: Path, source: str | None, seed: int) -> int:
     return 0
 
 
-def evaluation_tables(data_dir: Path, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluation_tables(data: Data, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The leave-one-source-out evaluation of the suggested codes against the consensus
     (:func:`analysis.coding.suggest_eval.evaluation`; a large source by its
     :func:`~analysis.coding.suggest_eval.evaluation_sample`): a summary per source and pooled, and alpha per theme."""
-    contributions = load_contributions(data_dir)
-    codebook = load_codebook(data_dir)
-    coding = coding_table(data_dir)
-    section_function = read_section_functions(data_dir)
+    contributions = load_contributions(data)
+    codebook = load_codebook(data)
+    coding = coding_table(data)
+    section_function = read_section_functions(data)
     table = evaluation_sample(sg.consensus_table(contributions, coding[coding["coder"] == CONSENSUS], code_ids(codebook),
                                                  statement_function_ids(codebook), section_function), seed)
     if table["source_id"].nunique() < 2:
@@ -197,8 +198,8 @@ def evaluation_tables(data_dir: Path, seed: int) -> tuple[pd.DataFrame, pd.DataF
     return evaluation(suggestions, table, codebook)
 
 
-def run_evaluate(data_dir: Path, seed: int) -> int:
-    summary, alphas = evaluation_tables(data_dir, seed)
+def run_evaluate(data: Data, seed: int) -> int:
+    summary, alphas = evaluation_tables(data, seed)
     print(f"Suggested codes against the consensus, leaving one source out ({sg.MODEL_NAME} {sg.MODEL_VERSION}, "
           f"scikit-learn {sklearn.__version__}, seed {seed}, {int(summary['statements'].iloc[-1])} statements):\n")
     print(evaluation_markdown(summary, alphas))
@@ -214,14 +215,14 @@ def suggestion_memo(rank: int, score: str, others: list[tuple[str, str]]) -> str
     return f"Suggested by {sg.MODEL_NAME} {sg.MODEL_VERSION} (rank {rank}, score {score}){also}."
 
 
-def suggested_coding(data_dir: Path) -> pd.DataFrame:
+def suggested_coding(data: Data) -> pd.DataFrame:
     """The proposed rows of every suggestions file of the data folder as coding rows of the
     coder :data:`~analysis.coding.suggest.SUGGESTED` (columns of coding.csv), each memo giving
     its rank and score and the codes ranked below it. Raises DataValidationError for a file
     that cannot be read."""
     rows = []
-    for path in sorted((Path(data_dir) / SUGGESTIONS_DIR).glob("*.csv")):
-        frame, problems = read_csv(path)
+    for path in sorted((data.path / SUGGESTIONS_DIR).glob("*.csv")):
+        frame, problems = data.csv(path.relative_to(data.path))
         raise_if(problems)
         frame = frame.fillna("")
         for (_, _), group in frame.groupby(["contribution_id", "kind"], sort=False):
@@ -267,16 +268,16 @@ def rule_problems(rows: pd.DataFrame, contributions: pd.DataFrame, section_funct
     return problems
 
 
-def run_accept(path: Path, data_dir: Path, coder: str, as_consensus: bool, dry_run: bool) -> int:
+def run_accept(path: Path, data: Data, coder: str, as_consensus: bool, dry_run: bool) -> int:
     review, problems = read_csv(path)
     raise_if(problems)
-    contributions = load_contributions(data_dir)
-    codebook = load_codebook(data_dir)
+    contributions = load_contributions(data)
+    codebook = load_codebook(data)
     functions = statement_function_ids(codebook)
-    coding = coding_table(data_dir)
-    check_coder_name(coder, set(coding["coder"]), vocabulary_values(data_dir).get("coders"))
+    coding = coding_table(data)
+    check_coder_name(coder, set(coding["coder"]), vocabulary_values(data).get("coders"))
     rows = accepted_rows(review, set(contributions["contribution_id"]), {*code_ids(codebook), *functions})
-    broken = rule_problems(rows, contributions, read_section_functions(data_dir), functions)
+    broken = rule_problems(rows, contributions, read_section_functions(data), functions)
     if broken:
         raise ValueError("the accepted rows break the coding rules (nothing written):\n  " + "\n  ".join(broken))
     decisions = review.fillna("")["decision"].str.strip().str.lower()
@@ -293,7 +294,7 @@ def run_accept(path: Path, data_dir: Path, coder: str, as_consensus: bool, dry_r
     if dry_run or new.empty:
         print("nothing written" + (" (dry run)" if dry_run else ""))
         return 0
-    target = Path(data_dir) / CODING_CSV
+    target = data.path / CODING_CSV
     write_coding(pd.concat([coding, new, consensus], ignore_index=True), target)
     also = "".join(f", {int((consensus['coder'] == name).sum())} as {name}" for name in (FIRST_CODER, CONSENSUS)) if as_consensus else ""
     print(f"wrote {display_path(target)}: {len(new)} rows as {coder}{also}")
@@ -336,10 +337,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         if args.command == "evaluate":
-            return run_evaluate(args.data_dir, args.seed)
+            return run_evaluate(Data(args.data_dir), args.seed)
         if args.command == "accept":
-            return run_accept(args.path, args.data_dir, args.coder, args.consensus, args.dry_run)
-        return run_suggest(args.data_dir, args.source, args.seed)
+            return run_accept(args.path, Data(args.data_dir), args.coder, args.consensus, args.dry_run)
+        return run_suggest(Data(args.data_dir), args.source, args.seed)
     except DataValidationError as error:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return 1

@@ -331,15 +331,15 @@ def study_evidence(study) -> Evidence:
     from analysis.evidence.loaders import load_groups
 
     consensus = study.coding[study.coding["coder"] == CONSENSUS]
-    section_function = read_section_functions(study.data_dir)
+    section_function = read_section_functions(study.data)
     functions = statement_function_series(study.contributions, consensus, section_function, statement_function_ids(study.codebook))
-    if coded_function_status(study.data_dir, study.coding, study.contributions, study.codebook) == STATUS_NOT_COUNTED:
+    if coded_function_status(study.data, study.coding, study.contributions, study.codebook) == STATUS_NOT_COUNTED:
         fixed = study.contributions["section"].map(section_function).notna().to_numpy()
         functions = functions.where(fixed, "")
-    coders = {"consensus": CONSENSUS, "first": FIRST_CODER, "second": whole_corpus_coder(study.data_dir, study.contributions)}
-    settings = load_settings(study.data_dir)
+    coders = {"consensus": CONSENSUS, "first": FIRST_CODER, "second": whole_corpus_coder(study.data, study.contributions)}
+    settings = load_settings(study.data)
     return evidence_from(study.contributions, study.coding, study.codebook, study.vocabulary.questions, study.vocabulary.sections,
-                         load_groups(study.data_dir).get("subject_groups", {}), functions, coders,
+                         load_groups(study.data).get("subject_groups", {}), functions, coders,
                          settings.derived_groups, settings.uncertain)
 
 

@@ -20,11 +20,11 @@ mostly judged: strengths in a theme mostly described as a problem, and the rever
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.evidence.data import Data
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
 from analysis.coding.opposing import OPPOSING_CSV, check_opposing
 from analysis.coding.reliability import THRESHOLD_TENTATIVE
@@ -40,26 +40,26 @@ JUDGED_WELL, JUDGED_BADLY = "strength", "problem"
 DEVIANT_MAJORITY = 1.5
 
 
-def function_status(data_dir: Path, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping) -> pd.DataFrame:
+def function_status(data: Data, contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping) -> pd.DataFrame:
     """One row saying whether the coded statement functions are counted: ``n_from_section``,
     ``n_coded``, ``test`` and ``alpha`` (the latest blind test of the functions where they are
     coded, and its alpha; empty when none has covered them), ``threshold`` (THRESHOLD_TENTATIVE)
     and ``coded_counted``. Functions fixed by a section's heading are always counted."""
     consensus = coding[coding["coder"] == CONSENSUS]
-    table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
-    test, alpha, _ = coded_function_alpha(Path(data_dir), coding, contributions, codebook)
+    table = statement_functions(contributions, consensus, read_section_functions(data), statement_function_ids(codebook))
+    test, alpha, _ = coded_function_alpha(data, coding, contributions, codebook)
     return pd.DataFrame([{"n_from_section": int((table["function_from"] == "section").sum()),
                           "n_coded": int((table["function_from"] == "coding").sum()), "test": test or "", "alpha": alpha,
                           "threshold": THRESHOLD_TENTATIVE,
-                          "coded_counted": coded_function_status(Path(data_dir), coding, contributions, codebook) != STATUS_NOT_COUNTED}])
+                          "coded_counted": coded_function_status(data, coding, contributions, codebook) != STATUS_NOT_COUNTED}])
 
 
-def counted_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data_dir: Path,
+def counted_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data: Data,
                       coded_counted: bool) -> pd.Series:
     """Each contribution's statement function, with the coded ones left out (missing) unless
     ``coded_counted``: a function that failed or has not had its reliability test is not counted."""
     consensus = coding[coding["coder"] == CONSENSUS]
-    table = statement_functions(contributions, consensus, read_section_functions(data_dir), statement_function_ids(codebook))
+    table = statement_functions(contributions, consensus, read_section_functions(data), statement_function_ids(codebook))
     keep = table["function_from"].eq("section") | coded_counted
     return table.set_index("contribution_id")["statement_function"].where(keep.to_numpy())
 
@@ -149,19 +149,18 @@ def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, 
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def opposing_statements(data_dir: Path, contributions: pd.DataFrame, group_col: str) -> pd.DataFrame:
+def opposing_statements(data: Data, contributions: pd.DataFrame, group_col: str) -> pd.DataFrame:
     """The curated pairs of opposite statements among ``contributions`` (the run's), with both
     quotes, their groups and the reason; empty when the data folder lists none. Raises
     DataValidationError for a bad row (file, row and column named)."""
     ids = contributions["contribution_id"]
-    problems = check_opposing(data_dir)
+    problems = check_opposing(data)
     if problems:
         raise DataValidationError(problems)
     columns = ["code_id", "statement_a", "group_a", "quote_a", "statement_b", "group_b", "quote_b", "reason"]
-    path = Path(data_dir) / OPPOSING_CSV
-    if not path.exists():
+    if not data.exists(OPPOSING_CSV):
         return pd.DataFrame(columns=columns)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = data.table(OPPOSING_CSV)
     table = table[table["statement_a"].isin(ids) & table["statement_b"].isin(ids)]  # a run may leave a source out
     frame = contributions.set_index("contribution_id")
     return pd.DataFrame({

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from analysis.evidence.readers import DataValidationError, Problem, read_yaml
+from analysis.evidence.data import Data
+from analysis.evidence.readers import DataValidationError, Problem
 from analysis.paths import display_path
 
 ROBUSTNESS_YAML = "robustness.yaml"
@@ -29,12 +29,11 @@ class Settings:
     reasons: Mapping[str, str] = field(default_factory=dict)
 
 
-def load_settings(data_dir: Path) -> Settings:
+def load_settings(data: Data) -> Settings:
     """``robustness.yaml`` of the data folder; a missing or wrong field raises
     DataValidationError naming the file and the field."""
-    path = Path(data_dir) / ROBUSTNESS_YAML
-    content, problems = read_yaml(path)
-    shown = display_path(path)
+    content, problems = data.yaml(ROBUSTNESS_YAML)
+    shown = display_path(data.file(ROBUSTNESS_YAML))
     if content is None:
         raise DataValidationError(problems)
     try:

@@ -28,7 +28,8 @@ from analysis.evidence import schema
 from analysis.evidence.corpus import RULES_YAML, Context
 from analysis.evidence.layouts import LAYOUTS
 from analysis.evidence.loaders import load_groups, load_source_texts, load_sources
-from analysis.evidence.readers import DataValidationError, Problem, raise_if, read_yaml
+from analysis.evidence.data import Data
+from analysis.evidence.readers import DataValidationError, Problem, raise_if
 from analysis.evidence.validate import CONTRIBUTIONS_CSV, SOURCES_CSV
 from analysis.evidence.vocabulary import load_vocabulary
 from analysis.paths import DATA_DIR, display_path
@@ -41,29 +42,27 @@ class ExtractionError(ValueError):
     """A source's text does not follow its rule, or a recorded repair does not match it."""
 
 
-def load_repairs(data_dir: Path) -> dict[str, list[dict]]:
+def load_repairs(data: Data) -> dict[str, list[dict]]:
     """data/extraction_repairs.yaml: kind of repair -> entries (each with a source_id); none
     when the data folder has no such file."""
-    path = Path(data_dir) / REPAIRS_YAML
-    if not path.exists():
+    if not data.exists(REPAIRS_YAML):
         return {}
-    content, problems = read_yaml(path)
+    content, problems = data.yaml(REPAIRS_YAML)
     raise_if(problems)
     malformed = [kind for kind, entries in content.items() if not isinstance(entries, list) or not all(isinstance(e, dict) and "source_id" in e for e in entries)]
     if malformed:
-        raise_if([Problem(display_path(path), None, malformed[0], "must be a list of entries, each with a source_id")])
+        raise_if([Problem(display_path(data.file(REPAIRS_YAML)), None, malformed[0], "must be a list of entries, each with a source_id")])
     return content
 
 
-def load_rules(data_dir: Path, source_ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+def load_rules(data: Data, source_ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
     """data/extraction_rules.yaml, checked: one entry per source, each with an id prefix of two
     capital letters unique to it, a known layout or a rule module of its own, and sections
     known to data/vocabulary.yaml."""
-    path = Path(data_dir) / RULES_YAML
-    shown = display_path(path)
-    content, problems = read_yaml(path)
+    shown = display_path(data.file(RULES_YAML))
+    content, problems = data.yaml(RULES_YAML)
     raise_if(problems)
-    sections = load_vocabulary(data_dir).sections
+    sections = load_vocabulary(data).sections
     prefixes: dict[str, str] = {}
     for source_id in source_ids:
         entry = content.get(source_id)
@@ -112,15 +111,14 @@ def _check_attributions_used(ctx: Context, rows: list[dict]) -> None:
             raise ValueError(f"speaker_attributions: {entry['label']!r} is not used in {ctx.source_id}")
 
 
-def build_contributions(data_dir: Path) -> pd.DataFrame:
+def build_contributions(data: Data) -> pd.DataFrame:
     """Every contribution of every source in sources.csv, in source order, then text order."""
-    data_dir = Path(data_dir)
-    sources, groups, texts = load_sources(data_dir), load_groups(data_dir), load_source_texts(data_dir)
-    repairs = load_repairs(data_dir)
+    sources, groups, texts = load_sources(data), load_groups(data), load_source_texts(data)
+    repairs = load_repairs(data)
     unknown = {entry["source_id"] for entries in repairs.values() for entry in entries} - set(sources["source_id"])
     if unknown:
-        raise ExtractionError(f"{display_path(Path(data_dir) / REPAIRS_YAML)}: unknown source ids {', '.join(sorted(unknown))}")
-    rules = load_rules(data_dir, list(sources["source_id"]))
+        raise ExtractionError(f"{display_path(data.file(REPAIRS_YAML))}: unknown source ids {', '.join(sorted(unknown))}")
+    rules = load_rules(data, list(sources["source_id"]))
     rows = []
     for source_id in sources["source_id"]:
         ctx = Context(source_id, texts[source_id], groups, repairs_for(repairs, source_id), rules[source_id])
@@ -128,9 +126,9 @@ def build_contributions(data_dir: Path) -> pd.DataFrame:
             found = sorted(extractor(ctx)(ctx), key=lambda row: (row["char_start"], row["char_end"]))
             _check_attributions_used(ctx, found)
         except ValueError as error:  # the text does not follow its rule, or a repair does not match it
-            raise ExtractionError(f"{display_path(Path(data_dir) / 'sources' / f'{source_id}.txt')}: {error}") from error
+            raise ExtractionError(f"{display_path(data.file(f'sources/{source_id}.txt'))}: {error}") from error
         except Exception as error:  # a fault in a source's own rule module, reported as a line like any other
-            raise ExtractionError(f"{display_path(Path(data_dir) / 'sources' / f'{source_id}.txt')}: its rule failed with "
+            raise ExtractionError(f"{display_path(data.file(f'sources/{source_id}.txt'))}: its rule failed with "
                                   f"{type(error).__name__}: {error}") from error
         rows += found
     frame = pd.DataFrame(rows, columns=schema.column_names(schema.CONTRIBUTION_COLUMNS))
@@ -153,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     path = args.data_dir / CONTRIBUTIONS_CSV
     try:
-        rebuilt = contributions_csv(build_contributions(args.data_dir)).encode("utf-8")
+        rebuilt = contributions_csv(build_contributions(Data(args.data_dir))).encode("utf-8")
     except DataValidationError as error:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return 1

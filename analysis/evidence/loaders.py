@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.evidence import schema
-from analysis.evidence.cache import cached
-from analysis.evidence.readers import raise_if, read_csv, read_table, read_yaml
+from analysis.evidence.data import Data, once
+from analysis.evidence.readers import raise_if
 from analysis.evidence.validate import (
     CONTRIBUTIONS_CSV,
     GROUPS_YAML,
@@ -24,47 +23,44 @@ from analysis.evidence.validate import (
 from analysis.evidence.vocabulary import check_vocabulary
 
 
-def read_contribution_ids(data_dir: Path) -> pd.Index | None:
+def read_contribution_ids(data: Data) -> pd.Index | None:
     """The contribution ids of contributions.csv in file order, read without validating it (None if unreadable)."""
-    frame = read_table(Path(data_dir) / CONTRIBUTIONS_CSV, ["contribution_id"])
+    frame = data.table(CONTRIBUTIONS_CSV, ["contribution_id"])
     if frame is None or "contribution_id" not in frame:
         return None
     return pd.Index(frame["contribution_id"])
 
 
-@cached
-def load_sources(data_dir: Path) -> pd.DataFrame:
+@once
+def load_sources(data: Data) -> pd.DataFrame:
     """sources/sources.csv, validated (texts present, UTF-8, matching SHA-256)."""
-    data_dir = Path(data_dir)
-    raise_if(check_sources(data_dir))
-    frame, _ = read_csv(data_dir / SOURCES_CSV)
+    raise_if(check_sources(data))
+    frame, _ = data.csv(SOURCES_CSV)
     already = schema.column_names(schema.SOURCE_COLUMNS)  # every column passed check_sources above
     return schema.dataframe_schema(schema.SOURCE_COLUMNS, checked=already).validate(frame)
 
 
-def load_source_texts(data_dir: Path) -> dict[str, str]:
+def load_source_texts(data: Data) -> dict[str, str]:
     """Each source's decoded text by source_id, after validating the sources."""
-    sources = load_sources(data_dir)
-    return source_texts(Path(data_dir), set(sources["source_id"]))
+    sources = load_sources(data)
+    return source_texts(data, set(sources["source_id"]))
 
 
-@cached
-def load_groups(data_dir: Path) -> dict:
+@once
+def load_groups(data: Data) -> dict:
     """groups.yaml, validated: keys ``speaker_groups`` and ``subject_groups``, each id -> fields."""
-    path = Path(data_dir) / GROUPS_YAML
-    raise_if(check_groups(Path(data_dir)))
-    content, _ = read_yaml(path)
+    raise_if(check_groups(data))
+    content, _ = data.yaml(GROUPS_YAML)
     return content
 
 
-@cached
-def load_contributions(data_dir: Path) -> pd.DataFrame:
+@once
+def load_contributions(data: Data) -> pd.DataFrame:
     """contributions.csv, validated, typed, with derived ``speaker_sector`` and ``source_set``."""
-    data_dir = Path(data_dir)
-    raise_if(check_vocabulary(data_dir) + check_sources(data_dir) + check_groups(data_dir) + check_contributions(data_dir))
-    sources, groups = load_sources(data_dir), load_groups(data_dir)
-    vocabularies = known_values(data_dir)
-    frame, _ = read_csv(data_dir / CONTRIBUTIONS_CSV)
+    raise_if(check_vocabulary(data) + check_sources(data) + check_groups(data) + check_contributions(data))
+    sources, groups = load_sources(data), load_groups(data)
+    vocabularies = known_values(data)
+    frame, _ = data.csv(CONTRIBUTIONS_CSV)
     frame["speaker_sector"] = frame["speaker_group"].map({group_id: group["sector"] for group_id, group in groups["speaker_groups"].items()})
     frame["source_set"] = frame["source_id"].map(dict(zip(sources["source_id"], sources["source_set"])))
     columns = schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS

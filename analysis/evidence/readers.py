@@ -22,13 +22,9 @@ YAML errors give the line and column on that one line.
 from __future__ import annotations
 
 import codecs
-import contextlib
-import copy
 import csv
-import functools
 import io
-from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,10 +131,9 @@ def yaml_error_line(error: yaml.YAMLError) -> str:
     return f"not valid YAML at {where}{said}" if where else f"not valid YAML: {said}"
 
 
-@functools.lru_cache(maxsize=16)
 def _parse_yaml(text: str) -> object:
     """YAML text parsed by libyaml's safe loader where PyYAML has it (the same results, several
-    times faster), else PyYAML's own; kept for texts read again (callers get a copy)."""
+    times faster), else PyYAML's own."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
@@ -149,63 +144,12 @@ def read_yaml(path: Path, mapping: bool = True) -> tuple[object | None, list[Pro
         return None, problems
     shown = display_path(path)
     try:
-        content = copy.deepcopy(_parse_yaml(text))
+        content = _parse_yaml(text)
     except yaml.YAMLError as error:
         return None, [Problem(shown, None, None, yaml_error_line(error))]
     if mapping and not isinstance(content, dict):
         return None, [Problem(shown, None, None, "not a YAML mapping of names to values")]
     return content, []
-
-
-@dataclass
-class _Parsed:
-    """A parsed CSV file: the bytes parsed, the table (None when refused), the problems refusing
-    it, and the table with empty cells as "" once :func:`read_table` has asked for it."""
-
-    data: bytes
-    frame: pd.DataFrame | None
-    problems: list[Problem]
-    filled: pd.DataFrame | None = None
-
-
-#: Tables parsed lately, by file name and ``allow_no_rows``: the checks read the same files
-#: several times, and a file is parsed again only when its bytes differ from those parsed.
-#: Inside :func:`every_parse_kept` none is dropped; outside, the last PARSED_KEPT are kept.
-_PARSED: OrderedDict[tuple[str, bool], _Parsed] = OrderedDict()
-PARSED_KEPT = 4
-_keeping_every_parse = 0  # how many every_parse_kept blocks are open
-
-
-@contextlib.contextmanager
-def every_parse_kept() -> Iterator[None]:
-    """Keep every file parsed inside (a validation parses each CSV once, however many checks
-    read it); on leaving the outermost block, the cache shrinks to :data:`PARSED_KEPT` again."""
-    global _keeping_every_parse
-    _keeping_every_parse += 1
-    try:
-        yield
-    finally:
-        _keeping_every_parse -= 1
-        _drop_oldest_parses()
-
-
-def _drop_oldest_parses() -> None:
-    """Drop the least recently used parses beyond :data:`PARSED_KEPT` (unless every parse is kept)."""
-    while not _keeping_every_parse and len(_PARSED) > PARSED_KEPT:
-        _PARSED.popitem(last=False)
-
-
-def _parsed(path: Path, allow_no_rows: bool) -> _Parsed:
-    """The kept parse of a file, parsed again when its bytes are not those parsed."""
-    data = path.read_bytes()
-    key = (display_path(path), allow_no_rows)
-    if key in _PARSED and _PARSED[key].data == data:
-        _PARSED.move_to_end(key)
-    else:
-        _PARSED[key] = _Parsed(data, *_parse_csv(path, data, allow_no_rows))
-        _PARSED.move_to_end(key)
-        _drop_oldest_parses()
-    return _PARSED[key]
 
 
 def read_yaml_list(path: Path, key: str) -> tuple[list, list[Problem]]:
@@ -225,14 +169,12 @@ def read_yaml_list(path: Path, key: str) -> tuple[list, list[Problem]]:
 def read_csv(path: Path, allow_no_rows: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
     """A CSV file as a table of strings (empty cells missing), or the problems refusing it.
 
-    Rows with more cells than the header are refused, naming the row. Each caller gets its
-    own copy of the table (shallow: pandas' copy-on-write copies whatever the caller changes).
+    Rows with more cells than the header are refused, naming the row.
     """
     path = Path(path)
     if not path.is_file():
         return None, [Problem(display_path(path), None, None, "file not found")]
-    parsed = _parsed(path, allow_no_rows)
-    return (None if parsed.frame is None else parsed.frame.copy(deep=False)), list(parsed.problems)
+    return _parse_csv(path, path.read_bytes(), allow_no_rows)
 
 
 def _parse_csv(path: Path, data: bytes, allow_no_rows: bool) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -287,18 +229,3 @@ def read_csv_records(path: Path, allow_no_rows: bool = False) -> tuple[list[dict
     if frame is None:
         return None, problems
     return frame.fillna("").to_dict("records"), []
-
-
-def read_table(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
-    """A CSV file as text columns with empty cells as "" (only those of ``columns`` it has, when
-    given), or None when :func:`read_csv` refuses it (its own check reports why). Each caller
-    gets its own copy (as :func:`read_csv` does)."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    parsed = _parsed(path, False)
-    if parsed.frame is None:
-        return None
-    if parsed.filled is None:
-        parsed.filled = parsed.frame.fillna("")
-    return parsed.filled[[name for name in columns if name in parsed.filled.columns] if columns is not None else parsed.filled.columns]

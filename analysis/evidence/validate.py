@@ -23,8 +23,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.evidence import schema
-from analysis.evidence.cache import cached, cached_together
-from analysis.evidence.readers import ROW_CONVENTION, Problem, every_parse_kept, read_csv, read_text, read_yaml
+from analysis.evidence.data import Data, once
+from analysis.evidence.readers import ROW_CONVENTION, Problem
 from analysis.evidence.vocabulary import VOCABULARY_YAML, check_vocabulary, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
 
@@ -94,62 +94,60 @@ def _schema_problems(frame: pd.DataFrame, frame_schema: pa.DataFrameSchema, colu
     return sorted(problems, key=lambda problem: (problem.row or 0, problem.column or "", problem.message))
 
 
-def read_checked_csv(path: Path, columns: tuple[schema.Column, ...], vocabularies: Mapping[str, set[str]]) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The table at ``path`` as strings (empty cells as missing; a column of whole numbers as
+def read_checked_csv(data: Data, name: str, columns: tuple[schema.Column, ...], vocabularies: Mapping[str, set[str]]) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The data's table ``name`` as strings (empty cells as missing; a column of whole numbers as
     Int64), and its schema problems."""
-    frame, problems = read_csv(path)
+    frame, problems = data.csv(name)
     if frame is None:
         return None, problems
     frame_schema = schema.dataframe_schema(columns, vocabularies)
-    return frame, _schema_problems(frame, frame_schema, columns, display_path(path))
+    return frame, _schema_problems(frame, frame_schema, columns, display_path(data.file(name)))
 
 
-def vocabulary_values(data_dir: Path) -> dict[str, set[str]]:
+def vocabulary_values(data: Data) -> dict[str, set[str]]:
     """Allowed sections, sectors, source sets and kinds (none when vocabulary.yaml has problems,
     which its own check reports)."""
-    if check_vocabulary(data_dir):
+    if check_vocabulary(data):
         return {}
-    return {name: set(values) for name, values in load_vocabulary(data_dir).allowed().items()}
+    return {name: set(values) for name, values in load_vocabulary(data).allowed().items()}
 
 
-@cached
-def check_sources(data_dir: Path) -> list[Problem]:
+@once
+def check_sources(data: Data) -> list[Problem]:
     """Problems in sources/sources.csv and the source texts: schema, UTF-8, SHA-256, unlisted texts."""
-    data_dir = Path(data_dir)
-    frame, problems = read_checked_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, vocabulary_values(data_dir))
+    frame, problems = read_checked_csv(data, SOURCES_CSV, schema.SOURCE_COLUMNS, vocabulary_values(data))
     if frame is None:
         return problems
-    shown = display_path(data_dir / SOURCES_CSV)
+    shown = display_path(data.file(SOURCES_CSV))
     listed = set()
     for row, record in enumerate(frame.to_dict("records"), start=1):
         source_id = record.get("source_id")
         if not isinstance(source_id, str):
             continue
         listed.add(source_id)
-        path = data_dir / SOURCES_DIR / f"{source_id}.txt"
+        path = data.path / SOURCES_DIR / f"{source_id}.txt"
         if not path.exists():
             problems.append(Problem(shown, row, "source_id", f"no source text {display_path(path)}"))
             continue
-        _, unreadable = read_text(path, verbatim=True)
+        _, unreadable = data.text(f"{SOURCES_DIR}/{source_id}.txt", verbatim=True)
         problems += unreadable
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if "sha256" in record and record["sha256"] != digest:
             problems.append(Problem(shown, row, "sha256", f"does not match {display_path(path)}, whose sha256 is {digest}"))
-    for path in sorted((data_dir / SOURCES_DIR).glob("*.txt")):
+    for path in sorted((data.path / SOURCES_DIR).glob("*.txt")):
         if path.stem not in listed:
             problems.append(Problem(display_path(path), None, None, f"source text not listed in {shown}"))
     return problems
 
 
-@cached
-def check_groups(data_dir: Path) -> list[Problem]:
+@once
+def check_groups(data: Data) -> list[Problem]:
     """Problems in groups.yaml: fields of each speaker and subject group, sectors, label clashes."""
-    path = Path(data_dir) / GROUPS_YAML
-    content, problems = read_yaml(path)
+    content, problems = data.yaml(GROUPS_YAML)
     if content is None:
         return problems
-    shown = display_path(path)
-    sectors = vocabulary_values(Path(data_dir)).get("sectors")
+    shown = display_path(data.file(GROUPS_YAML))
+    sectors = vocabulary_values(data).get("sectors")
     identifier = re.compile(r"^[a-z][a-z0-9_]*$")
     owner_of_label: dict[str, str] = {}
     for part, fields in (("speaker_groups", ("labels", "short_label", "description", "sector")), ("subject_groups", ("label", "description"))):
@@ -213,25 +211,25 @@ def _comparison_problems(content: dict, shown: str) -> list[Problem]:
     return problems
 
 
-@cached
-def known_values(data_dir: Path) -> dict[str, set[str]]:
+@once
+def known_values(data: Data) -> dict[str, set[str]]:
     """Allowed source ids, speaker groups and subject groups, from whatever files can be read."""
-    vocabularies = vocabulary_values(data_dir)
-    sources, _ = read_checked_csv(data_dir / SOURCES_CSV, schema.SOURCE_COLUMNS, {})
+    vocabularies = vocabulary_values(data)
+    sources, _ = read_checked_csv(data, SOURCES_CSV, schema.SOURCE_COLUMNS, {})
     if sources is not None and "source_id" in sources:
         vocabularies["source_ids"] = set(sources["source_id"].dropna())
-    groups, _ = read_yaml(data_dir / GROUPS_YAML)
+    groups, _ = data.yaml(GROUPS_YAML)
     for part in ("speaker_groups", "subject_groups"):
         if groups is not None and isinstance(groups.get(part), dict):
             vocabularies[part] = set(groups[part])
     return vocabularies
 
 
-def source_texts(data_dir: Path, source_ids: set[str]) -> dict[str, str]:
+def source_texts(data: Data, source_ids: set[str]) -> dict[str, str]:
     """The decoded texts of the given sources that exist and are UTF-8."""
     texts = {}
     for source_id in sorted(source_ids):
-        text, _ = read_text(data_dir / SOURCES_DIR / f"{source_id}.txt", verbatim=True)
+        text, _ = data.text(f"{SOURCES_DIR}/{source_id}.txt", verbatim=True)
         if text is not None:
             texts[source_id] = text
     return texts
@@ -323,23 +321,22 @@ def _row_problems(frame: pd.DataFrame, texts: Mapping[str, str], sections: Mappi
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
 
 
-@cached
-def check_contributions(data_dir: Path) -> list[Problem]:
+@once
+def check_contributions(data: Data) -> list[Problem]:
     """Problems in contributions.csv: schema, known sources and groups, spans, links."""
-    data_dir = Path(data_dir)
-    vocabularies = known_values(data_dir)
-    frame, problems = read_checked_csv(data_dir / CONTRIBUTIONS_CSV, schema.CONTRIBUTION_COLUMNS, vocabularies)
+    vocabularies = known_values(data)
+    frame, problems = read_checked_csv(data, CONTRIBUTIONS_CSV, schema.CONTRIBUTION_COLUMNS, vocabularies)
     if frame is None:
         return problems
-    texts = source_texts(data_dir, vocabularies.get("source_ids", set()))
-    sections = {} if check_vocabulary(data_dir) else load_vocabulary(data_dir).sections
-    groups, _ = read_yaml(data_dir / GROUPS_YAML)
+    texts = source_texts(data, vocabularies.get("source_ids", set()))
+    sections = {} if check_vocabulary(data) else load_vocabulary(data).sections
+    groups, _ = data.yaml(GROUPS_YAML)
     speakers = groups.get("speaker_groups") if groups is not None else None
     mixed = {key for key, group in speakers.items() if isinstance(group, dict) and group.get("mixed_groups") is True} if isinstance(speakers, dict) else None
-    return problems + _row_problems(frame, texts, sections, mixed, display_path(data_dir / CONTRIBUTIONS_CSV))
+    return problems + _row_problems(frame, texts, sections, mixed, display_path(data.file(CONTRIBUTIONS_CSV)))
 
 
-Check = Callable[[Path], list[Problem]]
+Check = Callable[[Data], list[Problem]]
 CHECKS: list[Check] = [check_vocabulary, check_sources, check_groups, check_contributions]
 
 
@@ -350,11 +347,9 @@ def register_check(check: Check) -> Check:
     return check
 
 
-def validate_all(data_dir: Path) -> list[Problem]:
-    """The problems found by every checker in :data:`CHECKS`, in order (the data folder hashed
-    once for all the cached ones, each CSV parsed once for all)."""
-    with cached_together(), every_parse_kept():
-        return [problem for check in CHECKS for problem in check(Path(data_dir))]
+def validate_all(data: Data) -> list[Problem]:
+    """The problems found by every checker in :data:`CHECKS`, in order (each file read once for all)."""
+    return [problem for check in CHECKS for problem in check(data)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -365,13 +360,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data_dir.is_dir():
         print(f"{display_path(args.data_dir)}: no such data folder", file=sys.stderr)
         return 1
-    problems = validate_all(args.data_dir)
+    data = Data(args.data_dir)
+    problems = validate_all(data)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s); {ROW_CONVENTION}", file=sys.stderr)
         return 1
-    contributions, _ = read_csv(args.data_dir / CONTRIBUTIONS_CSV)
+    contributions, _ = data.csv(CONTRIBUTIONS_CSV)
     print(f"{display_path(args.data_dir)}: valid ({len(contributions)} contributions from {contributions['source_id'].nunique()} sources; {len(CHECKS)} checks)")
     return 0
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from analysis.evidence.readers import Problem, raise_if, read_yaml
+from analysis.evidence.data import Data, once
+from analysis.evidence.readers import Problem, raise_if
 from analysis.paths import display_path
 
 VOCABULARY_YAML = "vocabulary.yaml"
@@ -129,13 +129,12 @@ def _id_problems(part: str, entries: list, shown: str) -> list[Problem]:
     return problems
 
 
-def check_vocabulary(data_dir: Path) -> list[Problem]:
+def check_vocabulary(data: Data) -> list[Problem]:
     """Problems in vocabulary.yaml: each part a non-empty list of entries with exactly its fields."""
-    path = Path(data_dir) / VOCABULARY_YAML
-    content, problems = read_yaml(path)
+    content, problems = data.yaml(VOCABULARY_YAML)
     if content is None:
         return problems
-    shown = display_path(path)
+    shown = display_path(data.file(VOCABULARY_YAML))
     for name in sorted(set(content) - set(PARTS)):
         problems.append(Problem(shown, None, name, f"unknown part (allowed: {', '.join(PARTS)})"))
     for part in PARTS:
@@ -149,10 +148,11 @@ def check_vocabulary(data_dir: Path) -> list[Problem]:
     return problems
 
 
-def load_vocabulary(data_dir: Path) -> Vocabulary:
+@once
+def load_vocabulary(data: Data) -> Vocabulary:
     """The validated vocabulary of a data folder (raises DataValidationError)."""
-    raise_if(check_vocabulary(Path(data_dir)))
-    content, _ = read_yaml(Path(data_dir) / VOCABULARY_YAML)
+    raise_if(check_vocabulary(data))
+    content, _ = data.yaml(VOCABULARY_YAML)
     parts = {}
     for part in PARTS:
         entries = content[part]
@@ -162,22 +162,22 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
     return Vocabulary(**parts)
 
 
-def section_functions(data_dir: Path) -> dict[str, str | None]:
+def section_functions(data: Data) -> dict[str, str | None]:
     """Each section's statement function (None when each item's function is coded)."""
-    return {section: entry["statement_function"] for section, entry in load_vocabulary(data_dir).sections.items()}
+    return {section: entry["statement_function"] for section, entry in load_vocabulary(data).sections.items()}
 
 
-def section_roles(data_dir: Path) -> dict[str, str]:
+def section_roles(data: Data) -> dict[str, str]:
     """Each section's speaker role: ``voice`` or ``subject``."""
-    return {section: entry["speaker_role"] for section, entry in load_vocabulary(data_dir).sections.items()}
+    return {section: entry["speaker_role"] for section, entry in load_vocabulary(data).sections.items()}
 
 
-def parent_sections(data_dir: Path) -> dict[str, str]:
+def parent_sections(data: Data) -> dict[str, str]:
     """Sections whose rows may point to a parent row (``parent_id``), and the parent's section:
     for example a suggestion to the need it answers, an example action to its theme."""
-    return {section: entry["parent_section"] for section, entry in load_vocabulary(data_dir).sections.items() if "parent_section" in entry}
+    return {section: entry["parent_section"] for section, entry in load_vocabulary(data).sections.items() if "parent_section" in entry}
 
 
-def source_set_order(data_dir: Path) -> list[str]:
+def source_set_order(data: Data) -> list[str]:
     """The source sets in their display order."""
-    return list(load_vocabulary(data_dir).source_sets)
+    return list(load_vocabulary(data).source_sets)

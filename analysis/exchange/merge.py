@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.evidence.data import Data
 from analysis.coding.alpha import nominal_alpha
 from analysis.coding.reliability import presence
 from analysis.evidence.validate import vocabulary_values
 from analysis.evidence.vocabulary import CODER_PATTERN, CONSENSUS, FIRST_CODER, VOCABULARY_YAML
-from analysis.exchange.opendata import read_data, read_table
+from analysis.exchange.opendata import data_table, read_data
 from analysis.paths import DATA_DIR
 
 
@@ -107,19 +108,19 @@ def alpha_against_consensus(coding: pd.DataFrame, coder: str, codes: list[str]) 
     return nominal_alpha(consensus, theirs), len(units)
 
 
-def run_merge(args: argparse.Namespace) -> int:
-    """The ``merge`` command. Raises QdaImportError or ValueError with one line."""
+def run_merge(args: argparse.Namespace, folder: Data) -> int:
+    """The ``merge`` command into the opened data ``folder``. Raises QdaImportError or ValueError with one line."""
     from analysis.coding.coding_table import write_coding
     from analysis.exchange.qda import exchange_data, read_qdpx
 
-    data = exchange_data(args.data_dir)
-    path = args.data_dir / "coding.csv"
-    coding = read_table(path)
+    data = exchange_data(folder)
+    path = folder.file("coding.csv")
+    coding = data_table(folder, "coding.csv")
     existing = set(coding["coder"])
-    check_coder_name(args.coder, existing, vocabulary_values(Path(args.data_dir)).get("coders"))
-    _, imported, report = read_qdpx(args.path, args.data_dir)
+    check_coder_name(args.coder, existing, vocabulary_values(folder).get("coders"))
+    _, imported, report = read_qdpx(args.path, folder)
     user = chosen_user(imported, existing, args.user)
-    codes = [str(c["id"]) for c in read_data(args.data_dir).codebook.get("codes") or []]  # topic codes, for alpha
+    codes = [str(c["id"]) for c in read_data(folder).codebook.get("codes") or []]  # topic codes, for alpha
     rows, left_out = merged_rows(imported, user, args.coder, {str(c["id"]) for c in data.codebook["codes"]})
     print(report.summary())
     print(f"{len(rows)} codings by {user} to merge into {path} as coder {args.coder}.")

@@ -25,10 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.evidence.data import Data
 from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
-from analysis.evidence.readers import DataValidationError, Problem, raise_if, read_yaml
+from analysis.evidence.readers import DataValidationError, Problem, raise_if
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS, Column
-from analysis.evidence.vocabulary import CONSENSUS, load_vocabulary
+from analysis.evidence.vocabulary import CONSENSUS, VOCABULARY_YAML, load_vocabulary
 from analysis.paths import DATA_DIR, display_path
 
 ORIGINS = ("deductive", "inductive")
@@ -128,11 +129,6 @@ class ProjectData:
     statement_functions: pd.DataFrame  # contribution_id, statement_function (empty without a vocabulary)
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A CSV as text columns, empty cells as empty strings."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")  # a byte-order mark is dropped, as analysis.evidence.readers does
-
-
 def _text(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
@@ -156,26 +152,39 @@ def codebook_tables(codebook: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return themes, codes
 
 
-def _yaml(path: Path) -> dict:
-    """A YAML data file through the one reader (one-line problems raise DataValidationError)."""
-    content, problems = read_yaml(path)
+def _yaml(folder: Data, name: str) -> dict:
+    """A YAML data file (one-line problems raise DataValidationError)."""
+    content, problems = folder.yaml(name)
     raise_if(problems)
     return content
 
 
-def read_data(data_dir: Path | str) -> ProjectData:
-    """Read the data folder as it is, without validating it. Source texts are decoded from
+def data_table(folder: Data, name: str) -> pd.DataFrame:
+    """A CSV data file as text columns, empty cells as "" (one-line problems raise DataValidationError)."""
+    frame, problems = folder.csv(name)
+    raise_if(problems)
+    return frame.fillna("")
+
+
+def _source_text(folder: Data, source_id: str) -> str:
+    """A source's text exactly as stored (one-line problems raise DataValidationError)."""
+    text, problems = folder.text(f"sources/{source_id}.txt", verbatim=True)
+    raise_if(problems)
+    return text
+
+
+def read_data(folder: Data) -> ProjectData:
+    """The opened data folder as it is, without validating it. Source texts are decoded from
     their bytes, so offsets are Python ``str`` indices and line endings are untouched."""
-    data_dir = Path(data_dir)
-    sources = read_table(data_dir / "sources" / "sources.csv")
-    contributions = read_table(data_dir / "contributions.csv")
+    sources = data_table(folder, "sources/sources.csv")
+    contributions = data_table(folder, "contributions.csv")
     missing = {"contribution_id", "section", "char_start", "char_end"} - set(contributions.columns)
     if missing:
-        raise DataValidationError([Problem(display_path(data_dir / "contributions.csv"), None, ", ".join(sorted(missing)), "missing column")])
+        raise DataValidationError([Problem(display_path(folder.file("contributions.csv")), None, ", ".join(sorted(missing)), "missing column")])
     contributions[["char_start", "char_end"]] = contributions[["char_start", "char_end"]].astype(int)
-    groups, codebook = (_yaml(data_dir / name) for name in ("groups.yaml", "codebook.yaml"))
-    coding = read_table(data_dir / "coding.csv")
-    functions, sections = statement_function_ids(codebook), read_section_functions(data_dir)
+    groups, codebook = (_yaml(folder, name) for name in ("groups.yaml", "codebook.yaml"))
+    coding = data_table(folder, "coding.csv")
+    functions, sections = statement_function_ids(codebook), read_section_functions(folder)
     consensus = coding[coding["coder"] == CONSENSUS]
     agreed = contributions[contributions["contribution_id"].isin(consensus["contribution_id"])]  # a statement not yet coded has no function yet
     function_of = (statement_functions(agreed, consensus, sections, functions)[["contribution_id", "statement_function"]]
@@ -187,7 +196,7 @@ def read_data(data_dir: Path | str) -> ProjectData:
         codebook=codebook,
         speaker_groups=yaml_table((groups.get("speaker_groups") or {}).items(), SPEAKER_GROUP_COLUMNS),
         subject_groups=yaml_table((groups.get("subject_groups") or {}).items(), SUBJECT_GROUP_COLUMNS),
-        texts={sid: (data_dir / "sources" / f"{sid}.txt").read_bytes().decode("utf-8") for sid in sources["source_id"]},
+        texts={sid: _source_text(folder, sid) for sid in sources["source_id"]},
         statement_functions=function_of,
     )
 
@@ -217,9 +226,10 @@ def field(column: Column, vocabularies: Mapping[str, list[str]]) -> dict:
     return described | ({"constraints": constraints} if constraints else {})
 
 
-def package_descriptor(tables: Mapping[str, pd.DataFrame], version: str = "") -> dict:
-    """The ``datapackage.json`` for the tables of ``package_tables``."""
-    vocabularies = {**load_vocabulary(DATA_DIR).allowed(),  # sections, sectors, source sets and kinds
+def package_descriptor(tables: Mapping[str, pd.DataFrame], allowed: Mapping[str, list[str]], version: str = "") -> dict:
+    """The ``datapackage.json`` for the tables of ``package_tables``; ``allowed``: the
+    vocabulary's sections, sectors, source sets and kinds."""
+    vocabularies = {**allowed,
                     "source_ids": sorted(tables["sources"]["source_id"]),
                     "speaker_groups": sorted(tables["speaker_groups"]["group_id"]),
                     "subject_groups": sorted(tables["subject_groups"]["group_id"]),
@@ -244,17 +254,23 @@ def package_descriptor(tables: Mapping[str, pd.DataFrame], version: str = "") ->
     return descriptor | ({"version": version} if version else {})
 
 
-def write_datapackage(data_dir: Path | str, out_dir: Path | str) -> Path:
-    """Write the tables as CSV and their ``datapackage.json`` into ``out_dir`` (a
-    self-contained package: the CSVs sit beside the descriptor); return its path."""
-    data = read_data(data_dir)
+def _allowed_values(folder: Data) -> dict[str, list[str]]:
+    """The vocabulary's sections, sectors, source sets and kinds: the folder's, or the project's
+    data folder's when it has no vocabulary of its own."""
+    return load_vocabulary(folder if folder.exists(VOCABULARY_YAML) else Data(DATA_DIR)).allowed()
+
+
+def write_datapackage(folder: Data, out_dir: Path | str) -> Path:
+    """Write the tables of the data folder as CSV and their ``datapackage.json`` into ``out_dir``
+    (a self-contained package: the CSVs sit beside the descriptor); return its path."""
+    data = read_data(folder)
     tables = package_tables(data)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         table.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
     path = out_dir / "datapackage.json"
-    descriptor = package_descriptor(tables, _text(data.codebook.get("version")))
+    descriptor = package_descriptor(tables, _allowed_values(folder), _text(data.codebook.get("version")))
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
@@ -356,11 +372,11 @@ def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
         book.close()
 
 
-def write_tidy_exports(data_dir: Path | str, out_dir: Path | str) -> list[Path]:
+def write_tidy_exports(folder: Data, out_dir: Path | str) -> list[Path]:
     """Write the consensus coding, one row per coded contribution and code, as
     ``coded_contributions.csv`` and ``coded_contributions.xlsx`` (with a sheet describing
     the columns) into ``out_dir``; return both paths."""
-    tidy = tidy_coded_contributions(read_data(data_dir))
+    tidy = tidy_coded_contributions(read_data(folder))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = out_dir / "coded_contributions.csv", out_dir / "coded_contributions.xlsx"

@@ -49,7 +49,8 @@ import pandas as pd
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from analysis.exchange.opendata import TIDY_EXTRA, ZIP_DATE, ProjectData, read_data, read_table, write_zip
+from analysis.evidence.data import Data
+from analysis.exchange.opendata import TIDY_EXTRA, ZIP_DATE, ProjectData, data_table, read_data, write_zip
 from analysis.evidence.schema import CONTRIBUTION_COLUMNS, DERIVED_CONTRIBUTION_COLUMNS, SOURCE_COLUMNS
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -103,22 +104,22 @@ def shared_guid(kind: str, key: str) -> str:
 # ---------------------------------------------------------------- export
 
 
-def exchange_data(data_dir: Path | str, suggestions: bool = False) -> ProjectData:
-    """The data folder as exchanged: every row of coding.csv (statement functions included),
+def exchange_data(folder: Data, suggestions: bool = False) -> ProjectData:
+    """The opened data folder as exchanged: every row of coding.csv (statement functions included),
     with ``suggestions`` the proposed suggested codes as one more coder, and the codebook with
     its statement functions as codes of one more theme."""
-    data = read_data(data_dir)
+    data = read_data(folder)
     codebook = dict(data.codebook)
     functions = [dict(f, theme=FUNCTIONS_THEME["id"]) for f in codebook.get("statement_functions") or []
                  if isinstance(f, dict)]
     if functions:
         codebook["themes"] = [*(codebook.get("themes") or []), FUNCTIONS_THEME]
         codebook["codes"] = [*(codebook.get("codes") or []), *functions]
-    coding = read_table(Path(data_dir) / "coding.csv")
+    coding = data_table(folder, "coding.csv")
     if suggestions:
         from analysis.coding.suggest_command import suggested_coding
 
-        coding = pd.concat([coding, suggested_coding(data_dir)], ignore_index=True)
+        coding = pd.concat([coding, suggested_coding(folder)], ignore_index=True)
     return dataclasses.replace(data, codebook=codebook, coding=coding)
 
 
@@ -199,7 +200,7 @@ def _coding_key(row) -> str:
     return f"{row.contribution_id}|{row.code_id}|{row.coder}"
 
 
-def export_time(data_dir: Path | str) -> str:
+def export_time(data_dir: Path) -> str:
     """The export's creationDateTime (UTC, xsd:dateTime): $SOURCE_DATE_EPOCH when set, else the
     date of the last commit that touched the data folder, else 1980-01-01 (the zip entries'
     date), so that the same data always give the same bytes."""
@@ -421,13 +422,13 @@ def xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_qdpx(data_dir: Path | str, out_path: Path | str, suggestions: bool = False) -> Path:
-    """Write the REFI-QDA project of the data folder to ``out_path`` (.qdpx), with
+def write_qdpx(folder: Data, out_path: Path | str, suggestions: bool = False) -> Path:
+    """Write the REFI-QDA project of the opened data folder to ``out_path`` (.qdpx), with
     ``suggestions`` the suggested codes too (``exchange_data``). Raises ValueError listing
     ``export_problems``; warns about characters beyond U+FFFF. The project document is written
     as it is made, into a file beside ``out_path`` that is then zipped, so memory does not grow
     with the coding."""
-    data = exchange_data(data_dir, suggestions)
+    data = exchange_data(folder, suggestions)
     problems = export_problems(data)
     if problems:
         raise ValueError("cannot export the project:\n  " + "\n  ".join(problems))
@@ -441,7 +442,7 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str, suggestions: bool = F
     document = out_path.with_name(f".{out_path.name}.project.qde")
     try:
         with document.open("wb") as out:
-            write_streamed(out, [project_parts(data, export_time(data_dir))])
+            write_streamed(out, [project_parts(data, export_time(folder.path))])
         members = [("project.qde", document)]
         members += [(f"sources/{guid('source', sid)}.txt", data.texts[sid].encode("utf-8")) for sid in data.sources["source_id"]]
         write_zip(out_path, members)
@@ -450,9 +451,9 @@ def write_qdpx(data_dir: Path | str, out_path: Path | str, suggestions: bool = F
     return out_path
 
 
-def write_qdc(data_dir: Path | str, out_path: Path | str) -> Path:
-    """Write the codebook as a REFI-QDA codebook file (.qdc) to ``out_path``."""
-    data = exchange_data(data_dir)
+def write_qdc(folder: Data, out_path: Path | str) -> Path:
+    """Write the opened data folder's codebook as a REFI-QDA codebook file (.qdc) to ``out_path``."""
+    data = exchange_data(folder)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(xml_bytes(codebook_xml(data.codebook, example_texts(data))))
@@ -835,7 +836,7 @@ def map_positions(selections: pd.DataFrame, source_id: str, archive_text: str, o
     return counting.describe("\r\n" in archive_text), f"it lies beyond the end of {source_id}"
 
 
-def read_qdpx(path: Path | str, data_dir: Path | str | None = None
+def read_qdpx(path: Path | str, folder: Data | None = None
               ) -> tuple[pd.DataFrame, pd.DataFrame, ImportReport]:
     """Read a REFI-QDA project and map its codings to contributions.
 
@@ -847,7 +848,7 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     joined). Codings that map to no contribution are listed in ``report.unmatched`` and
     printed to standard error. Codes added in the other tool keep their names as code_id.
 
-    Positions are matched against ``data_dir`` (contributions.csv; sources known by name or
+    Positions are matched against the opened data ``folder`` (contributions.csv; sources known by name or
     GUID; codes from codebook.yaml). Without it the archive is taken to be our own export:
     the contributions are its selections whose GUID is ours for their name, and codes are
     recognised by their 'Code id' line.
@@ -855,7 +856,7 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     path = Path(path)
     root, files = open_archive(path)
     project = parse_project(root, files, path)
-    data = exchange_data(data_dir) if data_dir is not None else None
+    data = exchange_data(folder) if folder is not None else None
     known_sources = {} if data is None else {
         **{guid("source", s): s for s in data.sources["source_id"]}, **{s: s for s in data.sources["source_id"]}}
     selections, sources = project["selections"], project["sources"]
@@ -885,7 +886,7 @@ def read_qdpx(path: Path | str, data_dir: Path | str | None = None
     unmatched = codings.loc[~mapped, ["source_id", "char_start", "char_end", "coder", "reason"]].assign(
         excerpt=codings.loc[~mapped, "text"].map(lambda t: " ".join(t.split())[:60]),
         code=codings.loc[~mapped, "code_guid"].map(lambda g: names.get(g, g)))
-    reference = (f"{Path(data_dir) / 'contributions.csv'}" if data is not None
+    reference = (f"{folder.file('contributions.csv')}" if data is not None
                  else f"the archive's own contribution selections ({len(contributions)})")
     report = ImportReport(archive=str(path), origin=project["origin"], reference=reference, selections=len(selections),
                           codings=len(codings), matched=codings.loc[mapped, "match"].value_counts().to_dict(),

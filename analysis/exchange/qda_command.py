@@ -9,6 +9,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from analysis.evidence.data import Data
 from analysis.exchange.merge import add_merge_command, run_merge
 from analysis.exchange.qda import (QDC_NAME, QDPX_NAME, QdaImportError, codebook_changes, codebook_report, exchange_data,
                                    read_qdc, read_qdpx, write_qdc, write_qdpx)
@@ -51,19 +52,20 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     """One ``qda`` command; every refusal is one line on standard error."""
     try:
+        folder = Data(args.data_dir)
         if args.command == "export":
-            written = [write_qdpx(args.data_dir, args.folder / QDPX_NAME, args.suggestions), write_qdc(args.data_dir, args.folder / QDC_NAME)]
+            written = [write_qdpx(folder, args.folder / QDPX_NAME, args.suggestions), write_qdc(folder, args.folder / QDC_NAME)]
             print("\n".join(f"wrote {path}" for path in written))
             return 0
         if args.command == "import-codebook":
-            data = exchange_data(args.data_dir)
+            data = exchange_data(folder)
             examples = dict(zip(data.contributions["contribution_id"], data.contributions["text"]))
             changes = codebook_changes(read_qdc(args.path), data.codebook, examples)
-            print(codebook_report(args.path, changes, args.data_dir / "codebook.yaml"))
+            print(codebook_report(args.path, changes, folder.file("codebook.yaml")))
             return 0
         if args.command == "merge":
-            return run_merge(args)
-        _, coding, report = read_qdpx(args.path, args.data_dir)
+            return run_merge(args, folder)
+        _, coding, report = read_qdpx(args.path, folder)
         if args.coding_out:
             coding.to_csv(args.coding_out, index=False, lineterminator="\n")
     except QdaImportError as error:

@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.compare import claims as cl
+from analysis.evidence.readers import raise_if
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
 from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, behind_anchor, explorer_themes, write_explorer
@@ -72,19 +73,19 @@ class Briefing:
     def sources(self) -> pd.DataFrame:
         from analysis.evidence.loaders import load_sources
 
-        return load_sources(self.study.data_dir)
+        return load_sources(self.study.data)
 
     @cached_property
     def groups(self) -> dict:
         from analysis.evidence.loaders import load_groups
 
-        return load_groups(self.study.data_dir)
+        return load_groups(self.study.data)
 
     @cached_property
     def synthesis(self) -> list[dict]:
         from analysis.coding.questions import read_synthesis
 
-        return read_synthesis(self.study.data_dir)[0]
+        return read_synthesis(self.study.data)[0]
 
     @cached_property
     def explorer_themes(self) -> list[dict]:
@@ -148,7 +149,7 @@ def key_messages(b: Briefing) -> Markup:
         sets=names(bq.source_set_names(claims.evidence, b.labels, b.groups["speaker_groups"], study.source_sets)),
         sectors=names([entry["label"].lower() for sector, entry in study.vocabulary.sectors.items()
                        if sector in set(contributions["speaker_sector"])]),
-        fixture=study.data_dir.name if study.is_fixture else "",
+        fixture=study.data.path.name if study.is_fixture else "",
     )
     b.save(claims.registry, "claims")
     b.save(claims.grid, "claims_grid")
@@ -160,7 +161,7 @@ def implications(b: Briefing) -> Markup:
     """What this means: the analysts' interpretation (data/implications.yaml), for the key messages this build has."""
     from analysis.coding.implications import implications_shown, read_implications
 
-    shown = implications_shown(read_implications(b.study.data_dir)[0], [m.question for m in b.claims.messages])
+    shown = implications_shown(read_implications(b.study.data)[0], [m.question for m in b.claims.messages])
     labels = {question: entry["label"] for question, entry in b.study.vocabulary.questions.items()}
     return render("implications.html.j2", implications=shown, labels=labels) if shown else Markup()
 
@@ -280,12 +281,12 @@ def methods(b: Briefing) -> Markup:
 
     study = b.study
     consensus = study.coding[study.coding["coder"] == CONSENSUS]
-    functions = statement_functions(study.contributions, consensus, read_section_functions(study.data_dir), statement_function_ids(study.codebook))
-    columns = [c for c in load_settings(study.data_dir).list_columns if c in study.contributions.columns]
+    functions = statement_functions(study.contributions, consensus, read_section_functions(study.data), statement_function_ids(study.codebook))
+    columns = [c for c in load_settings(study.data).list_columns if c in study.contributions.columns]
     values = mt.methods_values(study.contributions, functions["function_from"], compare.list_ids(study.contributions, columns).nunique(),
-                               mt.reliability_tests(study.data_dir), mt.logged_decisions(study.data_dir),
+                               mt.reliability_tests(study.data), mt.logged_decisions(study.data),
                                study.codebook["version"], b.table("statement_function_status").iloc[0])
-    return markdown_html(mt.methods_markdown(study.data_dir, values)) + Markup(table_html(mt.srqr_table(study.data_dir), caption("srqr"), row_headers=True))
+    return markdown_html(mt.methods_markdown(study.data, values)) + Markup(table_html(mt.srqr_table(study.data), caption("srqr"), row_headers=True))
 
 
 def reliability(b: Briefing) -> Markup:
@@ -299,9 +300,9 @@ def reliability(b: Briefing) -> Markup:
     substantive = [code for code in codebook["codes"] if code["id"] != "not_codable"]
     origins = pd.Series([code["origin"] for code in substantive], dtype=str).value_counts()
     tests, summary = b.table("reliability_tests"), b.table("reliability_summary")
-    untested = [b.labels.get(code, code) for code in untested_in_current(study.data_dir, codebook)]
+    untested = [b.labels.get(code, code) for code in untested_in_current(study.data, codebook)]
     paragraphs = reliability_paragraphs(tests, b.table("reliability_theme_alpha"), summary, b.table("reliability_code_alpha"),
-                                        b.table("reliability_disagreements"), len(load_contributions(study.data_dir)), untested)
+                                        b.table("reliability_disagreements"), len(load_contributions(study.data)), untested)
     accuracy = b.table("suggested_codes_accuracy")
     return render(
         "sections/reliability.html.j2", version=codebook["version"], n_codes=len(substantive),
@@ -351,7 +352,7 @@ def claims_tested(b: Briefing) -> Markup:
         "sections/statistics.html.j2", tests=table_html(tests, caption("theme_tests", word=b.level_word), row_headers=True),
         distinct=table_html(distinct, caption("differences_in_full", word=b.level_word, n=len(distinct), min_residual=fx.MIN_RESIDUAL,
                                              min_n=fx.MIN_DIFFERENCE_N), row_headers=True) if len(distinct) else "",
-        min_clusters=load_settings(study.data_dir).min_clusters, notes=notes,
+        min_clusters=load_settings(study.data).min_clusters, notes=notes,
         figures=[b.figure(name) for name in ("similarity_dendrogram", "ca_map", "cooccurrence_network") if b.has_figure(name)],
         network=b.has_figure("cooccurrence_network"),
     )
@@ -373,7 +374,8 @@ def data_and_run(b: Briefing) -> Markup:
     audit = b.table("contributions_by_source_section")
     by_group = b.table("contributions_by_group")
     by_group["speaker_group"] = by_group["speaker_group"].map(lambda g: b.labels.get(g, g))
-    notes = (study.data_dir / "NOTES.md").read_text(encoding="utf-8")
+    notes, problems = study.data.text("NOTES.md")
+    raise_if(problems)
     parameters = pd.DataFrame([{"parameter": k, "value": str(v)} for k, v in study.parameters.items()])
     return render(
         "sections/data_and_run.html.j2",

@@ -37,7 +37,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from analysis.params import ParameterError, load_profile
+from analysis.evidence.data import Data
+from analysis.params import ParameterError, check_against_data, load_profile, read_profile
 from analysis.report import publish
 from analysis.report.citation import TITLE, CitationError, Colophon, read_colophon
 from analysis.paths import CITATION_CFF, FIGURES_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, PROJECT_ROOT, SUGGESTIONS_DIR, display_path
@@ -335,7 +336,7 @@ def briefing_colophon(date: datetime) -> Colophon:
         raise BuildFailed(str(error)) from error
 
 
-def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], footer: str, colophon: Colophon) -> None:
+def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], data: Data, footer: str, colophon: Colophon) -> None:
     """Write briefing.html and briefing.pdf from the executed briefing notebook."""
     import nbformat
 
@@ -343,7 +344,7 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], foot
     from analysis.report.render import briefing_page, notebook_body_html, write_pdf
 
     notebook = nbformat.read(str(executed), as_version=4)
-    subtitle = f"{scope_phrase(profile)}." + (
+    subtitle = f"{scope_phrase(profile, data)}." + (
         "" if profile["profile"] == "default" else f" Run profile: {profile['profile']}. Data: {profile['data_dir']}/."
     )
     page = briefing_page(notebook_body_html(notebook), TITLE, subtitle, footer, colophon)
@@ -364,18 +365,18 @@ def staged_targets(staging: Path, layout: BuildLayout) -> dict[str, Path]:
             for item in sorted(staging.iterdir())}
 
 
-def write_exports(data_dir: Path, staging: Path) -> None:
+def write_exports(data: Data, staging: Path) -> None:
     """The exchange files: REFI-QDA project and codebook, the open data package, tidy tables.
     The REFI-QDA files, the largest, are written meanwhile by ``python -m analysis qda export``
     in a process of its own, so that on a large corpus the exports use a second core once the
     notebooks are done."""
     from analysis.exchange.opendata import write_datapackage, write_tidy_exports
 
-    qda = subprocess.Popen([sys.executable, "-m", "analysis", "qda", "export", str(staging), "--data-dir", str(data_dir)],
+    qda = subprocess.Popen([sys.executable, "-m", "analysis", "qda", "export", str(staging), "--data-dir", str(data.path)],
                            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        write_datapackage(data_dir, staging / "opendata")
-        write_tidy_exports(data_dir, staging / "opendata")
+        write_datapackage(data, staging / "opendata")
+        write_tidy_exports(data, staging / "opendata")
     finally:
         said = qda.communicate()[1].strip()
     if qda.returncode != 0:
@@ -440,19 +441,20 @@ def build(params_path: Path, layout: BuildLayout | None = None, echo: Callable[[
 
     Without a ``layout`` the profile's own place is used (see `profile_layout`).
     """
-    profile = load_profile(Path(params_path))
+    profile = read_profile(Path(params_path))
+    data = Data(PROJECT_ROOT / profile["data_dir"])  # opened once: the checks, the validation and the exports read it
+    profile = check_against_data(profile, data, display_path(Path(params_path)))
     layout = layout or profile_layout(Path(params_path), profile)
-    data_dir = PROJECT_ROOT / profile["data_dir"]
     notebooks = discover_notebooks(layout.notebooks_dir)
     log = StepLog(total_steps=len(notebooks) + 4, echo=echo)
 
     with publish.exclusive(layout.outputs_dir, echo):
         started = step = time.perf_counter()  # the time spent waiting for another build is not this one's
-        _validate_data(data_dir)
+        _validate_data(data)
         log.record("validate data", time.perf_counter() - step)
         staging = publish.new_staging(layout.outputs_dir)
         try:
-            manifest = _build_in(staging, Path(params_path), profile, layout, data_dir, notebooks, log)
+            manifest = _build_in(staging, Path(params_path), profile, layout, data, notebooks, log)
             manifest["total_seconds"] = round(time.perf_counter() - started, 3)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             try:
@@ -469,19 +471,19 @@ def build(params_path: Path, layout: BuildLayout | None = None, echo: Callable[[
     return manifest
 
 
-def _build_in(staging: Path, params_path: Path, profile: dict[str, Any], layout: BuildLayout, data_dir: Path,
+def _build_in(staging: Path, params_path: Path, profile: dict[str, Any], layout: BuildLayout, data: Data,
               notebooks: list[Path], log: StepLog) -> dict[str, Any]:
     """Every step after validation, written into ``staging``; returns the manifest (less the total time)."""
     with ThreadPoolExecutor(max_workers=1) as side:  # the exports need no notebook: write them meanwhile
-        exports = side.submit(timed, write_exports, data_dir, staging)
+        exports = side.submit(timed, write_exports, data, staging)
         executed_briefing = execute_all(notebooks, staging, notebook_parameters(profile, staging), layout, log)
         log.record("write REFI-QDA and open-data exports (beside the notebooks)", exports.result())
     for kernel_log in staging.glob("kernel-*.log"):
         kernel_log.unlink()
-    hashes = input_hashes(params_path, data_dir, layout.notebooks_dir)
-    git = git_state(input_files(params_path, data_dir, layout.notebooks_dir))
+    hashes = input_hashes(params_path, data.path, layout.notebooks_dir)
+    git = git_state(input_files(params_path, data.path, layout.notebooks_dir))
     step = time.perf_counter()
-    render_briefing(executed_briefing, staging, profile, provenance_footer(profile, git, data_fingerprint(hashes, data_dir)),
+    render_briefing(executed_briefing, staging, profile, data, provenance_footer(profile, git, data_fingerprint(hashes, data.path)),
                     briefing_colophon(git["date"]))
     log.record("render briefing.html and briefing.pdf", time.perf_counter() - step)
     manifest = {
@@ -490,7 +492,7 @@ def _build_in(staging: Path, params_path: Path, profile: dict[str, Any], layout:
         "git_dirty": git["dirty"],
         "params_file": display_path(params_path),
         "parameters": profile,
-        "data_sha256": data_fingerprint(hashes, data_dir),
+        "data_sha256": data_fingerprint(hashes, data.path),
         "inputs": hashes,
         "packages": package_versions(),
         "steps": log.steps,
@@ -504,23 +506,17 @@ def _build_in(staging: Path, params_path: Path, profile: dict[str, Any], layout:
     return manifest
 
 
-def _validate_data(data_dir: Path) -> None:
-    """Stop before any notebook runs when the data has problems."""
-    from analysis.evidence.cache import cached
-
-    problems = cached(_data_problems)(data_dir)
-    if problems:
-        lines = "\n".join(f"  {problem}" for problem in problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise BuildFailed(f"the data in {display_path(data_dir)} has {len(problems)} problem(s):\n{lines}{more}")
-
-
-def _data_problems(data_dir: Path) -> list:
-    """Every registered check's problems (the codebook and coding checks included)."""
+def _validate_data(data: Data) -> None:
+    """Stop before any notebook runs when the data has problems (every registered check's,
+    the codebook and coding checks included)."""
     import analysis.coding.checks  # noqa: F401  (registers the codebook and coding checks)
     from analysis.evidence.validate import validate_all
 
-    return validate_all(data_dir)
+    problems = validate_all(data)
+    if problems:
+        lines = "\n".join(f"  {problem}" for problem in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise BuildFailed(f"the data in {display_path(data.path)} has {len(problems)} problem(s):\n{lines}{more}")
 
 
 def _stop(signal_number: int, frame: object) -> None:

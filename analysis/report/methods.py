@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import pandas as pd
+
+from analysis.evidence.data import Data
+from analysis.evidence.readers import raise_if
 
 METHODS_MD = "methods.md"
 SRQR_CSV = "srqr.csv"
@@ -20,10 +22,11 @@ AUDIT_MARK = "Audit of the consensus"
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
 
 
-def methods_markdown(data_dir: Path, values: Mapping[str, object]) -> str:
+def methods_markdown(data: Data, values: Mapping[str, object]) -> str:
     """``methods.md`` with its comment removed and every ``{name}`` filled from ``values``
     (a name without a value raises KeyError naming it)."""
-    text = (Path(data_dir) / METHODS_MD).read_text(encoding="utf-8")
+    text, problems = data.text(METHODS_MD)
+    raise_if(problems)
     return _COMMENT.sub("", text).format_map(dict(values)).strip()
 
 
@@ -63,26 +66,25 @@ def test_line(test: Mapping) -> str:
             f"{' '.join(str(test.get('note', '')).split())}")
 
 
-def srqr_table(data_dir: Path) -> pd.DataFrame:
+def srqr_table(data: Data) -> pd.DataFrame:
     """The SRQR items, each with where the briefing answers it (or why it does not apply)."""
-    table = pd.read_csv(Path(data_dir) / SRQR_CSV, dtype=str, keep_default_na=False)
+    table = data.table(SRQR_CSV)
     return table.rename(columns={"item": "SRQR item", "topic": "topic", "where_answered": "where the briefing answers it"})
 
 
-def logged_decisions(data_dir: Path, log: str = "reliability/reconciliation.csv") -> pd.DataFrame:
+def logged_decisions(data: Data, log: str = "reliability/reconciliation.csv") -> pd.DataFrame:
     """The reconciliation log of the data folder; an empty log (columns contribution_id, code_id,
     reason) when the folder has none."""
-    path = Path(data_dir) / log
-    if not path.exists():
+    if not data.exists(log):
         return pd.DataFrame(columns=["contribution_id", "code_id", "reason"])
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return data.table(log)
 
 
-def reliability_tests(data_dir: Path) -> list[dict]:
+def reliability_tests(data: Data) -> list[dict]:
     """The reliability tests of the data folder with their sample sizes (``n_units``), oldest
     first; an empty list when the folder records none."""
     from analysis.coding.reliability_tables import TESTS_YAML, load_tests, sample_ids
 
-    if not (Path(data_dir) / TESTS_YAML).exists():
+    if not data.exists(TESTS_YAML):
         return []
-    return [{**test, "n_units": len(sample_ids(data_dir, test))} for test in load_tests(data_dir)]
+    return [{**test, "n_units": len(sample_ids(data, test))} for test in load_tests(data)]

@@ -5,6 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.coding import blind_test as bt
 from analysis.coding import exposure as ex
 from analysis.coding.codebook import check_codebook_overlaps, load_codebook
@@ -68,8 +69,8 @@ def test_keyed_rows_import_verbatim_and_report_gaps():
 @pytest.mark.parametrize("folder", ["blind_v2", "blind_v3"])
 def test_committed_packet_holds_no_identifying_field(folder):
     blind = BLIND.parent / folder
-    contributions = load_contributions(DATA_DIR)
-    names = bt.identifying_values(contributions, load_groups(DATA_DIR), load_sources(DATA_DIR), load_vocabulary(DATA_DIR))
+    contributions = load_contributions(Data(DATA_DIR))
+    names = bt.identifying_values(contributions, load_groups(Data(DATA_DIR)), load_sources(Data(DATA_DIR)), load_vocabulary(Data(DATA_DIR)))
     packet_text = (blind / bt.PACKET_CSV).read_text(encoding="utf-8")
     packet = pd.read_csv(blind / bt.PACKET_CSV, dtype=str, keep_default_na=False)
     assert list(packet.columns) == ["unit_id", "text"]
@@ -81,10 +82,10 @@ def test_committed_packet_holds_no_identifying_field(folder):
 
 @pytest.mark.parametrize("folder, earlier, size", [("blind_v2", ["sample.csv"], 110), ("blind_v3", ["sample.csv", "blind_v2/key.csv"], 50)])
 def test_committed_sample_excludes_examples_pilot_and_earlier_samples(folder, earlier, size):
-    contributions = load_contributions(DATA_DIR)
+    contributions = load_contributions(Data(DATA_DIR))
     sample = set(pd.read_csv(BLIND.parent / folder / bt.KEY_CSV, dtype=str)["contribution_id"])
     assert len(sample) >= size
-    assert not sample & ex.codebook_examples(load_codebook(DATA_DIR))
+    assert not sample & ex.codebook_examples(load_codebook(Data(DATA_DIR)))
     assert not sample & bt.pilot_ids(list(contributions["contribution_id"]))
     for path in earlier:
         assert not sample & set(pd.read_csv(BLIND.parent / path, dtype=str)["contribution_id"])
@@ -97,7 +98,7 @@ def test_committed_packet_matches_its_recorded_hash_and_the_key():
     assert bt.sha256_text(packet_text) in readme
     packet = pd.read_csv(BLIND / bt.PACKET_CSV, dtype=str, keep_default_na=False)
     key = pd.read_csv(BLIND / bt.KEY_CSV, dtype=str)
-    texts = dict(zip(load_contributions(DATA_DIR)["contribution_id"], load_contributions(DATA_DIR)["text"]))
+    texts = dict(zip(load_contributions(Data(DATA_DIR))["contribution_id"], load_contributions(Data(DATA_DIR))["text"]))
     assert list(packet["text"]) == [texts[cid] for cid in key["contribution_id"]]
 
 
@@ -116,13 +117,13 @@ def test_committed_samples_are_redrawn_exactly_from_their_recorded_exclusions(fo
     from analysis.coding.sample import draw_reliability_sample
     from analysis.coding.functions import read_section_functions
 
-    contributions = load_contributions(DATA_DIR)
+    contributions = load_contributions(Data(DATA_DIR))
     excluded = pd.read_csv(BLIND.parent / folder / "exclusions.csv", dtype=str)
     eligible = contributions[~contributions["contribution_id"].isin(excluded["contribution_id"])]
     drawn = pd.read_csv(BLIND.parent / folder / bt.KEY_CSV, dtype=str)["contribution_id"]
     eligible = eligible[eligible["source_id"].isin(contributions.loc[contributions["contribution_id"].isin(drawn), "source_id"])]  # not sources added later
     if functions_only:
-        coded = [section for section, function in read_section_functions(DATA_DIR).items() if function is None]
+        coded = [section for section, function in read_section_functions(Data(DATA_DIR)).items() if function is None]
         eligible = eligible[eligible["section"].isin(coded)]
     sample = draw_reliability_sample(eligible, fraction, seed, strata=("source_id", "section"))
     packet, key = bt.make_packet(sample, dict(zip(contributions["contribution_id"], contributions["text"])), seed)
@@ -174,22 +175,22 @@ def test_validation_lists_a_definition_that_repeats_a_statement(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     book = data / "codebook.yaml"
-    text = load_contributions(DATA_DIR).set_index("contribution_id").loc["LW-need-14", "text"]
+    text = load_contributions(Data(DATA_DIR)).set_index("contribution_id").loc["LW-need-14", "text"]
     book.write_text(book.read_text(encoding="utf-8").replace("use_when: Caseload, workload,", f"use_when: {text}, caseload, workload,", 1), encoding="utf-8")
-    found = [p.message for p in check_codebook_overlaps(data)]
+    found = [p.message for p in check_codebook_overlaps(Data(data))]
     assert len(found) == 1 and "repeats the words of LW-need-14" in found[0]
 
 
 def test_a_reference_changed_after_its_packet_is_refused(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
-    assert check_frozen_references(data) == []
+    assert check_frozen_references(Data(data)) == []
     coding_csv = data / "coding.csv"
     lines = coding_csv.read_text(encoding="utf-8").splitlines(keepends=True)
     first = next(i for i, line in enumerate(lines) if ",consensus_before_v4," in line)
     lines[first] = lines[first].replace(lines[first].split(",")[1], "funding_resources", 1)
     coding_csv.write_text("".join(lines), encoding="utf-8")
-    found = [p.message for p in check_frozen_references(data)]
+    found = [p.message for p in check_frozen_references(Data(data))]
     assert len(found) == 1 and found[0].startswith("test_2026_v4: consensus_before_v4's rows differ from the reference frozen in reliability/coder_e/reference.csv")
 
 
@@ -208,7 +209,7 @@ def test_a_person_can_take_a_packet_and_return_it(tmp_path):
     folder = data / "reliability" / "coder_x"
     packet = pd.read_csv(folder / bt.PACKET_CSV, dtype=str, keep_default_na=False)
     key = pd.read_csv(folder / bt.KEY_CSV, dtype=str, keep_default_na=False)
-    assert len(packet) == len(load_contributions(DATA_DIR)) and list(packet.columns) == ["unit_id", "text"]
+    assert len(packet) == len(load_contributions(Data(DATA_DIR))) and list(packet.columns) == ["unit_id", "text"]
     assert "coder_x.csv" in (folder / bt.INSTRUCTIONS_MD).read_text(encoding="utf-8")
     assert bt.main(["packet", "--coder", "coder_x", "--data-dir", str(data)]) == 1  # written once
     answers = tmp_path / "coder_x.csv"

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.evidence.data import Data
 import analysis.coding.checks  # noqa: F401  (adds the coding checks to validate_all)
 from analysis.coding.codebook import NOT_CODABLE, NOT_CODABLE_THEME, check_codebook, code_ids, load_codebook
 from analysis.coding.coding_checks import check_coding, load_coding
@@ -85,11 +86,11 @@ def messages(problems) -> list[str]:
 
 
 def test_real_codebook_and_coding_are_valid():
-    assert check_coding(DATA_DIR) == []
+    assert check_coding(Data(DATA_DIR)) == []
 
 
 def test_real_codebook_shape():
-    book = load_codebook(DATA_DIR)
+    book = load_codebook(Data(DATA_DIR))
     substantive = [t for t in book["themes"] if t["id"] != NOT_CODABLE_THEME]
     assert 6 <= len(substantive) and len(book["themes"]) <= 9  # the palette holds 9 theme colours
     codes = [c for c in book["codes"] if c["id"] != NOT_CODABLE]
@@ -102,8 +103,8 @@ def test_real_codebook_shape():
 
 
 def test_real_coding_every_contribution_has_a_consensus_code():
-    contributions = loaders.load_contributions(DATA_DIR)
-    consensus = load_coding(DATA_DIR, coder="consensus")
+    contributions = loaders.load_contributions(Data(DATA_DIR))
+    consensus = load_coding(Data(DATA_DIR), coder="consensus")
     assert set(consensus["contribution_id"]) == set(contributions["contribution_id"])
     assert set(consensus["coder"]) == {"consensus"}
 
@@ -117,13 +118,13 @@ def test_check_is_registered():
 
 def test_fixture_is_valid(tmp_path):
     data = make_data(tmp_path)
-    assert check_coding(data) == []
-    frame = load_coding(data)
+    assert check_coding(Data(data)) == []
+    frame = load_coding(Data(data))
     assert list(frame.columns) == ["contribution_id", "code_id", "coder", "memo"]
     assert frame.loc[0, "memo"] == ""
-    assert len(load_coding(data, coder="coder_a")) == 4
+    assert len(load_coding(Data(data), coder="coder_a")) == 4
     with pytest.raises(ValueError):
-        load_coding(data, coder="coder_z")
+        load_coding(Data(data), coder="coder_z")
 
 
 @pytest.mark.parametrize(
@@ -139,15 +140,15 @@ def test_fixture_is_valid(tmp_path):
 )
 def test_check_coding_rejects_bad_rows(tmp_path, row, expected):
     data = make_data(tmp_path, rows=CODING_ROWS + [row])
-    problems = check_coding(data)
+    problems = check_coding(Data(data))
     assert any(expected in p.message for p in problems), messages(problems)
     with pytest.raises(DataValidationError):
-        load_coding(data)
+        load_coding(Data(data))
 
 
 def test_contribution_without_consensus_code(tmp_path):
     rows = [r for r in CODING_ROWS if not (r[0] == "XX-03" and r[2] == "consensus")]
-    problems = check_coding(make_data(tmp_path, rows=rows))
+    problems = check_coding(Data(make_data(tmp_path, rows=rows)))
     assert "contribution_id: contribution XX-03 has no consensus code" in messages(problems)
     # and the example of code three no longer carries it
     assert "codes.three.example: XX-03 does not carry three in the consensus coding" in messages(problems)
@@ -155,12 +156,12 @@ def test_contribution_without_consensus_code(tmp_path):
 
 def test_missing_column(tmp_path):
     rows = [r[:3] for r in CODING_ROWS]
-    problems = check_coding(make_data(tmp_path, rows=rows, header=["contribution_id", "code_id", "coder"]))
+    problems = check_coding(Data(make_data(tmp_path, rows=rows, header=["contribution_id", "code_id", "coder"])))
     assert "memo: missing column" in messages(problems)
 
 
 def test_row_numbers_count_data_rows_from_one(tmp_path):
-    problems = check_coding(make_data(tmp_path, rows=[("XX-01", "nine", "coder_a", "")] + CODING_ROWS))
+    problems = check_coding(Data(make_data(tmp_path, rows=[("XX-01", "nine", "coder_a", "")] + CODING_ROWS)))
     assert [p.row for p in problems if "unknown code" in p.message] == [1]
 
 
@@ -191,24 +192,24 @@ def _book(**changes) -> dict:
     ],
 )
 def test_check_coding_rejects_bad_codebooks(tmp_path, book, expected):
-    problems = check_coding(make_data(tmp_path, codebook=book))
+    problems = check_coding(Data(make_data(tmp_path, codebook=book)))
     assert expected in messages(problems), messages(problems)
     with pytest.raises(DataValidationError):
-        load_codebook(tmp_path / "data") if "example" not in expected else load_coding(tmp_path / "data")
+        load_codebook(Data(tmp_path / "data")) if "example" not in expected else load_coding(Data(tmp_path / "data"))
 
 
 def test_codebook_without_not_codable_and_stale_version(tmp_path):
     book = yaml.safe_load(yaml.safe_dump(CODEBOOK))
     book["codes"] = [c for c in book["codes"] if c["id"] != "not_codable"]
     book["version"] = "1.1"
-    problems = messages(check_codebook(make_data(tmp_path, codebook=book, rows=CODING_ROWS[:3])))
+    problems = messages(check_codebook(Data(make_data(tmp_path, codebook=book, rows=CODING_ROWS[:3]))))
     assert "codes: no 'not_codable' code" in problems
     assert "version: '1.1' is not the last changelog version '1.0'" in problems
 
 
 def test_validate_all_includes_coding(tmp_path):
     data = make_data(tmp_path, rows=CODING_ROWS + [("XX-01", "four", "coder_a", "")])
-    assert any("unknown code 'four'" in p.message for p in validate.validate_all(data))
+    assert any("unknown code 'four'" in p.message for p in validate.validate_all(Data(data)))
 
 
 def test_code_ids_counted_only():
@@ -306,18 +307,18 @@ def reconciled_data(tmp_path, log=LOG, consensus_edit=None):
 
 
 def test_reconciled_fixture_is_valid(tmp_path):
-    problems = [str(p) for p in check_coding(reconciled_data(tmp_path))]
+    problems = [str(p) for p in check_coding(Data(reconciled_data(tmp_path)))]
     assert len(problems) == 1 and problems[0].endswith("codes.three.example: XX-03 does not carry three in the consensus coding")
 
 
 def test_unlogged_consensus_change_is_a_problem(tmp_path):
     data = reconciled_data(tmp_path, consensus_edit=lambda c: c[c["code_id"] != "not_codable"])
-    assert any("consensus lacks XX-04 / not_codable" in p.message for p in check_coding(data))
+    assert any("consensus lacks XX-04 / not_codable" in p.message for p in check_coding(Data(data)))
 
 
 def test_undecided_disagreement_and_wrong_log_values_are_problems(tmp_path):
     log = LOG.replace("XX-02,one,absent,present,absent,A right.\n", "").replace("XX-02,two,present,absent", "XX-02,two,absent,absent")
-    problems = [p.message for p in check_coding(reconciled_data(tmp_path, log=log))]
+    problems = [p.message for p in check_coding(Data(reconciled_data(tmp_path, log=log)))]
     assert "the disagreement on XX-02 / one between coder_a and coder_b has no decision" in problems
     assert "says absent but coder_a's coding has it present" in problems
 
@@ -327,8 +328,8 @@ def test_real_consensus_is_coder_a_with_the_logged_decisions():
     log = pd.read_csv(DATA_DIR / RECONCILIATION_CSV, dtype=str, keep_default_na=False)
     expected = build_consensus(frame, log)
     pairs = set(zip(expected["contribution_id"], expected["code_id"]))
-    for _, path in later_reconciliations(DATA_DIR):
-        later = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for _, path in later_reconciliations(Data(DATA_DIR)):
+        later = pd.read_csv(DATA_DIR / path, dtype=str, keep_default_na=False)
         decided = {decision: set(zip(rows["contribution_id"], rows["code_id"])) for decision, rows in later.groupby("decision")}
         pairs = (pairs - decided.get("absent", set())) | decided.get("present", set())
     actual = frame[frame["coder"] == "consensus"]
@@ -368,9 +369,9 @@ def later_test_data(tmp_path, later_log: str) -> Path:
 
 def test_a_function_the_section_fixes_needs_no_decision_but_a_coded_one_does(tmp_path):
     decided = LATER_LOG_HEADER + "XX-02,hope,present,absent,absent,Second coder right.\nXX-02,need,absent,present,present,Second coder right.\n"
-    assert check_coding(later_test_data(tmp_path / "a", decided)) == []
+    assert check_coding(Data(later_test_data(tmp_path / "a", decided))) == []
     undecided = LATER_LOG_HEADER + "XX-02,hope,present,absent,absent,Second coder right.\n"
-    found = messages(check_coding(later_test_data(tmp_path / "b", undecided)))
+    found = messages(check_coding(Data(later_test_data(tmp_path / "b", undecided))))
     assert "code_id: the disagreement on XX-02 / need between reference and second has no decision" in found
     assert not [m for m in found if "XX-01 / hope" in m]
 
@@ -385,7 +386,7 @@ def test_every_reconciliation_problem_is_reported_in_order(tmp_path):
            + "XX-01,two,absent,present,present,Again.\n")
     extra = pd.DataFrame([("XX-04", "three", "consensus", "")], columns=["contribution_id", "code_id", "coder", "memo"])
     data = reconciled_data(tmp_path, log=log, consensus_edit=lambda c: pd.concat([c[c["code_id"] != "not_codable"], extra]))
-    assert placed(check_coding(data)) == [
+    assert placed(check_coding(Data(data))) == [
         "codebook.yaml::codes.three.example: XX-03 does not carry three in the consensus coding",
         "codebook.yaml::codes.not_codable.example: XX-04 does not carry not_codable in the consensus coding",
         "reconciliation.csv:5:: second decision on XX-01 / two",
@@ -401,7 +402,7 @@ def test_every_reconciliation_problem_is_reported_in_order(tmp_path):
 def test_a_later_log_is_checked_against_the_consensus_before_it_and_the_second_coder(tmp_path):
     later = LATER_LOG_HEADER + ("XX-02,hope,absent,present,absent,Second coder right.\nXX-02,need,absent,absent,present,Second coder right.\n"
                                 "XX-03,one,present,not coded,present,Revision.\n")
-    assert placed(check_coding(later_test_data(tmp_path / "data", later))) == [
+    assert placed(check_coding(Data(later_test_data(tmp_path / "data", later)))) == [
         "later.csv:1:before: says absent but the consensus before this log has XX-02 / hope present",
         "later.csv:1:second_coder: says present but second has it absent",
         "later.csv:2:second_coder: says absent but second has it present",
@@ -412,7 +413,7 @@ def test_a_later_log_is_checked_against_the_consensus_before_it_and_the_second_c
 
 def test_an_empty_code_beside_not_codable_is_reported_not_a_crash(tmp_path):
     data = make_data(tmp_path, rows=CODING_ROWS + [("XX-04", "", "consensus", "")])
-    assert placed(check_coding(data)) == [f"coding.csv:{len(CODING_ROWS) + 1}:code_id: empty code_id"]
+    assert placed(check_coding(Data(data))) == [f"coding.csv:{len(CODING_ROWS) + 1}:code_id: empty code_id"]
 
 
 def test_row_keys_stay_exact_when_the_columns_have_very_many_values():
@@ -430,10 +431,10 @@ def test_an_undeclared_coder_is_named_with_its_row(tmp_path):
     assert lines[1].startswith("LW-q1-01,outcomes_wellbeing,coder_a,")
     lines[1] = lines[1].replace(",coder_a,", ",coder_aa,")  # a typo on data row 1
     (data / "coding.csv").write_text("\n".join(lines), encoding="utf-8")
-    problems = validate.validate_all(data)
+    problems = validate.validate_all(Data(data))
     assert str(problems[0]) == f"{data / 'coding.csv'}:1:coder: unknown coder (not defined in vocabulary.yaml): 'coder_aa'"
 
 
 def test_every_coder_of_the_real_coding_is_declared_in_the_vocabulary():
-    declared = set(validate.load_vocabulary(DATA_DIR).coders)
+    declared = set(validate.load_vocabulary(Data(DATA_DIR)).coders)
     assert set(pd.read_csv(DATA_DIR / "coding.csv", dtype=str)["coder"]) == declared

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.evidence.data import Data
 from analysis.evidence import extraction
 from analysis.evidence.corpus import Span, sentences
 from analysis.evidence.extraction import build_contributions, contributions_csv
@@ -26,7 +27,7 @@ DATA = PROJECT_ROOT / "data"
 @pytest.fixture(scope="module")
 def csv_text() -> str:
     """contributions.csv as a fresh extraction writes it."""
-    return contributions_csv(build_contributions(DATA))
+    return contributions_csv(build_contributions(Data(DATA)))
 
 
 @pytest.fixture(scope="module")
@@ -292,19 +293,19 @@ def edit_repairs(data_dir: Path, change) -> None:
 def test_without_the_recorded_decision_the_strategic_leads_list_stops_extraction(data_copy):
     edit_repairs(data_copy, lambda repairs: repairs.update(list_continues_after_blank_line=[]))
     with pytest.raises(ValueError, match="blank line"):
-        build_contributions(data_copy)
+        build_contributions(Data(data_copy))
 
 
 def test_a_stale_join_stops_extraction(data_copy):
     edit_repairs(data_copy, lambda repairs: repairs["joined_lines"][0].update(first="No such line"))
     with pytest.raises(ValueError, match="joined_lines"):
-        build_contributions(data_copy)
+        build_contributions(Data(data_copy))
 
 
 def test_an_unused_attribution_stops_extraction(data_copy):
     edit_repairs(data_copy, lambda repairs: repairs["speaker_attributions"][0].update(label="No such heading"))
     with pytest.raises(ValueError):
-        build_contributions(data_copy)
+        build_contributions(Data(data_copy))
 
 
 def test_the_count_table_in_the_notes_is_current(built):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.evidence.data import Data
 from analysis.coding.codebook import NOT_CODABLE, load_codebook
 from analysis.coding.coding_checks import check_statement_functions, load_coding
 from analysis.coding.functions import (
@@ -64,10 +65,10 @@ def test_functions_compared_only_when_both_coders_coded_them():
 
 
 def test_real_data_give_every_contribution_one_function():
-    book = load_codebook(DATA_DIR)
+    book = load_codebook(Data(DATA_DIR))
     assert statement_function_ids(book) == FUNCTIONS
     contributions = pd.read_csv(DATA_DIR / "contributions.csv", dtype=str, keep_default_na=False)
-    consensus = load_coding(DATA_DIR, coder="consensus")
+    consensus = load_coding(Data(DATA_DIR), coder="consensus")
     sections = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))["sections"]
     table = statement_functions(contributions, consensus, {s["id"]: s["statement_function"] for s in sections}, FUNCTIONS)
     assert len(table) == len(contributions) and set(table["statement_function"]) <= set(FUNCTIONS)
@@ -83,5 +84,5 @@ def test_check_reports_a_function_coded_where_the_section_fixes_it(tmp_path):
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     extra = pd.DataFrame([{"contribution_id": "LW-q1-01", "code_id": "problem", "coder": "consensus", "memo": ""}])
     pd.concat([frame, extra]).to_csv(path, index=False, lineterminator="\n")
-    messages = [p.message for p in check_statement_functions(tmp_path)]
+    messages = [p.message for p in check_statement_functions(Data(tmp_path))]
     assert messages == ["consensus LW-q1-01: section 'contribution' fixes the function 'hope'; coded problem as well"]

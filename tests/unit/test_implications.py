@@ -2,6 +2,7 @@
 
 from lxml import html as lxml_html
 
+from analysis.evidence.data import Data
 from analysis.coding.implications import MAX_IMPLICATIONS, check_implications, implications_problems, implications_shown
 from analysis.paths import DATA_DIR
 from analysis.report.markup import render
@@ -37,7 +38,7 @@ def test_each_point_is_marked_as_interpretation_and_names_its_key_message_escape
 
 
 def test_the_project_points_are_valid(tmp_path):
-    assert check_implications(DATA_DIR) == []
+    assert check_implications(Data(DATA_DIR)) == []
     (tmp_path / "implications.yaml").write_text("implications: nope\n", encoding="utf-8")
-    assert [problem.message for problem in check_implications(tmp_path)] == ["missing or not a list"]
-    assert check_implications(tmp_path / "elsewhere") == []
+    assert [problem.message for problem in check_implications(Data(tmp_path))] == ["missing or not a list"]
+    assert check_implications(Data(tmp_path / "elsewhere")) == []

@@ -5,6 +5,7 @@ import re
 import pandas as pd
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.paths import DATA_DIR
 from analysis.report import methods
 
@@ -33,16 +34,16 @@ def test_the_methods_text_has_no_number_typed_in():
     text = (DATA_DIR / methods.METHODS_MD).read_text(encoding="utf-8")
     prose = re.sub(r"<!--.*?-->|\{[a-z_]+\}", "", text, flags=re.DOTALL)
     assert not re.search(r"(?<![\w.])\d+(?![\w.])", prose.replace("2006", "").replace("2012", "").replace("2016", ""))
-    filled = methods.methods_markdown(DATA_DIR, values())
+    filled = methods.methods_markdown(Data(DATA_DIR), values())
     assert "{" not in filled and "30 in all" in filled and "Research question" in filled
 
 
 def test_a_missing_value_is_named():
     with pytest.raises(KeyError, match="n_lists"):
-        methods.methods_markdown(DATA_DIR, {k: v for k, v in values().items() if k != "n_lists"})
+        methods.methods_markdown(Data(DATA_DIR), {k: v for k, v in values().items() if k != "n_lists"})
 
 
 def test_srqr_table_lists_the_21_items_each_answered_or_explained():
-    table = methods.srqr_table(DATA_DIR)
+    table = methods.srqr_table(Data(DATA_DIR))
     assert table["SRQR item"].tolist() == [str(i) for i in range(1, 22)]
     assert table["where the briefing answers it"].str.strip().ne("").all()

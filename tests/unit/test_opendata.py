@@ -12,8 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.exchange import opendata
-from analysis.exchange.opendata import read_data, read_table
+from analysis.exchange.opendata import read_data
+from tests.helpers import read_table
 from analysis.paths import PROJECT_ROOT
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "qda"
@@ -26,7 +28,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def package(data_dir: Path, tmp_path: Path) -> Path:
-    return opendata.write_datapackage(data_dir, tmp_path / "package")
+    return opendata.write_datapackage(Data(data_dir), tmp_path / "package")
 
 
 def errors(report: frictionless.Report) -> list[tuple[str, str, str]]:
@@ -82,13 +84,13 @@ def test_a_valid_copy_of_the_broken_lines_passes(package: Path):
 
 
 def test_speaker_groups_keep_their_printed_labels(data_dir: Path):
-    groups = read_data(data_dir).speaker_groups.set_index("group_id")
+    groups = read_data(Data(data_dir)).speaker_groups.set_index("group_id")
     assert groups.loc["service_users_carers", "labels"] == "Service users; Service users and carers"
     assert groups.loc["unheard", "labels"] == ""
 
 
 def test_tidy_export_has_one_row_per_consensus_coding_with_labels(data_dir: Path, tmp_path: Path):
-    csv_path, xlsx_path = opendata.write_tidy_exports(data_dir, tmp_path / "tidy")
+    csv_path, xlsx_path = opendata.write_tidy_exports(Data(data_dir), tmp_path / "tidy")
     tidy = read_table(csv_path)
     coding = read_table(data_dir / "coding.csv")
     consensus = coding[coding["coder"] == "consensus"]
@@ -110,12 +112,12 @@ def test_tidy_exports_are_reproducible_and_keep_text_as_text(data_dir: Path, tmp
     contributions.write_text(contributions.read_text(encoding="utf-8").replace(
         "A workforce that is confident with technology.", "=A workforce that is confident with technology."),
         encoding="utf-8")
-    data = read_data(data_dir)
+    data = read_data(Data(data_dir))
     opendata.write_xlsx(tmp_path / "first.xlsx", {"t": opendata.tidy_coded_contributions(data)})
     opendata.write_xlsx(tmp_path / "second.xlsx", {"t": opendata.tidy_coded_contributions(data)})
     assert (tmp_path / "first.xlsx").read_bytes() == (tmp_path / "second.xlsx").read_bytes()
-    path = opendata.write_tidy_exports(data_dir, tmp_path / "tidy")[1]
-    assert opendata.write_tidy_exports(data_dir, tmp_path / "again")[1].read_bytes() == path.read_bytes()
+    path = opendata.write_tidy_exports(Data(data_dir), tmp_path / "tidy")[1]
+    assert opendata.write_tidy_exports(Data(data_dir), tmp_path / "again")[1].read_bytes() == path.read_bytes()
     with zipfile.ZipFile(path) as archive:  # the same second would hide a clock in the bytes
         dates = {info.date_time for info in archive.infolist()}
         assert len(dates) == 1 and dates.pop()[:2] == (1980, 1)  # one fixed date, not the clock's
@@ -130,7 +132,7 @@ def test_tidy_export_refuses_codings_of_unknown_codes(data_dir: Path):
     coding = data_dir / "coding.csv"
     coding.write_text(coding.read_text(encoding="utf-8") + "LW-002,no_such_code,consensus,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="LW-002/no_such_code"):
-        opendata.tidy_coded_contributions(read_data(data_dir))
+        opendata.tidy_coded_contributions(read_data(Data(data_dir)))
 
 
 def test_a_table_longer_than_a_worksheet_continues_on_more_sheets(tmp_path: Path, monkeypatch):

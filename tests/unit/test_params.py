@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.params import PARAMETERS, ParameterError, check_parameters, load_profile
 from analysis.paths import PARAMS_DIR
 
@@ -99,7 +100,7 @@ def test_empty_or_broken_profiles_are_refused_on_one_line(tmp_path, content, exp
 def test_a_min_cell_n_that_leaves_fewer_than_two_groups_is_refused_naming_it(tmp_path):
     from analysis.evidence.loaders import load_contributions
 
-    sizes = load_contributions(FIXTURE_DATA).value_counts("speaker_group")
+    sizes = load_contributions(Data(FIXTURE_DATA)).value_counts("speaker_group")
     path = tmp_path / "p.yaml"
     path.write_text(f"profile: x\ndata_dir: {FIXTURE_DATA}\nmin_cell_n: {int(sizes.iloc[1]) + 1}\n", encoding="utf-8")
     with pytest.raises(ParameterError, match=rf"parameter 'min_cell_n' is {int(sizes.iloc[1]) + 1}, .*allowed: at most {int(sizes.iloc[1])} "):
@@ -111,7 +112,7 @@ def test_a_min_cell_n_that_leaves_fewer_than_two_groups_is_refused_naming_it(tmp
 def test_sources_that_leave_a_single_group_are_refused_naming_the_parameter(tmp_path):
     from analysis.evidence.loaders import load_contributions
 
-    contributions = load_contributions(FIXTURE_DATA)
+    contributions = load_contributions(Data(FIXTURE_DATA))
     per_source = contributions.groupby("source_id")["speaker_group"].nunique()
     lone = per_source[per_source == 1].index[0]
     path = tmp_path / "p.yaml"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.compare import positions as pos
 from analysis.evidence.readers import DataValidationError
 
@@ -78,13 +79,13 @@ def test_opposing_statements_quote_both_and_check_the_file(tmp_path):
     write_data(tmp_path)
     (tmp_path / "opposing_statements.csv").write_text(
         "statement_a,statement_b,code_id,reason\nw1,r1,voice,Strong against weak.\n", encoding="utf-8")
-    table = pos.opposing_statements(tmp_path, CONTRIBUTIONS, "speaker_group")
+    table = pos.opposing_statements(Data(tmp_path), CONTRIBUTIONS, "speaker_group")
     assert table[["statement_a", "group_a", "quote_a", "statement_b", "group_b"]].values.tolist() == [
         ["w1", "workers", "Our voice is strong", "r1", "review"]]
     (tmp_path / "opposing_statements.csv").write_text(
         "statement_a,statement_b,code_id,reason\nw1,zz,voice,x\nu1,w1,voice,y\n", encoding="utf-8")
     with pytest.raises(DataValidationError) as error:
-        pos.opposing_statements(tmp_path, CONTRIBUTIONS, "speaker_group")
+        pos.opposing_statements(Data(tmp_path), CONTRIBUTIONS, "speaker_group")
     lines = [str(p) for p in error.value.problems]
     assert any(":1:statement_b: unknown contribution 'zz'" in line for line in lines)
     assert any(":2:statement_a: u1 does not carry voice" in line for line in lines)
@@ -95,11 +96,11 @@ def test_a_run_without_one_side_of_a_pair_leaves_the_pair_out(tmp_path):
     (tmp_path / "opposing_statements.csv").write_text(
         "statement_a,statement_b,code_id,reason\nw1,r1,voice,Strong against weak.\n", encoding="utf-8")
     run = CONTRIBUTIONS[CONTRIBUTIONS["speaker_group"] != "review"]
-    assert pos.opposing_statements(tmp_path, run, "speaker_group").empty
+    assert pos.opposing_statements(Data(tmp_path), run, "speaker_group").empty
 
 
 def test_no_file_no_opposing_statements(tmp_path):
-    assert pos.opposing_statements(tmp_path, CONTRIBUTIONS, "speaker_group").empty
+    assert pos.opposing_statements(Data(tmp_path), CONTRIBUTIONS, "speaker_group").empty
 
 
 def test_function_counts_per_group():
@@ -143,6 +144,6 @@ def test_a_broken_opposing_file_is_one_line_in_validation_not_a_traceback(tmp_pa
 
     write_data(tmp_path)
     (tmp_path / "opposing_statements.csv").write_bytes(content)
-    problems = [str(p) for p in check_opposing(tmp_path)]
+    problems = [str(p) for p in check_opposing(Data(tmp_path))]
     assert len(problems) == 1 and "opposing_statements.csv" in problems[0] and message in problems[0]
     assert check_opposing in CHECKS

@@ -13,12 +13,14 @@ import pandas as pd
 import pytest
 from lxml import etree
 
+from analysis.evidence.data import Data
 from analysis import cli
 from analysis.exchange import qda, qda_command
 from analysis.evidence.vocabulary import load_vocabulary
 from analysis.exchange.merge import check_coder_name
 from analysis.paths import DATA_DIR, PROJECT_ROOT
-from analysis.exchange.opendata import read_data, read_table
+from analysis.exchange.opendata import read_data
+from tests.helpers import read_table
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "qda"
 NS = {"q": qda.PROJECT_NS}
@@ -31,7 +33,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def qdpx(data_dir: Path, tmp_path: Path) -> Path:
-    return qda.write_qdpx(data_dir, tmp_path / "out" / "project.qdpx")
+    return qda.write_qdpx(Data(data_dir), tmp_path / "out" / "project.qdpx")
 
 
 def qde(path: Path) -> etree._Element:
@@ -82,7 +84,7 @@ def test_project_validates_against_the_refi_qda_schema(qdpx: Path):
 
 
 def test_codebook_validates_against_the_refi_qda_schema(data_dir: Path, tmp_path: Path):
-    path = qda.write_qdc(data_dir, tmp_path / "codebook.qdc")
+    path = qda.write_qdc(Data(data_dir), tmp_path / "codebook.qdc")
     assert qda.schema_errors(etree.parse(str(path)).getroot(), "Codebook") == []
 
 
@@ -142,7 +144,7 @@ def test_everything_dated_from_the_data_commit_or_source_date_epoch(data_dir: Pa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1462352400")
     assert qda.export_time(data_dir) == "2016-05-04T09:00:00Z"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    root = qde(qda.write_qdpx(data_dir, tmp_path / "dated.qdpx"))
+    root = qde(qda.write_qdpx(Data(data_dir), tmp_path / "dated.qdpx"))
     for kind in ("Project", "TextSource", "PlainTextSelection", "Coding", "Note"):
         elements = [root] if kind == "Project" else list(root.iter(f"{{{qda.PROJECT_NS}}}{kind}"))
         assert elements and {e.get("creationDateTime") for e in elements} == {"2023-11-14T22:13:20Z"}, kind
@@ -164,7 +166,7 @@ def test_each_coded_contribution_is_a_case_linked_to_its_text(qdpx: Path, data_d
     (case_codes,) = [c for c in root.findall("q:CodeBook/q:Codes/q:Code", NS) if c.get("name") == qda.CASE_CODES_NAME]
     assert {c.get("guid"): c.get("name") for c in case_codes.findall("q:Code", NS)} == {
         case.get("guid"): name for name, case in cases.items()}
-    contributions = read_data(data_dir).contributions.set_index("contribution_id")
+    contributions = read_data(Data(data_dir)).contributions.set_index("contribution_id")
     selections = {s.get("guid"): s for s in root.iter(f"{{{qda.PROJECT_NS}}}PlainTextSelection")}
     for name, case in cases.items():
         linked = selections[case.find("q:SelectionRef", NS).get("targetGUID")]
@@ -178,10 +180,10 @@ def test_statement_functions_travel_as_codes_of_their_own_theme(data_dir: Path, 
         book.write("statement_functions:\n  - id: hope\n    label: Hope\n    brief_definition: A desired future.\n")
     with (data_dir / "coding.csv").open("a", encoding="utf-8") as coding:
         coding.write("CL-002,hope,consensus,\n")
-    path = qda.write_qdpx(data_dir, tmp_path / "functions.qdpx")
+    path = qda.write_qdpx(Data(data_dir), tmp_path / "functions.qdpx")
     (functions,) = [t for t in qde(path).findall("q:CodeBook/q:Codes/q:Code", NS) if t.get("name") == "Statement functions"]
     assert [(c.get("name"), c.get("guid")) for c in functions.findall("q:Code", NS)] == [("Hope", qda.guid("code", "hope"))]
-    _, coding, report = qda.read_qdpx(path, data_dir)
+    _, coding, report = qda.read_qdpx(path, Data(data_dir))
     assert ("CL-002", "hope", "consensus", "") in set(coding.itertuples(index=False, name=None))
     assert report.new_codes == [] and len(coding) == len(read_table(data_dir / "coding.csv"))
 
@@ -191,7 +193,7 @@ def test_a_selection_whose_stored_text_was_whitespace_cleaned_says_so(data_dir: 
     text = source.read_text(encoding="utf-8")
     assert text[201:293].startswith("Front-line staff should")
     source.write_text(text[:217] + "\n" + text[218:], encoding="utf-8")  # "should\nhave": a line break in the source
-    root = qde(qda.write_qdpx(data_dir, tmp_path / "x.qdpx"))
+    root = qde(qda.write_qdpx(Data(data_dir), tmp_path / "x.qdpx"))
     described = {s.get("name"): s.findtext("q:Description", namespaces=NS)
                  for s in root.iter(f"{{{qda.PROJECT_NS}}}PlainTextSelection") if not s.get("creatingUser")}
     assert described["CL-002"].startswith("This selection covers the source text exactly")
@@ -210,14 +212,14 @@ def test_export_refuses_data_it_would_get_wrong(data_dir: Path, tmp_path: Path, 
     path = data_dir / file
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(message)):
-        qda.write_qdpx(data_dir, tmp_path / "x.qdpx")
+        qda.write_qdpx(Data(data_dir), tmp_path / "x.qdpx")
 
 
 def test_export_warns_about_characters_beyond_the_basic_plane(data_dir: Path, tmp_path: Path):
     with data_dir.joinpath("sources", "changing_lives_2006.txt").open("a", encoding="utf-8") as f:
         f.write("A closing emoji \N{SMILING FACE WITH SMILING EYES}\n")
     with pytest.warns(UserWarning, match="changing_lives_2006 has characters beyond U\\+FFFF"):
-        qda.write_qdpx(data_dir, tmp_path / "x.qdpx")
+        qda.write_qdpx(Data(data_dir), tmp_path / "x.qdpx")
 
 
 # ---------------------------------------------------------------- import
@@ -225,10 +227,10 @@ def test_export_warns_about_characters_beyond_the_basic_plane(data_dir: Path, tm
 
 @pytest.mark.parametrize("with_data", [True, False], ids=["against data folder", "archive alone"])
 def test_round_trip_gives_back_the_coding_and_the_contributions(qdpx: Path, data_dir: Path, with_data: bool, capsys):
-    selections, coding, report = qda.read_qdpx(qdpx, data_dir if with_data else None)
+    selections, coding, report = qda.read_qdpx(qdpx, Data(data_dir) if with_data else None)
     original = read_table(data_dir / "coding.csv")
     pd.testing.assert_frame_equal(sorted_coding(coding), sorted_coding(original))
-    contributions = read_data(data_dir).contributions.set_index("contribution_id")
+    contributions = read_data(Data(data_dir)).contributions.set_index("contribution_id")
     assert set(selections["match"]) == {"exact"}
     for row in selections.itertuples():
         expected = contributions.loc[row.contribution_id]
@@ -240,7 +242,7 @@ def test_round_trip_gives_back_the_coding_and_the_contributions(qdpx: Path, data
 
 def test_codings_from_another_tool_map_by_position_and_the_rest_are_reported(data_dir: Path, tmp_path: Path, capsys):
     path = zip_folder(FIXTURES / "from_tool", tmp_path / "student.qdpx")
-    selections, coding, report = qda.read_qdpx(path, data_dir)
+    selections, coding, report = qda.read_qdpx(path, Data(data_dir))
     assert coding.to_dict("records") == [
         {"contribution_id": "CL-002", "code_id": "relationship_time", "coder": "student", "memo": "Only the part about time."},
         {"contribution_id": "LW-001", "code_id": "listening", "coder": "consensus", "memo": ""},
@@ -278,7 +280,7 @@ def write_archive(path: Path, members: dict[str, bytes]) -> Path:
 def test_codings_in_a_source_whose_text_changed_are_reported_not_mapped(data_dir: Path, tmp_path: Path):
     members = from_tool_members()
     members[CL_SOURCE] = members[CL_SOURCE].replace(b"reliable", b"dependable")
-    _, coding, report = qda.read_qdpx(write_archive(tmp_path / "edited.qdpx", members), data_dir)
+    _, coding, report = qda.read_qdpx(write_archive(tmp_path / "edited.qdpx", members), Data(data_dir))
     assert "CL-002" not in set(coding["contribution_id"])
     assert report.unmatched.loc[report.unmatched["source_id"] == "changing_lives_2006", "reason"].tolist() == [
         "the archive's text of changing_lives_2006 differs from ours"]
@@ -300,7 +302,7 @@ def test_nvivo_windows_text_with_crlf_bom_and_utf16_positions_is_mapped(data_dir
     members["Sources/" + CL_SOURCE.removeprefix("sources/")] = "\ufeff".encode() + windows.encode("utf-8")
     members["project.qde"] = members["project.qde"].replace(b'startPosition="234" endPosition="261"',
                                                             f'startPosition="{start}" endPosition="{end}"'.encode())
-    selections, coding, report = qda.read_qdpx(write_archive(tmp_path / "nvivo.qdpx", members), data_dir)
+    selections, coding, report = qda.read_qdpx(write_archive(tmp_path / "nvivo.qdpx", members), Data(data_dir))
     assert ("CL-002", "relationship_time", "student", "Only the part about time.") in set(coding.itertuples(index=False, name=None))
     assert selections.loc[selections["source_id"] == "changing_lives_2006", "text"].tolist() == ["time to build relationships"]
     assert report.countings == {"changing_lives_2006": "UTF-16 code units, CRLF line endings as two"}
@@ -312,14 +314,14 @@ def test_crlf_counted_as_one_place_is_detected(data_dir: Path, tmp_path: Path):
     as one place."""
     members = from_tool_members()
     members[CL_SOURCE] = members[CL_SOURCE].replace(b"\n", b"\r\n")
-    _, coding, report = qda.read_qdpx(write_archive(tmp_path / "atlas.qdpx", members), data_dir)
+    _, coding, report = qda.read_qdpx(write_archive(tmp_path / "atlas.qdpx", members), Data(data_dir))
     assert "CL-002" in set(coding["contribution_id"])
     assert report.countings == {"changing_lives_2006": "Unicode characters, CRLF line endings as one"}
 
 
 def test_atlas_ti_project_document_named_after_the_project_is_read(data_dir: Path, tmp_path: Path):
     path = write_archive(tmp_path / "atlas.qdpx", from_tool_members("Student copy.qde"))
-    _, coding, _ = qda.read_qdpx(path, data_dir)
+    _, coding, _ = qda.read_qdpx(path, Data(data_dir))
     assert len(coding) == 5
 
 
@@ -335,7 +337,7 @@ def test_taguette_empty_sets_are_ignored_with_a_warning(data_dir: Path, tmp_path
     members = from_tool_members()
     members["project.qde"] = members["project.qde"].replace(b"</Sources>", b"</Sources>\n  <Sets/>")
     with pytest.warns(UserWarning, match=r"project\.qde has an empty <Sets/>, which REFI-QDA does not allow; ignored"):
-        _, coding, _ = qda.read_qdpx(write_archive(tmp_path / "taguette.qdpx", members), data_dir)
+        _, coding, _ = qda.read_qdpx(write_archive(tmp_path / "taguette.qdpx", members), Data(data_dir))
     assert len(coding) == 5
 
 
@@ -480,7 +482,7 @@ def test_xml_declaring_entities_is_refused_without_resolving_them(tmp_path: Path
 
 
 def test_codebook_import_lists_new_changed_and_missing_codes(data_dir: Path, tmp_path: Path, capsys):
-    path = qda.write_qdc(data_dir, tmp_path / "ours.qdc")
+    path = qda.write_qdc(Data(data_dir), tmp_path / "ours.qdc")
     assert qda_command.main(["import-codebook", str(path), "--data-dir", str(data_dir)]) == 0
     assert ": 0 new, 0 changed, 0 missing codes." in capsys.readouterr().out
     xml = path.read_text(encoding="utf-8")
@@ -543,7 +545,7 @@ def test_merge_refuses_to_write_over_a_coder_or_guess(data_dir: Path, tmp_path: 
 
 
 def test_merge_refuses_a_coder_the_vocabulary_does_not_declare():
-    declared = set(load_vocabulary(DATA_DIR).coders)
+    declared = set(load_vocabulary(Data(DATA_DIR)).coders)
     with pytest.raises(ValueError, match=r"^coder 'student_2026' is not declared in vocabulary.yaml: add it under coders "
                                          r"\(id and description\) first$"):
         check_coder_name("student_2026", {"coder_a", "consensus"}, declared)

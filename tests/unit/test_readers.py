@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.cli import main
 from analysis.evidence import readers
 from analysis.evidence.extraction import load_rules
@@ -83,8 +84,8 @@ def test_a_byte_order_mark_and_windows_line_ends_are_accepted_by_every_reader(da
     path.write_bytes(BOM + path.read_bytes().replace(b"\n", b"\r\n"))
     code, lines = run(capsys, "validate", "--data-dir", str(data_copy))
     assert code == 0, lines
-    assert len(load_contributions(data_copy)) == len(load_contributions(DATA_DIR))
-    assert list(load_sources(data_copy)["source_id"]) == list(load_sources(DATA_DIR)["source_id"])
+    assert len(load_contributions(Data(data_copy))) == len(load_contributions(Data(DATA_DIR)))
+    assert list(load_sources(Data(data_copy))["source_id"]) == list(load_sources(Data(DATA_DIR))["source_id"])
 
 
 def test_extract_reports_a_broken_input_in_lines(data_copy, capsys):
@@ -95,7 +96,7 @@ def test_extract_reports_a_broken_input_in_lines(data_copy, capsys):
 
 def test_extract_reports_a_text_that_no_longer_follows_its_rule(data_copy, capsys):
     catalogue = data_copy / "sources" / "sources.csv"
-    rules = load_rules(data_copy, list(load_sources(data_copy)["source_id"]))
+    rules = load_rules(Data(data_copy), list(load_sources(Data(data_copy))["source_id"]))
     source_id = next(source_id for source_id, rule in rules.items() if "layout" not in rule)  # a source with a rule of its own
     source = data_copy / "sources" / f"{source_id}.txt"
     before = hashlib.sha256(source.read_bytes()).hexdigest()
@@ -166,12 +167,21 @@ def test_a_csv_reads_the_same_whatever_its_byte_order_mark_and_line_ends(tmp_pat
 
 
 def test_changing_a_table_read_leaves_the_next_read_unchanged(tmp_path):
-    path = tmp_path / "table.csv"
-    path.write_text("id,n\na,1\nb,\n", encoding="utf-8")
-    frame, _ = readers.read_csv(path)
+    (tmp_path / "table.csv").write_text("id,n\na,1\nb,\n", encoding="utf-8")
+    data = Data(tmp_path)
+    frame, _ = data.csv("table.csv")
     frame.loc[0, "n"] = "9"
     frame["added"] = 1
-    table = readers.read_table(path)
+    table = data.table("table.csv")
     table.loc[1, "n"] = "8"
-    assert readers.read_csv(path)[0]["n"].fillna("").tolist() == ["1", ""]
-    assert readers.read_table(path).to_dict("list") == {"id": ["a", "b"], "n": ["1", ""]}
+    assert data.csv("table.csv")[0]["n"].fillna("").tolist() == ["1", ""]
+    assert data.table("table.csv").to_dict("list") == {"id": ["a", "b"], "n": ["1", ""]}
+
+
+def test_a_data_folder_is_read_once_and_a_new_one_reads_it_afresh(tmp_path):
+    (tmp_path / "table.csv").write_text("id\na\n", encoding="utf-8")
+    data = Data(tmp_path)
+    assert data.table("table.csv")["id"].tolist() == ["a"]
+    (tmp_path / "table.csv").write_text("id\nb\n", encoding="utf-8")
+    assert data.table("table.csv")["id"].tolist() == ["a"]  # what this opening read
+    assert Data(tmp_path).table("table.csv")["id"].tolist() == ["b"]

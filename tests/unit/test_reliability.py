@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.coding import alpha as al
 from analysis.coding import reliability as rel
 from analysis.coding.crosswalk import CROSSWALK_CSV, check_crosswalk, load_crosswalk
@@ -207,20 +208,20 @@ def test_crosswalk_theme_must_be_a_contribution_and_themes_one_section():
 def test_real_crosswalk_covers_every_code_once():
     from analysis.coding.codebook import load_codebook
 
-    crosswalk = load_crosswalk(DATA_DIR)
-    codes = [c["id"] for c in load_codebook(DATA_DIR)["codes"]]
+    crosswalk = load_crosswalk(Data(DATA_DIR))
+    codes = [c["id"] for c in load_codebook(Data(DATA_DIR))["codes"]]
     assert sorted(crosswalk["code_id"]) == sorted(codes)
-    assert check_crosswalk(DATA_DIR) == []
+    assert check_crosswalk(Data(DATA_DIR)) == []
 
 
 def test_crosswalk_problems(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    assert check_crosswalk(data) == []  # no crosswalk: nothing to check
+    assert check_crosswalk(Data(data)) == []  # no crosswalk: nothing to check
     (data / "codebook.yaml").write_text("codes:\n  - id: image\n  - id: other\n", encoding="utf-8")
     pd.DataFrame({"contribution_id": ["VD-theme-01"], "section": ["action_theme"]}).to_csv(data / "contributions.csv", index=False)
     (data / CROSSWALK_CSV).write_text("code_id,facilitator_theme_id,note\nimage,VD-theme-01,\ninvented,VD-theme-07,\n", encoding="utf-8")
-    messages = [p.message for p in check_crosswalk(data)]
+    messages = [p.message for p in check_crosswalk(Data(data))]
     assert "unknown code 'invented' (not in codebook.yaml)" in messages
     assert "'VD-theme-07' is not a contribution in contributions.csv" in messages
     assert any(m.startswith("code 'other' of the codebook is not in the crosswalk") for m in messages)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.coding import reliability_tables as rt
 from analysis.paths import PROJECT_ROOT
 
@@ -128,15 +129,15 @@ def function_data(tmp_path, second_functions):
 
 def test_coded_functions_are_counted_only_when_their_latest_test_reaches_the_threshold(tmp_path):
     contributions, coding = function_data(tmp_path, ["hope", "problem"] * 4)
-    assert rt.coded_function_status(tmp_path, coding, contributions, CODEBOOK) == rt.STATUS_COUNTED
+    assert rt.coded_function_status(Data(tmp_path), coding, contributions, CODEBOOK) == rt.STATUS_COUNTED
     contributions, coding = function_data(tmp_path / "weak", ["hope", "hope", "problem", "problem"] * 2)
-    assert rt.coded_function_status(tmp_path / "weak", coding, contributions, CODEBOOK) == rt.STATUS_NOT_COUNTED
+    assert rt.coded_function_status(Data(tmp_path / "weak"), coding, contributions, CODEBOOK) == rt.STATUS_NOT_COUNTED
 
 
 def test_coded_functions_never_tested_are_not_counted(tmp_path):
     contributions, coding = function_data(tmp_path, ["hope"] * 8)
     untested = coding[coding["coder"] != "sec"]
-    assert rt.coded_function_status(tmp_path, untested, contributions, CODEBOOK) == rt.STATUS_NOT_COUNTED
+    assert rt.coded_function_status(Data(tmp_path), untested, contributions, CODEBOOK) == rt.STATUS_NOT_COUNTED
 
 
 def test_a_theme_below_the_threshold_is_not_counted_and_a_tentative_one_is_marked():
@@ -156,12 +157,12 @@ def test_statuses_come_from_the_current_test(tmp_path):
     pd.DataFrame({"contribution_id": [f"R-{i}" for i in range(1, 19)]}).to_csv(tmp_path / "reliability" / "sample.csv", index=False)
     (tmp_path / "reliability" / "tests.yaml").write_text(
         "tests:\n  - {id: t, codebook_version: '1', sample: reliability/sample.csv, reference: ref, second_coder: sec, current: true}\n", encoding="utf-8")
-    statuses = rt.reliability_statuses(tmp_path, coding_frame(repeated(REF + SEC)), CODEBOOK)
+    statuses = rt.reliability_statuses(Data(tmp_path), coding_frame(repeated(REF + SEC)), CODEBOOK)
     # t1: 1 - 35 * 3 / 315 = 0.6667, just below 0.667; t2: 1 - 35 * 3 / 243 = 0.568: neither is counted
     assert statuses["themes"] == {"t1": rt.STATUS_NOT_COUNTED, "t2": rt.STATUS_NOT_COUNTED}
     # code a: ..R-6, sec ..R-6, R-13..R-15 (6 and 7 positives); b and c likewise tested
     assert set(statuses["codes"]) == {"a", "b", "c", "not_codable"}
-    assert rt.reliability_statuses(tmp_path / "none", coding_frame(REF), CODEBOOK) == {}
+    assert rt.reliability_statuses(Data(tmp_path / "none"), coding_frame(REF), CODEBOOK) == {}
 
 
 def full_copy(tmp_path):
@@ -189,11 +190,11 @@ def test_a_broken_tests_register_gives_one_line_per_problem(tmp_path, damage, me
     content = yaml.safe_load(path.read_text(encoding="utf-8"))
     damage(content)
     path.write_text(yaml.safe_dump(content), encoding="utf-8")
-    problems = check_reliability_tests(data_copy)
+    problems = check_reliability_tests(Data(data_copy))
     assert any(message in str(problem) for problem in problems), problems
     assert all("\n" not in str(problem) for problem in problems)
     with pytest.raises(DataValidationError):
-        rt.load_tests(data_copy)
+        rt.load_tests(Data(data_copy))
 
 
 def test_a_sample_naming_an_unknown_contribution_is_named_by_row(tmp_path):
@@ -202,5 +203,5 @@ def test_a_sample_naming_an_unknown_contribution_is_named_by_row(tmp_path):
     data_copy = full_copy(tmp_path)
     path = data_copy / "reliability" / "sample.csv"
     path.write_text(path.read_text(encoding="utf-8") + "XX-nowhere\n", encoding="utf-8")
-    problems = [str(p) for p in check_reliability_tests(data_copy)]
+    problems = [str(p) for p in check_reliability_tests(Data(data_copy))]
     assert len(problems) == 1 and "sample.csv:120:contribution_id: unknown contribution_id 'XX-nowhere'" in problems[0]

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from analysis.evidence.data import Data
 import analysis.coding.checks  # noqa: F401  (registers the coding checks)
 from analysis.evidence.validate import validate_all
 from benchmarks import scale_benchmark as scale
@@ -18,7 +19,7 @@ def synthetic(tmp_path_factory):
 
 
 def test_synthetic_data_passes_every_check(synthetic):
-    assert validate_all(synthetic) == []
+    assert validate_all(Data(synthetic)) == []
 
 
 def test_synthetic_data_has_the_promised_shape(synthetic):
@@ -58,7 +59,7 @@ def test_every_row_made_bad_is_reported_by_validation(tmp_path):
 
     data = scale.write_synthetic_data(tmp_path / "data", 400, seed=5)
     rows = make_every_row_bad(data)
-    problems = validate_all(data)
+    problems = validate_all(Data(data))
     contribution_rows = {p.row for p in problems if p.file.endswith("contributions.csv")}
     assert rows == 400 and contribution_rows == set(range(1, rows + 1))
 

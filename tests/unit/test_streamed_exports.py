@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from analysis.evidence.data import Data
 from analysis.exchange import qda
 from analysis.paths import OUTPUTS_DIR, PROJECT_ROOT
 from analysis.report.build import write_exports
@@ -40,7 +41,7 @@ def whole_tree(node) -> list[etree._Element]:
 @pytest.mark.parametrize("name", FOLDERS)
 def test_streamed_project_is_the_whole_tree_pretty_printed(name, batch, monkeypatch):
     monkeypatch.setattr(qda, "STREAM_BATCH", batch)
-    data, created = qda.exchange_data(FOLDERS[name]), qda.export_time(FOLDERS[name])
+    data, created = qda.exchange_data(Data(FOLDERS[name])), qda.export_time(FOLDERS[name])
     streamed = io.BytesIO()
     qda.write_streamed(streamed, [qda.project_parts(data, created)])
     [root] = whole_tree(qda.project_parts(data, created))
@@ -53,7 +54,7 @@ def test_streamed_project_is_the_whole_tree_pretty_printed(name, batch, monkeypa
 def test_exports_of_the_real_data_are_the_committed_bytes(tmp_path: Path):
     """The committed exports were made before the exports were streamed (and are rebuilt with
     the briefing): streaming changed no byte."""
-    write_exports(FOLDERS["real"], tmp_path)
+    write_exports(Data(FOLDERS["real"]), tmp_path)
     written = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*") if path.is_file())
     assert Path("social_work_visioning.qdpx") in written and Path("opendata/coded_contributions.xlsx") in written
     for relative in written:
@@ -71,4 +72,4 @@ def test_a_refused_export_fails_the_exports_step_saying_why(tmp_path: Path):
     header, first, *rest = coding.read_text(encoding="utf-8").splitlines(keepends=True)
     coding.write_text(header + first + first + "".join(rest), encoding="utf-8")  # one coding twice
     with pytest.raises(BuildFailed, match=r"(?s)REFI-QDA export failed \(exit 1\).*appears more than once"):
-        write_exports(data, tmp_path / "out")
+        write_exports(Data(data), tmp_path / "out")

@@ -75,9 +75,9 @@ def test_source_sets_smaller_than_min_source_n_are_reported_not_compared():
 def test_the_scope_names_the_selected_source_sets_by_their_labels():
     study = open_study(FIXTURE)
     labels = [study.labels[name] for name in study.source_sets]
-    assert scope_phrase(study.parameters) == f"{', '.join(labels[:-1])} and {labels[-1]} compared"
+    assert scope_phrase(study.parameters, study.data) == f"{', '.join(labels[:-1])} and {labels[-1]} compared"
     one = check_parameters({**FIXTURE, "sources": [study.source_sets[0]]})
-    assert scope_phrase(one) == f"{labels[0]} only"
+    assert scope_phrase(one, study.data) == f"{labels[0]} only"
 
 
 def test_restrict_codebook_drops_themes_left_empty():

@@ -12,6 +12,7 @@ import pandas as pd
 from tests.helpers import declare_coder
 import pytest
 
+from analysis.evidence.data import Data
 from analysis.coding import suggest as sg
 from analysis.coding.codebook import code_ids, load_codebook
 from analysis.coding.functions import read_section_functions, statement_function_ids
@@ -37,17 +38,17 @@ def data(tmp_path: Path) -> Path:
 
 def consensus(data_dir: Path) -> pd.DataFrame:
     coding = pd.read_csv(data_dir / "coding.csv", dtype=str, keep_default_na=False)
-    codebook = load_codebook(data_dir)
-    return sg.consensus_table(load_contributions(data_dir), coding[coding["coder"] == "consensus"], code_ids(codebook),
-                              statement_function_ids(codebook), read_section_functions(data_dir))
+    codebook = load_codebook(Data(data_dir))
+    return sg.consensus_table(load_contributions(Data(data_dir)), coding[coding["coder"] == "consensus"], code_ids(codebook),
+                              statement_function_ids(codebook), read_section_functions(Data(data_dir)))
 
 
 def suggestions_for(data_dir: Path, source: str, seed: int) -> pd.DataFrame:
     table = consensus(data_dir)
-    codebook = load_codebook(data_dir)
+    codebook = load_codebook(Data(data_dir))
     model = sg.fit(table[table["source_id"] != source], code_ids(codebook), statement_function_ids(codebook), seed)
-    targets = load_contributions(data_dir).query("source_id == @source")
-    return sg.suggest(model, targets, read_section_functions(data_dir))
+    targets = load_contributions(Data(data_dir)).query("source_id == @source")
+    return sg.suggest(model, targets, read_section_functions(Data(data_dir)))
 
 
 def test_suggestions_are_the_same_for_one_seed_and_ranked_by_score():
@@ -58,14 +59,14 @@ def test_suggestions_are_the_same_for_one_seed_and_ranked_by_score():
         assert rows["score"].is_monotonic_decreasing
     codes = first[first["kind"] == sg.CODE]
     assert codes.groupby("contribution_id").size().eq(sg.TOP).all()
-    assert set(codes["code_id"]) <= set(code_ids(load_codebook(FIXTURE)))
+    assert set(codes["code_id"]) <= set(code_ids(load_codebook(Data(FIXTURE))))
     assert set(first["coder"]) == {sg.SUGGESTED}
 
 
 def test_a_function_is_suggested_only_where_the_section_does_not_fix_it():
     suggestions = suggestions_for(FIXTURE, "fixture_workshop", 1)
-    contributions = load_contributions(FIXTURE).set_index("contribution_id")
-    fixed = read_section_functions(FIXTURE)
+    contributions = load_contributions(Data(FIXTURE)).set_index("contribution_id")
+    fixed = read_section_functions(Data(FIXTURE))
     with_function = set(suggestions.loc[suggestions["kind"] == sg.FUNCTION, "contribution_id"])
     assert with_function == {cid for cid in suggestions["contribution_id"] if fixed[contributions.loc[cid, "section"]] is None}
     assert with_function  # the fixture's opportunity_challenge items
@@ -100,14 +101,14 @@ def test_the_training_hash_changes_with_the_consensus():
 
 def test_leaving_one_source_out_never_trains_on_the_source_it_scores():
     table = consensus(FIXTURE)
-    codebook = load_codebook(FIXTURE)
+    codebook = load_codebook(Data(FIXTURE))
     trained_on: list[set[str]] = []
 
     def spy(training, *args):
         trained_on.append(set(training["source_id"]))
         return sg.fit(training, *args)
 
-    scored = leave_one_source_out(table, code_ids(codebook), statement_function_ids(codebook), read_section_functions(FIXTURE), 1, spy)
+    scored = leave_one_source_out(table, code_ids(codebook), statement_function_ids(codebook), read_section_functions(Data(FIXTURE)), 1, spy)
     sources = list(table["source_id"].unique())
     assert trained_on == [set(sources) - {source} for source in sources]
     assert set(scored["contribution_id"]) == set(table["contribution_id"])
@@ -137,8 +138,8 @@ def test_top_scores_are_counted_against_the_consensus_by_hand():
 
 def test_the_evaluation_has_a_row_per_source_and_a_pooled_one():
     table = consensus(FIXTURE)
-    codebook = load_codebook(FIXTURE)
-    scored = leave_one_source_out(table, code_ids(codebook), statement_function_ids(codebook), read_section_functions(FIXTURE), 1)
+    codebook = load_codebook(Data(FIXTURE))
+    scored = leave_one_source_out(table, code_ids(codebook), statement_function_ids(codebook), read_section_functions(Data(FIXTURE)), 1)
     summary, alphas = evaluation(scored, table, codebook)
     assert summary["source"].tolist() == [*table["source_id"].unique(), "(pooled)"]
     assert summary["statements"].iloc[-1] == len(table) == summary["statements"].iloc[:-1].sum()
@@ -157,22 +158,22 @@ def test_a_suggestion_never_enters_the_counts(data):
     pd.testing.assert_frame_equal(before.coding, after.coding)
     assert sg.SUGGESTED not in set(after.coding["coder"])
     assert not any("suggestions" in path.parts for path in input_files(PROJECT_ROOT / "params" / "smoke.yaml", data, PROJECT_ROOT / "notebooks"))
-    assert sg.SUGGESTED not in set(exchange_data(data).coding["coder"])  # the exports carry them only when asked
+    assert sg.SUGGESTED not in set(exchange_data(Data(data)).coding["coder"])  # the exports carry them only when asked
 
 
 def test_the_qda_export_carries_proposed_suggestions_as_their_own_coder(data):
     assert main(["--data-dir", str(data), "--source", SOURCE]) == 0
-    carried = exchange_data(data, suggestions=True).coding
+    carried = exchange_data(Data(data), suggestions=True).coding
     suggested = carried[carried["coder"] == sg.SUGGESTED]
     file = pd.read_csv(data / "suggestions" / f"{SOURCE}.csv", dtype=str)
     assert sorted(zip(suggested["contribution_id"], suggested["code_id"])) == sorted(
         zip(file.loc[file["proposed"] == "True", "contribution_id"], file.loc[file["proposed"] == "True", "code_id"]))
     assert suggested["memo"].str.contains("rank 1, score").any()
-    assert len(suggested_coding(data)) == len(suggested)
+    assert len(suggested_coding(Data(data))) == len(suggested)
 
 
 def without_consensus_of(data: Path, source: str) -> None:
-    contributions = load_contributions(data)
+    contributions = load_contributions(Data(data))
     ids = set(contributions.loc[contributions["source_id"] == source, "contribution_id"])
     coding = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
     coding[~coding["contribution_id"].isin(ids)].to_csv(data / "coding.csv", index=False, lineterminator="\n")
@@ -267,7 +268,7 @@ def test_a_review_in_a_qda_program_comes_back_under_the_reviewers_name(data, tmp
     declare_coder(data, "reviewer", "The reviewer of the suggested codes.")
     assert qda_command.main(["merge", str(reviewed), "--coder", "reviewer", "--consensus", "--data-dir", str(data)]) == 0
     coding = pd.read_csv(data / "coding.csv", dtype=str, keep_default_na=False)
-    kept = suggested_coding(data)
+    kept = suggested_coding(Data(data))
     gone = kept["contribution_id"].eq(rejected.get("name")) & kept["code_id"].eq(
         {qda.guid("code", c): c for c in kept["code_id"]}[rejected[-1][0].get("targetGUID")])
     wanted = sorted(zip(kept.loc[~gone, "contribution_id"], kept.loc[~gone, "code_id"]))
@@ -283,7 +284,7 @@ def test_the_benchmark_times_training_and_suggesting_on_statements_drawn_from_th
     training, targets = drawn(consensus(FIXTURE), 40, 3)
     assert len(training) == len(targets) == 40
     assert set(training["contribution_id"]) <= set(consensus(FIXTURE)["contribution_id"])
-    timings = run(FIXTURE, 40, 1, 3)
+    timings = run(Data(FIXTURE), 40, 1, 3)
     assert list(timings) == ["train", "suggest"]
     assert all(cpu > 0 and wall > 0 for cpu, wall in timings.values())
 

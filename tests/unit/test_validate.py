@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.evidence.data import Data
 from analysis.evidence import schema
 from analysis.evidence import loaders, validate
 from analysis.evidence.readers import DataValidationError, Problem
@@ -68,11 +69,11 @@ def find(problems: list[Problem], file_name: str, row: int | None, column: str |
 
 @pytest.mark.parametrize("check", OWN_CHECKS, ids=lambda check: check.__name__)
 def test_real_data_have_no_problems(check):
-    assert check(DATA) == []
+    assert check(Data(DATA)) == []
 
 
 def test_loaded_contributions_are_typed_and_carry_derived_columns():
-    frame = loaders.load_contributions(DATA)
+    frame = loaders.load_contributions(Data(DATA))
     assert list(frame.columns) == schema.column_names(schema.CONTRIBUTION_COLUMNS + schema.DERIVED_CONTRIBUTION_COLUMNS)
     assert str(frame["char_start"].dtype) == "Int64" and str(frame["list_position"].dtype) == "Int64"
     assert frame["speaker_sector"].notna().all() and frame["source_set"].notna().all()
@@ -83,10 +84,10 @@ def test_loaded_contributions_are_typed_and_carry_derived_columns():
 
 
 def test_loaders_return_sources_and_groups():
-    sources = loaders.load_sources(DATA)
+    sources = loaders.load_sources(Data(DATA))
     listed = [row["source_id"] for row in csv.DictReader(io.StringIO((DATA / "sources" / "sources.csv").read_text(encoding="utf-8")))]
     assert list(sources["source_id"]) == listed and len(listed) >= 5
-    groups = loaders.load_groups(DATA)
+    groups = loaders.load_groups(Data(DATA))
     assert groups == yaml.safe_load((DATA / "groups.yaml").read_text(encoding="utf-8"))
     assert groups["speaker_groups"] and groups["subject_groups"]
 
@@ -95,7 +96,7 @@ def test_source_texts_are_the_seeds_byte_for_byte():
     seeds = Path("/work/shared/seeds")
     if not seeds.exists():
         pytest.skip("the seed folder is not on this machine")
-    for record in loaders.load_sources(DATA).to_dict("records"):
+    for record in loaders.load_sources(Data(DATA)).to_dict("records"):
         if record["seed_file"].startswith("("):  # "(invented for tests)": a source with no seed
             continue
         assert (seeds / record["seed_file"]).read_bytes() == (DATA / "sources" / f"{record['source_id']}.txt").read_bytes()
@@ -113,42 +114,42 @@ def test_main_prints_one_summary_line_and_returns_zero(own_checks, capsys):
 def test_duplicate_id(data_copy):
     contributions = data_copy / "contributions.csv"
     edit_cell(contributions, 3, "contribution_id", cell(contributions, 2, "contribution_id"))
-    problems = validate.check_contributions(data_copy)
+    problems = validate.check_contributions(Data(data_copy))
     find(problems, "contributions.csv", 2, "contribution_id", "duplicate contribution_id")
     find(problems, "contributions.csv", 3, "contribution_id", "duplicate contribution_id")
 
 
 def test_unknown_group(data_copy):
     edit_cell(data_copy / "contributions.csv", 5, "speaker_group", "nobody")
-    find(validate.check_contributions(data_copy), "contributions.csv", 5, "speaker_group", "unknown speaker_group (not defined in groups.yaml)")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", 5, "speaker_group", "unknown speaker_group (not defined in groups.yaml)")
 
 
 def test_offsets_that_do_not_match_the_text(data_copy):
     contributions = data_copy / "contributions.csv"
     edit_cell(contributions, 12, "char_start", str(int(cell(contributions, 12, "char_start")) + 3))
-    find(validate.check_contributions(data_copy), "contributions.csv", 12, "text", "does not match lancaster_workshop_2012.txt")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", 12, "text", "does not match lancaster_workshop_2012.txt")
 
 
 def test_offsets_outside_the_source(data_copy):
     edit_cell(data_copy / "contributions.csv", 4, "char_end", "999999")
-    find(validate.check_contributions(data_copy), "contributions.csv", 4, "char_end", "at most")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", 4, "char_end", "at most")
 
 
 def test_offset_that_is_not_a_number(data_copy):
     edit_cell(data_copy / "contributions.csv", 4, "char_start", "twelve")
-    find(validate.check_contributions(data_copy), "contributions.csv", 4, "char_start", "not a whole number")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", 4, "char_start", "not a whole number")
 
 
 def test_empty_text(data_copy):
     edit_cell(data_copy / "contributions.csv", 12, "text", "")
-    problem = find(validate.check_contributions(data_copy), "contributions.csv", 12, "text", "empty text")
+    problem = find(validate.check_contributions(Data(data_copy)), "contributions.csv", 12, "text", "empty text")
     assert str(problem).endswith("contributions.csv:12:text: empty text")
 
 
 def test_blank_text_and_blank_group(data_copy):
     edit_cell(data_copy / "contributions.csv", 12, "text", "  \t ")
     edit_cell(data_copy / "contributions.csv", 13, "speaker_label", " ")
-    found = [str(p).split("contributions.csv:")[1] for p in validate.check_contributions(data_copy) if "blank" in p.message]
+    found = [str(p).split("contributions.csv:")[1] for p in validate.check_contributions(Data(data_copy)) if "blank" in p.message]
     assert found == ["12:text: text is blank: '  \\t '", "13:speaker_label: speaker_label is blank: ' '"]
 
 
@@ -157,7 +158,7 @@ def test_missing_column(data_copy):
     rows = read_rows(contributions)
     index = rows[0].index("speaker_label")
     write_rows(contributions, [row[:index] + row[index + 1 :] for row in rows])
-    find(validate.check_contributions(data_copy), "contributions.csv", None, "speaker_label", "missing column")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", None, "speaker_label", "missing column")
 
 
 def test_non_utf8_bytes_give_file_and_byte_offset(data_copy):
@@ -166,36 +167,36 @@ def test_non_utf8_bytes_give_file_and_byte_offset(data_copy):
     offset = data.index("Move people's mind-sets".encode())
     contributions.write_bytes(data[:offset] + b"\xff" + data[offset:])
     row = next(index for index, row in enumerate(read_rows(DATA / "contributions.csv")) if row[0] == "LW-q1-12")
-    find(validate.check_contributions(data_copy), "contributions.csv", row, "text", f"not valid UTF-8 at byte offset {offset}")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", row, "text", f"not valid UTF-8 at byte offset {offset}")
 
 
 def test_non_utf8_source_text(data_copy):
     source = data_copy / "sources" / "cswp_rationale_2016.txt"
     source.write_bytes(b"\x80" + source.read_bytes())
-    problems = validate.check_sources(data_copy)
+    problems = validate.check_sources(Data(data_copy))
     find(problems, "cswp_rationale_2016.txt", None, None, "not valid UTF-8 at byte offset 0")
     find(problems, "sources.csv", 4, "sha256", "does not match")
 
 
 def test_unknown_source(data_copy):
     edit_cell(data_copy / "contributions.csv", 5, "source_id", "nowhere")
-    find(validate.check_contributions(data_copy), "contributions.csv", 5, "source_id", "unknown source_id")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", 5, "source_id", "unknown source_id")
 
 
 def test_wrong_sha256(data_copy):
     edit_cell(data_copy / "sources" / "sources.csv", 2, "sha256", "0" * 64)
-    find(validate.check_sources(data_copy), "sources.csv", 2, "sha256", "does not match")
+    find(validate.check_sources(Data(data_copy)), "sources.csv", 2, "sha256", "does not match")
 
 
 def test_edited_source_text_fails_its_sha256(data_copy):
     source = data_copy / "sources" / "changing_lives_2006.txt"
     source.write_text(source.read_text(encoding="utf-8").replace("Strengths", "Strenghts"), encoding="utf-8")
-    find(validate.check_sources(data_copy), "sources.csv", 3, "sha256", "does not match")
+    find(validate.check_sources(Data(data_copy)), "sources.csv", 3, "sha256", "does not match")
 
 
 def test_unlisted_source_text(data_copy):
     (data_copy / "sources" / "stray.txt").write_text("stray\n", encoding="utf-8")
-    find(validate.check_sources(data_copy), "stray.txt", None, None, "not listed")
+    find(validate.check_sources(Data(data_copy)), "stray.txt", None, None, "not listed")
 
 
 def test_unknown_parent(data_copy):
@@ -203,7 +204,7 @@ def test_unknown_parent(data_copy):
     header, *rows = read_rows(contributions)
     row = next(index for index, row in enumerate(rows, start=1) if row[header.index("parent_id")])
     edit_cell(contributions, row, "parent_id", "ZZ-none-99")
-    find(validate.check_contributions(data_copy), "contributions.csv", row, "parent_id", "unknown parent_id")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", row, "parent_id", "unknown parent_id")
 
 
 def test_parent_in_another_source(data_copy):
@@ -213,27 +214,27 @@ def test_parent_in_another_source(data_copy):
     source = rows[row - 1][header.index("source_id")]
     stranger = next(r[header.index("contribution_id")] for r in rows if r[header.index("source_id")] != source)
     edit_cell(contributions, row, "parent_id", stranger)
-    found = [p for p in validate.check_contributions(data_copy) if p.column == "parent_id"]
+    found = [p for p in validate.check_contributions(Data(data_copy)) if p.column == "parent_id"]
     assert [(p.row, p.message) for p in found] == [(row, f"parent {stranger!r} is in another source")]
 
 
 def test_statement_about_a_group_without_subject_group(data_copy):
     contributions = data_copy / "contributions.csv"
-    about = {section for section, role in section_roles(data_copy).items() if role == "subject"}
+    about = {section for section, role in section_roles(Data(data_copy)).items() if role == "subject"}
     header, *rows = read_rows(contributions)
     row = next(index for index, row in enumerate(rows, start=1) if row[header.index("section")] in about)
     edit_cell(contributions, row, "subject_group", "")
-    find(validate.check_contributions(data_copy), "contributions.csv", row, "subject_group", "speaker_role subject")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", row, "subject_group", "speaker_role subject")
 
 
 def test_statement_by_its_speakers_with_a_subject_group(data_copy):
     contributions = data_copy / "contributions.csv"
-    spoken = {section for section, role in section_roles(data_copy).items() if role == "voice"}
+    spoken = {section for section, role in section_roles(Data(data_copy)).items() if role == "voice"}
     header, *rows = read_rows(contributions)
     row = next(index for index, row in enumerate(rows, start=1) if row[header.index("section")] in spoken)
     subject = next(r[header.index("subject_group")] for r in rows if r[header.index("subject_group")])
     edit_cell(contributions, row, "subject_group", subject)
-    find(validate.check_contributions(data_copy), "contributions.csv", row, "subject_group", "speaker_role voice")
+    find(validate.check_contributions(Data(data_copy)), "contributions.csv", row, "subject_group", "speaker_role voice")
 
 
 def test_unknown_sector_in_groups(data_copy):
@@ -242,14 +243,14 @@ def test_unknown_sector_in_groups(data_copy):
     group = next(iter(groups["speaker_groups"]))
     groups["speaker_groups"][group]["sector"] = "academia"
     path.write_text(yaml.safe_dump(groups, allow_unicode=True), encoding="utf-8")
-    find(validate.check_groups(data_copy), "groups.yaml", None, f"speaker_groups.{group}.sector", "unknown sector 'academia'")
+    find(validate.check_groups(Data(data_copy)), "groups.yaml", None, f"speaker_groups.{group}.sector", "unknown sector 'academia'")
 
 
 def test_loader_raises_listing_every_problem(data_copy):
     edit_cell(data_copy / "contributions.csv", 7, "text", "")
     edit_cell(data_copy / "contributions.csv", 8, "speaker_group", "nobody")
     with pytest.raises(DataValidationError) as raised:
-        loaders.load_contributions(data_copy)
+        loaders.load_contributions(Data(data_copy))
     assert {(problem.row, problem.column) for problem in raised.value.problems} == {(7, "text"), (8, "speaker_group")}
     assert "contributions.csv:7:text: empty text" in str(raised.value)
 
@@ -268,7 +269,7 @@ def test_registered_check_runs_in_validate_all(data_copy, own_checks):
 
     validate.register_check(check_extra)
     validate.register_check(check_extra)
-    assert [str(problem) for problem in validate.validate_all(data_copy)] == ["extra.csv:1:x: added by another module"]
+    assert [str(problem) for problem in validate.validate_all(Data(data_copy))] == ["extra.csv:1:x: added by another module"]
 
 
 # --- normalisation and schema ------------------------------------------------------------
@@ -336,10 +337,9 @@ def test_validation_parses_each_csv_once(tmp_path, monkeypatch):
     parsed = []
     parse = readers._parse_csv
     monkeypatch.setattr(readers, "_parse_csv", lambda path, *args: parsed.append(Path(path).relative_to(data)) or parse(path, *args))
-    assert validate.validate_all(data) == []
+    assert validate.validate_all(Data(data)) == []
     assert {Path("contributions.csv"), Path("coding.csv"), Path("crosswalk_facilitator_themes.csv")} <= set(parsed)
     assert sorted(parsed) == sorted(set(parsed)), "a CSV was parsed more than once in one validation"
-    assert len(readers._PARSED) <= readers.PARSED_KEPT, "the parses kept for the validation were not released"
 
 
 def test_thousands_of_bad_rows_are_each_reported_once(tmp_path):
@@ -352,10 +352,10 @@ def test_thousands_of_bad_rows_are_each_reported_once(tmp_path):
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame["speaker_group"] = "nobody"
     frame.to_csv(path, index=False, lineterminator="\n")
-    problems = validate.validate_all(data)
+    problems = validate.validate_all(Data(data))
     assert [(p.row, p.column) for p in problems] == [(row, "speaker_group") for row in range(1, len(frame) + 1)]
     with pytest.raises(BuildFailed) as failed:
-        _validate_data(data)
+        _validate_data(Data(data))
     shown = str(failed.value).splitlines()
     assert shown[0].endswith(f"has {len(frame)} problem(s):")
     assert shown[1:21] == [f"  {problem}" for problem in problems[:20]]
