@@ -20,7 +20,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "suggest": ("analysis.coding.suggest_command", "rank likely codes for uncoded statements, apart from the coding, "
                 "for a person to review (evaluate: leave-one-source-out accuracy; accept: the reviewed CSV into coding.csv)"),
     "benchmark": ("benchmarks.benchmark", "time the build against the naive chain of command-line tools "
-                  "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions; "
+                  "(--scale: time each analysis step on synthetic data of 10^3 to 10^6 contributions, "
+                  "--scale --build: the whole build on it; "
                   "--suggest: time training and suggesting codes for 1,000 statements)"),
 }
 
@@ -40,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["benchmark"] and "--scale" in argv and "--build" in argv:
+        from benchmarks.scale_build import main as scale_build_main
+
+        return scale_build_main([arg for arg in argv[1:] if arg not in ("--scale", "--build")])
     if argv[:1] == ["benchmark"] and "--scale" in argv:
         from benchmarks.scale_benchmark import main as scale_main
 

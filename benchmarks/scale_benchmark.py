@@ -519,19 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--repeat", type=int, default=1, help="runs of every step per size; medians are reported")
     options.add_argument("--params", type=Path, default=Path("params/default.yaml"), help="profile giving resamples, seed and min_cell_n")
     options.add_argument("--seed", type=int, default=20120329, help="seed of the synthetic data")
-    options.add_argument("--build", action="store_true",
-                         help="time the whole build (python -m analysis build) step by step instead of the analysis functions")
     args = options.parse_args(argv)
-    if args.build:
-        from benchmarks import scale_build
-
-        try:
-            results, written, all_bad = scale_build.run(sorted(args.sizes), args.params, args.seed)
-        except scale_build.BuildBenchmarkFailed as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        print(scale_build.summary(results, written, all_bad))
-        return 0
     results = run(sorted(args.sizes), args.repeat, args.params, args.seed)
     print(summary(results))
     return 0

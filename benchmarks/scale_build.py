@@ -18,6 +18,7 @@ and ``python -m analysis validate`` is timed on it.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import resource
@@ -36,7 +37,7 @@ from analysis.params import load_profile
 from analysis.paths import PROJECT_ROOT
 from analysis.exchange.qda import QDPX_NAME
 from analysis.report.explorer import EVIDENCE_PAGE, SPLIT_FOLDER
-from benchmarks.scale_benchmark import growth_exponent, write_synthetic_data
+from benchmarks.scale_benchmark import SIZES, growth_exponent, write_synthetic_data
 
 TARGET_BUILD_SECONDS, TARGET_BUILD_GIB, TARGET_EXPONENT, TARGET_ALL_BAD_SECONDS = 600.0, 8.0, 1.1, 60.0
 SAMPLE_SECONDS = 0.25
@@ -281,3 +282,19 @@ def summary(results: pd.DataFrame, written: pd.DataFrame, all_bad: dict) -> str:
         lines.append(f"Validation with every one of {all_bad['bad_rows']:,} rows bad: {all_bad['problems']:,} problems, "
                      f"{all_bad['wall_s']:.1f} s wall, {all_bad['cpu_s']:.1f} CPU s (target {TARGET_ALL_BAD_SECONDS:.0f} s).")
     return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis benchmark --scale --build``: the table of :func:`summary`; 1 when a build fails."""
+    options = argparse.ArgumentParser(prog="python -m analysis benchmark --scale --build", description=__doc__.split("\n\n")[0])
+    options.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="contributions per build (default: 10^3 to 10^6)")
+    options.add_argument("--params", type=Path, default=Path("params/default.yaml"), help="the run profile whose parameters the builds take")
+    options.add_argument("--seed", type=int, default=20120329, help="seed of the synthetic data")
+    args = options.parse_args(argv)
+    try:
+        results, written, all_bad = run(sorted(args.sizes), args.params, args.seed)
+    except BuildBenchmarkFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(summary(results, written, all_bad))
+    return 0

@@ -5,6 +5,7 @@ the analysis uses; the other coders are described in ``reliability/README.md`` a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ from analysis.coding.codebook import CODE_ID_PATTERN
 from analysis.evidence.readers import Problem
 from analysis.evidence.schema import ID_PATTERN, Column
 from analysis.evidence.validate import read_checked_csv, vocabulary_values
-from analysis.evidence.vocabulary import CODER_PATTERN
+from analysis.evidence.vocabulary import CODER_PATTERN, CONSENSUS, FIRST_CODER, VOCABULARY_YAML
 
 
 CODING_CSV = "coding.csv"
@@ -38,3 +39,29 @@ def write_coding(frame: pd.DataFrame, path: Path) -> None:
     out = frame[columns].fillna("")
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def check_coder_name(coder: str, existing: set[str], declared: set[str] | None) -> None:
+    """Raises ValueError for a coder name that is the consensus, already used, malformed, or
+    not among the ``declared`` coders of vocabulary.yaml (None: the vocabulary cannot be read,
+    which its own check reports)."""
+    if coder == CONSENSUS:
+        raise ValueError(f"{CONSENSUS!r} is the agreed coding the analysis uses; merge under a new name")
+    if coder in existing:
+        raise ValueError(f"coder {coder!r} already has rows in coding.csv; merge under a new name")
+    if not re.match(CODER_PATTERN, coder):
+        raise ValueError(f"coder name {coder!r}: use lower-case letters, digits, _ or -, starting with a letter")
+    if declared is not None and coder not in declared:
+        raise ValueError(f"coder {coder!r} is not declared in {VOCABULARY_YAML}: add it under coders (id and description) first")
+
+
+def consensus_where_missing(rows: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(``rows`` as the consensus, and as the first coding it is built from (:data:`FIRST_CODER`,
+    where a contribution has none), of the contributions that have no consensus in ``coding``;
+    the contributions left out because they have one, sorted)."""
+    agreed = set(coding.loc[coding["coder"] == CONSENSUS, "contribution_id"])
+    first = set(coding.loc[coding["coder"] == FIRST_CODER, "contribution_id"])
+    fresh = rows[~rows["contribution_id"].isin(agreed)]
+    written = pd.concat([fresh.assign(coder=FIRST_CODER)[~fresh["contribution_id"].isin(first)], fresh.assign(coder=CONSENSUS)],
+                        ignore_index=True)
+    return written, sorted(agreed & set(rows["contribution_id"]))

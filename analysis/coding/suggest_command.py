@@ -35,14 +35,13 @@ import sklearn
 from analysis.evidence.data import Data
 from analysis.coding import suggest as sg
 from analysis.coding.codebook import NOT_CODABLE, code_ids, load_codebook
-from analysis.coding.coding_table import CODING_CSV, write_coding
+from analysis.coding.coding_table import CODING_CSV, check_coder_name, consensus_where_missing, write_coding
 from analysis.coding.functions import function_problems, read_section_functions, statement_function_ids
 from analysis.coding.suggest_eval import evaluation, evaluation_markdown, evaluation_sample, leave_one_source_out
 from analysis.evidence.loaders import load_contributions
 from analysis.evidence.readers import DataValidationError, raise_if, read_csv
 from analysis.evidence.validate import vocabulary_values
 from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
-from analysis.exchange.merge import check_coder_name, consensus_where_missing
 from analysis.params import DEFAULT_SEED
 from analysis.paths import DATA_DIR, SUGGESTIONS_DIR, display_path
 

@@ -20,7 +20,6 @@ there is an "absent".
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +28,8 @@ from analysis.evidence.data import Data
 from analysis.coding.alpha import nominal_alpha
 from analysis.coding.reliability import presence
 from analysis.evidence.validate import vocabulary_values
-from analysis.evidence.vocabulary import CODER_PATTERN, CONSENSUS, FIRST_CODER, VOCABULARY_YAML
+from analysis.coding.coding_table import check_coder_name, consensus_where_missing
+from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
 from analysis.exchange.opendata import data_table, read_data
 from analysis.paths import DATA_DIR
 
@@ -63,20 +63,6 @@ def chosen_user(imported: pd.DataFrame, existing: set[str], user: str | None) ->
     return new[0]
 
 
-def check_coder_name(coder: str, existing: set[str], declared: set[str] | None) -> None:
-    """Raises ValueError for a coder name that is the consensus, already used, malformed, or
-    not among the ``declared`` coders of vocabulary.yaml (None: the vocabulary cannot be read,
-    which its own check reports)."""
-    if coder == CONSENSUS:
-        raise ValueError(f"{CONSENSUS!r} is the agreed coding the analysis uses; merge under a new name")
-    if coder in existing:
-        raise ValueError(f"coder {coder!r} already has rows in coding.csv; merge under a new name")
-    if not re.match(CODER_PATTERN, coder):
-        raise ValueError(f"coder name {coder!r}: use lower-case letters, digits, _ or -, starting with a letter")
-    if declared is not None and coder not in declared:
-        raise ValueError(f"coder {coder!r} is not declared in {VOCABULARY_YAML}: add it under coders (id and description) first")
-
-
 def merged_rows(imported: pd.DataFrame, user: str, coder: str, codebook_codes: set[str]
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows to append as ``coder``, rows left out because their code is not in the codebook)."""
@@ -84,18 +70,6 @@ def merged_rows(imported: pd.DataFrame, user: str, coder: str, codebook_codes: s
     known = rows["code_id"].isin(codebook_codes)
     columns = ["contribution_id", "code_id", "coder", "memo"]
     return rows.loc[known, columns].reset_index(drop=True), rows.loc[~known, columns].reset_index(drop=True)
-
-
-def consensus_where_missing(rows: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """(``rows`` as the consensus, and as the first coding it is built from (:data:`FIRST_CODER`,
-    where a contribution has none), of the contributions that have no consensus in ``coding``;
-    the contributions left out because they have one, sorted)."""
-    agreed = set(coding.loc[coding["coder"] == CONSENSUS, "contribution_id"])
-    first = set(coding.loc[coding["coder"] == FIRST_CODER, "contribution_id"])
-    fresh = rows[~rows["contribution_id"].isin(agreed)]
-    written = pd.concat([fresh.assign(coder=FIRST_CODER)[~fresh["contribution_id"].isin(first)], fresh.assign(coder=CONSENSUS)],
-                        ignore_index=True)
-    return written, sorted(agreed & set(rows["contribution_id"]))
 
 
 def alpha_against_consensus(coding: pd.DataFrame, coder: str, codes: list[str]) -> tuple[float, int]:

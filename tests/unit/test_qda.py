@@ -17,7 +17,7 @@ from analysis.evidence.data import Data
 from analysis import cli
 from analysis.exchange import qda, qda_command
 from analysis.evidence.vocabulary import load_vocabulary
-from analysis.exchange.merge import check_coder_name
+from analysis.coding.coding_table import check_coder_name
 from analysis.paths import DATA_DIR, PROJECT_ROOT
 from analysis.exchange.opendata import read_data
 from tests.helpers import read_table
