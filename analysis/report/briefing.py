@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pandas as pd
 from markupsafe import Markup
 
+from analysis.coding.functions import function_roles
 from analysis.compare import claims as cl
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
@@ -191,7 +192,7 @@ def appendix(b: Briefing) -> Markup:
     raised = fx.themes_raised_table(prevalence, group_col, list(study.presence.columns), b.labels, b.level_word)
     b.save(raised, "themes_raised_by_groups")
     status = b.table("statement_function_status").iloc[0]
-    stances, stance_links = fx.positions_table(b.table("positions_by_group"), b.labels, b.level_word, b.pages.statement, b.who)
+    stances, stance_links = fx.positions_table(b.table("positions_by_group"), function_roles(b.study.codebook), b.labels, b.level_word, b.pages.statement, b.who)
     return render(
         "sections/appendix.html.j2", word=b.level_word, by_group=b.by_group, min_n=study.parameters["min_cell_n"],
         shown=prevalence.loc[~prevalence["suppressed"].astype(bool), group_col].nunique(),

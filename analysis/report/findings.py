@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
+from analysis.coding.functions import FunctionRoles
 from analysis.compare.comparisons import groups_raising
 from analysis.compare.positions import positions_summary
 from analysis.report.explorer import ONE_PAGE
@@ -137,12 +138,12 @@ def _group_names(groups: str, labels: Mapping[str, str]) -> str:
     return "; ".join(name(g, labels) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
 
 
-def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
+def positions_table(by_group: pd.DataFrame, roles: FunctionRoles, labels: Mapping[str, str], level_word: str,
                     link: Callable[[str], str] = ONE_PAGE.statement, who: Callable[[str], str] | None = None) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """`positions_summary` as the briefing shows it: per theme and statement function, the
-    groups that raised it so, with their counts, and one quote; and each quote's
-    link to its statement in the evidence explorer (``link``)."""
-    summary = positions_summary(by_group, labels=labels)
+    """`positions_summary` as the briefing shows it: per theme and statement function that takes
+    a position (``roles``), the groups that raised it so, with their counts, and one quote; and
+    each quote's link to its statement in the evidence explorer (``link``)."""
+    summary = positions_summary(by_group, roles, labels=labels)
     table = pd.DataFrame({level_word: [name(t, labels) for t in summary.iloc[:, 0]], "raised as": summary["statement_function"],
                           "groups (contributions)": summary["by_group"],
                           "a quote": [quoted(q, i, who) for q, i in zip(summary["quote"], summary["quote_id"])]})
