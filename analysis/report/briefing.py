@@ -272,7 +272,7 @@ def registered_comparisons(b: Briefing) -> Markup:
 
 
 def methods(b: Briefing) -> Markup:
-    """The methods (data/methods.md) and the SRQR checklist."""
+    """The methods (data/methods.md.j2) and the SRQR checklist."""
     from analysis.evidence.vocabulary import CONSENSUS
     from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
     from analysis.compare import comparisons as compare
