@@ -21,7 +21,7 @@ from analysis.compare import claims as cl
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
 from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, behind_anchor, explorer_themes, write_explorer
-from analysis.report.markup import environment, markdown_html, names, phrase, render
+from analysis.report.markup import caption, markdown_html, names, phrase, render
 from analysis.report.output import figure_evidence, figure_html, in_project, read_table, save_table, table_html
 
 
@@ -124,11 +124,6 @@ class Briefing:
 
     def has_figure(self, name: str) -> bool:
         return (in_project(self.figures_dir) / f"{name}.svg").exists()
-
-
-def caption(table: str, **values) -> Markup:
-    """A table's caption, from its macro in ``sections/table_captions.html.j2``."""
-    return Markup(getattr(environment().get_template("sections/table_captions.html.j2").module, table)(**values)).strip()
 
 
 # --- the sections, in the briefing's order ---------------------------------------------------

@@ -170,9 +170,9 @@ def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str],
     item = contrasts.columns[0]
     table = pd.DataFrame({
         "code": [name(c, labels) for c in contrasts[item]],
-        "as a strength": [f"{_group_names(g, labels)} ({n}): {quoted(q, i, who)}" for g, n, q, i in
+        "as a strength": [phrase("judged_by", groups=_group_names(g, labels), n=n, quote=quoted(q, i, who)) for g, n, q, i in
                           zip(contrasts["groups_strength"], contrasts["n_strength"], contrasts["quote_strength"], contrasts["quote_strength_id"])],
-        "as a problem": [f"{_group_names(g, labels)} ({n}): {quoted(q, i, who)}" for g, n, q, i in
+        "as a problem": [phrase("judged_by", groups=_group_names(g, labels), n=n, quote=quoted(q, i, who)) for g, n, q, i in
                          zip(contrasts["groups_problem"], contrasts["n_problem"], contrasts["quote_problem"], contrasts["quote_problem_id"])],
     })
     return table, {"as a strength": [link(i) for i in contrasts["quote_strength_id"]],
@@ -186,8 +186,8 @@ def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: 
     item = deviant.columns[0]
     table = pd.DataFrame({
         level_word: [name(t, labels) for t in deviant[item]],
-        "mostly": [f"{m} ({n})" for m, n in zip(deviant["majority"], deviant["n_majority"])],
-        "against the grain": [f"{d} ({n}), from {_group_names(g, labels)}" for d, n, g in
+        "mostly": [phrase("counted", label=m, n=n) for m, n in zip(deviant["majority"], deviant["n_majority"])],
+        "against the grain": [phrase("judged_from", function=d, n=n, groups=_group_names(g, labels)) for d, n, g in
                               zip(deviant["deviant"], deviant["n_deviant"], deviant["deviant_groups"])],
         "a quote": [quoted(q, i, who) for q, i in zip(deviant["quote"], deviant["quote_id"])],
     })
