@@ -109,7 +109,8 @@ def positions_by_group(presence: pd.DataFrame, contributions: pd.DataFrame, func
                             "quote_id": quote_id, "quote": texts.loc[quote_id]})
     columns = [item, "statement_function", group_col, "n", "denominator", "contribution_ids", "quote_id", "quote"]
     table = pd.DataFrame.from_records(records, columns=columns)
-    table.attrs.update({key: value for key, value in functions.attrs.items() if key == ROLES})
+    if ROLES in functions.attrs:
+        table.attrs[ROLES] = functions.attrs[ROLES]
     return table
 
 
