@@ -39,7 +39,7 @@ from analysis.evidence.vocabulary import CONSENSUS, FIRST_CODER
 from analysis.paths import DATA_DIR
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-BRIEFING_FILES = ("robustness.yaml", "methods.md", "srqr.csv", "NOTES.md")  # copied from the real data: the build reads them
+BRIEFING_FILES = ("robustness.yaml", "methods.md.j2", "srqr.csv", "NOTES.md")  # copied from the real data: the build reads them
 N_GROUPS, N_CODES, N_THEMES, N_ACTION_THEMES = 20, 50, 8, 9
 CODES_PER_CONTRIBUTION = {1: 0.6, 2: 0.3, 3: 0.1}  # mean 1.5
 NOT_CODABLE_SHARE = 0.02

@@ -3,7 +3,8 @@
 ``version``, ``date``, ``changelog`` (list of {version, date, changes, reason}), ``themes`` (each
 ``id``, ``label``, ``description``) and ``codes`` (each with the fields of :data:`CODE_FIELDS`;
 ``count_in_briefing`` optional). The ``not_codable`` code sits in the theme ``none``, which
-holds nothing else.
+holds nothing else. Each of the ``statement_functions`` may say what it does in the comparison
+of positions (:data:`FUNCTION_ROLE_FIELDS`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,18 @@ CODE_FIELDS: tuple[Column, ...] = (
     Column("example", "str", "A contribution id that carries the code in the consensus coding.", pattern=ID_PATTERN),
     Column("origin", "str", "deductive or inductive.", allowed=tuple(ORIGINS)),
     Column("count_in_briefing", "bool", "Optional, default true: false keeps the code in the coding but out of the briefing's counts.", required=False),
+)
+
+#: How a statement function may judge a theme's present state.
+JUDGEMENTS = ("well", "badly")
+
+#: Fields of a statement function in codebook.yaml that say what it does in the comparison of positions.
+FUNCTION_ROLE_FIELDS: tuple[Column, ...] = (
+    Column("position", "bool", "Optional, default false: true when the function takes a position on a theme "
+           "(the positions compared across groups, in codebook order).", required=False),
+    Column("judges", "str", "Optional: well or badly, when the function judges a theme's present state that way; "
+           "at most one function each (without both, there are no contrasting judgements or deviant cases).",
+           required=False, allowed=JUDGEMENTS),
 )
 
 CODEBOOK_TOP_FIELDS = ("version", "date", "changelog", "themes", "codes")
@@ -146,6 +159,33 @@ def check_codebook(data: Data) -> list[Problem]:
             problems.append(Problem(shown, None, f"{where}.example", f"{example!r} is not a contribution id"))
     if codes and NOT_CODABLE not in seen:
         problems.append(Problem(shown, None, "codes", f"no {NOT_CODABLE!r} code"))
+    return problems + function_role_problems(content.get("statement_functions") or [], shown)
+
+
+def function_role_problems(functions, shown: str) -> list[Problem]:
+    """Problems in the statement functions' roles (:data:`FUNCTION_ROLE_FIELDS`): a ``position``
+    that is not true or false, a ``judges`` that is not one of :data:`JUDGEMENTS`, or one that
+    a function before it already has."""
+    if not isinstance(functions, list):
+        return [Problem(shown, None, "statement_functions", "must be a list")]
+    problems: list[Problem] = []
+    judged_by: dict[str, str] = {}
+    for n, function in enumerate(functions, start=1):
+        if not isinstance(function, dict):
+            problems.append(Problem(shown, None, f"statement_functions[{n}]", "not a mapping"))
+            continue
+        where = f"statement_functions.{function.get('id', n)}"
+        if "position" in function and not isinstance(function["position"], bool):
+            problems.append(Problem(shown, None, f"{where}.position", "must be true or false"))
+        if "judges" not in function:
+            continue
+        judges = function["judges"]
+        if judges not in JUDGEMENTS:
+            problems.append(Problem(shown, None, f"{where}.judges", f"{judges!r} is not a judgement (allowed: {', '.join(JUDGEMENTS)})"))
+        elif judges in judged_by:
+            problems.append(Problem(shown, None, f"{where}.judges", f"{judges!r} is already what {judged_by[judges]!r} judges"))
+        else:
+            judged_by[judges] = str(function.get("id"))
     return problems
 
 

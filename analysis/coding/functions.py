@@ -5,12 +5,15 @@ The rule, stated once (:func:`statement_functions`): where a contribution's sect
 function (``data/vocabulary.yaml``, ``sections[].statement_function``), the contribution
 takes it; where the section's function is null, the function is coded, one row in
 ``coding.csv`` whose ``code_id`` is one of the codebook's ``statement_functions``. A
-contribution in a section that fixes its function carries no such row.
+contribution in a section that fixes its function carries no such row. What each function does
+in the comparison of positions (takes a position, judges a theme well or badly) is the
+codebook's to say (:func:`function_roles`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -33,6 +36,29 @@ def read_section_functions(data: Data) -> dict[str, str | None]:
 def statement_function_ids(codebook: Mapping) -> list[str]:
     """The ids of the codebook's statement functions, in codebook order."""
     return [str(f["id"]) for f in codebook.get("statement_functions") or [] if isinstance(f, dict)]
+
+
+@dataclass(frozen=True)
+class FunctionRoles:
+    """The statement functions that take a position on a theme (in codebook order), and the one
+    that judges a theme's present state well and the one that judges it badly (None: none does)."""
+
+    positions: tuple[str, ...]
+    well: str | None = None
+    badly: str | None = None
+
+    @property
+    def judging(self) -> dict[str, str | None]:
+        """The function that judges a theme ``well`` and the one that judges it ``badly``."""
+        return {"well": self.well, "badly": self.badly}
+
+
+def function_roles(codebook: Mapping) -> FunctionRoles:
+    """The roles the codebook's statement functions declare (``position: true``, ``judges: well``
+    or ``badly``)."""
+    functions = [f for f in codebook.get("statement_functions") or [] if isinstance(f, dict)]
+    judging = {f.get("judges"): str(f["id"]) for f in functions}
+    return FunctionRoles(tuple(str(f["id"]) for f in functions if f.get("position") is True), judging.get("well"), judging.get("badly"))
 
 
 def function_problems(

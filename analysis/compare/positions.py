@@ -1,12 +1,14 @@
 """Positions: what groups said about a theme, not only that they raised it.
 
 Every contribution has one statement function (hope, problem, need, proposal, strength or
-observation; :mod:`analysis.coding.functions`). Crossing it with the themes says, for each
-theme, which groups raised it as a hope, as a problem, as a need, as a proposal or as a
-strength, with counts and a quote each. Two kinds of opposition are then shown:
+observation; :mod:`analysis.coding.functions`). Crossing the functions that take a position
+(``position: true`` in the codebook) with the themes says, for each theme, which groups raised
+it as a hope, as a problem, as a need, as a proposal or as a strength, with counts and a quote
+each. Two kinds of opposition are then shown:
 
 - by rule (:func:`contrasting_judgements`): within one code, one group describes the thing
-  as working (strength) and another as going wrong (problem). This finds statements that
+  as working and another as going wrong (the functions the codebook marks ``judges: well``
+  and ``judges: badly``, strength and problem). This finds statements that
   judge the same topic in opposite directions; it does not prove they contradict each other
   (both may be true in different places), so the briefing calls them contrasting judgements;
 - by judgement (:func:`opposing_statements`): pairs of statements that take opposite
@@ -15,6 +17,10 @@ strength, with counts and a quote each. Two kinds of opposition are then shown:
 
 Deviant cases (:func:`deviant_cases`) are the statements that go against the way a theme is
 mostly judged: strengths in a theme mostly described as a problem, and the reverse.
+
+The functions' roles come from the codebook (:func:`analysis.coding.functions.function_roles`),
+given as ``roles`` or carried by the functions :func:`counted_functions` returns (and the
+table :func:`positions_by_group` makes from them), so a notebook passes them along unseen.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.evidence.data import Data
-from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
+from analysis.coding.functions import FunctionRoles, function_roles, read_section_functions, statement_function_ids, statement_functions
 from analysis.coding.opposing import OPPOSING_CSV, check_opposing
 from analysis.coding.reliability import THRESHOLD_TENTATIVE
 from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_alpha, coded_function_status
@@ -33,9 +39,8 @@ from analysis.compare.comparisons import typical_quote
 from analysis.evidence.readers import DataValidationError
 from analysis.evidence.vocabulary import CONSENSUS
 
-#: The functions that say something about the theme's state or future (observation is left out).
-POSITION_FUNCTIONS = ("hope", "problem", "need", "proposal", "strength")
-JUDGED_WELL, JUDGED_BADLY = "strength", "problem"
+#: The key of ``attrs`` under which functions and their positions table carry the codebook's roles.
+ROLES = "statement_function_roles"
 #: How many times the other side a theme's judgements must lean one way before a statement against them is a deviant case.
 DEVIANT_MAJORITY = 1.5
 
@@ -57,11 +62,23 @@ def function_status(data: Data, contributions: pd.DataFrame, coding: pd.DataFram
 def counted_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data: Data,
                       coded_counted: bool) -> pd.Series:
     """Each contribution's statement function, with the coded ones left out (missing) unless
-    ``coded_counted``: a function that failed or has not had its reliability test is not counted."""
+    ``coded_counted``: a function that failed or has not had its reliability test is not counted.
+    The functions carry the codebook's roles (:data:`ROLES`)."""
     consensus = coding[coding["coder"] == CONSENSUS]
     table = statement_functions(contributions, consensus, read_section_functions(data), statement_function_ids(codebook))
     keep = table["function_from"].eq("section") | coded_counted
-    return table.set_index("contribution_id")["statement_function"].where(keep.to_numpy())
+    counted = table.set_index("contribution_id")["statement_function"].where(keep.to_numpy())
+    counted.attrs[ROLES] = function_roles(codebook)
+    return counted
+
+
+def roles_of(carrier: pd.Series | pd.DataFrame, roles: FunctionRoles | None = None) -> FunctionRoles:
+    """``roles`` where given, else those ``carrier`` carries (:data:`ROLES`); raises ValueError
+    when neither says them."""
+    found = roles if roles is not None else carrier.attrs.get(ROLES)
+    if found is None:
+        raise ValueError("the statement functions' roles are not known: pass roles=function_roles(codebook)")
+    return found
 
 
 def _quote(ids: Sequence[str], presence: pd.DataFrame, texts: pd.Series) -> str:
@@ -74,7 +91,8 @@ def positions_by_group(presence: pd.DataFrame, contributions: pd.DataFrame, func
     """One row per theme (or code) x statement function x group that raised it so: ``n``
     (the group's contributions carrying the theme with that function), ``denominator`` (all
     the group's contributions), ``contribution_ids`` and one typical quote. Cells with n 0
-    are left out; observation is kept (it is a function like the others)."""
+    are left out; observation is kept (it is a function like the others). The table carries
+    the functions' roles where they do."""
     item = presence.columns.name or "code_id"
     frame = contributions.set_index("contribution_id").loc[presence.index]
     texts, groups = frame["text"], frame[group_col]
@@ -90,16 +108,21 @@ def positions_by_group(presence: pd.DataFrame, contributions: pd.DataFrame, func
                             "denominator": int(denominators[group]), "contribution_ids": "; ".join(ids),
                             "quote_id": quote_id, "quote": texts.loc[quote_id]})
     columns = [item, "statement_function", group_col, "n", "denominator", "contribution_ids", "quote_id", "quote"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    table = pd.DataFrame.from_records(records, columns=columns)
+    if ROLES in functions.attrs:
+        table.attrs[ROLES] = functions.attrs[ROLES]
+    return table
 
 
-def positions_summary(positions: pd.DataFrame, function_order: Sequence[str] = POSITION_FUNCTIONS,
+def positions_summary(positions: pd.DataFrame, roles: FunctionRoles | None = None,
                       labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Per theme x function (in ``function_order``; others left out): how many groups raised
+    """Per theme x function that takes a position (``roles``, or those ``positions`` carries; in
+    codebook order, others left out): how many groups raised
     the theme so (``groups``), in how many contributions (``n``), the groups with their
     counts (``by_group``: "group (n)", largest first, ties by id; groups named by ``labels``
     where given) and the quote of the group with most."""
     item, group_col = positions.columns[0], positions.columns[2]
+    function_order = roles_of(positions, roles).positions
     kept = positions[positions["statement_function"].isin(function_order)]
     records = []
     for (theme, fn), cell in kept.groupby([item, "statement_function"], sort=False):
@@ -115,27 +138,31 @@ def positions_summary(positions: pd.DataFrame, function_order: Sequence[str] = P
                              ignore_index=True)
 
 
-def _judged(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str
+def _judged(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str, roles: FunctionRoles
             ) -> tuple[dict[str, dict[str, list[str]]], pd.Series, pd.Series]:
-    """For each column of ``presence``: the contributions carrying it that judge it well and
-    that judge it badly (ids sorted); and each contribution's text and group."""
+    """For each column of ``presence``: the contributions carrying it that judge it ``well`` and
+    that judge it ``badly`` (ids sorted; none where no function judges so); and each
+    contribution's text and group."""
     frame = contributions.set_index("contribution_id").loc[presence.index]
     function = functions.reindex(presence.index).to_numpy()
-    sides = {column: {fn: sorted(presence.index[(presence[column].to_numpy() == 1) & (function == fn)])
-                      for fn in (JUDGED_WELL, JUDGED_BADLY)} for column in presence.columns}
+    sides = {column: {side: sorted(presence.index[(presence[column].to_numpy() == 1) & (function == fn)]) if fn else []
+                      for side, fn in roles.judging.items()} for column in presence.columns}
     return sides, frame["text"], frame[group_col]
 
 
-def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str) -> pd.DataFrame:
-    """By rule: every code (or theme) that some group describes as working (a strength) while
-    another group describes it as going wrong (a problem). One row per code: the groups on
-    each side ("; "-joined), the statements on each side and a typical quote of each. A code
-    judged both ways by one group only is not a contrast between groups and has no row."""
+def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str,
+                           roles: FunctionRoles | None = None) -> pd.DataFrame:
+    """By rule: every code (or theme) that some group describes as working (a strength: the
+    function that judges well, of ``roles`` or those ``functions`` carry) while another group
+    describes it as going wrong (a problem: the function that judges badly). One row per code:
+    the groups on each side ("; "-joined), the statements on each side and a typical quote of
+    each. A code judged both ways by one group only is not a contrast between groups and has
+    no row; without both judging functions there is no row."""
     item = presence.columns.name or "code_id"
-    sides, texts, groups = _judged(presence, contributions, functions, group_col)
+    sides, texts, groups = _judged(presence, contributions, functions, group_col, roles_of(functions, roles))
     records = []
     for code, judged in sides.items():
-        well, badly = judged[JUDGED_WELL], judged[JUDGED_BADLY]
+        well, badly = judged["well"], judged["badly"]
         groups_well, groups_badly = set(groups.loc[well]), set(groups.loc[badly])
         if not well or not badly or (groups_well == groups_badly and len(groups_well) == 1):
             continue
@@ -172,23 +199,24 @@ def opposing_statements(data: Data, contributions: pd.DataFrame, group_col: str)
 
 
 def deviant_cases(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str,
-                  min_judged: int = 3, min_ratio: float = DEVIANT_MAJORITY) -> pd.DataFrame:
+                  min_judged: int = 3, min_ratio: float = DEVIANT_MAJORITY, roles: FunctionRoles | None = None) -> pd.DataFrame:
     """Statements against the way a theme is mostly judged. For each theme with at least
-    ``min_judged`` contributions judging its present state (strengths and problems) and a
-    clear majority (at least ``min_ratio`` times the other side), the majority judgement,
-    its count, and the statements on the minority side: how many, which groups, and one
-    quote. Themes without a clear majority have no row."""
+    ``min_judged`` contributions judging its present state (well or badly, by the functions of
+    ``roles`` or those ``functions`` carry) and a clear majority (at least ``min_ratio`` times
+    the other side), the majority judgement, its count, and the statements on the minority
+    side: how many, which groups, and one quote. Themes without a clear majority have no row."""
     item = presence.columns.name or "code_id"
-    judged_sides, texts, groups = _judged(presence, contributions, functions, group_col)
+    roles = roles_of(functions, roles)
+    judged_sides, texts, groups = _judged(presence, contributions, functions, group_col, roles)
     records = []
     for theme, sides in judged_sides.items():
-        n_well, n_badly = len(sides[JUDGED_WELL]), len(sides[JUDGED_BADLY])
+        n_well, n_badly = len(sides["well"]), len(sides["badly"])
         if n_well + n_badly < min_judged or min(n_well, n_badly) == 0 or max(n_well, n_badly) < min_ratio * min(n_well, n_badly):
             continue
-        majority, minority = (JUDGED_WELL, JUDGED_BADLY) if n_well > n_badly else (JUDGED_BADLY, JUDGED_WELL)
+        majority, minority = ("well", "badly") if n_well > n_badly else ("badly", "well")
         ids = sides[minority]
         quote_id = _quote(ids, presence, texts)
-        records.append({item: theme, "majority": majority, "n_majority": len(sides[majority]), "deviant": minority,
+        records.append({item: theme, "majority": roles.judging[majority], "n_majority": len(sides[majority]), "deviant": roles.judging[minority],
                         "n_deviant": len(ids), "deviant_groups": "; ".join(sorted(set(groups.loc[ids]))),
                         "contribution_ids": "; ".join(ids), "quote_id": quote_id, "quote": texts.loc[quote_id]})
     columns = [item, "majority", "n_majority", "deviant", "n_deviant", "deviant_groups", "contribution_ids", "quote_id", "quote"]

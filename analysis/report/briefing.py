@@ -16,12 +16,13 @@ from typing import Any, Callable
 import pandas as pd
 from markupsafe import Markup
 
+from analysis.coding.functions import function_roles
 from analysis.compare import claims as cl
 from analysis.evidence.readers import raise_if
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
 from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, behind_anchor, explorer_themes, write_explorer
-from analysis.report.markup import environment, markdown_html, names, phrase, render
+from analysis.report.markup import caption, markdown_html, names, phrase, render
 from analysis.report.output import figure_evidence, figure_html, in_project, read_table, save_table, table_html
 
 
@@ -126,11 +127,6 @@ class Briefing:
         return (in_project(self.figures_dir) / f"{name}.svg").exists()
 
 
-def caption(table: str, **values) -> Markup:
-    """A table's caption, from its macro in ``sections/table_captions.html.j2``."""
-    return Markup(getattr(environment().get_template("sections/table_captions.html.j2").module, table)(**values)).strip()
-
-
 # --- the sections, in the briefing's order ---------------------------------------------------
 
 
@@ -192,7 +188,7 @@ def appendix(b: Briefing) -> Markup:
     raised = fx.themes_raised_table(prevalence, group_col, list(study.presence.columns), b.labels, b.level_word)
     b.save(raised, "themes_raised_by_groups")
     status = b.table("statement_function_status").iloc[0]
-    stances, stance_links = fx.positions_table(b.table("positions_by_group"), b.labels, b.level_word, b.pages.statement, b.who)
+    stances, stance_links = fx.positions_table(b.table("positions_by_group"), function_roles(b.study.codebook), b.labels, b.level_word, b.pages.statement, b.who)
     return render(
         "sections/appendix.html.j2", word=b.level_word, by_group=b.by_group, min_n=study.parameters["min_cell_n"],
         shown=prevalence.loc[~prevalence["suppressed"].astype(bool), group_col].nunique(),
@@ -272,7 +268,7 @@ def registered_comparisons(b: Briefing) -> Markup:
 
 
 def methods(b: Briefing) -> Markup:
-    """The methods (data/methods.md) and the SRQR checklist."""
+    """The methods (data/methods.md.j2) and the SRQR checklist."""
     from analysis.evidence.vocabulary import CONSENSUS
     from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
     from analysis.compare import comparisons as compare

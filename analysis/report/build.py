@@ -341,12 +341,12 @@ def render_briefing(executed: Path, staging: Path, profile: dict[str, Any], data
     import nbformat
 
     from analysis.study import scope_phrase
+    from analysis.report.markup import phrase
     from analysis.report.render import briefing_page, notebook_body_html, write_pdf
 
     notebook = nbformat.read(str(executed), as_version=4)
-    subtitle = f"{scope_phrase(profile, data)}." + (
-        "" if profile["profile"] == "default" else f" Run profile: {profile['profile']}. Data: {profile['data_dir']}/."
-    )
+    subtitle = phrase("subtitle", scope=scope_phrase(profile, data), profile="" if profile["profile"] == "default" else profile["profile"],
+                      data_dir=profile["data_dir"])
     page = briefing_page(notebook_body_html(notebook), TITLE, subtitle, footer, colophon)
     (staging / "briefing.html").write_text(page, encoding="utf-8")
     write_pdf(page, staging / "briefing.pdf")

@@ -29,7 +29,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.paths import TEMPLATES_DIR
-from analysis.report.markup import render
+from analysis.report.markup import phrase, render
 
 EVIDENCE_PAGE = "evidence.html"
 SPLIT_FOLDER = "evidence"
@@ -53,8 +53,8 @@ def cell_rows(counts: pd.DataFrame, labels: Mapping[str, str], side: str = "") -
     statements) that holds a statement; each row's heading led by ``side`` where given."""
     group_col, item_col = counts.columns[0], counts.columns[1]
     held = counts[counts["n"].fillna(0) > 0]
-    return [{"heading": f"{side}: {labels.get(group, group)}" if side else labels.get(group, group),
-             "links": [{"anchor": cell_anchor(item, group), "text": f"{labels.get(item, item)} ({int(n)})"}
+    return [{"heading": phrase("group_behind", side=side, group=labels.get(group, group)),
+             "links": [{"anchor": cell_anchor(item, group), "text": phrase("counted", label=labels.get(item, item), n=int(n))}
                        for item, n in zip(rows[item_col], rows["n"])]}
             for group, rows in held.groupby(group_col, sort=False)]
 
@@ -76,7 +76,7 @@ def statement_rows(statements: Mapping[str, list[str]]) -> list[dict]:
 def pair_rows(pairs: pd.DataFrame, presence: pd.DataFrame, labels: Mapping[str, str]) -> list[dict]:
     """Rows of explorer links for a co-occurrence figure: per pair drawn (``code_a``, ``code_b``),
     the statements carrying both (``presence``: statements x codes, 1 where carried)."""
-    return statement_rows({f"{labels.get(a, a)} with {labels.get(b, b)}":
+    return statement_rows({phrase("carried_together", code_a=labels.get(a, a), code_b=labels.get(b, b)):
                            presence.index[(presence[a] == 1) & (presence[b] == 1)].tolist()
                            for a, b in zip(pairs["code_a"], pairs["code_b"])})
 
@@ -86,10 +86,10 @@ def side_rows(voice: pd.DataFrame, contributions: pd.DataFrame, labels: Mapping[
     per comparison, the statements its groups said and those written about them."""
     rows = {}
     for comparison, table in voice.groupby("comparison", sort=False):
-        for side, column, verb in (("voice", "speaker_group", "said by"), ("subject", "subject_group", "written about")):
+        for side, column in (("voice", "speaker_group"), ("subject", "subject_group")):
             groups = str(table.loc[table["side"] == side, "groups"].dropna().iloc[0]).split("; ")
-            named = ", ".join(labels.get(group, group.replace("_", " ")) for group in groups)
-            rows[f"{comparison.split(':')[0]}, {verb} {named}"] = (
+            named = [labels.get(group, group.replace("_", " ")) for group in groups]
+            rows[phrase("side_statements", comparison=comparison.split(":")[0], side=side, groups=named)] = (
                 contributions.loc[contributions[column].isin(groups), "contribution_id"].tolist())
     return statement_rows(rows)
 
@@ -98,8 +98,8 @@ def reliability_rows(sampled: list[str], disagreed: list[str]) -> list[dict]:
     """Rows of explorer links for a reliability figure: the double-coded statements on which the
     coders differed, then those on which they agreed."""
     differed = set(disagreed)
-    return statement_rows({"The coders differed": [cid for cid in sampled if cid in differed],
-                           "The coders agreed": [cid for cid in sampled if cid not in differed]})
+    return statement_rows({phrase("coders", agreed=False): [cid for cid in sampled if cid in differed],
+                           phrase("coders", agreed=True): [cid for cid in sampled if cid not in differed]})
 
 
 def group_index(themes: list[dict]) -> list[dict]:
@@ -181,7 +181,7 @@ def explorer_themes(presence: pd.DataFrame, contributions: pd.DataFrame, group_c
                   "denominator": int(denominators[group]),
                   "quotes": [Quote(ids[p], texts[p], True, speakers[p], sources[p], printed[p]) for p in positions.tolist()]}
                  for group, positions in pd.Series(bare).groupby(groups[bare], sort=False)]
-        themes.append({"id": UNCOUNTED, "anchor": cell_anchor(UNCOUNTED), "label": "", "uncounted": True, "definition": "",
+        themes.append({"id": UNCOUNTED, "anchor": cell_anchor(UNCOUNTED), "label": phrase("uncounted_theme"), "uncounted": True, "definition": "",
                        "n": len(bare), "cells": sorted(cells, key=lambda cell: (-cell["n"], cell["label"]))})
     return themes
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
+from analysis.coding.functions import FunctionRoles
 from analysis.compare.comparisons import groups_raising
 from analysis.compare.positions import positions_summary
 from analysis.report.explorer import ONE_PAGE
@@ -137,12 +138,12 @@ def _group_names(groups: str, labels: Mapping[str, str]) -> str:
     return "; ".join(name(g, labels) for g in groups.split("; ")) if isinstance(groups, str) and groups else ""
 
 
-def positions_table(by_group: pd.DataFrame, labels: Mapping[str, str], level_word: str,
+def positions_table(by_group: pd.DataFrame, roles: FunctionRoles, labels: Mapping[str, str], level_word: str,
                     link: Callable[[str], str] = ONE_PAGE.statement, who: Callable[[str], str] | None = None) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """`positions_summary` as the briefing shows it: per theme and statement function, the
-    groups that raised it so, with their counts, and one quote; and each quote's
-    link to its statement in the evidence explorer (``link``)."""
-    summary = positions_summary(by_group, labels=labels)
+    """`positions_summary` as the briefing shows it: per theme and statement function that takes
+    a position (``roles``), the groups that raised it so, with their counts, and one quote; and
+    each quote's link to its statement in the evidence explorer (``link``)."""
+    summary = positions_summary(by_group, roles, labels=labels)
     table = pd.DataFrame({level_word: [name(t, labels) for t in summary.iloc[:, 0]], "raised as": summary["statement_function"],
                           "groups (contributions)": summary["by_group"],
                           "a quote": [quoted(q, i, who) for q, i in zip(summary["quote"], summary["quote_id"])]})
@@ -169,9 +170,9 @@ def contrasts_table(contrasts: pd.DataFrame, labels: Mapping[str, str],
     item = contrasts.columns[0]
     table = pd.DataFrame({
         "code": [name(c, labels) for c in contrasts[item]],
-        "as a strength": [f"{_group_names(g, labels)} ({n}): {quoted(q, i, who)}" for g, n, q, i in
+        "as a strength": [phrase("judged_by", groups=_group_names(g, labels), n=n, quote=quoted(q, i, who)) for g, n, q, i in
                           zip(contrasts["groups_strength"], contrasts["n_strength"], contrasts["quote_strength"], contrasts["quote_strength_id"])],
-        "as a problem": [f"{_group_names(g, labels)} ({n}): {quoted(q, i, who)}" for g, n, q, i in
+        "as a problem": [phrase("judged_by", groups=_group_names(g, labels), n=n, quote=quoted(q, i, who)) for g, n, q, i in
                          zip(contrasts["groups_problem"], contrasts["n_problem"], contrasts["quote_problem"], contrasts["quote_problem_id"])],
     })
     return table, {"as a strength": [link(i) for i in contrasts["quote_strength_id"]],
@@ -185,8 +186,8 @@ def deviant_table(deviant: pd.DataFrame, labels: Mapping[str, str], level_word: 
     item = deviant.columns[0]
     table = pd.DataFrame({
         level_word: [name(t, labels) for t in deviant[item]],
-        "mostly": [f"{m} ({n})" for m, n in zip(deviant["majority"], deviant["n_majority"])],
-        "against the grain": [f"{d} ({n}), from {_group_names(g, labels)}" for d, n, g in
+        "mostly": [phrase("counted", label=m, n=n) for m, n in zip(deviant["majority"], deviant["n_majority"])],
+        "against the grain": [phrase("judged_from", function=d, n=n, groups=_group_names(g, labels)) for d, n, g in
                               zip(deviant["deviant"], deviant["n_deviant"], deviant["deviant_groups"])],
         "a quote": [quoted(q, i, who) for q, i in zip(deviant["quote"], deviant["quote_id"])],
     })

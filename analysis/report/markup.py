@@ -43,6 +43,11 @@ def phrase(name: str, **values) -> str:
     return str(getattr(plain_environment().get_template("phrases.txt.j2").module, name)(**values))
 
 
+def caption(table: str, **values) -> Markup:
+    """A table's caption, from its macro in ``sections/table_captions.html.j2``."""
+    return Markup(getattr(environment().get_template("sections/table_captions.html.j2").module, table)(**values)).strip()
+
+
 def render(template_name: str, **values) -> Markup:
     """A template file filled in with escaped values."""
     return Markup(environment().get_template(template_name).render(**values))

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display_path
-from analysis.report.markup import render
+from analysis.report.markup import caption, render
 
 SMALLEST_TEXT_PX = 9  # no figure text smaller than this many CSS pixels, on any screen
 READABLE_TEXT_PX = 12  # figure text on a screen wide enough for the full figure, and on a 390 px phone
@@ -93,7 +93,7 @@ def figure_html(figures_dir: Path, name: str, number: int | None = None, paramet
         "figure.html.j2", name=name, number=number, alt=words["alt"], caption=words["caption"], data_uri=_data_uri(svg),
         phone_uri=_data_uri(phone) if phone else "", phone_below=math.ceil(width * READABLE_TEXT_PX / smallest) + PAGE_PADDING_PX,
         width=round(width), height=round(height), min_width=math.ceil(narrowest[0] * SMALLEST_TEXT_PX / narrowest[2]),
-        table=table_html(data, f"The numbers drawn in Figure {number or ''}.".replace(" .", "."), row_headers=True) if data is not None else "",
+        table=table_html(data, caption("figure_numbers", number=number), row_headers=True) if data is not None else "",
     )
 
 

@@ -16,7 +16,7 @@ from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TE
 from analysis.coding.reliability_tables import STATUS_COUNTED, STATUS_NOT_COUNTED, STATUS_TENTATIVE, STATUS_TOO_RARE, status
 from markupsafe import Markup
 
-from analysis.report.markup import environment
+from analysis.report.markup import environment, phrase
 
 FUNCTION_MEASURE = "statement function (where coded)"
 HEADING_MEASURE = "statement function (fixed by heading)"
@@ -89,7 +89,7 @@ def reliability_paragraphs(tests: pd.DataFrame, themes: pd.DataFrame, summary: p
         **{key: list(theme_rows.loc[theme_rows["status"] == status_, "label"]) for key, status_ in
            (("counted", STATUS_COUNTED), ("tentative", STATUS_TENTATIVE), ("not_counted", STATUS_NOT_COUNTED), ("too_rare", STATUS_TOO_RARE))},
         "masi": summary.loc["set of codes per contribution (MASI)", "alpha"], "n_rare": int((rows["status"] == STATUS_TOO_RARE).sum()),
-        "n_codes": len(rows), "below": [f"{row.label} ({row.alpha:.2f}, {int(row.positives)} contributions)" for row in below.itertuples()],
+        "n_codes": len(rows), "below": [phrase("code_alpha", label=row.label, alpha=row.alpha, n=int(row.positives)) for row in below.itertuples()],
     }
     paragraphs = [
         _say("who_coded", corpus_size=corpus_size),

@@ -438,3 +438,30 @@ def test_an_undeclared_coder_is_named_with_its_row(tmp_path):
 def test_every_coder_of_the_real_coding_is_declared_in_the_vocabulary():
     declared = set(validate.load_vocabulary(Data(DATA_DIR)).coders)
     assert set(pd.read_csv(DATA_DIR / "coding.csv", dtype=str)["coder"]) == declared
+
+
+ROLES_BOOK = [{"id": "wish", "position": True}, {"id": "worry", "position": True, "judges": "badly"},
+              {"id": "asset", "position": True, "judges": "well"}, {"id": "remark"}]
+
+
+@pytest.mark.parametrize("functions, expected", [
+    ([{**ROLES_BOOK[0], "position": "yes"}, *ROLES_BOOK[1:]], "statement_functions.wish.position: must be true or false"),
+    ([*ROLES_BOOK[:2], {**ROLES_BOOK[2], "judges": "good"}], "statement_functions.asset.judges: 'good' is not a judgement (allowed: well, badly)"),
+    ([*ROLES_BOOK[:2], {**ROLES_BOOK[2], "judges": "badly"}], "statement_functions.asset.judges: 'badly' is already what 'worry' judges"),
+    ({"wish": {}}, "statement_functions: must be a list"),
+])
+def test_a_bad_statement_function_role_is_refused_in_one_line(tmp_path, functions, expected):
+    data = make_data(tmp_path, codebook={**CODEBOOK, "statement_functions": functions})
+    assert messages(check_codebook(Data(data))) == [expected]
+    with pytest.raises(DataValidationError) as error:
+        load_codebook(Data(data))
+    assert str(error.value).splitlines()[1].endswith(expected)
+
+
+def test_a_codebook_without_a_judging_pair_is_valid(tmp_path):
+    from analysis.coding.functions import function_roles
+
+    book = {**CODEBOOK, "statement_functions": [{"id": "wish", "position": True}, {"id": "remark", "position": False}]}
+    assert check_codebook(Data(make_data(tmp_path, codebook=book))) == []
+    roles = function_roles(book)
+    assert (roles.positions, roles.well, roles.badly) == (("wish",), None, None)

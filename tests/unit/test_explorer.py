@@ -138,3 +138,30 @@ def test_a_figures_row_of_statements_lists_at_most_so_many_and_says_how_many_mor
     (row,) = statement_rows({"All of them": ids})
     assert [link["text"] for link in row["links"]] == ids[:MOST_STATEMENTS_LISTED] and row["more"] == 7
     assert statement_rows({"Few": ids[:3]})[0]["more"] == 0 and statement_rows({"None": []}) == []
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_the_explorers_titles_add_no_colon_to_the_briefings_title(corpus, tmp_path: Path, monkeypatch, split):
+    from analysis.report.citation import TITLE
+
+    presence, contributions = corpus
+    themes = themes_of(presence, contributions)
+    if split:
+        monkeypatch.setattr(explorer, "ONE_PAGE_QUOTES", 1)
+    for path in explorer.write_explorer(tmp_path / "evidence.html", themes, TITLE, "Intro.", pages=explorer.ExplorerPages.of(themes)):
+        title = lxml_html.fromstring(path.read_text(encoding="utf-8")).findtext(".//title")
+        assert title.startswith(TITLE) and title.count(":") == TITLE.count(":"), title
+
+
+def test_the_rows_behind_a_figure_are_headed_by_their_groups_pairs_and_sides():
+    labels = {"users": "Users", "voice": "Voice", "care": "Care", "carers": "Carers"}
+    cells = explorer.cell_rows(pd.DataFrame({"speaker_group": ["users"], "theme_id": ["voice"], "n": [3]}), labels, "2012")
+    assert cells == [{"heading": "2012: Users", "links": [{"anchor": "cell-voice-users", "text": "Voice (3)"}]}]
+    presence = pd.DataFrame({"voice": [1, 1], "care": [1, 0]}, index=["a", "b"])
+    pairs = explorer.pair_rows(pd.DataFrame({"code_a": ["voice"], "code_b": ["care"]}), presence, labels)
+    assert [(row["heading"], [link["text"] for link in row["links"]]) for row in pairs] == [("Voice with Care", ["a"])]
+    voice = pd.DataFrame({"comparison": ["Carers: their words and words about them"] * 2, "side": ["voice", "subject"],
+                          "groups": ["users; carers", "carers"]})
+    contributions = pd.DataFrame({"contribution_id": ["a", "b"], "speaker_group": ["users", "review"], "subject_group": ["", "carers"]})
+    assert [row["heading"] for row in explorer.side_rows(voice, contributions, labels)] == [
+        "Carers, said by Users, Carers", "Carers, written about Carers"]

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.evidence.data import Data
+from analysis.coding.functions import function_roles
 from analysis.compare import positions as pos
 from analysis.evidence.readers import DataValidationError
 
@@ -20,6 +21,10 @@ PRESENCE = pd.DataFrame({"voice": [1, 1, 1, 1, 0, 1, 1], "workload": [0, 0, 0, 0
                         index=pd.Index(CONTRIBUTIONS["contribution_id"], name="contribution_id")).rename_axis(columns="theme_id")
 FUNCTIONS = pd.Series(["hope", "problem", "proposal", "strength", "problem", "problem", "problem"],
                       index=CONTRIBUTIONS["contribution_id"])
+CODEBOOK = {"statement_functions": [
+    {"id": "hope", "position": True}, {"id": "problem", "position": True, "judges": "badly"}, {"id": "need", "position": True},
+    {"id": "proposal", "position": True}, {"id": "strength", "position": True, "judges": "well"}, {"id": "observation", "position": False}]}
+ROLES = function_roles(CODEBOOK)
 CODING = pd.DataFrame({"contribution_id": ["u2", "w1", "r1"], "code_id": ["voice", "voice", "voice"], "coder": ["consensus"] * 3})
 
 
@@ -29,11 +34,11 @@ def test_positions_count_each_group_by_function_with_a_quote():
     assert dict(zip(voice_problem["speaker_group"], voice_problem["n"])) == {"users": 1, "review": 2}
     assert voice_problem.set_index("speaker_group").loc["review", "denominator"] == 2
     assert voice_problem.set_index("speaker_group").loc["users", "quote_id"] == "u2"
-    summary = pos.positions_summary(table)
+    summary = pos.positions_summary(table, ROLES)
     row = summary[(summary["theme_id"] == "voice") & (summary["statement_function"] == "problem")].iloc[0]
     assert (row["groups"], row["n"], row["by_group"]) == (2, 3, "review (2); users (1)")
     assert summary[summary["theme_id"] == "voice"]["statement_function"].tolist() == ["hope", "problem", "proposal", "strength"]
-    named = pos.positions_summary(table, labels={"review": "The review"})
+    named = pos.positions_summary(table, ROLES, labels={"review": "The review"})
     assert named.loc[row.name, "by_group"] == "The review (2); users (1)"
 
 
@@ -41,15 +46,15 @@ def test_the_briefings_positions_table_is_the_summary_named():
     from analysis.report.findings import positions_table
 
     table = pos.positions_by_group(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
-    shown, links = positions_table(table, {"voice": "Voice", "review": "The review"}, "theme")
-    summary = pos.positions_summary(table)
+    shown, links = positions_table(table, ROLES, {"voice": "Voice", "review": "The review"}, "theme")
+    summary = pos.positions_summary(table, ROLES)
     assert len(shown) == len(summary) and shown["raised as"].tolist() == summary["statement_function"].tolist()
     assert shown.iloc[1].tolist() == ["Voice", "problem", "The review (2); users (1)", "“Voice is weak” (r1)"]
     assert links["a quote"][1] == "evidence.html#c-r1" and len(links["a quote"]) == len(shown)
 
 
 def test_contrasting_judgements_need_two_different_groups():
-    table = pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    table = pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", ROLES)
     # voice: workers call it a strength, users and the review a problem; workload: only a problem.
     assert table["theme_id"].tolist() == ["voice"]
     row = table.iloc[0]
@@ -58,16 +63,59 @@ def test_contrasting_judgements_need_two_different_groups():
     one_group = FUNCTIONS.copy()
     one_group[["u1", "u2", "u3", "r1", "r2"]] = ["strength", "problem", "hope", "hope", "hope"]
     only_users = pos.contrasting_judgements(PRESENCE.drop(index="w1"), CONTRIBUTIONS[CONTRIBUTIONS["contribution_id"] != "w1"],
-                                            one_group, "speaker_group")
+                                            one_group, "speaker_group", ROLES)
     assert only_users.empty  # users judge voice both ways: not a contrast between groups
 
 
 def test_deviant_cases_are_the_minority_against_a_clear_majority():
-    table = pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    table = pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", roles=ROLES)
     # voice: 3 problems against 1 strength (3 >= 1.5 x 1): the strength is the deviant case.
     assert table[["theme_id", "majority", "n_majority", "deviant", "n_deviant", "quote_id"]].values.tolist() == [
         ["voice", "problem", 3, "strength", 1, "w1"]]
-    assert pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", min_ratio=4).empty
+    assert pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", min_ratio=4, roles=ROLES).empty
+
+
+RENAMED = {"hope": "wish", "problem": "worry", "need": "want", "proposal": "plan", "strength": "asset", "observation": "remark"}
+
+
+def test_a_codebook_that_renames_and_reorders_the_functions_gives_the_same_positions():
+    book = {"statement_functions": [{**entry, "id": RENAMED[entry["id"]]} for entry in reversed(CODEBOOK["statement_functions"])]}
+    roles, functions, back = function_roles(book), FUNCTIONS.map(RENAMED), {new: old for old, new in RENAMED.items()}
+    by_group = pos.positions_by_group(PRESENCE, CONTRIBUTIONS, functions, "speaker_group")
+    summary = pos.positions_summary(by_group, roles)
+    assert summary["statement_function"].tolist() == ["asset", "plan", "worry", "wish", "worry"]  # the new codebook's order
+    expected = pos.positions_summary(pos.positions_by_group(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group"), ROLES)
+    renamed_back = summary.assign(statement_function=summary["statement_function"].map(back))
+    key = ["theme_id", "statement_function"]
+    pd.testing.assert_frame_equal(renamed_back.sort_values(key, ignore_index=True), expected.sort_values(key, ignore_index=True))
+    pd.testing.assert_frame_equal(pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, functions, "speaker_group", roles),
+                                  pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", ROLES))
+    deviant = pos.deviant_cases(PRESENCE, CONTRIBUTIONS, functions, "speaker_group", roles=roles)
+    pd.testing.assert_frame_equal(deviant.assign(majority=deviant["majority"].map(back), deviant=deviant["deviant"].map(back)),
+                                  pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", roles=ROLES))
+
+
+def test_without_a_judging_pair_there_are_positions_but_no_contrasts():
+    roles = function_roles({"statement_functions": [{**entry, "judges": None} if entry["id"] == "strength" else entry
+                                                    for entry in CODEBOOK["statement_functions"]]})
+    assert roles.well is None and roles.badly == "problem"
+    assert len(pos.positions_summary(pos.positions_by_group(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group"), roles)) == 5
+    assert pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", roles).empty
+    assert pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", roles=roles).empty
+
+
+def test_the_counted_functions_carry_the_codebooks_roles_to_the_positions():
+    from analysis.coding.functions import statement_function_ids
+    from analysis.study import open_study
+
+    study = open_study({"data_dir": "tests/fixtures/data"})
+    functions = pos.counted_functions(study.contributions, study.coding, study.codebook, study.data, True)
+    roles = function_roles(study.codebook)
+    by_group = pos.positions_by_group(study.presence, study.contributions, functions, study.group_column)
+    assert pos.roles_of(functions) == pos.roles_of(by_group) == roles and roles.positions == tuple(statement_function_ids(study.codebook)[:5])
+    pd.testing.assert_frame_equal(pos.positions_summary(by_group), pos.positions_summary(by_group, roles))
+    with pytest.raises(ValueError, match="pass roles=function_roles"):
+        pos.positions_summary(pd.DataFrame(by_group.to_dict(orient="list")))  # as read back from its file
 
 
 def write_data(folder):
@@ -117,7 +165,7 @@ def test_the_briefings_opposing_contrast_and_deviant_tables_link_each_quote_to_i
     shown, links = opposing_table(opposing, labels)
     assert shown.iloc[0].tolist() == ["“Yes” (Users, u1)", "“No” (review, r1)", "opposite"]
     assert links == {"one says": ["evidence.html#c-u1"], "another says": ["evidence.html#c-r1"]}
-    contrasts = pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group")
+    contrasts = pos.contrasting_judgements(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", ROLES)
     shown, links = contrasts_table(contrasts, labels)
     assert links == {"as a strength": ["evidence.html#c-w1"], "as a problem": [f"evidence.html#c-{contrasts['quote_problem_id'].iloc[0]}"]}
     assert shown["as a strength"].iloc[0].endswith("(w1)")

@@ -18,3 +18,9 @@ def test_the_heading_rule_names_the_coder_blind_only_when_the_test_was(blind, na
     text = function_paragraph(*tables(blind))
     assert named in text
     assert ("blind" in text) == blind
+
+
+def test_a_code_tested_below_the_floor_is_named_with_its_alpha_and_positives():
+    from analysis.report.markup import phrase
+
+    assert phrase("code_alpha", label="Voice & image", alpha=0.5549, n=7) == "Voice & image (0.55, 7 contributions)"

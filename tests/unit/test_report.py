@@ -310,3 +310,18 @@ def test_the_briefing_refuses_a_figure_from_another_run(tmp_path):
         figure_html(tmp_path, "other_run", 1, run)
     with pytest.raises(TableFromAnotherRun, match="unstamped.svg records no run parameters"):
         figure_html(tmp_path, "unstamped", 1, run)
+
+
+@pytest.mark.parametrize("number, expected", [(3, "The numbers drawn in Figure 3."), (None, "The numbers drawn in Figure.")])
+def test_a_figures_data_table_names_its_figure(number, expected):
+    from analysis.report.markup import caption
+
+    assert caption("figure_numbers", number=number) == expected
+
+
+def test_the_subtitle_names_a_profile_and_its_data_only_beside_the_default():
+    from analysis.report.markup import phrase
+
+    assert phrase("subtitle", scope="Five documents", profile="", data_dir="data") == "Five documents."
+    assert phrase("subtitle", scope="Lancaster", profile="lancaster_sectors", data_dir="data") == (
+        "Lancaster. Run profile: lancaster_sectors. Data: data/.")
