@@ -81,7 +81,7 @@ def figure_html(figures_dir: Path, name: str, number: int | None = None, paramet
     figures_dir = in_project(figures_dir)
     words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
     if parameters is not None:
-        refuse_another_run(figures_dir / f"{name}.svg", words.get("parameters"), parameters, "build with these parameters first")
+        refuse_another_run(figures_dir / f"{name}.svg", words.get("parameters"), parameters, run_first(name, "the build"))
     svg = (figures_dir / f"{name}.svg").read_text(encoding="utf-8")
     width, height, smallest = svg_geometry(svg)
     phone_path = figures_dir / f"{name}.phone.svg"
@@ -149,7 +149,7 @@ def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> pd
     """A table written by `save_table`, refused unless it was made with these run parameters."""
     tables_dir = in_project(tables_dir)
     path, stamp_path = tables_dir / f"{name}.csv", tables_dir / f"{name}.json"
-    run = f"run {notebook_writing(name) or 'the notebook that writes it'} with these parameters first"
+    run = run_first(name, "the notebook that writes it")
     if not path.is_file():
         raise TableFromAnotherRun(f"{display_path(path)} is missing; {run}")
     made_with = json.loads(stamp_path.read_text(encoding="utf-8"))["parameters"] if stamp_path.is_file() else None
@@ -157,14 +157,19 @@ def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> pd
     return pd.read_csv(path)
 
 
-def notebook_writing(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
-    """The notebook that saves the table ``name``: its registry entry's, or the one whose code
-    saves it (a literal name, or an f-string pattern)."""
-    from analysis.compare.registry import registered
+def run_first(name: str, otherwise: str) -> str:
+    """What to run before a table or figure ``name`` can be read: the notebook writing it, or ``otherwise``."""
+    return f"run {notebook_writing(name) or otherwise} with these parameters first"
 
-    for comparison in registered():
-        if comparison.name == name and (Path(notebooks_dir) / f"{comparison.notebook}.ipynb").exists():
-            return display_path(Path(notebooks_dir) / f"{comparison.notebook}.ipynb")
+
+def notebook_writing(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
+    """The notebook that saves the table or figure ``name``: its registry entry's, or the one whose
+    code saves it (a literal name, or an f-string pattern)."""
+    from analysis.compare.registry import writing
+
+    comparison = writing(name)
+    if comparison and (Path(notebooks_dir) / f"{comparison.notebook}.ipynb").exists():
+        return display_path(Path(notebooks_dir) / f"{comparison.notebook}.ipynb")
     for notebook in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")

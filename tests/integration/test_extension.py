@@ -240,7 +240,7 @@ def test_a_comparison_is_its_function_one_registry_entry_a_test_and_a_caption(tm
     entries_end = "\n)\n\n\ndef registered("
     registry.write_text(registry.read_text(encoding="utf-8").replace(entries_end, (
         '\n    Comparison("statements_per_source", lambda study: compare.statements_per_source(study.contributions),'
-        '\n               "30_sources_compared", in_briefing=True),' + entries_end), 1), encoding="utf-8")
+        '\n               "30_sources_compared", "shared_and_unique", in_briefing=True),' + entries_end), 1), encoding="utf-8")
     captions = project / "analysis" / "report" / "templates" / "sections" / "table_captions.html.j2"
     with captions.open("a", encoding="utf-8") as template:
         template.write("{% macro statements_per_source() %}Statements per source, most first.{% endmacro %}\n")
