@@ -66,6 +66,7 @@ class Comparison:
 
     @property
     def table_names(self) -> tuple[str, ...]:
+        """Every table it may save: its ``tables``, or its own name."""
         return self.tables or (self.name,)
 
 
