@@ -17,9 +17,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.compare import claims as cl
+from analysis.compare.study_tables import source_pairs
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
 from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, behind_anchor, explorer_themes, write_explorer
+from analysis.report.figure_data import level_word
 from analysis.report.markup import environment, markdown_html, names, phrase, render
 from analysis.report.output import figure_evidence, figure_html, in_project, read_table, save_table, table_html
 
@@ -62,7 +64,7 @@ class Briefing:
 
     @property
     def level_word(self) -> str:
-        return "theme" if self.study.parameters["theme_level"] == "theme" else "code"
+        return level_word(self.study)
 
     @property
     def by_group(self) -> bool:
@@ -234,9 +236,8 @@ def sources_compared(b: Briefing) -> Markup:
     by_source = b.table("themes_by_source_set")
     status = by_source.assign(label=by_source[fx.item_column(by_source)].map(lambda i: b.labels.get(i, i)))[["label", "status"]]
     status.columns = [b.level_word, "raised by"]
-    sets = study.compared_source_sets
-    figures = [b.figure(f"source_difference_{a}_vs_{other}") for i, a in enumerate(sets) for other in sets[i + 1:]]
-    return render("sections/sources.html.j2", word=b.level_word, figures=figures, n_sets=len(sets),
+    figures = [b.figure(f"source_difference_{a}_vs_{other}") for a, other in source_pairs(study)]
+    return render("sections/sources.html.j2", word=b.level_word, figures=figures, n_sets=len(study.compared_source_sets),
                   table=table_html(status, caption("themes_by_source_set", word=b.level_word), row_headers=True),
                   floor=study.parameters["min_source_n"],
                   small=[(b.labels[name], study.source_set_sizes[name]) for name in study.small_source_sets])
