@@ -18,9 +18,8 @@ each. Two kinds of opposition are then shown:
 Deviant cases (:func:`deviant_cases`) are the statements that go against the way a theme is
 mostly judged: strengths in a theme mostly described as a problem, and the reverse.
 
-The functions' roles come from the codebook (:func:`analysis.coding.functions.function_roles`),
-given as ``roles`` or carried by the functions :func:`counted_functions` returns (and the
-table :func:`positions_by_group` makes from them), so a notebook passes them along unseen.
+The functions' roles (which take a position, which judge a theme well or badly) come from the
+codebook: :func:`analysis.coding.functions.function_roles`, passed as ``roles``.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.evidence.data import Data
-from analysis.coding.functions import FunctionRoles, function_roles, read_section_functions, statement_function_ids, statement_functions
+from analysis.coding.functions import FunctionRoles, read_section_functions, statement_function_ids, statement_functions
 from analysis.coding.opposing import OPPOSING_CSV, check_opposing
 from analysis.coding.reliability import THRESHOLD_TENTATIVE
 from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_alpha, coded_function_status
@@ -39,8 +38,6 @@ from analysis.compare.comparisons import typical_quote
 from analysis.evidence.readers import DataValidationError
 from analysis.evidence.vocabulary import CONSENSUS
 
-#: The key of ``attrs`` under which functions and their positions table carry the codebook's roles.
-ROLES = "statement_function_roles"
 #: How many times the other side a theme's judgements must lean one way before a statement against them is a deviant case.
 DEVIANT_MAJORITY = 1.5
 
@@ -62,23 +59,11 @@ def function_status(data: Data, contributions: pd.DataFrame, coding: pd.DataFram
 def counted_functions(contributions: pd.DataFrame, coding: pd.DataFrame, codebook: Mapping, data: Data,
                       coded_counted: bool) -> pd.Series:
     """Each contribution's statement function, with the coded ones left out (missing) unless
-    ``coded_counted``: a function that failed or has not had its reliability test is not counted.
-    The functions carry the codebook's roles (:data:`ROLES`)."""
+    ``coded_counted``: a function that failed or has not had its reliability test is not counted."""
     consensus = coding[coding["coder"] == CONSENSUS]
     table = statement_functions(contributions, consensus, read_section_functions(data), statement_function_ids(codebook))
     keep = table["function_from"].eq("section") | coded_counted
-    counted = table.set_index("contribution_id")["statement_function"].where(keep.to_numpy())
-    counted.attrs[ROLES] = function_roles(codebook)
-    return counted
-
-
-def roles_of(carrier: pd.Series | pd.DataFrame, roles: FunctionRoles | None = None) -> FunctionRoles:
-    """``roles`` where given, else those ``carrier`` carries (:data:`ROLES`); raises ValueError
-    when neither says them."""
-    found = roles if roles is not None else carrier.attrs.get(ROLES)
-    if found is None:
-        raise ValueError("the statement functions' roles are not known: pass roles=function_roles(codebook)")
-    return found
+    return table.set_index("contribution_id")["statement_function"].where(keep.to_numpy())
 
 
 def _quote(ids: Sequence[str], presence: pd.DataFrame, texts: pd.Series) -> str:
@@ -91,8 +76,7 @@ def positions_by_group(presence: pd.DataFrame, contributions: pd.DataFrame, func
     """One row per theme (or code) x statement function x group that raised it so: ``n``
     (the group's contributions carrying the theme with that function), ``denominator`` (all
     the group's contributions), ``contribution_ids`` and one typical quote. Cells with n 0
-    are left out; observation is kept (it is a function like the others). The table carries
-    the functions' roles where they do."""
+    are left out; observation is kept (it is a function like the others)."""
     item = presence.columns.name or "code_id"
     frame = contributions.set_index("contribution_id").loc[presence.index]
     texts, groups = frame["text"], frame[group_col]
@@ -108,21 +92,17 @@ def positions_by_group(presence: pd.DataFrame, contributions: pd.DataFrame, func
                             "denominator": int(denominators[group]), "contribution_ids": "; ".join(ids),
                             "quote_id": quote_id, "quote": texts.loc[quote_id]})
     columns = [item, "statement_function", group_col, "n", "denominator", "contribution_ids", "quote_id", "quote"]
-    table = pd.DataFrame.from_records(records, columns=columns)
-    if ROLES in functions.attrs:
-        table.attrs[ROLES] = functions.attrs[ROLES]
-    return table
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
-def positions_summary(positions: pd.DataFrame, roles: FunctionRoles | None = None,
+def positions_summary(positions: pd.DataFrame, roles: FunctionRoles,
                       labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Per theme x function that takes a position (``roles``, or those ``positions`` carries; in
-    codebook order, others left out): how many groups raised
+    """Per theme x function that takes a position (by ``roles``, in codebook order; others left out): how many groups raised
     the theme so (``groups``), in how many contributions (``n``), the groups with their
     counts (``by_group``: "group (n)", largest first, ties by id; groups named by ``labels``
     where given) and the quote of the group with most."""
     item, group_col = positions.columns[0], positions.columns[2]
-    function_order = roles_of(positions, roles).positions
+    function_order = roles.positions
     kept = positions[positions["statement_function"].isin(function_order)]
     records = []
     for (theme, fn), cell in kept.groupby([item, "statement_function"], sort=False):
@@ -151,15 +131,15 @@ def _judged(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.S
 
 
 def contrasting_judgements(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str,
-                           roles: FunctionRoles | None = None) -> pd.DataFrame:
+                           roles: FunctionRoles) -> pd.DataFrame:
     """By rule: every code (or theme) that some group describes as working (a strength: the
-    function that judges well, of ``roles`` or those ``functions`` carry) while another group
+    function of ``roles`` that judges well) while another group
     describes it as going wrong (a problem: the function that judges badly). One row per code:
     the groups on each side ("; "-joined), the statements on each side and a typical quote of
     each. A code judged both ways by one group only is not a contrast between groups and has
     no row; without both judging functions there is no row."""
     item = presence.columns.name or "code_id"
-    sides, texts, groups = _judged(presence, contributions, functions, group_col, roles_of(functions, roles))
+    sides, texts, groups = _judged(presence, contributions, functions, group_col, roles)
     records = []
     for code, judged in sides.items():
         well, badly = judged["well"], judged["badly"]
@@ -199,14 +179,13 @@ def opposing_statements(data: Data, contributions: pd.DataFrame, group_col: str)
 
 
 def deviant_cases(presence: pd.DataFrame, contributions: pd.DataFrame, functions: pd.Series, group_col: str,
-                  min_judged: int = 3, min_ratio: float = DEVIANT_MAJORITY, roles: FunctionRoles | None = None) -> pd.DataFrame:
+                  roles: FunctionRoles, min_judged: int = 3, min_ratio: float = DEVIANT_MAJORITY) -> pd.DataFrame:
     """Statements against the way a theme is mostly judged. For each theme with at least
     ``min_judged`` contributions judging its present state (well or badly, by the functions of
-    ``roles`` or those ``functions`` carry) and a clear majority (at least ``min_ratio`` times
+    ``roles``) and a clear majority (at least ``min_ratio`` times
     the other side), the majority judgement, its count, and the statements on the minority
     side: how many, which groups, and one quote. Themes without a clear majority have no row."""
     item = presence.columns.name or "code_id"
-    roles = roles_of(functions, roles)
     judged_sides, texts, groups = _judged(presence, contributions, functions, group_col, roles)
     records = []
     for theme, sides in judged_sides.items():

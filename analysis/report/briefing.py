@@ -18,11 +18,14 @@ from markupsafe import Markup
 
 from analysis.coding.functions import function_roles
 from analysis.compare import claims as cl
+from analysis.compare.study_tables import source_pairs
 from analysis.evidence.readers import raise_if
 from analysis.report import by_question as bq
 from analysis.report import findings as fx
 from analysis.report.explorer import EVIDENCE_PAGE, ExplorerPages, behind_anchor, explorer_themes, write_explorer
+from analysis.report.figure_data import level_word
 from analysis.report.markup import caption, markdown_html, names, phrase, render
+from analysis.report.registry import registered, run_first
 from analysis.report.output import figure_evidence, figure_html, in_project, read_table, save_table, table_html
 
 
@@ -53,7 +56,7 @@ class Briefing:
 
     def table(self, name: str) -> pd.DataFrame:
         """A table this build saved, refused if it was made with other run parameters."""
-        return read_table(self.tables_dir, name, self.study.parameters)
+        return read_table(self.tables_dir, name, self.study.parameters, run_first(name, "the notebook that writes it"))
 
     def save(self, table: pd.DataFrame, name: str) -> None:
         save_table(table, self.tables_dir, name, self.study.parameters)
@@ -64,7 +67,7 @@ class Briefing:
 
     @property
     def level_word(self) -> str:
-        return "theme" if self.study.parameters["theme_level"] == "theme" else "code"
+        return level_word(self.study)
 
     @property
     def by_group(self) -> bool:
@@ -120,7 +123,7 @@ class Briefing:
     def figure(self, name: str, evidence: str = "") -> Markup:
         """A saved figure, numbered in order of first showing, with a link to the statements behind it."""
         number = self.figure_numbers.setdefault(name, len(self.figure_numbers) + 1)
-        return Markup(figure_html(self.figures_dir, name, number, self.study.parameters)) + render(
+        return Markup(figure_html(self.figures_dir, name, number, self.study.parameters, run_first(name, "the build"))) + render(
             "sections/figure_evidence.html.j2", href=self.pages.href(evidence or behind_anchor(name)), number=number)
 
     def has_figure(self, name: str) -> bool:
@@ -231,9 +234,8 @@ def sources_compared(b: Briefing) -> Markup:
     by_source = b.table("themes_by_source_set")
     status = by_source.assign(label=by_source[fx.item_column(by_source)].map(lambda i: b.labels.get(i, i)))[["label", "status"]]
     status.columns = [b.level_word, "raised by"]
-    sets = study.compared_source_sets
-    figures = [b.figure(f"source_difference_{a}_vs_{other}") for i, a in enumerate(sets) for other in sets[i + 1:]]
-    return render("sections/sources.html.j2", word=b.level_word, figures=figures, n_sets=len(sets),
+    figures = [b.figure(f"source_difference_{a}_vs_{other}") for a, other in source_pairs(study)]
+    return render("sections/sources.html.j2", word=b.level_word, figures=figures, n_sets=len(study.compared_source_sets),
                   table=table_html(status, caption("themes_by_source_set", word=b.level_word), row_headers=True),
                   floor=study.parameters["min_source_n"],
                   small=[(b.labels[name], study.source_set_sizes[name]) for name in study.small_source_sets])
@@ -260,9 +262,7 @@ def actions(b: Briefing) -> Markup:
 
 
 def registered_comparisons(b: Briefing) -> Markup:
-    """Every registered comparison the briefing shows (analysis/compare/registry.py), its table under its own caption."""
-    from analysis.compare.registry import registered
-
+    """Every registered comparison the briefing shows (analysis/report/registry.py), its table under its own caption."""
     shown = [c for c in registered() if c.in_briefing]
     return render("sections/registered.html.j2", tables=[table_html(b.table(c.name), caption(c.name), row_headers=True) for c in shown])
 

@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display_path
+from analysis.paths import PROJECT_ROOT, display_path
 from analysis.report.markup import caption, render
 
 SMALLEST_TEXT_PX = 9  # no figure text smaller than this many CSS pixels, on any screen
@@ -72,16 +72,17 @@ def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def figure_html(figures_dir: Path, name: str, number: int | None = None, parameters: Mapping[str, Any] | None = None) -> str:
+def figure_html(figures_dir: Path, name: str, number: int | None = None, parameters: Mapping[str, Any] | None = None,
+                run: str = "run the build with these parameters first") -> str:
     """A <figure>: the SVG embedded as a data URI, its alt text, caption and data table. Where a
     phone drawing was saved, screens too narrow for the full figure's text to reach 12 CSS px get
     it instead (a <picture> source); whichever is shown is never drawn so small that its text goes
     below 9 CSS px (it scrolls in its own box instead). Given run ``parameters``, a figure made with
-    others (or with none recorded) is refused, as :func:`read_table` refuses a table."""
+    others (or with none recorded) is refused, as :func:`read_table` refuses a table, saying to ``run``."""
     figures_dir = in_project(figures_dir)
     words = json.loads((figures_dir / f"{name}.json").read_text(encoding="utf-8"))
     if parameters is not None:
-        refuse_another_run(figures_dir / f"{name}.svg", words.get("parameters"), parameters, "build with these parameters first")
+        refuse_another_run(figures_dir / f"{name}.svg", words.get("parameters"), parameters, run)
     svg = (figures_dir / f"{name}.svg").read_text(encoding="utf-8")
     width, height, smallest = svg_geometry(svg)
     phone_path = figures_dir / f"{name}.phone.svg"
@@ -145,36 +146,17 @@ def refuse_another_run(path: Path, made_with: Mapping[str, Any] | None, paramete
         raise TableFromAnotherRun(f"{display_path(path)} was made with other parameters ({'; '.join(differing)}); {run}")
 
 
-def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any]) -> pd.DataFrame:
-    """A table written by `save_table`, refused unless it was made with these run parameters."""
+def read_table(tables_dir: Path, name: str, parameters: Mapping[str, Any],
+               run: str = "run the notebook that writes it with these parameters first") -> pd.DataFrame:
+    """A table written by `save_table`, refused unless it was made with these run parameters
+    (the refusal says to ``run``)."""
     tables_dir = in_project(tables_dir)
     path, stamp_path = tables_dir / f"{name}.csv", tables_dir / f"{name}.json"
-    run = f"run {notebook_writing(name) or 'the notebook that writes it'} with these parameters first"
     if not path.is_file():
         raise TableFromAnotherRun(f"{display_path(path)} is missing; {run}")
     made_with = json.loads(stamp_path.read_text(encoding="utf-8"))["parameters"] if stamp_path.is_file() else None
     refuse_another_run(path, made_with, parameters, run)
     return pd.read_csv(path)
-
-
-def notebook_writing(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
-    """The notebook that saves the table ``name``: its registry entry's, or the one whose code
-    saves it (a literal name, or an f-string pattern)."""
-    from analysis.compare.registry import registered
-
-    for comparison in registered():
-        if comparison.name == name and (Path(notebooks_dir) / f"{comparison.notebook}.ipynb").exists():
-            return display_path(Path(notebooks_dir) / f"{comparison.notebook}.ipynb")
-    for notebook in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
-        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
-        for written in _SAVED_NAME.findall(code):
-            if re.fullmatch(re.sub(r"\\\{.*?\\\}", ".+", re.escape(written)), name):
-                return display_path(notebook)
-    return None
-
-
-_SAVED_NAME = re.compile(r"save_table\([^\n]*?,\s*f?\"([^\"]+)\"")
 
 
 def _compared(parameters: Mapping[str, Any]) -> dict[str, Any]:

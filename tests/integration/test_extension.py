@@ -236,17 +236,17 @@ def test_a_comparison_is_its_function_one_registry_entry_a_test_and_a_caption(tm
     before = fingerprints(project)
     with (project / "analysis" / "compare" / "comparisons.py").open("a", encoding="utf-8") as module:
         module.write(NEW_COMPARISON)
-    registry = project / "analysis" / "compare" / "registry.py"
+    registry = project / "analysis" / "report" / "registry.py"
     entries_end = "\n)\n\n\ndef registered("
     registry.write_text(registry.read_text(encoding="utf-8").replace(entries_end, (
         '\n    Comparison("statements_per_source", lambda study: compare.statements_per_source(study.contributions),'
-        '\n               "30_sources_compared", in_briefing=True),' + entries_end), 1), encoding="utf-8")
+        '\n               "30_sources_compared", "shared_and_unique", in_briefing=True),' + entries_end), 1), encoding="utf-8")
     captions = project / "analysis" / "report" / "templates" / "sections" / "table_captions.html.j2"
     with captions.open("a", encoding="utf-8") as template:
         template.write("{% macro statements_per_source() %}Statements per source, most first.{% endmacro %}\n")
     (project / "tests" / "unit" / "test_statements_per_source.py").write_text(NEW_COMPARISON_TEST, encoding="utf-8")
     assert changed(before, fingerprints(project)) == {
-        "analysis/compare/comparisons.py", "analysis/compare/registry.py",
+        "analysis/compare/comparisons.py", "analysis/report/registry.py",
         "analysis/report/templates/sections/table_captions.html.j2", "tests/unit/test_statements_per_source.py"}
     tested = run(project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/test_statements_per_source.py")
     assert tested.returncode == 0, tested.stdout

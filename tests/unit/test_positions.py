@@ -104,18 +104,14 @@ def test_without_a_judging_pair_there_are_positions_but_no_contrasts():
     assert pos.deviant_cases(PRESENCE, CONTRIBUTIONS, FUNCTIONS, "speaker_group", roles=roles).empty
 
 
-def test_the_counted_functions_carry_the_codebooks_roles_to_the_positions():
+def test_the_fixture_codebook_says_which_functions_take_positions_and_which_judge():
     from analysis.coding.functions import statement_function_ids
     from analysis.study import open_study
 
     study = open_study({"data_dir": "tests/fixtures/data"})
-    functions = pos.counted_functions(study.contributions, study.coding, study.codebook, study.data, True)
     roles = function_roles(study.codebook)
-    by_group = pos.positions_by_group(study.presence, study.contributions, functions, study.group_column)
-    assert pos.roles_of(functions) == pos.roles_of(by_group) == roles and roles.positions == tuple(statement_function_ids(study.codebook)[:5])
-    pd.testing.assert_frame_equal(pos.positions_summary(by_group), pos.positions_summary(by_group, roles))
-    with pytest.raises(ValueError, match="pass roles=function_roles"):
-        pos.positions_summary(pd.DataFrame(by_group.to_dict(orient="list")))  # as read back from its file
+    assert roles.positions == tuple(statement_function_ids(study.codebook)[:5])
+    assert (roles.well, roles.badly) == ("strength", "problem")
 
 
 def write_data(folder):

@@ -5,7 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.report.output import TableFromAnotherRun, notebook_writing, read_table, save_table
+from analysis.report.output import TableFromAnotherRun, read_table, save_table
+from analysis.report.registry import notebook_writing, run_first
 
 RUN = {"profile": "default", "description": "", "data_dir": "data", "sources": ["a", "b"], "group_level": "group",
        "theme_level": "theme", "min_cell_n": 5, "seed": 1, "n_bootstrap": 100}
@@ -23,7 +24,7 @@ def test_a_table_is_read_back_when_made_with_the_same_parameters(tmp_path):
 def test_a_table_made_with_other_parameters_is_refused_naming_the_difference_and_the_notebook(tmp_path):
     save_table(TABLE, tmp_path, "prevalence_by_group", {**RUN, "group_level": "sector"})
     with pytest.raises(TableFromAnotherRun) as refused:
-        read_table(tmp_path, "prevalence_by_group", RUN)
+        read_table(tmp_path, "prevalence_by_group", RUN, run_first("prevalence_by_group", "the notebook"))
     message = str(refused.value)
     assert "prevalence_by_group.csv was made with other parameters (group_level 'sector', not 'group')" in message
     assert message.endswith("run notebooks/20_themes_by_group.ipynb with these parameters first")
@@ -31,10 +32,10 @@ def test_a_table_made_with_other_parameters_is_refused_naming_the_difference_and
 
 def test_a_missing_or_unstamped_table_is_refused(tmp_path):
     with pytest.raises(TableFromAnotherRun, match="reliability_alpha.csv is missing; run notebooks/40_reliability.ipynb"):
-        read_table(tmp_path, "reliability_alpha", RUN)
+        read_table(tmp_path, "reliability_alpha", RUN, run_first("reliability_alpha", "the notebook"))
     TABLE.to_csv(tmp_path / "positions_by_group.csv", index=False)
     with pytest.raises(TableFromAnotherRun, match="positions_by_group.csv records no run parameters; run notebooks/20_themes_by_group.ipynb"):
-        read_table(tmp_path, "positions_by_group", RUN)
+        read_table(tmp_path, "positions_by_group", RUN, run_first("positions_by_group", "the notebook"))
 
 
 def test_the_notebook_writing_a_table_is_found_in_the_notebooks_code():
