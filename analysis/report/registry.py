@@ -32,7 +32,7 @@ from IPython.display import HTML, Markdown
 from analysis.compare import comparisons as compare
 from analysis.compare import study_tables as made
 from analysis.report import figure_data as drawn
-from analysis.report import figures
+from analysis.report import figures, reliability_sections
 from analysis.report.figure_data import FigureData
 from analysis.report.figure_words import words
 from analysis.report.markup import phrase
@@ -159,11 +159,13 @@ def run_first(name: str, otherwise: str) -> str:
 
 
 def notebook_writing(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
-    """The notebook that saves the table or figure ``name``: its registry entry's, or the one whose
-    code saves it (a literal name, or an f-string pattern)."""
+    """The notebook that saves the table or figure ``name``: its registry entry's, the reliability
+    notebook's (:data:`analysis.report.reliability_sections.WRITES`), or the one whose code saves
+    it (a literal name, or an f-string pattern)."""
     comparison = writing(name)
-    if comparison and (Path(notebooks_dir) / f"{comparison.notebook}.ipynb").exists():
-        return display_path(Path(notebooks_dir) / f"{comparison.notebook}.ipynb")
+    notebook = comparison.notebook if comparison else reliability_sections.NOTEBOOK if name.startswith(reliability_sections.WRITES) else ""
+    if notebook and (Path(notebooks_dir) / f"{notebook}.ipynb").exists():
+        return display_path(Path(notebooks_dir) / f"{notebook}.ipynb")
     for notebook in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
