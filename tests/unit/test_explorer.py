@@ -99,12 +99,17 @@ def figures_behind(presence, contributions) -> list[dict]:
              "rows": explorer.reliability_rows(["SX-0002", "SX-0001"], ["SX-0001"])}]
 
 
+def split_or_not(corpus, monkeypatch, split: bool) -> list[dict]:
+    """The corpus's themes for the explorer, which then writes one page per cell when ``split``."""
+    if split:
+        monkeypatch.setattr(explorer, "ONE_PAGE_QUOTES", 1)
+    return themes_of(*corpus)
+
+
 @pytest.mark.parametrize("split", [False, True])
 def test_every_index_and_figure_link_of_the_explorer_lands_on_its_anchor(corpus, tmp_path: Path, monkeypatch, split):
     presence, contributions = corpus
-    themes = themes_of(presence, contributions)
-    if split:
-        monkeypatch.setattr(explorer, "ONE_PAGE_QUOTES", 1)
+    themes = split_or_not(corpus, monkeypatch, split)
     pages = explorer.ExplorerPages.of(themes)
     explorer.write_explorer(tmp_path / "evidence.html", themes, "T", "Intro.", pages=pages, figures=figures_behind(presence, contributions))
     landed = links_land(tmp_path, "evidence.html")
@@ -144,10 +149,7 @@ def test_a_figures_row_of_statements_lists_at_most_so_many_and_says_how_many_mor
 def test_the_explorers_titles_add_no_colon_to_the_briefings_title(corpus, tmp_path: Path, monkeypatch, split):
     from analysis.report.citation import TITLE
 
-    presence, contributions = corpus
-    themes = themes_of(presence, contributions)
-    if split:
-        monkeypatch.setattr(explorer, "ONE_PAGE_QUOTES", 1)
+    themes = split_or_not(corpus, monkeypatch, split)
     for path in explorer.write_explorer(tmp_path / "evidence.html", themes, TITLE, "Intro.", pages=explorer.ExplorerPages.of(themes)):
         title = lxml_html.fromstring(path.read_text(encoding="utf-8")).findtext(".//title")
         assert title.startswith(TITLE) and title.count(":") == TITLE.count(":"), title
