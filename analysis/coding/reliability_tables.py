@@ -30,6 +30,7 @@ import pandas as pd
 from analysis.coding import alpha as al
 from analysis.coding.exposure import codebook_examples
 from analysis.evidence.data import Data, once
+from analysis.evidence.audit import list_ids
 from analysis.evidence.readers import raise_if
 from analysis.coding.codebook import NOT_CODABLE_THEME, load_codebook
 from analysis.coding.crosswalk import CROSSWALK_CSV, load_crosswalk
@@ -295,8 +296,8 @@ def contribution_lists(data: Data, contributions: pd.DataFrame) -> dict[str, str
     columns = [c for c in (content or {}).get("list_columns", []) if c in contributions.columns]
     if not columns:
         return None
-    keys = contributions[columns].fillna("").astype(str).agg("|".join, axis=1)
-    return dict(zip(contributions["contribution_id"], keys))
+    keys = list_ids(contributions, columns)
+    return dict(zip(keys.index, keys))
 
 
 def reference_changes(coding: pd.DataFrame, test: Mapping, ids: Sequence[str]) -> pd.DataFrame:

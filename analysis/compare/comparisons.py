@@ -64,7 +64,6 @@ __all__ = [
     "prevalence_difference_bootstrap",
     "voice_vs_subject",
     "cooccurrence",
-    "list_ids",
     "prevalence_difference_by_list",
     "representation_tests_by_list",
 ]
@@ -611,13 +610,6 @@ def cooccurrence(presence: pd.DataFrame, min_count: int = 1) -> pd.DataFrame:
 
 
 # --- 11. resampling whole lists ---------------------------------------------------------
-
-
-def list_ids(contributions: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
-    """Each contribution's list (index contribution_id): the values of ``columns`` joined, so
-    contributions of one group's list, one author's article or one reader's replies share it."""
-    parts = contributions.set_index("contribution_id")[list(columns)].fillna("").astype(str)
-    return parts.iloc[:, 0].str.cat(parts.iloc[:, 1:], sep="|").rename("list_id")
 
 
 def _cluster_counts(rows: np.ndarray, clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from analysis.compare import comparisons as compare
 from analysis.coding.functions import function_roles
 from analysis.compare import positions
 from analysis.compare.robustness import Settings, load_settings
+from analysis.evidence.audit import list_ids
 
 MIN_SHARED = 3  # a co-occurrence link needs at least this many contributions carrying both codes
 
@@ -39,7 +40,7 @@ def list_settings(study) -> tuple[Settings, pd.Series]:
     """The robustness settings and each contribution's list, by which whole lists are resampled."""
     settings = load_settings(study.data)
     columns = [c for c in settings.list_columns if c in study.contributions.columns]
-    return settings, compare.list_ids(study.contributions, columns)
+    return settings, list_ids(study.contributions, columns)
 
 
 def framework_matrix(study) -> pd.DataFrame:

@@ -1,8 +1,10 @@
-"""The data audit: how many contributions each source, section and group gave, and the data notes."""
+"""The data audit: how many contributions each source, section and group gave, each
+contribution's list, and the data notes."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -12,6 +14,13 @@ def contribution_counts(contributions: pd.DataFrame, by: list[str]) -> pd.DataFr
     counts = contributions.groupby(by, dropna=False, sort=True).size().rename("n").reset_index()
     counts["share"] = counts["n"] / len(contributions) if len(contributions) else float("nan")
     return counts
+
+
+def list_ids(contributions: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    """Each contribution's list (index contribution_id): the values of ``columns`` joined, so
+    contributions of one group's list, one author's article or one reader's replies share it."""
+    parts = contributions.set_index("contribution_id")[list(columns)].fillna("").astype(str)
+    return parts.iloc[:, 0].str.cat(parts.iloc[:, 1:], sep="|").rename("list_id")
 
 
 def markdown_sections(markdown: str, headings: list[str]) -> str:

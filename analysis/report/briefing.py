@@ -271,15 +271,13 @@ def methods(b: Briefing) -> Markup:
     """The methods (data/methods.md.j2) and the SRQR checklist."""
     from analysis.evidence.vocabulary import CONSENSUS
     from analysis.coding.functions import read_section_functions, statement_function_ids, statement_functions
-    from analysis.compare import comparisons as compare
-    from analysis.compare.robustness import load_settings
+    from analysis.compare.study_tables import list_settings
     from analysis.report import methods as mt
 
     study = b.study
     consensus = study.coding[study.coding["coder"] == CONSENSUS]
     functions = statement_functions(study.contributions, consensus, read_section_functions(study.data), statement_function_ids(study.codebook))
-    columns = [c for c in load_settings(study.data).list_columns if c in study.contributions.columns]
-    values = mt.methods_values(study.contributions, functions["function_from"], compare.list_ids(study.contributions, columns).nunique(),
+    values = mt.methods_values(study.contributions, functions["function_from"], list_settings(study)[1].nunique(),
                                mt.reliability_tests(study.data), mt.logged_decisions(study.data),
                                study.codebook["version"], b.table("statement_function_status").iloc[0])
     return markdown_html(mt.methods_markdown(study.data, values)) + Markup(table_html(mt.srqr_table(study.data), caption("srqr"), row_headers=True))

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.compare import comparisons as compare
+from analysis.evidence.audit import list_ids
 from analysis.compare.stats import cluster_bootstrap_shares, cluster_permutation_chi_square
 
 IDS = [f"c{i}" for i in range(12)]
@@ -15,11 +16,11 @@ CONTRIBUTIONS = pd.DataFrame({
     "section": ["s1", "s1", "s2", "s3", "s3", "s4", "s5", "s5", "s6", "s7", "s7", "s8"],
 })
 PRESENCE = pd.DataFrame({"alpha": [1, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1]}, index=pd.Index(IDS, name="contribution_id")).rename_axis(columns="theme_id")
-LISTS = compare.list_ids(CONTRIBUTIONS, ["section"])
+LISTS = list_ids(CONTRIBUTIONS, ["section"])
 
 
 def test_list_ids_join_the_list_columns():
-    ids = compare.list_ids(CONTRIBUTIONS, ["speaker_group", "section"])
+    ids = list_ids(CONTRIBUTIONS, ["speaker_group", "section"])
     assert ids["c0"] == "g1|s1" and ids["c0"] == ids["c1"] and ids["c2"] != ids["c0"]
 
 
