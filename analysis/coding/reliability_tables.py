@@ -32,6 +32,7 @@ from analysis.coding.exposure import codebook_examples
 from analysis.evidence.data import Data, once
 from analysis.evidence.audit import list_ids
 from analysis.evidence.readers import raise_if
+from analysis.evidence.robustness import ROBUSTNESS_YAML, load_settings
 from analysis.coding.codebook import NOT_CODABLE_THEME, load_codebook
 from analysis.coding.crosswalk import CROSSWALK_CSV, load_crosswalk
 from analysis.coding.recorded_tests import TESTS_YAML, check_reliability_tests
@@ -39,7 +40,6 @@ from analysis.evidence.vocabulary import CONSENSUS
 from analysis.coding.reliability import POOLED, THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE, facilitator_agreement, presence_alpha_table, sample_presence
 
 MIN_POSITIVES = 5
-LIST_SETTINGS_YAML = "robustness.yaml"  # its list_columns say which contributions form one list
 DEFINITION_FIELDS = ("theme", "brief_definition", "full_definition", "use_when", "do_not_use_when")
 STATUS_COUNTED, STATUS_TENTATIVE, STATUS_NOT_COUNTED, STATUS_TOO_RARE = "counted", "tentative", "not counted", "too rare to test"
 
@@ -292,8 +292,9 @@ def untested_codes(codebook: Mapping, given: Mapping) -> list[str]:
 def contribution_lists(data: Data, contributions: pd.DataFrame) -> dict[str, str] | None:
     """Each contribution's list (the values of robustness.yaml's ``list_columns`` joined), the
     cluster a reliability interval resamples whole; None when the data name no list columns."""
-    content, _ = data.yaml(LIST_SETTINGS_YAML) if data.exists(LIST_SETTINGS_YAML) else (None, [])
-    columns = [c for c in (content or {}).get("list_columns", []) if c in contributions.columns]
+    if not data.exists(ROBUSTNESS_YAML):
+        return None
+    columns = [c for c in load_settings(data).list_columns if c in contributions.columns]
     if not columns:
         return None
     keys = list_ids(contributions, columns)

@@ -327,7 +327,7 @@ def study_evidence(study) -> Evidence:
     from analysis.coding.functions import read_section_functions, statement_function_ids
     from analysis.coding.questions import statement_function_series
     from analysis.coding.reliability_tables import STATUS_NOT_COUNTED, coded_function_status, whole_corpus_coder
-    from analysis.compare.robustness import load_settings
+    from analysis.evidence.robustness import load_settings
     from analysis.evidence.loaders import load_groups
 
     consensus = study.coding[study.coding["coder"] == CONSENSUS]

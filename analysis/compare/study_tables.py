@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.compare import comparisons as compare
 from analysis.coding.functions import function_roles
 from analysis.compare import positions
-from analysis.compare.robustness import Settings, load_settings
+from analysis.evidence.robustness import Settings, load_settings
 from analysis.evidence.audit import list_ids
 
 MIN_SHARED = 3  # a co-occurrence link needs at least this many contributions carrying both codes

@@ -329,7 +329,7 @@ def facilitator_check(b: Briefing) -> Markup:
 
 def claims_tested(b: Briefing) -> Markup:
     """How the key messages were tested, and the statistics behind the pooled tables."""
-    from analysis.compare.robustness import load_settings
+    from analysis.evidence.robustness import load_settings
 
     study, claims = b.study, b.claims
     representation = b.table("representation_tests")

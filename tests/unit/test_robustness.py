@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.evidence.data import Data
-from analysis.compare import robustness as rb
+from analysis.evidence import robustness as rb
 from analysis.evidence.readers import DataValidationError
 from analysis.paths import DATA_DIR
 
