@@ -38,9 +38,14 @@ def plain_environment() -> Environment:
     return env
 
 
-def phrase(name: str, **values) -> str:
+def phrase(name: str, /, **values) -> str:
     """One named phrase of ``templates/phrases.txt.j2``, filled in, as plain text."""
-    return str(getattr(plain_environment().get_template("phrases.txt.j2").module, name)(**values))
+    return _macro("phrases.txt.j2", name, **values)
+
+
+def _macro(template_name: str, name: str, /, **values) -> str:
+    """A named macro of a plain-text template, filled in."""
+    return str(getattr(plain_environment().get_template(template_name).module, name)(**values))
 
 
 def caption(table: str, **values) -> Markup:
