@@ -375,7 +375,7 @@ def _figures(state: dict) -> None:
         "similarity_cosine": figures.similarity_heatmap(state["cosine"], labels=labels),
         "similarity_dendrogram": figures.dendrogram_figure(state["cosine"], labels=labels),
         "similarity_jaccard": figures.similarity_heatmap(state["jaccard"], labels=labels),
-        "ca_map": figures.ca_map(state["ca"], column_colours=colours, labels=labels, column_kind="Codes"),
+        "ca_map": figures.ca_map(state["ca"], column_colours=colours, labels=labels, column_kind="code"),
         "voice_vs_subject": figures.voice_subject_figure(state["voice"], colours=colours, labels=labels),
         "cooccurrence_network": figures.cooccurrence_network(state["edges"], node_themes=code_themes,
                                                              colours=colours, labels=labels),

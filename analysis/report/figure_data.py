@@ -87,7 +87,7 @@ def ca_map(study, tables: Tables) -> Iterator[FigureData]:
     """The correspondence analysis map of groups and items."""
     ca, labels, word = study_tables.correspondence(study), study.labels, level_word(study)
     yield FigureData(
-        args=(ca,), options={"column_colours": figures.codebook_colours(study.codebook), "labels": labels, "column_kind": word.capitalize() + "s"},
+        args=(ca,), options={"column_colours": figures.codebook_colours(study.codebook), "labels": labels, "column_kind": word},
         values={**ca_values(ca, labels), "word": word},
         data=pd.concat([
             pd.DataFrame({"name": [labels.get(i, i) for i in points.index], "kind": kind,

@@ -35,6 +35,7 @@ from scipy.cluster.hierarchy import dendrogram
 
 from analysis.coding.reliability import THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
 from analysis.compare.comparisons import CorrespondenceAnalysis, linkage_for_dendrogram
+from analysis.report.markup import label
 from analysis.report.reliability_text import threshold_text
 
 # Paul Tol, "muted" qualitative scheme (https://personal.sron.nl/~pault/), without its grey.
@@ -188,7 +189,7 @@ def _plain(identifier: object, labels: Mapping[str, str] | None, width: float = 
 
 def _row_height(labels: Iterable[str], at_least: float) -> float:
     """Inches per row of a plot labelled on its left: ``at_least``, or room for its tallest (wrapped) label."""
-    return max(at_least, LINE_HEIGHT * max((label.count("\n") + 1 for label in labels), default=1) + 0.08)
+    return max(at_least, LINE_HEIGHT * max((text.count("\n") + 1 for text in labels), default=1) + 0.08)
 
 
 LINE_HEIGHT = 0.15  # inches per line of 8.5 pt text
@@ -265,7 +266,7 @@ def prevalence_heatmap(
         hidden, "", counts.map(lambda v: "" if pd.isna(v) else str(int(v))).to_numpy()
     )
     denominators = table.groupby(group_col, sort=False)["denominator"].first().reindex(groups)
-    row_labels = [_wrap(f"{_plain(g, labels)} (n = {int(d)})", width, 0.4) for g, d in denominators.items()]
+    row_labels = [_wrap(label("with_n", name=_plain(g, labels), n=int(d)), width, 0.4) for g, d in denominators.items()]
     low, high = percent_range(shares.mask(hidden))
 
     phone = width < A4_WIDTH
@@ -278,7 +279,7 @@ def prevalence_heatmap(
     sns.heatmap(
         100 * shares, mask=hidden, annot=annotations if numbered else False, fmt="", cmap=SEQUENTIAL_CMAP, vmin=low, vmax=high,
         linewidths=0.5, linecolor="white", ax=ax, xticklabels=column_labels, yticklabels=row_labels,
-        cbar_kws={"label": _wrap("Share of the group's contributions", width, BESIDE_LABELS), "shrink": 0.6, "format": mpl.ticker.PercentFormatter(decimals=0),
+        cbar_kws={"label": _wrap(label("group_share_scale"), width, BESIDE_LABELS), "shrink": 0.6, "format": mpl.ticker.PercentFormatter(decimals=0),
                   **({"orientation": "horizontal", "location": "bottom"} if phone else {})},
         annot_kws={"fontsize": SMALLEST_PT},
     )
@@ -295,16 +296,12 @@ def prevalence_heatmap(
         ax.add_patch(Rectangle((column + 0.08, -0.3), 0.84, 0.22, facecolor=colours.get(str(item), NEUTRAL),
                                edgecolor=OUTLINE, linewidth=0.4, clip_on=False))
     ax.tick_params(axis="x", labelrotation=90 if phone else 35, length=0)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("center" if phone else "right")
+    for tick in ax.get_xticklabels():
+        tick.set_horizontalalignment("center" if phone else "right")
     ax.tick_params(axis="y", length=0, labelrotation=0)  # seaborn turns crowded row names upright; they are wrapped instead
-    x_label = ("Theme" if item_col == "theme_id" else "Code") + ("; numbers in cells are contributions" if numbered
-                                                                   else "; the table under the figure gives the numbers")
-    if hidden.any():
-        threshold = f"fewer than {min_n}" if min_n is not None else "too few"
-        x_label += f"\nHatched: groups with {threshold} contributions, left out of the comparisons"
+    x_label = label("prevalence_axis", kind=item_col.removesuffix("_id"), numbered=numbered, hatched=hidden.any(), min_n=min_n)
     ax.set_xlabel(_wrap(x_label, width, BESIDE_LABELS))
-    ax.set_ylabel("Group (number of contributions)" if not phone else "")
+    ax.set_ylabel(label("groups_axis") if not phone else "")
     return figure
 
 
@@ -319,11 +316,11 @@ def similarity_heatmap(similarity: pd.DataFrame, *, labels: Mapping[str, str] | 
         similarity.astype(float), mask=upper, annot=True, fmt=".2f", cmap=SEQUENTIAL_CMAP,
         vmin=0, vmax=1, square=True, linewidths=0.5, linecolor="white", ax=ax,
         xticklabels=[_plain(g, labels) for g in similarity.index], yticklabels=names, annot_kws={"fontsize": SMALLEST_PT},
-        cbar_kws={"label": _wrap("Similarity (1 = same themes)", width, 0.35), "shrink": 0.6},
+        cbar_kws={"label": _wrap(label("similarity_scale"), width, 0.35), "shrink": 0.6},
     )
     ax.tick_params(axis="x", labelrotation=40 if width >= A4_WIDTH else 90, length=0)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right" if width >= A4_WIDTH else "center")
+    for tick in ax.get_xticklabels():
+        tick.set_horizontalalignment("right" if width >= A4_WIDTH else "center")
     ax.tick_params(axis="y", length=0, labelrotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -340,7 +337,7 @@ def dendrogram_figure(similarity: pd.DataFrame, *, labels: Mapping[str, str] | N
         linkage_for_dendrogram(similarity), labels=names, orientation="right", ax=ax,
         link_color_func=lambda _: NEUTRAL, leaf_font_size=STYLE["font.size"],
     )
-    ax.set_xlabel(_wrap("Distance between groups (1 \u2212 similarity)", width, BESIDE_LABELS))
+    ax.set_xlabel(_wrap(label("distance_axis"), width, BESIDE_LABELS))
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(0, None)
@@ -364,15 +361,16 @@ def ca_map(
     column_colours: Mapping[str, str],
     row_colours: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
-    row_kind: str = "Groups",
-    column_kind: str = "Themes",
+    row_kind: str = "group",
+    column_kind: str = "theme",
     width: float = A4_WIDTH,
 ) -> Figure:
     """Symmetric CA map: rows (groups, circles) and columns (themes, triangles).
 
     Columns are coloured by ``column_colours`` (from `codebook_colours`); rows by
     ``row_colours`` where given, otherwise neutral grey, since groups are named beside their
-    points. Axes say how much of the inertia each dimension shows.
+    points. Axes say how much of the inertia each dimension shows; the key names ``row_kind`` and
+    ``column_kind`` (one of each, in words: "group", "theme", "code").
     """
     if "dim_2" not in ca.rows:
         raise ValueError("a CA map needs two dimensions (a table of at least 3 x 3)")
@@ -391,8 +389,8 @@ def ca_map(
     points = pd.concat([ca.rows[["dim_1", "dim_2"]], ca.columns[["dim_1", "dim_2"]]])
     x, y = points["dim_1"].to_numpy(), points["dim_2"].to_numpy()
     shares = ca.inertia["share"].to_numpy()
-    ax.set_xlabel(f"Dimension 1 ({shares[0]:.1%} of inertia)")
-    ax.set_ylabel(f"Dimension 2 ({shares[1]:.1%} of inertia)")
+    ax.set_xlabel(label("dimension_axis", number=1, share=shares[0]))
+    ax.set_ylabel(label("dimension_axis", number=2, share=shares[1]))
     ax.set_aspect("equal", adjustable="box" if phone else "datalim")
     if phone:  # the points' range and a margin, fixed before the labels move, so a small map is not zoomed out to make room
         for limits, values in ((ax.set_xlim, x), (ax.set_ylim, y)):
@@ -411,13 +409,13 @@ def ca_map(
         handles=[
             *([Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE,
                       label=f"{mark}{_plain(name, labels, width, KEY)}") for mark, name in zip(named, ca.rows.index)] if phone else
-              [Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE, label=row_kind)]),
+              [Line2D([], [], marker="o", linestyle="", markerfacecolor=NEUTRAL, markeredgecolor=OUTLINE, label=label("kinds_name", kind=row_kind))]),
             *[Line2D([], [], marker="^", linestyle="", markerfacecolor=column_colours.get(name, NEUTRAL),
                      markeredgecolor=OUTLINE, label=f"{mark}{_plain(name, labels, width, KEY)}") for mark, name in zip(named[len(ca.rows):], shown)],
         ],
         loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1 if phone else 2,
         fontsize=SMALLEST_PT, title_fontsize=SMALLEST_PT,
-        title=_wrap(f"{row_kind} (circles); {column_kind.lower()} (triangles, each in its colour)", width),
+        title=_wrap(label("ca_key_title", rows=row_kind, columns=column_kind), width),
     )
     return figure
 
@@ -487,7 +485,7 @@ def cooccurrence_network(
     ] if phone else []
     width_key = [
         Line2D([], [], color=NEUTRAL, linewidth=0.6 + 3.4 * count / most,
-               label=f"{count} contribution{'s' if count != 1 else ''} with both")
+               label=label("link_width", n=count))
         for count in sorted({int(edges['count'].min()), int(most)})
     ]
     theme_key = [
@@ -497,7 +495,7 @@ def cooccurrence_network(
     ]
     ax.legend(handles=[*width_key, *code_key, *theme_key], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=1 if phone else 2,
               frameon=False, fontsize=SMALLEST_PT, title_fontsize=SMALLEST_PT,
-              title=_wrap("Line width: statements carrying both codes; colour: the codes' theme", width))
+              title=_wrap(label("network_key_title"), width))
     return figure
 
 
@@ -538,12 +536,11 @@ def source_comparison_figure(
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     side_a, side_b = _plain(first["source_a"], labels, width, 1), _plain(first["source_b"], labels, width, 1)
-    for x, ha, words in ((0.0, "left", f"\u2190 more often in {side_b}"), (1.0, "right", f"more often in {side_a} \u2192")):
+    for x, ha, words in ((0.0, "left", label("more_often_left", side=side_b)), (1.0, "right", label("more_often_right", side=side_a))):
         ax.text(x, 1.01, "\n".join(textwrap.wrap(words, int(width * CHARS_PER_INCH * SIDE))), transform=ax.transAxes, ha=ha,
                 va="bottom", fontsize=SMALLEST_PT, fontweight="bold")
-    ax.set_xlabel(_wrap(
-        "Difference in share of contributions, percentage points (95% bootstrap interval)\n"
-        f"{side_a} (n = {first['denominator_a']}) against {side_b} (n = {first['denominator_b']})", width, BESIDE_LABELS))
+    ax.set_xlabel(_wrap(label("difference_axis", side_a=side_a, n_a=first["denominator_a"], side_b=side_b, n_b=first["denominator_b"]),
+                        width, BESIDE_LABELS))
     return figure
 
 
@@ -567,14 +564,14 @@ def voice_subject_figure(table: pd.DataFrame, *, colours: Mapping[str, str], lab
     for ax, comparison in zip(axes, comparisons):
         panel = table[table["comparison"] == comparison]
         sides = []
-        for side, offset, filled, verb in (("voice", 0.17, True, "filled: said by"), ("subject", -0.17, False, "open: about")):
+        for side, offset, filled in (("voice", 0.17, True), ("subject", -0.17, False)):
             rows = panel[panel["side"] == side].set_index(item_col).reindex(items)
             y = np.arange(len(items))[::-1] + offset
             ax.hlines(y, 100 * rows["ci_low"], 100 * rows["ci_high"], color=NEUTRAL, linewidth=1)
             faces = [colours.get(str(item), NEUTRAL) if filled else "white" for item in items]
             ax.scatter(100 * rows["share"], y, s=28, facecolors=faces, edgecolors=OUTLINE, linewidths=0.6, zorder=2)
-            groups = ", ".join(_plain(g, labels) for g in str(rows["groups"].dropna().iloc[0]).split("; "))
-            sides.append(f"{verb} {groups} (n = {int(rows['denominator'].dropna().iloc[0])})")
+            groups = [_plain(g, labels) for g in str(rows["groups"].dropna().iloc[0]).split("; ")]
+            sides.append(label("voice_side", side=side, groups=groups, n=int(rows["denominator"].dropna().iloc[0])))
         ax.set_yticks(np.arange(len(items))[::-1], [_plain(i, labels, width) for i in items])
         ax.tick_params(axis="y", length=0)
         ax.tick_params(axis="x", labelbottom=True)  # every panel keeps its own scale
@@ -584,7 +581,7 @@ def voice_subject_figure(table: pd.DataFrame, *, colours: Mapping[str, str], lab
         ax.set_title("\n".join([*textwrap.wrap(heading, int(72 * scale)), *textwrap.wrap("; ".join(sides), int(80 * scale))]),
                      loc="left", fontsize=SMALLEST_PT)
     axes[-1].set_xlim(-3, 100)  # a share of 0% shows whole, not cut by the axis
-    axes[-1].set_xlabel(_wrap("Share of statements (%), with 95% Wilson interval", width, BESIDE_LABELS))
+    axes[-1].set_xlabel(_wrap(label("statement_share_axis"), width, BESIDE_LABELS))
     return figure
 
 
@@ -600,7 +597,7 @@ def alpha_forest(alpha: pd.DataFrame, *, colours: Mapping[str, str], labels: Map
     """
     shown = alpha.dropna(subset=["alpha"]).reset_index(drop=True)
     y = np.arange(len(shown))[::-1]
-    names = [("All codes pooled" if code == "(pooled)" else _plain(code, labels, width)) for code in shown["code_id"]]
+    names = [(label("pooled_codes") if code == "(pooled)" else _plain(code, labels, width)) for code in shown["code_id"]]
     figure, ax = _figure(1.0 + _row_height(names, 0.2) * len(shown), width)
     low = shown["ci_low"].fillna(shown["alpha"])
     high = shown["ci_high"].fillna(shown["alpha"])
@@ -615,6 +612,6 @@ def alpha_forest(alpha: pd.DataFrame, *, colours: Mapping[str, str], labels: Map
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlim(min(-0.2, float(low.min()) - 0.05), 1.02)
-    ax.set_xlabel(_wrap(f"Krippendorff's alpha with bootstrap 95% interval (dashed: {threshold_text(thresholds[0])} "
-                        f"and {threshold_text(thresholds[1])})", width, BESIDE_LABELS))
+    ax.set_xlabel(_wrap(label("alpha_axis", tentative=threshold_text(thresholds[0]), reliable=threshold_text(thresholds[1])),
+                        width, BESIDE_LABELS))
     return figure

@@ -31,16 +31,26 @@ def environment() -> Environment:
 
 @lru_cache(maxsize=1)
 def plain_environment() -> Environment:
-    """Templates of plain text (phrases, captions, alt texts), escaped where the briefing shows them;
+    """Templates of plain text (phrases, figure labels, captions, alt texts), escaped where the briefing shows them;
     unknown names an error."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=False, undefined=StrictUndefined)
     env.filters.update(FILTERS)
     return env
 
 
-def phrase(name: str, **values) -> str:
+def phrase(name: str, /, **values) -> str:
     """One named phrase of ``templates/phrases.txt.j2``, filled in, as plain text."""
-    return str(getattr(plain_environment().get_template("phrases.txt.j2").module, name)(**values))
+    return _macro("phrases.txt.j2", name, **values)
+
+
+def label(name: str, /, **values) -> str:
+    """One named label drawn inside a figure, from ``templates/figure_labels.txt.j2``, filled in, as plain text."""
+    return _macro("figure_labels.txt.j2", name, **values)
+
+
+def _macro(template_name: str, name: str, /, **values) -> str:
+    """A named macro of a plain-text template, filled in."""
+    return str(getattr(plain_environment().get_template(template_name).module, name)(**values))
 
 
 def caption(table: str, **values) -> Markup:

@@ -1,7 +1,9 @@
 """Figure functions return Figures with the expected elements, in the fixed palette."""
 
 import inspect
+import re
 
+import jinja2
 import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
@@ -13,6 +15,7 @@ from matplotlib.figure import Figure
 
 from analysis.coding.reliability import THRESHOLD_RELIABLE, THRESHOLD_TENTATIVE
 from analysis.report import figures
+from analysis.report.markup import label, plain_environment
 from analysis.report.reliability_text import threshold_text
 from analysis.compare.stats import correspondence_analysis
 
@@ -179,6 +182,14 @@ def test_ca_map_colours_themes_and_labels_inertia():
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["Groups", "politics", "voice", "education"]
     assert [hex_of(h.get_markerfacecolor()) for h in legend.legend_handles[1:]] == [expected[t] for t in table.columns]
+    assert legend.get_title().get_text() == "Groups (circles); themes (triangles, each in its colour)"
+
+
+def test_ca_map_names_its_kinds_in_the_plural():
+    table = pd.DataFrame([[10, 2, 1], [2, 8, 3], [1, 3, 9]], index=["a", "b", "c"], columns=["x", "y", "z"])
+    legend = figures.ca_map(correspondence_analysis(table), column_colours={}, column_kind="code").axes[0].get_legend()
+    assert legend.get_texts()[0].get_text() == "Groups"
+    assert legend.get_title().get_text() == "Groups (circles); codes (triangles, each in its colour)"
 
 
 def test_ca_map_needs_two_dimensions():
@@ -207,6 +218,7 @@ def test_cooccurrence_network_edges_and_theme_colours():
         colours["politics"], colours["relationships"], colours["relationships"]
     ]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:2] == ["1 contribution with both", "4 contributions with both"]  # the thinnest and thickest line
     assert legend[-2:] == ["politics", "relationships"]  # a key to the node colours
 
 
@@ -471,3 +483,23 @@ def test_a_phone_heatmap_numbers_its_cells_only_while_they_are_wide_enough(n_the
     assert (len(ax.texts) == 2 * n_themes) == numbered and (len(ax.texts) == 0) != numbered
     assert ("numbers in cells" in ax.get_xlabel().replace("\n", " ")) == numbered
     assert overlapping(figure) == []
+
+
+def test_every_figure_label_is_drawn_and_every_drawn_label_is_in_the_template():
+    module = plain_environment().get_template("figure_labels.txt.j2").module
+    macros = {name for name, value in vars(module).items() if isinstance(value, jinja2.runtime.Macro)}
+    drawn = set(re.findall(r"\blabel\(\"(\w+)\"", inspect.getsource(figures)))
+    assert macros and macros == drawn
+
+
+@pytest.mark.parametrize(("n", "words"), [(1, "1 contribution with both"), (2, "2 contributions with both")])
+def test_a_label_is_filled_with_its_number_in_the_right_number(n, words):
+    assert label("link_width", n=n) == words
+
+
+def test_a_label_keeps_its_line_break_and_no_other_whitespace():
+    assert label("prevalence_axis", kind="code", numbered=False, hatched=True, min_n=None) == (
+        "Code; the table under the figure gives the numbers\n"
+        "Hatched: groups with too few contributions, left out of the comparisons")
+    assert label("prevalence_axis", kind="theme", numbered=True, hatched=False, min_n=5) == (
+        "Theme; numbers in cells are contributions")
