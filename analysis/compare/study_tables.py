@@ -14,7 +14,7 @@ from analysis.compare import comparisons as compare
 from analysis.coding.functions import function_roles
 from analysis.compare import positions
 from analysis.evidence.robustness import Settings, load_settings
-from analysis.evidence.audit import list_ids
+from analysis.evidence.audit import contribution_counts, list_ids
 
 MIN_SHARED = 3  # a co-occurrence link needs at least this many contributions carrying both codes
 
@@ -29,6 +29,16 @@ def shown_prevalence(study) -> pd.DataFrame:
     """The prevalence of the groups shown (not suppressed)."""
     prevalence = prevalence_by_group(study)
     return prevalence[~prevalence["suppressed"]]
+
+
+def contributions_by_source_section(study) -> pd.DataFrame:
+    """Contributions per source set, source and section, with each row's share (the data audit)."""
+    return contribution_counts(study.contributions, ["source_set", "source_id", "section"])
+
+
+def contributions_by_group(study) -> pd.DataFrame:
+    """Contributions per speaker sector and group, with each row's share (the data audit)."""
+    return contribution_counts(study.contributions, ["speaker_sector", "speaker_group"])
 
 
 def counted_groups(study) -> pd.Series:

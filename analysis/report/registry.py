@@ -19,8 +19,6 @@ its caption.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +37,7 @@ from analysis.report.markup import phrase
 from analysis.report.output import figure_html, save_figure, save_table
 from analysis.paths import NOTEBOOKS_DIR, display_path
 
-HEAD_ROWS = 12  # a section shows this many rows of each table it shows; every row is saved
+HEAD_ROWS = 12  # a section shows this many rows of each table it shows, unless its entry says; every row is saved
 
 
 @dataclass(frozen=True)
@@ -66,6 +64,7 @@ class Comparison:
     shown: tuple[str, ...] = ()  # the tables whose first rows its section shows
     figures: tuple[Figure, ...] = ()
     nothing: str = ""  # the phrase its section shows when it makes no table
+    rows: int | None = HEAD_ROWS  # how many first rows of each shown table its section shows (None: all)
 
     @property
     def table_names(self) -> tuple[str, ...]:
@@ -73,9 +72,12 @@ class Comparison:
         return self.tables or (self.name,)
 
 
-THEMES, SOURCES = "20_themes_by_group", "30_sources_compared"
+AUDIT, THEMES, SOURCES = "10_data_audit", "20_themes_by_group", "30_sources_compared"
 
 COMPARISONS: tuple[Comparison, ...] = (
+    Comparison("contributions_by_source_section", made.contributions_by_source_section, AUDIT, "by_source_section",
+               shown=("contributions_by_source_section",), rows=None),
+    Comparison("contributions_by_group", made.contributions_by_group, AUDIT, "by_group", shown=("contributions_by_group",), rows=None),
     Comparison("framework_matrix", made.framework_matrix, THEMES, "framework", shown=("framework_matrix",)),
     Comparison("prevalence_by_group", made.prevalence_by_group, THEMES, "prevalence",
                figures=(Figure("prevalence_heatmap", figures.prevalence_heatmap, drawn.prevalence_heatmap),)),
@@ -145,7 +147,7 @@ def section(notebook: str, name: str, study, tables_dir: Path, figures_dir: Path
             save_table(table, tables_dir, table_name, study.parameters)
         if not tables and comparison.nothing:
             shown.append(Markdown(phrase(comparison.nothing, parameters=study.parameters)))
-        shown += [tables[t].head(HEAD_ROWS) for t in comparison.shown if t in tables]
+        shown += [tables[t].head(comparison.rows) if comparison.rows else tables[t] for t in comparison.shown if t in tables]
         for figure, figure_name, data in (drawings(comparison, study, tables) if tables else ()):
             save_figure(figures.drawn_twice(figure.draw, *data.args, **data.options), figures_dir, figure_name,
                         **words(figure_name, **data.values), data=data.data, evidence=data.evidence, parameters=study.parameters)
@@ -159,20 +161,9 @@ def run_first(name: str, otherwise: str) -> str:
 
 
 def notebook_writing(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
-    """The notebook that saves the table or figure ``name``: its registry entry's, the reliability
-    notebook's (:data:`analysis.report.reliability_sections.WRITES`), or the one whose code saves
-    it (a literal name, or an f-string pattern)."""
+    """The notebook that saves the table or figure ``name``: its registry entry's, or the reliability
+    notebook's (:data:`analysis.report.reliability_sections.WRITES`); None for any other."""
     comparison = writing(name)
     notebook = comparison.notebook if comparison else reliability_sections.NOTEBOOK if name.startswith(reliability_sections.WRITES) else ""
-    if notebook and (Path(notebooks_dir) / f"{notebook}.ipynb").exists():
-        return display_path(Path(notebooks_dir) / f"{notebook}.ipynb")
-    for notebook in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
-        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
-        for written in _SAVED_NAME.findall(code):
-            if re.fullmatch(re.sub(r"\\\{.*?\\\}", ".+", re.escape(written)), name):
-                return display_path(notebook)
-    return None
-
-
-_SAVED_NAME = re.compile(r"save_table\([^\n]*?,\s*f?\"([^\"]+)\"")
+    path = Path(notebooks_dir) / f"{notebook}.ipynb"
+    return display_path(path) if notebook and path.exists() else None

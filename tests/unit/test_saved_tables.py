@@ -38,7 +38,7 @@ def test_a_missing_or_unstamped_table_is_refused(tmp_path):
         read_table(tmp_path, "positions_by_group", RUN, run_first("positions_by_group", "the notebook"))
 
 
-def test_the_notebook_writing_a_table_is_found_in_the_notebooks_code():
+def test_the_notebook_writing_a_table_is_named_by_the_registry_or_the_reliability_sections():
     assert notebook_writing("contributions_by_group") == "notebooks/10_data_audit.ipynb"
-    assert notebook_writing("reliability_disagreements") == "notebooks/40_reliability.ipynb"  # an f-string name
+    assert notebook_writing("reliability_disagreements") == "notebooks/40_reliability.ipynb"
     assert notebook_writing("no_such_table") is None
