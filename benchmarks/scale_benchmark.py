@@ -513,12 +513,20 @@ def summary(results: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    options = argparse.ArgumentParser(prog="python -m analysis benchmark --scale", description=__doc__.split("\n\n")[0])
+def scale_options(prog: str, description: str) -> argparse.ArgumentParser:
+    """The options both scale benchmarks take: the sizes, the run profile and the synthetic data's seed."""
+    from analysis.params import DEFAULT_SEED
+
+    options = argparse.ArgumentParser(prog=prog, description=description)
     options.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="contributions per run (default: 10^3 to 10^6)")
-    options.add_argument("--repeat", type=int, default=1, help="runs of every step per size; medians are reported")
     options.add_argument("--params", type=Path, default=Path("params/default.yaml"), help="profile giving resamples, seed and min_cell_n")
-    options.add_argument("--seed", type=int, default=20120329, help="seed of the synthetic data")
+    options.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic data")
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = scale_options("python -m analysis benchmark --scale", __doc__.split("\n\n")[0])
+    options.add_argument("--repeat", type=int, default=1, help="runs of every step per size; medians are reported")
     args = options.parse_args(argv)
     results = run(sorted(args.sizes), args.repeat, args.params, args.seed)
     print(summary(results))

@@ -18,7 +18,6 @@ and ``python -m analysis validate`` is timed on it.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import resource
@@ -37,7 +36,7 @@ from analysis.params import load_profile
 from analysis.paths import PROJECT_ROOT
 from analysis.exchange.qda import QDPX_NAME
 from analysis.report.explorer import EVIDENCE_PAGE, SPLIT_FOLDER
-from benchmarks.scale_benchmark import SIZES, growth_exponent, write_synthetic_data
+from benchmarks.scale_benchmark import growth_exponent, scale_options, write_synthetic_data
 
 TARGET_BUILD_SECONDS, TARGET_BUILD_GIB, TARGET_EXPONENT, TARGET_ALL_BAD_SECONDS = 600.0, 8.0, 1.1, 60.0
 SAMPLE_SECONDS = 0.25
@@ -286,11 +285,7 @@ def summary(results: pd.DataFrame, written: pd.DataFrame, all_bad: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis benchmark --scale --build``: the table of :func:`summary`; 1 when a build fails."""
-    options = argparse.ArgumentParser(prog="python -m analysis benchmark --scale --build", description=__doc__.split("\n\n")[0])
-    options.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="contributions per build (default: 10^3 to 10^6)")
-    options.add_argument("--params", type=Path, default=Path("params/default.yaml"), help="the run profile whose parameters the builds take")
-    options.add_argument("--seed", type=int, default=20120329, help="seed of the synthetic data")
-    args = options.parse_args(argv)
+    args = scale_options("python -m analysis benchmark --scale --build", __doc__.split("\n\n")[0]).parse_args(argv)
     try:
         results, written, all_bad = run(sorted(args.sizes), args.params, args.seed)
     except BuildBenchmarkFailed as error:

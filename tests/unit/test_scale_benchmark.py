@@ -86,3 +86,15 @@ def test_a_build_that_fails_is_one_line_naming_its_exit(tmp_path):
     with pytest.raises(BuildBenchmarkFailed, match=r"failed \(exit 2\): error: .*data_dir") as failed:
         run_build(profile, tmp_path / "outputs", report=lambda _: None)
     assert "\n" not in str(failed.value)
+
+
+@pytest.mark.parametrize("argv, prog, repeat", [(["benchmark", "--scale", "--help"], "python -m analysis benchmark --scale", True),
+                                                (["benchmark", "--scale", "--build", "--help"], "python -m analysis benchmark --scale --build", False)])
+def test_each_scale_benchmark_has_its_own_command_with_the_shared_options(argv, prog, repeat, capsys):
+    from analysis.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    said = capsys.readouterr().out
+    assert done.value.code == 0 and said.startswith(f"usage: {prog} ")
+    assert all(option in said for option in ("--sizes", "--params", "--seed")) and ("--repeat" in said) == repeat
