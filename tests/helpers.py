@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 
 def declare_coder(data: Path, coder: str, description: str) -> None:
     """Declare a coder in a data folder's vocabulary, as the README asks before a coder's rows are added."""
@@ -50,8 +52,6 @@ def with_twelve_themes(fixture: Path, target: Path) -> Path:
     return target
 
 
-def read_table(path: Path) -> "pd.DataFrame":
+def read_table(path: Path) -> pd.DataFrame:
     """A CSV file (a data file or an export) as text columns, empty cells as empty strings."""
-    import pandas as pd
-
     return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -1,8 +1,9 @@
 """Validating the evidence in a data folder (normally data/).
 
 ``check_*`` functions collect :class:`Problem` records (the ``load_*`` functions of
-:mod:`analysis.evidence.loaders` raise them as :class:`DataValidationError` instead). Every checker takes the data folder and returns a
-list of problems; :data:`CHECKS` lists them, and :func:`validate_all` runs them all, so a
+:mod:`analysis.evidence.loaders` raise them as :class:`DataValidationError` instead). Every checker
+takes the opened data folder (:class:`~analysis.evidence.data.Data`, which reads each file once)
+and returns a list of problems; :data:`CHECKS` lists them, and :func:`validate_all` runs them all, so a
 module with its own data file adds its checker with :func:`register_check`.
 
 Row numbers in problems count data rows from 1: the header line is not counted, so data
